@@ -1,0 +1,1 @@
+"""The domain: calls, phone numbers, directory, call journal, SMS outbox, settings. No Qt here."""

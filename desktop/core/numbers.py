@@ -36,7 +36,10 @@ _ANONYMOUS = frozenset(
     {"", "anonymous", "unknown", "private", "restricted", "gizli", "bilinmiyor", "unavailable"}
 )
 _SEPARATORS = re.compile(r"[\s\-./()\u00a0]+")
-_INTERNAL = re.compile(r"\*?\d{1,%d}" % MAX_INTERNAL_DIGITS)
+#: What is left of a public number once separators are gone.  Letters are
+#: refused: libphonenumber would read "0532-abc" as the vanity "0532-222".
+_DIALLABLE = re.compile(r"\+?\d+")
+_INTERNAL = re.compile(rf"\*?\d{{1,{MAX_INTERNAL_DIGITS}}}")
 
 
 class NumberKind(enum.Enum):
@@ -72,7 +75,7 @@ class PhoneNumber:
         if self.e164 is not None:
             return self.e164
         if self.kind is NumberKind.INTERNAL:
-            return _digits(self.raw)
+            return _internal(self.raw)
         return self.raw.strip()
 
     @property
@@ -97,7 +100,7 @@ class PhoneNumber:
             fmt = PhoneNumberFormat.NATIONAL if self.is_turkish else PhoneNumberFormat.INTERNATIONAL
             return str(phonenumbers.format_number(parsed, fmt))
         if self.kind is NumberKind.INTERNAL:
-            return _digits(self.raw)
+            return _internal(self.raw)
         return self.raw.strip()
 
     def national(self) -> str | None:
@@ -109,6 +112,11 @@ class PhoneNumber:
     def masked(self) -> str:
         """For INFO logs (KVKK): keep the last two digits only."""
         return mask(self.key)
+
+
+def _internal(text: str) -> str:
+    """An extension or feature code without separators (``*97`` keeps its star)."""
+    return _SEPARATORS.sub("", text.strip())
 
 
 def _digits(text: str) -> str:
@@ -138,6 +146,8 @@ def parse_number(raw: str | None, region: str = DEFAULT_REGION) -> PhoneNumber:
     compact = _SEPARATORS.sub("", stripped)
     if _INTERNAL.fullmatch(compact):
         return PhoneNumber(raw=text, kind=NumberKind.INTERNAL)
+    if _DIALLABLE.fullmatch(compact) is None:
+        return PhoneNumber(raw=text, kind=NumberKind.INVALID)
     if compact.startswith("00"):
         # libphonenumber only knows TR's international prefix as "00" when the
         # region is TR; spell it explicitly so any default region works.

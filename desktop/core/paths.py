@@ -9,6 +9,7 @@ what tests, portable installs and the demo use.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,10 +54,8 @@ class AppPaths:
         """Create the directories, readable by the user only."""
         for path in (self.config_dir, self.data_dir, self.log_dir):
             path.mkdir(parents=True, exist_ok=True)
-            try:
+            with contextlib.suppress(OSError):  # e.g. a shared folder on Windows
                 path.chmod(0o700)
-            except OSError:  # pragma: no cover - e.g. a shared folder on Windows
-                pass
         return self
 
 

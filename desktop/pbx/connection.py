@@ -55,6 +55,12 @@ class Endpoint:
         if not self.tls:
             return None
         ctx = ssl.create_default_context()
+        if not ctx.cert_store_stats().get("x509_ca"):
+            # Python.org builds on macOS (and some Windows setups) ship no system
+            # CA store: use certifi's bundle (an httpx dependency) instead.
+            import certifi
+
+            ctx.load_verify_locations(cafile=certifi.where())
         if self.ca_file:
             ctx.load_verify_locations(cafile=self.ca_file)
         return ctx

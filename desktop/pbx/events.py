@@ -326,7 +326,8 @@ _CALLED_KEYS = ("calledNumber", "called_number", "called", "dst", "did", "destin
 _EXTENSION_KEYS = ("extension", "exten", "internal_num", "extensionNumber", "agent")
 _DOMAIN_KEYS = ("domain", "domainUuid", "domain_uuid", "domainUUID")
 _NAME_KEYS = ("event", "Event", "type", "eventName", "event_type")
-_REPLY_NAMES = frozenset({"login", "handshake", "kobipbx_tenant", "auth", "error",
+# Canonical spellings (see _canonical_name: "kobipbx_tenant" -> "kobipbx-tenant").
+_REPLY_NAMES = frozenset({"login", "handshake", "kobipbx-tenant", "auth", "error",
                           "originate", "redirect", "hangup-reply", "response", "result"})
 _KEEPALIVE_NAMES = frozenset({"ping", "pong", "heartbeat", "keepalive", "keep-alive"})
 _OK_STRINGS = frozenset({"ok", "success", "true", "1", "accepted", "connected", "basarili",
@@ -418,14 +419,14 @@ def _answered(msg: Mapping[str, Any], base: dict[str, Any]) -> Event:
         caller=_text(_first(msg, _CALLER_KEYS)) or "",
         called=_text(_first(msg, _CALLED_KEYS)) or "",
         direction=_direction(msg.get("direction")),
-        channel_call_state=_text(msg.get("channelCallState")),
-        hangup_cause=_text(msg.get("hangupCause")),
+        channel_call_state=_text(msg.get("channelCallState")) or None,
+        hangup_cause=_text(msg.get("hangupCause")) or None,
         queue=_text(_first(msg, ("queue", "queueName", "queueExtension"))),
     )
 
 
 def _hangup(msg: Mapping[str, Any], base: dict[str, Any]) -> Event:
-    return HangupEvent(**base, hangup_cause=_text(msg.get("hangupCause")),
+    return HangupEvent(**base, hangup_cause=_text(msg.get("hangupCause")) or None,
                        extension=_text(_first(msg, _EXTENSION_KEYS)))
 
 
@@ -492,8 +493,10 @@ def _other(name: str, msg: Mapping[str, Any], base: dict[str, Any]) -> Event | N
     if name == "members-count":
         raw_count = msg.get("count")
         try:
+            if isinstance(raw_count, bool):
+                raise TypeError("a boolean is not a count")
             count = int(raw_count)  # type: ignore[arg-type]
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise _MissingField("count") from None
         return MembersCountEvent(**base, queue=_require(msg, "queue"), count=count)
     if name == "member-queue-start":
@@ -503,21 +506,24 @@ def _other(name: str, msg: Mapping[str, Any], base: dict[str, Any]) -> Event | N
         return MemberQueueEndEvent(**base, member_uuid=_require(msg, "memberUUID"),
                                    cid_name=_text(msg.get("cidName")),
                                    cause=_text(msg.get("cause")))
-    if name == "extensionstatus":
+    if name in ("extensionstatus", "extension-status"):
         code_text = _require(msg, "status")
         try:
             code = int(float(code_text))
-        except ValueError:
+        except (ValueError, OverflowError):  # "abc", "nan", "inf"
             raise _MissingField("status") from None
         return ExtensionStatusEvent(**base, extension=_require(msg, "extension", "exten"),
                                     code=code)
     return None
 
 
-def _reply(name: str | None, msg: Mapping[str, Any], base: dict[str, Any]) -> Event | None:
+def _reply(name: str | None, msg: Mapping[str, Any], base: dict[str, Any],
+           raw_name: Any = None) -> Event | None:
     """Recognise login/handshake/command replies (shape undocumented)."""
     has_verdict = any(k in msg for k in ("status", "result", "success", "error", "ok"))
-    command = _text(_first(msg, ("command", "cmd"))) or name
+    # The command as the server spelled it ("kobipbx_tenant"), not canonicalised.
+    command = _text(_first(msg, ("command", "cmd"))) or (
+        str(raw_name).strip() if raw_name is not None else None)
     if name is not None and name not in _REPLY_NAMES and not (name in {"status"} and has_verdict):
         return None
     if name is None and not has_verdict:
@@ -562,13 +568,13 @@ def parse_message(msg: Any, *, received_at: float | None = None) -> Event:
                 return UnknownEvent(**base, reason=f"{name} event without {missing}")
             if event is not None:
                 return event
-        reply = _reply(name, msg, base)
+        reply = _reply(name, msg, base, raw_name)
         if reply is not None:
             return reply
         if name is None:
             return UnknownEvent(**base, reason="no event name")
         return UnknownEvent(**base, reason=f"unknown event {raw_name!r}")
-    except Exception as exc:  # noqa: BLE001 - the parser must never take a channel down
+    except Exception as exc:  # the parser must never take a channel down
         return UnknownEvent(raw=msg, received_at=now, reason=f"parse error: {exc!r}")
 
 
@@ -577,8 +583,10 @@ def parse_text(text: str | bytes, *, received_at: float | None = None) -> Event:
     now = time.time() if received_at is None else received_at
     try:
         value = json.loads(text)
-    except (ValueError, UnicodeDecodeError) as exc:
-        stripped = text.strip() if isinstance(text, str) else text.strip().decode("utf-8", "replace")
+    except RecursionError:
+        return UnknownEvent(raw=text, received_at=now, reason="malformed JSON: nested too deeply")
+    except ValueError as exc:  # includes UnicodeDecodeError
+        stripped = (text if isinstance(text, str) else text.decode("utf-8", "replace")).strip()
         if stripped.lower() in _KEEPALIVE_NAMES:
             return KeepAliveEvent(raw=stripped, received_at=now)
         return UnknownEvent(raw=text, received_at=now, reason=f"malformed JSON: {exc}")

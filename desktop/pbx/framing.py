@@ -40,9 +40,31 @@ from typing import Any, Final
 DEFAULT_MAX_FRAME: Final = 1 << 20  # 1 MiB
 
 _START = re.compile(r"[{\[]")
-_KEEPALIVE_NOISE = re.compile(r"(?:\s|\x00|ping|pong|heartbeat|keepalive|keep-alive|\d+)*",
+# One character (or keyword) per repetition: ``\d+`` inside ``*`` would
+# backtrack exponentially on a long digit run followed by garbage.
+_KEEPALIVE_NOISE = re.compile(r"(?:ping|pong|heartbeat|keepalive|keep-alive|[\s\x00\d])*",
                               re.IGNORECASE)
-_DECODER = json.JSONDecoder()
+_OPENERS = frozenset("{[ \t\r\n")
+_KEEPALIVE_WORDS = ("ping", "pong", "heartbeat", "keepalive", "keep-alive")
+_LONGEST_WORD = max(map(len, _KEEPALIVE_WORDS))
+
+
+def _partial_keepalive(text: str) -> int:
+    """Length of the longest suffix of *text* that starts a keep-alive word."""
+    for size in range(min(len(text), _LONGEST_WORD - 1), 0, -1):
+        tail = text[-size:].lower()
+        if any(word.startswith(tail) for word in _KEEPALIVE_WORDS):
+            return size
+    return 0
+
+
+def _reject_constant(name: str) -> Any:
+    # json accepts NaN/Infinity; JSON (and our prefix validator) does not.
+    # Rejecting them here keeps the result independent of how reads split.
+    raise ValueError(f"non-standard JSON constant {name}")
+
+
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
 
 
 class FramingError(Exception):
@@ -50,17 +72,26 @@ class FramingError(Exception):
 
 
 class FrameTooLargeError(FramingError):
+    """An unterminated document outgrew ``max_frame``.
+
+    ``documents`` holds the documents the same :meth:`JsonStreamDecoder.feed`
+    call completed before the oversized one, so nothing decoded is lost.
+    """
+
     def __init__(self, size: int, limit: int) -> None:
         super().__init__(f"incomplete JSON frame grew to {size} bytes (limit {limit})")
         self.size = size
         self.limit = limit
+        self.documents: list[Any] = []
 
 
 # ---------------------------------------------------------------- prefix validator
 
 # Validator states.
-_VALUE, _AFTER_VALUE, _KEY_OR_END, _KEY, _COLON, _STRING, _NUMBER, _LITERAL, _DONE = range(9)
+(_VALUE, _AFTER_VALUE, _KEY_OR_END, _KEY, _COLON, _STRING, _NUMBER, _LITERAL, _DONE,
+ _VALUE_OR_END) = range(10)
 _WS = frozenset(" \t\r\n")
+_DIGITS = frozenset("0123456789")
 _NUMBER_CHARS = frozenset("0123456789+-.eE")
 _LITERALS = {"t": "true", "f": "false", "n": "null"}
 _HEX = frozenset("0123456789abcdefABCDEF")
@@ -89,7 +120,7 @@ class _PrefixValidator:
     def _end_value(self) -> int:
         return _AFTER_VALUE if self._stack else _DONE
 
-    def feed(self, text: str) -> tuple[str, int | None]:  # noqa: C901,PLR0912 - a state machine
+    def feed(self, text: str) -> tuple[str, int | None]:  # a state machine: one long loop
         i = 0
         n = len(text)
         while i < n:
@@ -137,27 +168,23 @@ class _PrefixValidator:
             if ch in _WS:
                 i += 1
                 continue
-            if st == _VALUE:
+            if st == _VALUE_OR_END and ch == "]":
+                # an empty array; "[" may have come in an earlier read
+                self._stack.pop()
+                self._state = self._end_value()
+                if self._state == _DONE:
+                    return "done", i + 1
+            elif st in (_VALUE, _VALUE_OR_END):
                 if ch == "{":
                     self._stack.append("{")
                     self._state = _KEY_OR_END
                 elif ch == "[":
                     self._stack.append("[")
-                    self._state = _VALUE
-                    # an empty array closes right away
-                    j = i + 1
-                    while j < n and text[j] in _WS:
-                        j += 1
-                    if j < n and text[j] == "]":
-                        self._stack.pop()
-                        self._state = self._end_value()
-                        if self._state == _DONE:
-                            return "done", j + 1
-                        i = j
+                    self._state = _VALUE_OR_END
                 elif ch == '"':
                     self._state = _STRING
                     self._string_is_key = False
-                elif ch == "-" or ch.isdigit():
+                elif ch == "-" or ch in _DIGITS:
                     self._state = _NUMBER
                 elif ch in _LITERALS:
                     self._state = _LITERAL
@@ -165,7 +192,7 @@ class _PrefixValidator:
                     self._lit_pos = 1
                 else:
                     return "bad", i
-            elif st == _KEY_OR_END or st == _KEY:
+            elif st in (_KEY_OR_END, _KEY):
                 if ch == '"':
                     self._state = _STRING
                     self._string_is_key = True
@@ -214,73 +241,107 @@ class JsonStreamDecoder:
         self.max_frame = max_frame
         self._on_garbage = on_garbage
         self._utf8 = codecs.getincrementaldecoder("utf-8")("replace")
-        self._buf = ""  # starts at an open frame (when _open) or is empty
+        # An open (incomplete) document: its text in pieces, so that a frame
+        # trickling in byte by byte costs O(n) and not O(n^2) in copies.
+        self._parts: list[str] = []
         self._open: _PrefixValidator | None = None
-        self._open_checked = 0  # chars of _buf already fed to _open
+        self._open_chars = 0
+        self._open_bytes = 0
         self.garbage_regions = 0
         self.documents = 0
+        # The start of a keep-alive word at the end of the last read ("pi"),
+        # kept so that "ping" split across reads is not reported as garbage.
+        self._noise_tail = ""
 
     @property
     def pending(self) -> int:
         """Characters buffered for an incomplete document."""
-        return len(self._buf)
+        return self._open_chars
 
     def feed(self, data: bytes) -> list[Any]:
-        """Decode *data* and return every document it completes, in order."""
+        """Decode *data* and return every document it completes, in order.
+
+        Raises :class:`FrameTooLargeError` (carrying the documents completed
+        before it) when an unterminated document outgrows ``max_frame``; the
+        decoder is then empty and may be fed again.
+        """
         text = self._utf8.decode(data)
         if not text:
             return []
+        if self._noise_tail:
+            text = self._noise_tail + text
+            self._noise_tail = ""
         out: list[Any] = []
-        if self._open is not None:
-            buf = self._buf + text
-            status, at = self._open.feed(text)
-            if status == "more":
-                self._buf = buf
-                self._open_checked = len(buf)
-                self._check_bound()
-                return out
-            start_of_new = self._open_checked
-            self._open = None
-            if status == "done":
-                assert at is not None
-                end = start_of_new + at
-                try:
-                    out.append(json.loads(buf[:end]))
-                    self.documents += 1
-                except ValueError:
-                    # the validator is stricter than json only in theory; be safe
-                    self._garbage(buf[:end])
-                    end = 1
-                self._scan(buf, end, out)
-            else:  # "bad": the open "frame" was garbage; resync after its start
-                self._garbage(buf[: start_of_new + (at or 0) + 1])
-                self._scan(buf, 1, out)
-        else:
-            self._scan(text, 0, out)
+        try:
+            if self._open is None:
+                self._scan(text, 0, out)
+            else:
+                self._continue(self._open, text, out)
+        except FrameTooLargeError as exc:
+            exc.documents = out
+            raise
         return out
 
     # -- internals ---------------------------------------------------------
+
+    def _continue(self, validator: _PrefixValidator, text: str, out: list[Any]) -> None:
+        status, at = validator.feed(text)
+        if status == "more":
+            self._parts.append(text)
+            self._open_chars += len(text)
+            self._open_bytes += len(text.encode("utf-8", "surrogatepass"))
+            self._check_bound()
+            return
+        start_of_new = self._open_chars
+        self._parts.append(text)
+        buf = "".join(self._parts)
+        self._reset_open()
+        if status == "done":
+            assert at is not None
+            end = start_of_new + at
+            try:
+                out.append(_DECODER.decode(buf[:end]))
+                self.documents += 1
+            except (ValueError, RecursionError):
+                # the validator is more lenient than json on numbers and depth
+                self._garbage(buf[:end])
+                end = self._skip_openers(buf, 0)
+            self._scan(buf, end, out)
+        else:  # "bad": the open "frame" was garbage; resync after its start
+            self._garbage(buf[: start_of_new + (at or 0) + 1])
+            self._scan(buf, 1, out)
 
     def _scan(self, buf: str, pos: int, out: list[Any]) -> None:
         n = len(buf)
         while pos < n:
             m = _START.search(buf, pos)
-            stop = m.start() if m else n
-            if stop > pos:
-                self._noise(buf[pos:stop])
             if m is None:
-                self._buf = ""
+                keep = _partial_keepalive(buf[max(pos, n - _LONGEST_WORD) :])
+                if keep:
+                    self._noise_tail = buf[n - keep :]
+                    n -= keep
+                if n > pos:
+                    self._noise(buf[pos:n])
                 return
-            i = stop
+            i = m.start()
+            if i > pos:
+                self._noise(buf[pos:i])
             try:
                 value, end = _DECODER.raw_decode(buf, i)
+            except RecursionError:
+                # absurdly deep nesting: not an event; skip the whole opening run
+                pos = self._skip_openers(buf, i)
+                self._garbage(buf[i:pos])
+                continue
             except ValueError:
                 validator = _PrefixValidator()
-                status, at = validator.feed(buf[i:])
+                status, at = validator.feed(buf[i:] if i else buf)
                 if status == "more":
+                    tail = buf[i:] if i else buf
                     self._open = validator
-                    self._buf = buf[i:]
-                    self._open_checked = len(self._buf)
+                    self._parts = [tail]
+                    self._open_chars = len(tail)
+                    self._open_bytes = len(tail.encode("utf-8", "surrogatepass"))
                     self._check_bound()
                     return
                 # "bad" (or "done" on something json refuses): skip one char, resync
@@ -290,7 +351,21 @@ class JsonStreamDecoder:
             out.append(value)
             self.documents += 1
             pos = end
-        self._buf = ""
+
+    @staticmethod
+    def _skip_openers(buf: str, pos: int) -> int:
+        """Index after the run of brackets/whitespace starting at *pos* (at least 1)."""
+        end = pos + 1
+        n = len(buf)
+        while end < n and buf[end] in _OPENERS:
+            end += 1
+        return end
+
+    def _reset_open(self) -> None:
+        self._parts = []
+        self._open = None
+        self._open_chars = 0
+        self._open_bytes = 0
 
     def _noise(self, text: str) -> None:
         if _KEEPALIVE_NOISE.fullmatch(text) is None:
@@ -302,13 +377,11 @@ class JsonStreamDecoder:
             self._on_garbage(sample[:200])
 
     def _check_bound(self) -> None:
-        size = len(self._buf.encode("utf-8", "surrogatepass")) if len(self._buf) * 4 > self.max_frame \
-            else len(self._buf)
+        size = self._open_bytes
         if size > self.max_frame:
-            limit = self.max_frame
-            self._buf = ""
-            self._open = None
-            raise FrameTooLargeError(size, limit)
+            self._reset_open()
+            self._utf8.reset()
+            raise FrameTooLargeError(size, self.max_frame)
 
 
 def encode_frame(message: Any) -> bytes:

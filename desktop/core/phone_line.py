@@ -1,0 +1,288 @@
+"""The agent's phone line: the event channel, the calls on it, and their cards.
+
+:class:`PhoneLine` is the asyncio service between the pbx layer and the UI.
+It keeps the real-time channel running, feeds every event to the
+:class:`~desktop.core.calls.CallTracker`, and for each call change:
+
+1. writes the call to the journal first (write before show: a crash after
+   the popup appeared must not lose the call);
+2. looks the number up in the directory once per call (an indexed point
+   query, well under a millisecond even with a million contacts) and reads
+   the number's history and notes from the journal;
+3. hands an immutable :class:`~desktop.core.caller_card.CallerCard` to
+   ``on_card``.
+
+It knows nothing about Qt: the UI wraps it in a bridge QObject that
+re-emits the callbacks as signals.  Callbacks are plain functions called on
+the event loop; an exception in one is logged, never fatal to the line.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Final, Protocol
+
+from desktop.core.caller_card import CallerCard, CardOutcome, CardState
+from desktop.core.calls import Call, CallChange, CallState, CallTracker
+from desktop.core.directory import Contact
+from desktop.core.journal import JournalCall, NumberHistory
+from desktop.core.numbers import PhoneNumber
+from desktop.pbx.connection import ConnectionState, Phase
+from desktop.pbx.events import Direction, Event
+
+log = logging.getLogger("kobikom.core.line")
+
+#: How often the tracker's timers (Tekil synthetic calls, stale calls) run.
+TICK_INTERVAL: Final = 0.25
+#: Earlier calls listed on a card.
+HISTORY_LIMIT: Final = 5
+
+
+class ContactSource(Protocol):
+    def lookup(self, number: str | PhoneNumber) -> Contact | None: ...
+
+
+class CallLog(Protocol):
+    def record(self, call: JournalCall) -> None: ...
+
+    def history(self, number_key: str, limit: int = 5, *,
+                exclude_call_id: str | None = None) -> NumberHistory: ...
+
+    def notes_for(self, number_key: str) -> str | None: ...
+
+
+class ChannelLike(Protocol):
+    async def run(self) -> None: ...
+
+    def kick(self, reason: str = ...) -> None: ...
+
+
+ChannelFactory = Callable[[Callable[[Event], None], Callable[[ConnectionState], None]],
+                          ChannelLike]
+
+
+@dataclass(slots=True)
+class _Known:
+    """What we looked up once for a call (the number does not change mid-call)."""
+
+    number: PhoneNumber
+    contact: Contact | None
+    history: NumberHistory
+    notes: str | None
+
+
+_STATE = {
+    CallState.RINGING: CardState.RINGING,
+    CallState.ANSWERED: CardState.ANSWERED,
+    CallState.ON_HOLD: CardState.ON_HOLD,
+    CallState.ENDED: CardState.ENDED,
+}
+
+
+def other_party(call: Call) -> PhoneNumber:
+    """The customer's number: the caller of incoming calls, the callee of outgoing ones."""
+    return call.called if call.direction is Direction.OUTBOUND else call.caller
+
+
+def journal_entry(call: Call, contact: Contact | None) -> JournalCall:
+    party = other_party(call)
+    ended = call.state is CallState.ENDED
+    return JournalCall(
+        call_id=call.call_id,
+        extension=call.extension,
+        direction=call.direction.value,
+        number_raw=party.raw,
+        number_key=party.key,
+        called_raw=(call.caller.raw if call.direction is Direction.OUTBOUND else call.called.raw)
+        or None,
+        queue=call.queue,
+        contact_name_at_time=contact.display_name if contact else None,
+        ringing_at=call.ringing_at,
+        answered_at=call.answered_at,
+        ended_at=call.ended_at,
+        outcome=call.outcome.value if ended and call.outcome else None,
+        talk_seconds=int(call.talk_seconds()) if ended else None,
+        source="live",
+    )
+
+
+class PhoneLine:
+    """Keeps the agent's line up and publishes caller cards.
+
+    Callbacks (constructor arguments):
+        on_card(CallerCard): every change of every call, journal already written.
+        on_state(ConnectionState): connection state changes of the channel.
+        on_missed(int): the number of missed calls not yet seen, when it changes.
+    """
+
+    def __init__(
+        self,
+        tracker: CallTracker,
+        *,
+        directory: ContactSource | None,
+        journal: CallLog | None,
+        on_card: Callable[[CallerCard], None],
+        on_state: Callable[[ConnectionState], None],
+        on_missed: Callable[[int], None] | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.tracker = tracker
+        self._directory = directory
+        self._journal = journal
+        self._on_card = on_card
+        self._on_state = on_state
+        self._on_missed = on_missed
+        self._clock = clock
+        self._known: dict[str, _Known] = {}
+        self._missed = tracker.missed_count
+        self._channel: ChannelLike | None = None
+        self.state = ConnectionState(Phase.DISCONNECTED)
+        #: Cards published (diagnostics, soak test).
+        self.cards = 0
+
+    # -- the channel -----------------------------------------------------------
+
+    async def run(self, channel_factory: ChannelFactory) -> None:
+        """Run the channel and the tracker's timers until cancelled."""
+        channel = channel_factory(self.feed, self._state_changed)
+        self._channel = channel
+        ticker = asyncio.get_running_loop().create_task(self._tick_forever(), name="line-tick")
+        try:
+            await channel.run()
+        finally:
+            ticker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await ticker
+            self._channel = None
+            self._publish(self.tracker.end_all(cause="line stopped"))
+            self._state_changed(ConnectionState(Phase.DISCONNECTED, reason="stopped"))
+
+    def kick(self, reason: str = "reconnect requested") -> None:
+        """Reconnect now (after resume from sleep, a network change, new credentials)."""
+        if self._channel is not None:
+            self._channel.kick(reason)
+
+    async def _tick_forever(self) -> None:
+        while True:
+            await asyncio.sleep(TICK_INTERVAL)
+            changes = self.tracker.tick(self._clock())
+            if changes:
+                self._publish(changes)
+
+    def _state_changed(self, state: ConnectionState) -> None:
+        self.state = state
+        try:
+            self._on_state(state)
+        except Exception:
+            log.exception("connection-state callback failed")
+
+    # -- events ------------------------------------------------------------------
+
+    def feed(self, event: Event) -> None:
+        """Handle one event from the channel (also used by tests and benchmarks)."""
+        changes = self.tracker.feed(event)
+        if changes:
+            self._publish(changes)
+
+    def _publish(self, changes: list[tuple[Call, CallChange]]) -> None:
+        for call, change in changes:
+            try:
+                card = self._card(call, change)
+            except Exception:
+                log.exception("building the card of call %s failed", call.call_id)
+                continue
+            self.cards += 1
+            try:
+                self._on_card(card)
+            except Exception:
+                log.exception("card callback failed")
+        missed = self.tracker.missed_count
+        if missed != self._missed:
+            self._missed = missed
+            if self._on_missed is not None:
+                try:
+                    self._on_missed(missed)
+                except Exception:
+                    log.exception("missed-count callback failed")
+
+    def clear_missed(self) -> None:
+        self.tracker.clear_missed()
+        self._missed = self.tracker.missed_count
+        if self._on_missed is not None:
+            self._on_missed(self._missed)
+
+    def forget_contact(self) -> None:
+        """The directory changed: look numbers up again for live calls."""
+        self._known.clear()
+
+    def _lookup(self, call: Call) -> _Known:
+        known = self._known.get(call.call_id)
+        if known is None and call.replaces is not None:
+            known = self._known.pop(call.replaces, None)
+        party = other_party(call)
+        if known is not None and known.number.key == party.key:
+            self._known[call.call_id] = known
+            return known
+        contact = None
+        history = NumberHistory()
+        notes = None
+        if party.key:
+            if self._directory is not None:
+                try:
+                    contact = self._directory.lookup(party)
+                except Exception:
+                    log.exception("directory lookup failed")
+            if self._journal is not None:
+                try:
+                    history = self._journal.history(party.key, HISTORY_LIMIT,
+                                                    exclude_call_id=call.call_id)
+                    notes = self._journal.notes_for(party.key)
+                except Exception:
+                    log.exception("journal history failed")
+        known = _Known(party, contact, history, notes)
+        self._known[call.call_id] = known
+        return known
+
+    def _card(self, call: Call, change: CallChange) -> CallerCard:
+        known = self._lookup(call)
+        if self._journal is not None:
+            try:
+                self._journal.record(journal_entry(call, known.contact))
+            except Exception:
+                # Never hold the popup back because the disk is full; say it loudly.
+                log.exception("could not write call %s to the journal", call.call_id)
+        if change is CallChange.ENDED:
+            self._known.pop(call.call_id, None)
+        log.info("call %s %s (%s, %s)", call.call_id, change.value, call.extension,
+                 known.number.masked())
+        contact = known.contact
+        outcome = CardOutcome(call.outcome.value) if call.outcome is not None else None
+        return CallerCard(
+            call_id=call.call_id,
+            state=_STATE[call.state],
+            number=known.number,
+            direction=call.direction.value,
+            outcome=outcome,
+            extension=call.extension,
+            called=call.called if call.direction is not Direction.OUTBOUND else call.caller,
+            queue=call.queue,
+            contact_id=contact.id if contact else None,
+            name=(contact.name or None) if contact else None,
+            company=(contact.company or None) if contact else None,
+            notes=(contact.notes or None) if contact else None,
+            pbx_name=call.caller_name,
+            previous_calls=known.history.count,
+            last_call_at=known.history.last_at,
+            recent=known.history.recent,
+            number_notes=known.notes,
+            ringing_at=call.ringing_at,
+            answered_at=call.answered_at,
+            ended_at=call.ended_at,
+            synthetic=call.synthetic,
+            replaces=call.replaces,
+        )

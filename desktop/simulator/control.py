@@ -1,0 +1,152 @@
+"""The simulator's own control interface (``/_sim/…`` on the HTTP port).
+
+It exposes the Python API of :class:`~desktop.simulator.Simulator` to other
+processes (the end-to-end tests drive the real app and the simulator from
+outside).  JSON in, JSON out; no authentication (loopback only).
+
+=========================  ================================================================
+``POST /_sim/ring``        ``{"extension":"1001","caller":"05321234567","called":…,
+                           "queue":…,"answer_after":…,"hangup_after":…,"hold_for":[s,n],
+                           "other_extensions":[…],"direction":"inbound",
+                           "answered_by":…}`` (all but ``extension`` optional) ->
+                           ``{"call_id":…}``
+``POST /_sim/answer``      ``{"call_id":…,"extension":…}`` -> ``{"ok":bool}``
+``POST /_sim/hangup``      ``{"call_id":…}`` -> ``{"ok":bool}``
+``POST /_sim/emit``        a raw event message (any JSON object) -> ``{"delivered":n}``;
+                           ``?dedup=false`` bypasses the de-duplication cache
+``POST /_sim/emit-raw``    raw request body bytes to every TCP client -> ``{"delivered":n}``
+``GET /_sim/received``     the recorded REST requests (``?clear=1`` empties the list)
+``GET /_sim/commands``     the command messages received on the event channels
+``GET /_sim/clients``      the connected event-channel clients
+``GET /_sim/cdr``          the call records; ``GET /_sim/sms`` the SMS store
+``POST /_sim/fault``       ``{"path":"/central/dial","kind":"500","count":1}``
+``POST /_sim/expire-tokens``  every issued JWT/bearer token becomes invalid
+``POST /_sim/silent``      ``{"silent":true}`` (half-open mode) / ``false``
+``POST /_sim/restart``     stop and restart the TCP/WS listeners on the same ports
+=========================  ================================================================
+
+Errors: 400 ``{"error":…}`` for a malformed request.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+
+if TYPE_CHECKING:
+    from .simulator import Simulator
+
+
+def _json(data: Any, status: int = 200) -> web.Response:
+    return web.Response(status=status, text=json.dumps(data, ensure_ascii=False, default=str),
+                        content_type="application/json")
+
+
+async def _body(request: web.Request) -> dict[str, Any]:
+    try:
+        body = await request.json() if request.body_exists else {}
+    except ValueError as exc:
+        raise web.HTTPBadRequest(text=json.dumps({"error": f"invalid JSON: {exc}"}),
+                                 content_type="application/json") from None
+    if not isinstance(body, dict):
+        raise web.HTTPBadRequest(text=json.dumps({"error": "expected a JSON object"}),
+                                 content_type="application/json")
+    return body
+
+
+class ControlApi:
+    def __init__(self, sim: Simulator) -> None:
+        self.sim = sim
+
+    def routes(self) -> list[web.RouteDef]:
+        return [
+            web.post("/_sim/ring", self.ring),
+            web.post("/_sim/answer", self.answer),
+            web.post("/_sim/hangup", self.hangup),
+            web.post("/_sim/emit", self.emit),
+            web.post("/_sim/emit-raw", self.emit_raw),
+            web.get("/_sim/received", self.received),
+            web.get("/_sim/commands", self.commands),
+            web.get("/_sim/clients", self.clients),
+            web.get("/_sim/cdr", self.cdr),
+            web.get("/_sim/sms", self.sms),
+            web.post("/_sim/fault", self.fault),
+            web.post("/_sim/expire-tokens", self.expire_tokens),
+            web.post("/_sim/silent", self.silent),
+            web.post("/_sim/restart", self.restart),
+        ]
+
+    async def ring(self, request: web.Request) -> web.Response:
+        body = await _body(request)
+        if not body.get("extension"):
+            return _json({"error": "extension is required"}, 400)
+        hold = body.get("hold_for")
+        try:
+            call_id = await self.sim.ring(
+                extension=str(body["extension"]), caller=str(body.get("caller") or ""),
+                called=body.get("called"), queue=body.get("queue"),
+                answer_after=body.get("answer_after"), hangup_after=body.get("hangup_after"),
+                hold_for=(float(hold[0]), float(hold[1])) if hold else None,
+                other_extensions=tuple(body.get("other_extensions") or ()),
+                direction=str(body.get("direction") or "inbound"),
+                answered_by=body.get("answered_by"))
+        except (TypeError, ValueError) as exc:
+            return _json({"error": str(exc)}, 400)
+        return _json({"call_id": call_id})
+
+    async def answer(self, request: web.Request) -> web.Response:
+        body = await _body(request)
+        return _json({"ok": self.sim.answer(str(body.get("call_id")), body.get("extension"))})
+
+    async def hangup(self, request: web.Request) -> web.Response:
+        body = await _body(request)
+        return _json({"ok": self.sim.hangup(str(body.get("call_id")))})
+
+    async def emit(self, request: web.Request) -> web.Response:
+        body = await _body(request)
+        dedup = request.query.get("dedup", "true").lower() != "false"
+        return _json({"delivered": self.sim.emit(body, dedup=dedup)})
+
+    async def emit_raw(self, request: web.Request) -> web.Response:
+        return _json({"delivered": self.sim.emit_raw(await request.read())})
+
+    async def received(self, request: web.Request) -> web.Response:
+        data = list(self.sim.received)
+        if request.query.get("clear"):
+            self.sim.received.clear()
+        return _json(data)
+
+    async def commands(self, request: web.Request) -> web.Response:
+        return _json(self.sim.commands)
+
+    async def clients(self, request: web.Request) -> web.Response:
+        return _json(self.sim.connected_clients())
+
+    async def cdr(self, request: web.Request) -> web.Response:
+        return _json(self.sim.cdr)
+
+    async def sms(self, request: web.Request) -> web.Response:
+        return _json(self.sim.sms)
+
+    async def fault(self, request: web.Request) -> web.Response:
+        body = await _body(request)
+        try:
+            self.sim.fault(str(body["path"]), str(body["kind"]), int(body.get("count", 1)))
+        except (KeyError, ValueError) as exc:
+            return _json({"error": str(exc)}, 400)
+        return _json({"ok": True})
+
+    async def expire_tokens(self, request: web.Request) -> web.Response:
+        self.sim.expire_tokens()
+        return _json({"ok": True})
+
+    async def silent(self, request: web.Request) -> web.Response:
+        body = await _body(request)
+        self.sim.silent = bool(body.get("silent", True))
+        return _json({"silent": self.sim.silent})
+
+    async def restart(self, request: web.Request) -> web.Response:
+        await self.sim.restart_event_servers()
+        return _json({"ports": self.sim.ports})

@@ -1,0 +1,124 @@
+"""What the tray and the no-tray status window say about the connection.
+
+Both surfaces show the same words, so they are made here once.  The
+connection's ``reason`` is English text from the PBX layer (and may quote a
+server); it is never interpreted as markup: :func:`shell_safe` turns angle
+brackets into look-alikes for the places (tray tooltips, desktop
+notifications) where some platforms render HTML.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Final
+
+from PySide6.QtCore import QCoreApplication
+
+from desktop.pbx.connection import ConnectionState, Phase
+from desktop.ui.icons import LinkStatus
+
+#: Longest reason shown (Windows cuts tray tooltips at 127 characters).
+MAX_REASON_CHARS: Final = 80
+#: From this many seconds on, the retry countdown is given in minutes.
+MINUTES_FROM_SECONDS: Final = 120
+
+def link_status(state: ConnectionState | None) -> LinkStatus:
+    """The icon's connection look for *state*."""
+    if state is None or state.phase is Phase.DISCONNECTED:
+        return LinkStatus.DISCONNECTED
+    if state.phase is Phase.CONNECTED:
+        return LinkStatus.CONNECTED
+    if state.phase is Phase.AUTH_FAILED:
+        return LinkStatus.AUTH_FAILED
+    return LinkStatus.CONNECTING
+
+
+def phase_text(state: ConnectionState | None) -> str:
+    """"Connected", "Connecting…", "Not connected", "Login rejected", "Disconnected"."""
+    phase = state.phase if state is not None else Phase.DISCONNECTED
+    if phase is Phase.CONNECTED:
+        return QCoreApplication.translate("StatusText", "Connected")
+    if phase is Phase.CONNECTING:
+        return QCoreApplication.translate("StatusText", "Connecting…")
+    if phase is Phase.RECONNECTING:
+        return QCoreApplication.translate("StatusText", "Not connected")
+    if phase is Phase.AUTH_FAILED:
+        return QCoreApplication.translate("StatusText", "Login rejected")
+    return QCoreApplication.translate("StatusText", "Disconnected")
+
+
+def status_line(extension: str, state: ConnectionState | None) -> str:
+    """"Extension 1001 · Connected" (just the phase when no extension is set)."""
+    phase = phase_text(state)
+    if not extension:
+        return phase
+    text = QCoreApplication.translate("StatusText", "Extension {extension} · {state}")
+    return text.format(extension=extension, state=phase)
+
+
+def retry_text(state: ConnectionState, now: float) -> str:
+    """"retrying in 5 s" / "retrying in 3 min" / "retrying now…", counted down from *now*."""
+    if state.retry_in is None:
+        return ""
+    remaining = state.since + state.retry_in - now
+    if remaining < 1:
+        return QCoreApplication.translate("StatusText", "retrying now…")
+    if remaining >= MINUTES_FROM_SECONDS:
+        minutes = math.ceil(remaining / 60)
+        return QCoreApplication.translate("StatusText", "retrying in %n min", None, minutes)
+    seconds = math.ceil(remaining)
+    return QCoreApplication.translate("StatusText", "retrying in %n s", None, seconds)
+
+
+def reason_line(state: ConnectionState | None, now: float) -> str:
+    """"connection refused; retrying in 5 s"; empty when connected or nothing to say."""
+    if state is None or state.phase is Phase.CONNECTED:
+        return ""
+    parts = []
+    if state.reason:
+        reason = " ".join(state.reason.split())
+        if len(reason) > MAX_REASON_CHARS:
+            reason = reason[:MAX_REASON_CHARS - 1] + "…"
+        parts.append(reason)
+    retry = retry_text(state, now)
+    if retry:
+        parts.append(retry)
+    return "; ".join(parts)
+
+
+def missed_text(missed: int) -> str:
+    if missed <= 0:
+        return ""
+    if missed == 1:
+        return QCoreApplication.translate("StatusText", "1 missed call", None, missed)
+    return QCoreApplication.translate("StatusText", "%n missed calls", None, missed)
+
+
+def tooltip_text(app_name: str, extension: str, state: ConnectionState | None, missed: int,
+                 demo: bool, now: float) -> str:
+    """The tray tooltip: app, extension and state with the reason, missed calls, demo."""
+    lines = [app_name + (" " + QCoreApplication.translate("StatusText", "(demo mode)")
+                         if demo else "")]
+    state_text = status_line(extension, state)
+    reason = reason_line(state, now)
+    lines.append(state_text + (": " + reason if reason else ""))
+    if missed > 0:
+        lines.append(missed_text(missed))
+    return shell_safe("\n".join(lines))
+
+
+def shell_safe(text: str) -> str:
+    """*text* that no tray host or notification server can take for markup."""
+    return text.replace("<", "‹").replace(">", "›")
+
+
+__all__ = [
+    "link_status",
+    "missed_text",
+    "phase_text",
+    "reason_line",
+    "retry_text",
+    "shell_safe",
+    "status_line",
+    "tooltip_text",
+]

@@ -1,0 +1,86 @@
+"""GUI tests: real widgets on Qt's offscreen platform, driven by pytest-qt.
+
+The platform is chosen here, before any QApplication exists: ``offscreen``
+with two side-by-side screens (``left`` 1280x800 at the origin, the primary;
+``right`` 1920x1080 to its right), so that placement on "the screen the mouse
+is on" can be tested without a display.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+SCREENS = [
+    {"name": "left", "x": 0, "y": 0, "width": 1280, "height": 800,
+     "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1},
+    {"name": "right", "x": 1280, "y": 0, "width": 1920, "height": 1080,
+     "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1},
+]
+
+_config = Path(tempfile.mkdtemp(prefix="kobikom-gui-")) / "screens.json"
+_config.write_text(json.dumps({"windowFrameMargins": False, "screens": SCREENS}))
+os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_config}"
+for _name in ("QT_SCALE_FACTOR", "QT_SCREEN_SCALE_FACTORS", "QT_AUTO_SCREEN_SCALE_FACTOR"):
+    os.environ.pop(_name, None)
+
+from PySide6.QtCore import QLocale, QPoint  # noqa: E402
+
+from desktop.ui.popup import PopupManager  # noqa: E402
+from tests.gui.cards import FakeClock  # noqa: E402
+
+#: A point on the primary ("left") screen.
+LEFT_POINT = QPoint(100, 100)
+#: A point on the "right" screen.
+RIGHT_POINT = QPoint(1500, 300)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def english() -> QLocale:
+    return QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
+
+
+class Cursor:
+    """A movable fake mouse position."""
+
+    def __init__(self, point: QPoint) -> None:
+        self.point = QPoint(point)
+
+    def __call__(self) -> QPoint:
+        return QPoint(self.point)
+
+
+@pytest.fixture
+def cursor() -> Cursor:
+    return Cursor(LEFT_POINT)
+
+
+@pytest.fixture
+def make_manager(qapp, clock: FakeClock, english: QLocale,
+                 cursor: Cursor) -> Iterator[Callable[..., PopupManager]]:
+    """Managers with a fake mouse, clock and locale; their popups are closed afterwards."""
+    managers: list[PopupManager] = []
+
+    def make(**kwargs: object) -> PopupManager:
+        kwargs.setdefault("cursor_pos", cursor)
+        kwargs.setdefault("clock", clock)
+        kwargs.setdefault("locale", english)
+        kwargs.setdefault("translucent", False)
+        kwargs.setdefault("app", qapp)
+        manager = PopupManager(**kwargs)  # type: ignore[arg-type]
+        managers.append(manager)
+        return manager
+
+    yield make
+    for manager in managers:
+        manager.close_all()

@@ -1,0 +1,52 @@
+"""Painted icons: every state distinct, crisp at 2x, and the SVG app icon ships."""
+
+from __future__ import annotations
+
+from PySide6.QtSvg import QSvgRenderer
+
+from desktop.ui.icons import (
+    LinkStatus,
+    TrayLook,
+    app_icon,
+    app_icon_svg,
+    badge_text,
+    tray_icon,
+    tray_pixmap,
+)
+
+
+def test_badge_text() -> None:
+    assert [badge_text(n) for n in (-1, 0, 1, 9, 10, 250)] == ["", "", "1", "9", "9+", "9+"]
+
+
+def test_looks_are_distinct_at_16_px(qapp) -> None:
+    looks = [TrayLook(status) for status in LinkStatus] + [
+        TrayLook(LinkStatus.CONNECTED, ringing=True),
+        TrayLook(LinkStatus.CONNECTED, missed=1),
+        TrayLook(LinkStatus.CONNECTED, demo=True),
+    ]
+    images = [tray_pixmap(look, 16).toImage() for look in looks]
+    for i, a in enumerate(images):
+        for b in images[i + 1:]:
+            assert a != b
+
+
+def test_two_x_pixmaps_are_painted_not_scaled(qapp) -> None:
+    one = tray_pixmap(TrayLook(LinkStatus.CONNECTED, missed=3), 24, 1.0)
+    two = tray_pixmap(TrayLook(LinkStatus.CONNECTED, missed=3), 24, 2.0)
+    assert (two.width(), two.devicePixelRatio()) == (48, 2.0)
+    upscaled = one.toImage().scaled(48, 48)
+    assert two.toImage() != upscaled
+
+
+def test_icons_are_cached_per_look(qapp) -> None:
+    assert tray_icon(TrayLook(missed=2)).cacheKey() == tray_icon(TrayLook(missed=2)).cacheKey()
+    assert tray_icon(TrayLook(missed=2)).cacheKey() != tray_icon(TrayLook(missed=3)).cacheKey()
+
+
+def test_app_icon_and_svg(qapp) -> None:
+    assert not app_icon().isNull()
+    svg = app_icon_svg()
+    assert svg is not None
+    assert svg.name == "kobikom-desktop.svg"
+    assert QSvgRenderer(str(svg)).isValid()

@@ -1,0 +1,1 @@
+"""Tests of the Kobikom simulator (desktop.simulator) on real loopback sockets."""

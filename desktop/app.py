@@ -1,0 +1,464 @@
+"""The composition root: build every service and widget and wire them.
+
+Nothing else in the package constructs services for the GUI; widgets get
+what they need through their constructors.  The order at start:
+
+1. paths, logging, settings;
+2. the QApplication, then single-instance: a second launch hands its
+   arguments (e.g. a ``tel:`` link) to the running instance and exits;
+3. translations, the crash hook;
+4. on the asyncio loop (qasync, :mod:`desktop.ui.loop`): the directory and
+   the journal (opened in worker threads), the tray (or, without a tray, a
+   status window), the popups, and the agent's :class:`PhoneLine`;
+5. in demo mode (``--demo`` or the tray's "Demo mode"), the simulator runs
+   in-process on free loopback ports with sample contacts and rings the
+   demo extension every so often.
+
+Shutdown cancels every task (``TaskSet``), closes the channel and stops the
+simulator.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import os
+import sys
+import time
+import traceback
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, Final
+
+from PySide6.QtCore import QObject, Qt, QTimer, Slot
+from PySide6.QtGui import QIcon
+from PySide6.QtNetwork import QNetworkInformation
+from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon, QWidget
+
+from desktop import __version__
+from desktop.core.account import Account, AccountIncomplete
+from desktop.core.caller_card import CallerCard, CardState
+from desktop.core.calls import CallTracker
+from desktop.core.directory import Directory
+from desktop.core.journal import Journal
+from desktop.core.logs import setup_logging
+from desktop.core.paths import AppPaths, app_paths
+from desktop.core.phone_line import PhoneLine
+from desktop.core.secrets import SecretStore
+from desktop.core.settings import Settings, SettingsError, load_settings
+from desktop.core.tasks import TaskSet
+from desktop.pbx.channels import open_channel
+from desktop.pbx.connection import ConnectionState, Flavor, Phase, Transport
+from desktop.ui import loop as qtloop
+from desktop.ui.bridges import LineBridge
+from desktop.ui.i18n import choose_language, install_translators
+from desktop.ui.popup import PopupManager
+from desktop.ui.single_instance import SingleInstance, hand_over, server_name
+from desktop.ui.tray import MessageKind, TrayController
+
+log = logging.getLogger("kobikom.app")
+
+ROOT: Final = Path(__file__).resolve().parents[1]
+DEMO_CONTACTS: Final = ROOT / "resources" / "sample-data" / "contacts-demo.csv"
+APP_ICON: Final = ROOT / "resources" / "icons" / "kobikom-desktop.svg"
+#: The demo extension and how soon the first demo call rings.
+DEMO_EXTENSION: Final = "1001"
+DEMO_FIRST_CALL_AFTER: Final = 3.0
+
+
+class Application(QObject):
+    """Owns every long-lived object of the running app."""
+
+    def __init__(self, qapp: QApplication, *, options: argparse.Namespace, paths: AppPaths,
+                 config_path: Path, instance: SingleInstance, started_at: float) -> None:
+        super().__init__()
+        self.qapp = qapp
+        self.options = options
+        self.paths = paths
+        self.config_path = config_path
+        self.instance = instance
+        self.started_at = started_at
+        self.tasks = TaskSet("app", on_error=self._task_failed)
+        self.secrets = SecretStore()
+        self.settings = Settings()
+        self.demo = bool(options.demo)
+        self.bridge = LineBridge(self)
+        self.directory: Directory | None = None
+        self.journal: Journal | None = None
+        self.line: PhoneLine | None = None
+        self._line_task: asyncio.Task[None] | None = None
+        self._simulator: Any = None
+        self._demo_task: asyncio.Task[None] | None = None
+        self._quit = asyncio.Event()
+        self._windows: list[QWidget] = []
+        self.tray: Any = None
+        self.popups = PopupManager(lambda: self.settings.popup, app=qapp, parent=self)
+
+    # ------------------------------------------------------------------ start
+
+    async def run(self) -> int:
+        self._load_settings()
+        self.directory, self.journal = await asyncio.gather(
+            asyncio.to_thread(Directory, self._data_dir() / "contacts.sqlite3"),
+            asyncio.to_thread(Journal, self._data_dir() / "journal.sqlite3"))
+        self._build_tray()
+        self._connect_signals()
+        self._watch_network()
+        await self._start_line()
+        self.qapp.aboutToQuit.connect(self._quit.set)
+        await self._quit.wait()
+        await self._shutdown()
+        return 0
+
+    def _data_dir(self) -> Path:
+        """Demo mode keeps its sample data apart from the agent's real data."""
+        path = self.paths.data_dir / "demo" if self.demo else self.paths.data_dir
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def _load_settings(self) -> None:
+        try:
+            self.settings = load_settings(self.config_path)
+        except SettingsError as exc:
+            log.error("%s", exc)
+            self.settings = Settings()
+            message = str(exc)
+            QTimer.singleShot(0, lambda: self._error(self.tr("Settings file"), message))
+
+    def _build_tray(self) -> None:
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            self.tray = TrayController(parent=self)
+        else:
+            from desktop.ui.no_tray import StatusWindow
+
+            log.warning("no system tray on this desktop: showing a status window instead")
+            self.tray = StatusWindow()
+        self.tray.set_demo(self.demo)
+        self.tray.set_extension(", ".join(self.settings.account.extensions))
+        self.tray.show()
+        elapsed = time.monotonic() - self.started_at
+        log.info("tray shown (%s) %.0f ms after start", type(self.tray).__name__, elapsed * 1000)
+        if isinstance(self.tray, TrayController):
+            # A tray host needs a moment to embed the icon; log its geometry for tests.
+            QTimer.singleShot(500, self._log_tray_geometry)
+
+    def _log_tray_geometry(self) -> None:
+        geo = self.tray.geometry() if hasattr(self.tray, "geometry") else None
+        if geo is not None:
+            log.info("tray icon geometry: %d,%d %dx%d", geo.x(), geo.y(), geo.width(),
+                     geo.height())
+
+    def _connect_signals(self) -> None:
+        b = self.bridge
+        b.cardChanged.connect(self._on_card)
+        b.stateChanged.connect(self.tray.set_connection)
+        b.missedChanged.connect(self.tray.set_missed)
+        self.popups.popupShown.connect(lambda cid: log.info("popup shown for call %s", cid))
+        self.popups.missedDismissed.connect(self._missed_seen)
+        self.popups.addContactRequested.connect(self._add_contact)
+        t = self.tray
+        t.quitRequested.connect(self.qapp.quit)
+        t.demoToggled.connect(self._set_demo)
+        t.activated.connect(self.popups.show_last)
+        t.aboutRequested.connect(self._about)
+        t.settingsRequested.connect(self._open_settings)
+        t.contactsRequested.connect(self._open_contacts)
+        self.instance.messageReceived.connect(self._handed_over)
+
+    def _watch_network(self) -> None:
+        """Reconnect at once when the network comes back (wake from sleep, Wi-Fi)."""
+        if not QNetworkInformation.loadDefaultBackend():
+            return
+        info = QNetworkInformation.instance()
+        if info is None:
+            return
+
+        def changed(reachability: QNetworkInformation.Reachability) -> None:
+            if reachability == QNetworkInformation.Reachability.Online and self.line:
+                self.line.kick("network is back")
+
+        info.reachabilityChanged.connect(changed)
+
+    # ------------------------------------------------------------------ the line
+
+    async def _start_line(self) -> None:
+        await self._stop_line()
+        settings = self.settings
+        if self.demo:
+            settings = await self._start_simulator()
+        self.tray.set_demo(self.demo)
+        self.tray.set_extension(", ".join(settings.account.extensions))
+        if not settings.configured:
+            self.tray.set_connection(ConnectionState(
+                Phase.DISCONNECTED, reason=self.tr("not set up yet: open Settings… "
+                                                   "or try Demo mode")))
+            log.info("no account configured")
+            return
+        account = Account(settings, self._demo_secrets() if self.demo else self.secrets)
+        try:
+            session = None
+            if settings.account.flavor is Flavor.TEKIL and settings.account.ws_login_with_token:
+                session = account.rest_session()
+            credentials = await asyncio.to_thread(account.channel_credentials, session)
+        except AccountIncomplete as exc:
+            self.tray.set_connection(ConnectionState(Phase.AUTH_FAILED, reason=str(exc)))
+            log.warning("cannot connect: %s", exc)
+            return
+        tracker = CallTracker(settings.account.extensions,
+                              settings.account.domain_uuid or None)
+        self.line = PhoneLine(tracker, directory=self.directory, journal=self.journal,
+                              on_card=self.bridge.on_card, on_state=self.bridge.on_state,
+                              on_missed=self.bridge.on_missed)
+        endpoint = settings.endpoint()
+
+        def factory(on_event: Any, on_state: Any) -> Any:
+            return open_channel(settings.account.flavor, settings.account.transport, endpoint,
+                                credentials, on_event=on_event, on_state=on_state)
+
+        self._line_task = self.tasks.spawn(self.line.run(factory), name="phone-line")
+        if self.demo and self._simulator is not None:
+            self._demo_task = self.tasks.spawn(
+                self._simulator.run_demo(extension=DEMO_EXTENSION,
+                                         first_after=DEMO_FIRST_CALL_AFTER),
+                name="demo-calls")
+
+    async def _stop_line(self) -> None:
+        for task in (self._demo_task, self._line_task):
+            if task is not None and not task.done():
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        self._demo_task = self._line_task = None
+        self.line = None
+        if self._simulator is not None:
+            await self._simulator.stop()
+            self._simulator = None
+
+    def _demo_secrets(self) -> SecretStore:
+        # Demo mode never touches the agent's real keyring entries.
+        return SecretStore(use_env=False, session_only=True)
+
+    async def _start_simulator(self) -> Settings:
+        from desktop.simulator import Simulator, SimulatorConfig
+
+        assert self.directory is not None
+        if await asyncio.to_thread(self.directory.count) == 0 and DEMO_CONTACTS.exists():
+            from desktop.core.contact_import import import_contacts
+
+            report = await asyncio.to_thread(import_contacts, self.directory, DEMO_CONTACTS)
+            log.info("demo contacts imported: %d", report.added)
+        known = await asyncio.to_thread(self._directory_numbers, 40)
+        sim = Simulator(SimulatorConfig(flavor="bulut", known_callers=tuple(known)))
+        await sim.start()
+        self._simulator = sim
+        log.info("demo simulator on %s (tcp %d)", sim.http_base, sim.ports["tcp"])
+        demo = Settings()
+        demo.popup = self.settings.popup
+        demo.ui = self.settings.ui
+        demo.account = replace(demo.account, flavor=Flavor.BULUT, transport=Transport.TCP,
+                               extensions=[DEMO_EXTENSION],
+                               domain_uuid=sim.cfg.domain_uuid, user=sim.cfg.kobipbx_user)
+        demo.server = replace(demo.server, host="127.0.0.1", port=sim.ports["tcp"],
+                              api_base=sim.http_base)
+        return demo
+
+    def _directory_numbers(self, limit: int) -> list[str]:
+        assert self.directory is not None
+        numbers: list[str] = []
+        for contact in self.directory.iter_all():
+            numbers.extend(n.raw for n in contact.numbers if n.key.startswith("+90"))
+            if len(numbers) >= limit:
+                break
+        return numbers[:limit]
+
+    @Slot(bool)
+    def _set_demo(self, on: bool) -> None:
+        if on == self.demo:
+            return
+        self.demo = on
+        log.info("demo mode %s", "on" if on else "off")
+        self.popups.close_all()
+        self.tasks.spawn(self._reopen_and_start(), name="switch-mode")
+
+    async def _reopen_and_start(self) -> None:
+        await self._stop_line()
+        for store in (self.directory, self.journal):
+            if store is not None:
+                store.close()
+        self.directory, self.journal = await asyncio.gather(
+            asyncio.to_thread(Directory, self._data_dir() / "contacts.sqlite3"),
+            asyncio.to_thread(Journal, self._data_dir() / "journal.sqlite3"))
+        await self._start_line()
+
+    # ------------------------------------------------------------------ reactions
+
+    @Slot(object)
+    def _on_card(self, card: CallerCard) -> None:
+        if self.settings.popup.enabled:
+            self.popups.show_card(card, replaces=card.replaces)
+        active = self.line.tracker.active_calls() if self.line else []
+        self.tray.set_ringing(any(c.state.value == CardState.RINGING.value for c in active))
+
+    @Slot(str)
+    def _missed_seen(self, _call_id: str) -> None:
+        if self.line is not None and not any(
+                p.card.missed for p in self.popups.popups() if p.isVisible()):
+            self.line.clear_missed()
+
+    @Slot(object)
+    def _add_contact(self, card: CallerCard) -> None:
+        self._open_contacts(prefill=card)
+
+    @Slot(dict)
+    def _handed_over(self, message: dict[str, Any]) -> None:
+        argv = message.get("argv", [])
+        log.info("second launch handed over %d argument(s)", len(argv))
+        if self.tray is not None:
+            self.tray.show_message("Kobikom", self.tr("Kobikom Desktop is already running."),
+                                   MessageKind.INFO)
+
+    def _about(self) -> None:
+        from desktop.ui.about import AboutDialog
+
+        AboutDialog.ask(None, data_dir=self.paths.data_dir, log_dir=self.paths.log_dir,
+                        config_file=self.config_path)
+
+    def _open_settings(self) -> None:
+        try:
+            from desktop.ui.settings_dialog import SettingsDialog
+        except ImportError:
+            self._error(self.tr("Settings"), self.tr("The settings window is not available."))
+            return
+        dialog = SettingsDialog.ask(None, self.settings, self.secrets,
+                                    config_path=self.config_path)
+        dialog.settingsSaved.connect(self._settings_saved)
+
+    @Slot(object)
+    def _settings_saved(self, settings: Settings) -> None:
+        self.settings = settings
+        log.info("settings saved; reconnecting")
+        if not self.demo:
+            self.tasks.spawn(self._start_line(), name="restart-line")
+
+    def _open_contacts(self, prefill: CallerCard | None = None) -> None:
+        try:
+            from desktop.ui.contacts import ContactsService, ContactsWindow
+        except ImportError:
+            self._error(self.tr("Contacts"), self.tr("The contacts window is not available."))
+            return
+        assert self.directory is not None
+        service = ContactsService(self.directory, tasks=self.tasks, parent=self)
+        service.changed.connect(self._directory_changed)
+        window = ContactsWindow(service)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        self._windows.append(window)
+        window.destroyed.connect(lambda *_: self._windows.remove(window)
+                                 if window in self._windows else None)
+        window.show()
+        if prefill is not None and hasattr(window, "add_number"):
+            window.add_number(prefill.number.raw)
+
+    def _directory_changed(self) -> None:
+        if self.line is not None:
+            self.line.forget_contact()
+
+    def _error(self, title: str, text: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        box.open()
+        self._windows.append(box)
+
+    def _task_failed(self, exc: BaseException) -> None:
+        self._error(self.tr("Unexpected error"),
+                    self.tr("Something went wrong: {0}\n\nDetails are in the log file:\n{1}")
+                    .format(type(exc).__name__, self.paths.log_file))
+
+    # ------------------------------------------------------------------ stop
+
+    async def _shutdown(self) -> None:
+        log.info("shutting down")
+        self.popups.close_all()
+        await self._stop_line()
+        await self.tasks.cancel_all()
+        for store in (self.directory, self.journal):
+            if store is not None:
+                store.close()
+        self.instance.close()
+        if self.tray is not None:
+            self.tray.hide()
+
+
+# ---------------------------------------------------------------------- entry point
+
+
+def _install_crash_hook(log_file: Path) -> None:
+    """Uncaught exceptions: logged (scrubbed) and shown once, never a silent death."""
+    shown = [False]
+
+    def hook(exc_type: type[BaseException], exc: BaseException, tb: Any) -> None:
+        if issubclass(exc_type, KeyboardInterrupt):
+            sys.__excepthook__(exc_type, exc, tb)
+            return
+        log.critical("uncaught exception:\n%s",
+                     "".join(traceback.format_exception(exc_type, exc, tb)))
+        if not shown[0] and QApplication.instance() is not None:
+            shown[0] = True
+            box = QMessageBox(QMessageBox.Icon.Critical, "Kobikom Desktop",
+                              f"An unexpected error occurred ({exc_type.__name__}).\n"
+                              f"The details are in {log_file}.")
+            box.setTextFormat(Qt.TextFormat.PlainText)
+            box.open()
+
+    sys.excepthook = hook
+
+
+def _prefer_xcb_on_wayland() -> None:
+    """Qt on Wayland can neither place frameless popups nor keep them on top."""
+    if (os.environ.get("XDG_SESSION_TYPE") == "wayland" and "QT_QPA_PLATFORM" not in os.environ
+            and os.environ.get("DISPLAY")):
+        os.environ["QT_QPA_PLATFORM"] = "xcb"
+        log.info("Wayland session: using XWayland so popups can be placed and kept on top")
+
+
+def main(options: argparse.Namespace) -> int:
+    started = time.monotonic()
+    paths = app_paths().ensure()
+    setup_logging(log_file=paths.log_file, debug=bool(getattr(options, "debug", False)))
+    log.info("kobikom-desktop %s starting (demo=%s)", __version__, bool(options.demo))
+    config_path = Path(options.config) if options.config else paths.config_file
+    _prefer_xcb_on_wayland()
+
+    qapp = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(qapp, QApplication)
+    qapp.setApplicationName("kobikom-desktop")
+    qapp.setApplicationDisplayName("Kobikom Desktop")
+    qapp.setApplicationVersion(__version__)
+    qapp.setQuitOnLastWindowClosed(False)
+    if APP_ICON.exists():
+        qapp.setWindowIcon(QIcon(str(APP_ICON)))
+
+    name = server_name(str(paths.data_dir))
+    argv = [a for a in (options.uri,) if a]
+    if hand_over(name, argv):
+        log.info("another instance is running; arguments handed over")
+        return 0
+    instance = SingleInstance(name)
+    instance.listen()
+
+    try:
+        language = choose_language(load_settings(config_path).ui.language)
+    except SettingsError:
+        language = choose_language("")
+    translators = install_translators(qapp, language)
+    _install_crash_hook(paths.log_file)
+
+    app = Application(qapp, options=options, paths=paths, config_path=config_path,
+                      instance=instance, started_at=started)
+    try:
+        return qtloop.run(qapp, app.run)
+    finally:
+        del translators
+        log.info("stopped")

@@ -65,13 +65,15 @@ class SecretStoreError(Exception):
 class SecretStore:
     """Keyring-backed secrets, keyed by name and account (the login e-mail)."""
 
-    def __init__(self, *, service: str = SERVICE, use_env: bool = True) -> None:
+    def __init__(self, *, service: str = SERVICE, use_env: bool = True,
+                 session_only: bool = False) -> None:
+        """``session_only``: never touch the keyring (demo mode, throw-away accounts)."""
         self._service = service
         self._use_env = use_env
         self._session: dict[tuple[str, str], str] = {}
         self._lock = threading.Lock()
-        self._problem: str | None = None
-        self._backend_checked = False
+        self._problem: str | None = "kept for this session only" if session_only else None
+        self._backend_checked = session_only
 
     def __repr__(self) -> str:
         return f"<SecretStore service={self._service!r} available={self.available}>"

@@ -94,6 +94,9 @@ class SimulatorConfig:
     #: The SIP registrar softphones are provisioned with (QR codes, getCentralData).
     sip_domain: str = "demo.santral.kobikom.example"
     sip_port: str = "5060"
+    #: Extra numbers the demo scripts treat as known customers (e.g. the app's
+    #: sample contacts), besides the PBX phonebook.
+    known_callers: tuple[str, ...] = ()
     #: Our DID (the number customers call), used as ``calledNumber`` by default.
     did_number: str = "02242345678"
     #: Tekil outbound context name (``<TENANT>CC`` in the collection's CDRs).

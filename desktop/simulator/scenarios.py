@@ -68,8 +68,10 @@ def seed_phonebook() -> tuple[list[dict[str, str]], list[dict[str, str]]]:
     return groups, contacts
 
 
-def known_numbers() -> list[str]:
-    return [row[3] for row in PHONEBOOK]
+def known_numbers(sim: Simulator | None = None) -> list[str]:
+    """Numbers in the PBX phonebook, plus the config's ``known_callers``."""
+    extra = list(sim.cfg.known_callers) if sim is not None else []
+    return [row[3] for row in PHONEBOOK] + extra
 
 
 def mobile(rng: random.Random) -> str:
@@ -80,17 +82,17 @@ def landline(rng: random.Random) -> str:
     return rng.choice(LANDLINE_PREFIXES) + f"{rng.randint(2000000, 9999999)}"
 
 
-def stranger(rng: random.Random) -> str:
+def stranger(rng: random.Random, sim: Simulator | None = None) -> str:
     """A number that is in no phonebook."""
-    known = set(known_numbers())
+    known = set(known_numbers(sim))
     while True:
         number = mobile(rng) if rng.random() < 0.7 else landline(rng)
         if number not in known:
             return number
 
 
-def some_caller(rng: random.Random) -> str:
-    return rng.choice(known_numbers()) if rng.random() < 0.6 else stranger(rng)
+def some_caller(rng: random.Random, sim: Simulator | None = None) -> str:
+    return rng.choice(known_numbers(sim)) if rng.random() < 0.6 else stranger(rng, sim)
 
 
 # ---------------------------------------------------------------- scripts
@@ -104,17 +106,23 @@ def _t(sim: Simulator, rng: random.Random, lo: float, hi: float) -> float:
 
 
 async def answered_call(sim: Simulator, extension: str, rng: random.Random) -> str | None:
-    return await sim.ring(extension=extension, caller=some_caller(rng),
+    return await sim.ring(extension=extension, caller=some_caller(rng, sim),
                           answer_after=_t(sim, rng, 2, 5), hangup_after=_t(sim, rng, 8, 25))
 
 
+async def known_caller_call(sim: Simulator, extension: str, rng: random.Random) -> str | None:
+    """A customer from the phonebook, answered after a few seconds."""
+    return await sim.ring(extension=extension, caller=rng.choice(known_numbers(sim)),
+                          answer_after=_t(sim, rng, 3, 5), hangup_after=_t(sim, rng, 12, 25))
+
+
 async def missed_call(sim: Simulator, extension: str, rng: random.Random) -> str | None:
-    return await sim.ring(extension=extension, caller=some_caller(rng),
+    return await sim.ring(extension=extension, caller=some_caller(rng, sim),
                           hangup_after=_t(sim, rng, 6, 14))
 
 
 async def unknown_number(sim: Simulator, extension: str, rng: random.Random) -> str | None:
-    return await sim.ring(extension=extension, caller=stranger(rng),
+    return await sim.ring(extension=extension, caller=stranger(rng, sim),
                           answer_after=_t(sim, rng, 2, 6), hangup_after=_t(sim, rng, 10, 30))
 
 
@@ -122,20 +130,20 @@ async def queue_call(sim: Simulator, extension: str, rng: random.Random) -> str 
     others = tuple(e for e in sim.cfg.extensions if e != extension)
     answerer = extension if rng.random() < 0.6 or not others else rng.choice(others)
     queue = rng.choice(sim.cfg.queues).extension if sim.cfg.queues else None
-    return await sim.ring(extension=extension, caller=some_caller(rng), queue=queue,
+    return await sim.ring(extension=extension, caller=some_caller(rng, sim), queue=queue,
                           other_extensions=others, answered_by=answerer,
                           answer_after=_t(sim, rng, 3, 7), hangup_after=_t(sim, rng, 10, 30))
 
 
 async def hold_call(sim: Simulator, extension: str, rng: random.Random) -> str | None:
-    return await sim.ring(extension=extension, caller=some_caller(rng),
+    return await sim.ring(extension=extension, caller=some_caller(rng, sim),
                           answer_after=_t(sim, rng, 2, 4),
                           hold_for=(_t(sim, rng, 3, 6), _t(sim, rng, 4, 6)),
                           hangup_after=_t(sim, rng, 16, 24))
 
 
 async def outbound_call(sim: Simulator, extension: str, rng: random.Random) -> str | None:
-    return await sim.ring(extension=extension, called=rng.choice(known_numbers()),
+    return await sim.ring(extension=extension, called=rng.choice(known_numbers(sim)),
                           direction="outbound", answer_after=_t(sim, rng, 3, 8),
                           hangup_after=_t(sim, rng, 20, 60))
 
@@ -161,14 +169,22 @@ DEMO_SCRIPTS: tuple[tuple[Script, int], ...] = (
 
 
 async def run_demo(sim: Simulator, extension: str = "1001",
-                   interval: tuple[float, float] = (8, 20)) -> None:
-    """Varied calls to *extension* forever; cancel the task to stop."""
+                   interval: tuple[float, float] = (8, 20),
+                   first_after: float | None = None) -> None:
+    """Varied calls to *extension* forever; cancel the task to stop.
+
+    ``first_after`` (seconds) makes the first call come sooner, with a known
+    caller answered after a few seconds, so a newcomer sees a popup at once.
+    """
     rng = sim.rng
     scripts = [s for s, _ in DEMO_SCRIPTS]
     weights = [w for _, w in DEMO_SCRIPTS]
+    first = first_after is not None
     while True:
-        await asyncio.sleep(_t(sim, rng, *interval))
-        script = rng.choices(scripts, weights)[0]
+        await asyncio.sleep(first_after if first and first_after is not None
+                            else _t(sim, rng, *interval))
+        script = known_caller_call if first else rng.choices(scripts, weights)[0]
+        first = False
         log.info("demo: %s on %s", script.__name__, extension)
         call_id = await script(sim, extension, rng)
         if call_id is not None:
@@ -196,12 +212,12 @@ def seed_history(sim: Simulator, count: int) -> None:
         if roll < 0.35:  # answered, direct
             answer = start + ring
             records.append(make_record(**common, kind="direct", direction="inbound",
-                                       caller=some_caller(rng), called=cfg.did_number,
+                                       caller=some_caller(rng, sim), called=cfg.did_number,
                                        start=start, answer=answer,
                                        end=answer + rng.uniform(20, 400), extension=ext))
         elif roll < 0.55:  # missed
             records.append(make_record(**common, kind="direct", direction="inbound",
-                                       caller=some_caller(rng), called=cfg.did_number,
+                                       caller=some_caller(rng, sim), called=cfg.did_number,
                                        start=start, end=start + ring, extension=ext))
         elif roll < 0.8 and cfg.queues:  # queue call, several legs
             answer = start + ring
@@ -216,13 +232,13 @@ def seed_history(sim: Simulator, count: int) -> None:
                                  ["NO ANSWER", "BUSY"]),
                              "channel": sim.switch.ids.channel(other)})
             records.append(make_record(**common, kind="queue", direction="inbound",
-                                       caller=some_caller(rng), called=cfg.did_number,
+                                       caller=some_caller(rng, sim), called=cfg.did_number,
                                        start=start, answer=answer, end=end, extension=ext,
                                        queue=rng.choice(cfg.queues).extension, legs=legs))
         else:  # outbound
             answer = start + ring
             records.append(make_record(**common, kind="outbound", direction="outbound",
-                                       caller=ext, called=rng.choice(known_numbers()),
+                                       caller=ext, called=rng.choice(known_numbers(sim)),
                                        start=start, answer=answer,
                                        end=answer + rng.uniform(15, 240), extension=ext))
     records.sort(key=lambda r: r["end"])

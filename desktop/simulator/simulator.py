@@ -196,9 +196,10 @@ class Simulator:
         await self.switch.wait_ended(call_id)
 
     async def run_demo(self, extension: str = "1001",
-                       interval: tuple[float, float] = (8, 20)) -> None:
-        """Varied calls forever (cancel the task to stop)."""
-        await scenarios.run_demo(self, extension, interval)
+                       interval: tuple[float, float] = (8, 20),
+                       first_after: float | None = None) -> None:
+        """Varied calls forever (cancel the task to stop); see ``scenarios.run_demo``."""
+        await scenarios.run_demo(self, extension, interval, first_after)
 
     # ------------------------------------------------------------ REST side
 

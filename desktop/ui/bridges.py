@@ -1,0 +1,37 @@
+"""Bridges: asyncio services seen from the widgets, as Qt signals.
+
+The core publishes through plain callbacks; these small QObjects turn them
+into signals so widgets only ever connect to signals (and so a future
+two-thread loop integration would deliver them on the GUI thread through
+queued connections without any widget changing).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+from desktop.core.caller_card import CallerCard
+from desktop.pbx.connection import ConnectionState
+
+
+class LineBridge(QObject):
+    """The agent's phone line (:class:`desktop.core.phone_line.PhoneLine`).
+
+    Signals:
+        cardChanged(CallerCard): a call rang, was answered, held, ended...
+        stateChanged(ConnectionState): the real-time connection's state.
+        missedChanged(int): missed calls not yet seen.
+    """
+
+    cardChanged = Signal(object)
+    stateChanged = Signal(object)
+    missedChanged = Signal(int)
+
+    def on_card(self, card: CallerCard) -> None:
+        self.cardChanged.emit(card)
+
+    def on_state(self, state: ConnectionState) -> None:
+        self.stateChanged.emit(state)
+
+    def on_missed(self, count: int) -> None:
+        self.missedChanged.emit(count)

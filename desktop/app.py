@@ -46,7 +46,7 @@ from desktop.core.journal import Journal
 from desktop.core.logs import setup_logging
 from desktop.core.paths import AppPaths, app_paths
 from desktop.core.phone_line import PhoneLine
-from desktop.core.secrets import SecretStore
+from desktop.core.secrets import SecretName, SecretStore
 from desktop.core.settings import Settings, SettingsError, load_settings
 from desktop.core.tasks import TaskSet
 from desktop.pbx.channels import open_channel
@@ -90,11 +90,21 @@ class Application(QObject):
         self.line: PhoneLine | None = None
         self._line_task: asyncio.Task[None] | None = None
         self._simulator: Any = None
+        self._effective_settings: Settings | None = None
+        self._demo_secret_store = SecretStore(use_env=False, session_only=True)
         self._demo_task: asyncio.Task[None] | None = None
         self._quit = asyncio.Event()
         self._windows: list[QWidget] = []
         self.tray: Any = None
         self.popups = PopupManager(lambda: self.settings.popup, app=qapp, parent=self)
+        self._session: Any = None
+        self._session_key: tuple[Any, ...] | None = None
+        # Feature services, set by the _wire_* methods below (None = feature absent,
+        # so other features hide the buttons that would use it: no dead buttons).
+        self.click_to_call: Any = None  # click-to-call (issue 4)
+        self.call_history: Any = None  # call history, recordings (issue 5)
+        self.sms: Any = None  # quick SMS (issue 6)
+        self.setup: Any = None  # first-run wizard, QR provisioning (issue 7)
 
     # ------------------------------------------------------------------ start
 
@@ -105,6 +115,10 @@ class Application(QObject):
             asyncio.to_thread(Journal, self._data_dir() / "journal.sqlite3"))
         self._build_tray()
         self._connect_signals()
+        self._wire_dialing()
+        self._wire_history()
+        self._wire_sms()
+        self._wire_setup()
         self._watch_network()
         await self._start_line()
         self.qapp.aboutToQuit.connect(self._quit.set)
@@ -181,13 +195,59 @@ class Application(QObject):
 
         info.reachabilityChanged.connect(changed)
 
+    # ------------------------------------------------------------------ features
+    # Each feature is wired in its own method, so the composition stays readable
+    # and features can be added without touching each other's wiring.
+
+    def _wire_dialing(self) -> None:
+        """Click-to-call: dialer window, popup/contact "Call back", tel: links (issue 4)."""
+
+    def _wire_history(self) -> None:
+        """Call history window, missed calls, gap filling, recordings (issue 5)."""
+
+    def _wire_sms(self) -> None:
+        """Quick SMS composer, durable outbox, delivery status (issue 6)."""
+
+    def _wire_setup(self) -> None:
+        """First-run wizard and softphone QR provisioning (issue 7)."""
+
+    def current_settings(self) -> Settings:
+        """The settings in effect (the demo overlay in demo mode)."""
+        return self._effective_settings or self.settings
+
+    def account(self) -> Account:
+        """The account in effect (demo mode: the simulator's, with session-only secrets)."""
+        if self.demo and self._simulator is not None:
+            store = self._demo_secret_store
+            return Account(self.current_settings(), store)
+        return Account(self.current_settings(), self.secrets)
+
+    def rest_session(self) -> Any:
+        """The account's REST session (Tekil panel or KobiPBX), shared by all features.
+
+        Created on first use and recreated when the account changes; it logs in
+        lazily and re-logs in on its own.  Raises ``AccountIncomplete``.
+        """
+        settings = self.current_settings()
+        acct = settings.account
+        key = (self.demo, acct.flavor, acct.user, settings.api_base())
+        if self._session is None or self._session_key != key:
+            old = self._session
+            self._session = self.account().rest_session()
+            self._session_key = key
+            if old is not None:
+                self.tasks.spawn(old.aclose(), name="close-old-session")
+        return self._session
+
     # ------------------------------------------------------------------ the line
 
     async def _start_line(self) -> None:
         await self._stop_line()
         settings = self.settings
+        self._effective_settings = None
         if self.demo:
             settings = await self._start_simulator()
+            self._effective_settings = settings
         self.tray.set_demo(self.demo)
         self.tray.set_extension(", ".join(settings.account.extensions))
         if not settings.configured:
@@ -196,7 +256,7 @@ class Application(QObject):
                                                    "or try Demo mode")))
             log.info("no account configured")
             return
-        account = Account(settings, self._demo_secrets() if self.demo else self.secrets)
+        account = self.account()
         try:
             session = None
             if settings.account.flavor is Flavor.TEKIL and settings.account.ws_login_with_token:
@@ -236,9 +296,6 @@ class Application(QObject):
             await self._simulator.stop()
             self._simulator = None
 
-    def _demo_secrets(self) -> SecretStore:
-        # Demo mode never touches the agent's real keyring entries.
-        return SecretStore(use_env=False, session_only=True)
 
     async def _start_simulator(self) -> Settings:
         from desktop.simulator import Simulator, SimulatorConfig
@@ -253,6 +310,11 @@ class Application(QObject):
         sim = Simulator(SimulatorConfig(flavor="bulut", known_callers=tuple(known)))
         await sim.start()
         self._simulator = sim
+        # Demo mode never touches the agent's real keyring entries.
+        self._demo_secret_store = SecretStore(use_env=False, session_only=True)
+        self._demo_secret_store.set(SecretName.PASSWORD, sim.cfg.kobipbx_password,
+                                    sim.cfg.kobipbx_user)
+        self._demo_secret_store.set(SecretName.SMS_TOKEN, sim.cfg.sms_token)
         log.info("demo simulator on %s (tcp %d)", sim.http_base, sim.ports["tcp"])
         demo = Settings()
         demo.popup = self.settings.popup
@@ -262,6 +324,7 @@ class Application(QObject):
                                domain_uuid=sim.cfg.domain_uuid, user=sim.cfg.kobipbx_user)
         demo.server = replace(demo.server, host="127.0.0.1", port=sim.ports["tcp"],
                               api_base=sim.http_base)
+        demo.sms = replace(demo.sms, base=sim.http_base, sender=sim.cfg.sms_senders[0])
         return demo
 
     def _directory_numbers(self, limit: int) -> list[str]:
@@ -383,6 +446,8 @@ class Application(QObject):
         self.popups.close_all()
         await self._stop_line()
         await self.tasks.cancel_all()
+        if self._session is not None:
+            await self._session.aclose()
         for store in (self.directory, self.journal):
             if store is not None:
                 store.close()

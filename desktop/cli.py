@@ -115,6 +115,12 @@ def build_parser() -> argparse.ArgumentParser:
     lookup.add_argument("number")
     _add_config_options(lookup)
 
+    # Feature sub-commands: each adds its parser in its own block below.
+    # [cli-parsers: dial]
+    # [cli-parsers: history, recording]
+    # [cli-parsers: sms]
+    # [cli-parsers: qr]
+
     return parser
 
 
@@ -181,6 +187,26 @@ def _apply_connection_options(settings: Any, args: argparse.Namespace) -> Any:
 def _fail(code: int, message: str) -> int:
     print(f"kobikom-desktop: {message}", file=sys.stderr)
     return code
+
+
+def _account(args: argparse.Namespace) -> Any:
+    """The account from the settings file with the command-line overrides applied."""
+    from desktop.core.account import Account
+    from desktop.core.secrets import SecretStore
+
+    return Account(_apply_connection_options(_load_settings(args), args), SecretStore())
+
+
+def _exit_code_for(exc: BaseException) -> int:
+    """Map pbx-layer errors to the documented exit codes (3 auth, 4 server/network)."""
+    from desktop.core.account import AccountIncomplete
+    from desktop.pbx.errors import AuthError, PbxError
+
+    if isinstance(exc, (AuthError, AccountIncomplete)):
+        return EXIT_AUTH
+    if isinstance(exc, PbxError):
+        return EXIT_SERVER
+    return EXIT_SERVER
 
 
 def _event_json(event: Any) -> dict[str, Any]:
@@ -387,7 +413,9 @@ def _cmd_lookup(args: argparse.Namespace) -> int:
 
 # ---------------------------------------------------------------- entry point
 
-_SUBCOMMANDS = {"simulator", "listen", "contacts", "lookup"}
+_SUBCOMMANDS = {"simulator", "listen", "contacts", "lookup",
+                # [cli-names] feature sub-commands add their names here
+                }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -410,6 +438,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _cmd_contacts_import(args)
     if args.command == "lookup":
         return _cmd_lookup(args)
+    # [cli-dispatch: dial]
+    # [cli-dispatch: history, recording]
+    # [cli-dispatch: sms]
+    # [cli-dispatch: qr]
     build_parser().print_help()
     return EXIT_USAGE
 

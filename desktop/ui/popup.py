@@ -1184,10 +1184,18 @@ class PopupManager(QObject):
             seconds = self._current_settings().auto_close_seconds
         return max(0, round(seconds * 1000))
 
-    def set_actions(self, call_back: bool = False, sms: bool = False,
-                    recording: bool = False) -> None:
-        """Which optional buttons popups offer (features that are wired up)."""
-        self._actions = PopupActions(call_back=call_back, sms=sms, recording=recording)
+    def set_actions(self, call_back: bool | None = None, sms: bool | None = None,
+                    recording: bool | None = None) -> None:
+        """Which optional buttons popups offer (features that are wired up).
+
+        A flag left as None keeps its current value, so each feature can switch
+        on its own button without knowing about the others.
+        """
+        old = self._actions
+        self._actions = PopupActions(
+            call_back=old.call_back if call_back is None else call_back,
+            sms=old.sms if sms is None else sms,
+            recording=old.recording if recording is None else recording)
         for popup in self._popups.values():
             popup.set_actions(self._actions)
         self._schedule_reflow()

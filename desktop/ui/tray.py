@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from typing import Final
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QRect, QTimer, Signal
 from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
@@ -247,6 +247,14 @@ class TrayController(QObject):
 
     def is_visible(self) -> bool:
         return self._tray.isVisible()
+
+    def geometry(self) -> QRect:
+        """Where the tray host put the icon, in screen coordinates (empty if unknown).
+
+        ``app.py`` logs it once after start ("tray icon geometry: ..."); the
+        end-to-end tests wait for that line to know the icon really is in a tray.
+        """
+        return self._tray.geometry()
 
     @staticmethod
     def is_available() -> bool:

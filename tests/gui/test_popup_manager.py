@@ -290,6 +290,18 @@ def test_actions_reach_open_and_new_popups(make_manager, qtbot) -> None:
     assert blocker.args[0].call_id == "c1"
 
 
+def test_features_switch_on_their_own_buttons_independently(make_manager) -> None:
+    manager = make_manager()
+    popup = manager.show_card(make_card("c1", CardState.ENDED, outcome=CardOutcome.MISSED))
+    manager.set_actions(call_back=True)  # the click-to-call feature
+    manager.set_actions(sms=True)  # the SMS feature, wired later, must not undo it
+    assert not popup.call_back_button.isHidden()
+    assert not popup.sms_button.isHidden()
+    manager.set_actions(call_back=False)
+    assert popup.call_back_button.isHidden()
+    assert not popup.sms_button.isHidden()
+
+
 def test_add_contact_reaches_the_manager(make_manager, qtbot) -> None:
     manager = make_manager()
     card = make_card("c1")

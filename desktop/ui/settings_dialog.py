@@ -1,0 +1,860 @@
+"""The Settings dialog: account, connection, popup and language.
+
+:class:`SettingsDialog` edits a copy of :class:`~desktop.core.settings.Settings`
+and the account's secrets (panel password, Tekil API key).  It never blocks
+the event loop:
+
+* secrets are read and written through :class:`~desktop.core.secrets.SecretStore`
+  in a worker thread (``asyncio.to_thread``: the keyring may talk D-Bus or
+  wait for an unlock prompt), and never reach the settings file;
+* the settings file is written atomically (``save_settings``) in a worker
+  thread too;
+* the dialog is shown with ``show()`` (:meth:`SettingsDialog.ask`), never
+  ``exec()``: a nested event loop inside qasync's loop is asking for trouble.
+
+Server fields left empty mean "Kobikom's documented default"; the defaults
+for the chosen account type and transport are shown as placeholders
+(``DEFAULT_ENDPOINTS``, ``TEKIL_WS_PLAIN_PORT``, ``DEFAULT_API_BASE``).
+Validation is inline: errors (a port out of range, letters in an
+extension...) keep the dialog open, warnings (a domain that does not look
+like a UUID: Kobikom's documents mask theirs) are only shown.
+
+When saving fails (disk full, keyring refused) the message is shown in the
+dialog and it stays open with everything the agent typed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import enum
+import logging
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Final
+from urllib.parse import urlsplit
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent, QFont, QPalette
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core.secrets import USER_ENV, SecretName, SecretStore, SecretStoreError
+from desktop.core.settings import PopupCorner, Settings, SettingsError, save_settings
+from desktop.core.tasks import TaskSet
+from desktop.pbx.connection import DEFAULT_API_BASE, Flavor, Transport, default_endpoint
+from desktop.ui.icons import app_icon
+
+log = logging.getLogger("kobikom.ui.settings")
+
+#: Auto-close delay of the popup, seconds.
+AUTO_CLOSE_MIN: Final = 2
+AUTO_CLOSE_MAX: Final = 120
+#: Colours of the inline messages and boxes (the popup's palette).
+COLOR_ERROR: Final = "#d93025"
+COLOR_WARNING: Final = "#b06000"
+WARNING_BACKGROUND: Final = "#fef7e0"
+WARNING_BORDER: Final = "#f9ab00"
+ERROR_BACKGROUND: Final = "#fce8e6"
+
+_UUID: Final = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
+_EXTENSION: Final = re.compile(r"\d{1,10}")
+_HOST: Final = re.compile(r"[A-Za-z0-9.\-_]+|\[[0-9A-Fa-f:.]+\]|[0-9A-Fa-f:.]+")
+
+
+class Level(enum.Enum):
+    ERROR = "error"  # Save is refused
+    WARNING = "warning"  # shown, Save allowed
+
+
+@dataclass(slots=True)
+class _Secrets:
+    """What the keyring holds for the account, as read off the GUI thread."""
+
+    available: bool = True
+    problem: str | None = None
+    user: str = ""
+    password: str = ""
+    api_key: str = ""
+    #: Secrets that come from an environment variable (they take precedence).
+    from_env: set[SecretName] = field(default_factory=set)
+
+
+def _read_secrets(store: SecretStore, user: str) -> _Secrets:
+    """Runs in a worker thread: the keyring may block (D-Bus, unlock prompt)."""
+    state = _Secrets(available=store.available, problem=store.problem, user=user)
+    state.password = store.get(SecretName.PASSWORD, user) or ""
+    state.api_key = store.get(SecretName.API_KEY, "") or ""
+    state.from_env = {name for name in (SecretName.PASSWORD, SecretName.API_KEY)
+                      if os.environ.get(name.env_var)}
+    return state
+
+
+#: (secret, account, new value); an empty value deletes the secret.
+SecretChange = tuple[SecretName, str, str]
+
+
+def _write_secrets(store: SecretStore, changes: list[SecretChange]) -> list[str]:
+    """Runs in a worker thread; returns the keyring's complaints (empty = all stored)."""
+    problems: list[str] = []
+    for name, account, value in changes:
+        try:
+            if value:
+                store.set(name, value, account)
+            else:
+                store.delete(name, account)
+        except SecretStoreError as exc:
+            problems.append(str(exc))
+    return problems
+
+
+def _message_label(parent: QWidget) -> QLabel:
+    label = QLabel(parent)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    label.setVisible(False)
+    return label
+
+
+class _Box(QFrame):
+    """A coloured notice box (keyring warning, save errors) with a title and plain text."""
+
+    def __init__(self, background: str, border: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("noticeBox")
+        self.setStyleSheet(
+            f"QFrame#noticeBox {{ background: {background}; border: 1px solid {border};"
+            " border-radius: 6px; }"
+            " QFrame#noticeBox QLabel { color: #202124; background: transparent; }")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 8, 10, 8)
+        layout.setSpacing(2)
+        self.title = QLabel(self)
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        font = self.title.font()
+        font.setBold(True)
+        self.title.setFont(font)
+        self.text = QLabel(self)
+        self.text.setTextFormat(Qt.TextFormat.PlainText)
+        self.text.setWordWrap(True)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.title)
+        layout.addWidget(self.text)
+        self.setVisible(False)
+
+    def show_message(self, title: str, text: str) -> None:
+        self.title.setText(title)
+        self.text.setText(text)
+        self.text.setVisible(bool(text))
+        self.setVisible(True)
+
+
+class SettingsDialog(QDialog):
+    """Account, connection, popup and language settings, with the secrets.
+
+    Signals:
+        settingsSaved(Settings): the settings file was written; the new
+            settings (a fresh object, not the one passed in).  Emitted even
+            if storing a secret then failed (the dialog stays open with that
+            error; the secret is kept for this session).
+    """
+
+    settingsSaved = Signal(object)
+
+    def __init__(
+        self,
+        settings: Settings,
+        secrets: SecretStore,
+        *,
+        config_path: Path,
+        tasks: TaskSet | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._original = settings
+        self._secrets = secrets
+        self._config_path = Path(config_path)
+        self._tasks = tasks if tasks is not None else TaskSet("settings-dialog")
+        self._loaded: _Secrets | None = None
+        #: The TLS choice for WebSocket, kept while TCP is selected.
+        self._ws_tls = True
+        self._busy = False
+        self._finished = False
+        self._messages: dict[str, QLabel] = {}
+        self._field_tab: dict[str, int] = {}
+        self._field_widget: dict[str, QWidget] = {}
+
+        self.setWindowTitle(self.tr("Kobikom Desktop – Settings"))
+        self.setWindowIcon(app_icon())
+        self.setObjectName("settingsDialog")
+
+        self._build()
+        self._fill(settings)
+        self._set_loading(True)
+        self._update_for_account()
+        self._validate()
+        self._tasks.spawn(self._load_secrets(), name="settings-load-secrets")
+
+    # ------------------------------------------------------------------ ask
+
+    @classmethod
+    def ask(
+        cls,
+        parent: QWidget | None,
+        settings: Settings,
+        secrets: SecretStore,
+        *,
+        config_path: Path,
+        tasks: TaskSet | None = None,
+    ) -> SettingsDialog:
+        """Show the dialog without blocking (no nested event loop); tests replace this.
+
+        Connect to :attr:`settingsSaved` for the result.  The dialog deletes
+        itself when closed.
+        """
+        dialog = cls(settings, secrets, config_path=config_path, tasks=tasks, parent=parent)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        return dialog
+
+    # ------------------------------------------------------------------ building
+
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        outer.setSpacing(10)
+
+        self.keyring_box = _Box(WARNING_BACKGROUND, WARNING_BORDER, self)
+        self.keyring_box.setObjectName("noticeBox")
+        outer.addWidget(self.keyring_box)
+
+        self.tabs = QTabWidget(self)
+        outer.addWidget(self.tabs, 1)
+        self._build_account_tab()
+        self._build_connection_tab()
+        self._build_popup_tab()
+
+        self.error_box = _Box(ERROR_BACKGROUND, COLOR_ERROR, self)
+        outer.addWidget(self.error_box)
+
+        bottom = QHBoxLayout()
+        self.status_label = QLabel(self)
+        self.status_label.setTextFormat(Qt.TextFormat.PlainText)
+        self._style_help(self.status_label)
+        bottom.addWidget(self.status_label, 1)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self._save_clicked)
+        self.buttons.rejected.connect(self.reject)
+        bottom.addWidget(self.buttons)
+        outer.addLayout(bottom)
+        self.resize(620, self.sizeHint().height())
+
+    def _form(self, title: str) -> QFormLayout:
+        page = QWidget(self.tabs)
+        form = QFormLayout(page)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        form.setVerticalSpacing(10)
+        form.setContentsMargins(14, 14, 14, 10)
+        self.tabs.addTab(page, title)
+        return form
+
+    def _style_help(self, label: QLabel) -> None:
+        palette = label.palette()
+        palette.setColor(QPalette.ColorRole.WindowText,
+                         palette.color(QPalette.ColorRole.PlaceholderText))
+        label.setPalette(palette)
+        font = QFont(label.font())
+        size = font.pointSizeF()
+        if size > 0:
+            font.setPointSizeF(size * 0.9)
+        label.setFont(font)
+
+    def _row(self, form: QFormLayout, name: str, label: str, editor: QWidget | QHBoxLayout,
+             help_text: str = "") -> QLabel:
+        """Add *editor* with its help text and inline message; returns the help label."""
+        box = QWidget(form.parentWidget())
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        if isinstance(editor, QHBoxLayout):
+            column.addLayout(editor)
+            focus = editor.itemAt(0).widget()
+        else:
+            column.addWidget(editor)
+            focus = editor
+        help_label = QLabel(help_text, box)
+        help_label.setTextFormat(Qt.TextFormat.PlainText)
+        help_label.setWordWrap(True)
+        help_label.setObjectName(f"{name}Help")
+        self._style_help(help_label)
+        help_label.setVisible(bool(help_text))
+        column.addWidget(help_label)
+        message = _message_label(box)
+        message.setObjectName(f"{name}Message")
+        column.addWidget(message)
+        title = QLabel(label, form.parentWidget())
+        title.setTextFormat(Qt.TextFormat.PlainText)
+        title.setBuddy(focus)
+        form.addRow(title, box)
+        self._messages[name] = message
+        self._field_tab[name] = self.tabs.count() - 1
+        self._field_widget[name] = focus
+        return help_label
+
+    def _build_account_tab(self) -> None:
+        form = self._form(self.tr("Account"))
+        self.account_form = form
+        self.flavor_combo = QComboBox()
+        self.flavor_combo.addItem(self.tr("Tekil Santral"), Flavor.TEKIL)
+        self.flavor_combo.addItem(self.tr("Bulut Santral (KobiPBX)"), Flavor.BULUT)
+        self.flavor_help = self._row(form, "flavor", self.tr("Account type:"), self.flavor_combo)
+
+        self.extensions_edit = QLineEdit()
+        self.extensions_edit.setPlaceholderText(self.tr("e.g. 1001"))
+        self._row(form, "extensions", self.tr("Your extension(s):"), self.extensions_edit,
+                  self.tr("The internal number of your desk phone or softphone. Several: "
+                          "separate them with commas (1001, 1002)."))
+
+        self.domain_edit = QLineEdit()
+        self.domain_edit.setPlaceholderText("xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx")
+        self._row(form, "domain", self.tr("Domain UUID:"), self.domain_edit,
+                  self.tr("Provided by Kobikom's technical team. It is the only key to your "
+                          "company's live call events: keep it private."))
+        self.domain_row = form.rowCount() - 1
+
+        self.user_edit = QLineEdit()
+        self.user_edit.setPlaceholderText(self.tr("name@company.com.tr"))
+        self.user_edit.setInputMethodHints(Qt.InputMethodHint.ImhEmailCharactersOnly)
+        self.user_label_row = form.rowCount()
+        self.user_help = self._row(form, "user", self.tr("Login e-mail:"), self.user_edit)
+
+        self.password_edit = QLineEdit()
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password_help = self._row(form, "password", self.tr("Password:"),
+                                       self.password_edit)
+
+        self.api_key_edit = QLineEdit()
+        self.api_key_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self._row(form, "api_key", self.tr("API key:"), self.api_key_edit,
+                  self.tr("Kobikom panel → Ayarlar → API (\"API Anahtarı\"). Used to log in "
+                          "to the live call events."))
+        self.api_key_row = form.rowCount() - 1
+
+        self.ws_token_check = QCheckBox(
+            self.tr("Log in to the Tekil WebSocket with the panel token instead of the API key"))
+        self.ws_token_help = self._row(form, "ws_token", "", self.ws_token_check,
+                                       self.tr("The token comes from logging in with the "
+                                               "e-mail and password above."))
+        self.ws_token_row = form.rowCount() - 1
+
+        self.flavor_combo.currentIndexChanged.connect(self._update_for_account)
+        for edit in (self.extensions_edit, self.domain_edit, self.user_edit):
+            edit.textChanged.connect(self._validate)
+        self.ws_token_check.toggled.connect(self._update_for_account)
+
+    def _build_connection_tab(self) -> None:
+        form = self._form(self.tr("Connection"))
+        self.connection_form = form
+        self.transport_combo = QComboBox()
+        self.transport_combo.addItem(self.tr("TCP"), Transport.TCP)
+        self.transport_combo.addItem(self.tr("WebSocket"), Transport.WS)
+        self.transport_help = self._row(form, "transport", self.tr("Live events over:"),
+                                        self.transport_combo)
+
+        self.host_edit = QLineEdit()
+        self._row(form, "host", self.tr("Server:"), self.host_edit,
+                  self.tr("Leave empty for Kobikom's server (shown in grey)."))
+        self.port_edit = QLineEdit()
+        self.port_edit.setMaxLength(5)
+        self.port_help = self._row(form, "port", self.tr("Port:"), self.port_edit)
+        self.tls_check = QCheckBox(self.tr("Encrypted connection (TLS, wss://)"))
+        self.tls_help = self._row(form, "tls", self.tr("Security:"), self.tls_check)
+
+        ca_row = QHBoxLayout()
+        ca_row.setSpacing(6)
+        self.ca_edit = QLineEdit()
+        self.ca_edit.setPlaceholderText(self.tr("None (the system's certificates)"))
+        self.ca_button = QPushButton(self.tr("Browse…"))
+        self.ca_button.setAutoDefault(False)
+        self.ca_button.clicked.connect(self._browse_ca)
+        ca_row.addWidget(self.ca_edit, 1)
+        ca_row.addWidget(self.ca_button)
+        self._row(form, "ca_file", self.tr("CA certificate:"), ca_row,
+                  self.tr("Optional, only for a private or test certificate authority (PEM "
+                          "file). Certificates are always verified."))
+
+        self.api_base_edit = QLineEdit()
+        self._row(form, "api_base", self.tr("REST address:"), self.api_base_edit,
+                  self.tr("The panel API used for calls, history and the phonebook. Leave "
+                          "empty for Kobikom's (shown in grey)."))
+
+        self.transport_combo.currentIndexChanged.connect(self._update_for_account)
+        self.tls_check.toggled.connect(self._tls_toggled)
+        for edit in (self.host_edit, self.port_edit, self.ca_edit, self.api_base_edit):
+            edit.textChanged.connect(self._validate)
+        self._ca_dialog: QFileDialog | None = None
+
+    def _build_popup_tab(self) -> None:
+        form = self._form(self.tr("Popup && language"))
+        self.popup_enabled_check = QCheckBox(self.tr("Show a popup when a call rings"))
+        self._row(form, "popup_enabled", "", self.popup_enabled_check)
+        self.corner_combo = QComboBox()
+        for corner, text in (
+            (PopupCorner.BOTTOM_RIGHT, self.tr("Bottom right")),
+            (PopupCorner.TOP_RIGHT, self.tr("Top right")),
+            (PopupCorner.BOTTOM_LEFT, self.tr("Bottom left")),
+            (PopupCorner.TOP_LEFT, self.tr("Top left")),
+        ):
+            self.corner_combo.addItem(text, corner)
+        self._row(form, "corner", self.tr("Screen corner:"), self.corner_combo,
+                  self.tr("On the screen where the mouse is."))
+        self.auto_close_spin = QSpinBox()
+        self.auto_close_spin.setRange(AUTO_CLOSE_MIN, AUTO_CLOSE_MAX)
+        self.auto_close_spin.setSuffix(self.tr(" s"))
+        self._row(form, "auto_close", self.tr("Close after:"), self.auto_close_spin,
+                  self.tr("How long the popup of an ended call stays. Missed calls stay until "
+                          "you close them."))
+        self.language_combo = QComboBox()
+        self.language_combo.addItem(self.tr("System language"), "")
+        self.language_combo.addItem("Türkçe", "tr")
+        self.language_combo.addItem("English", "en")
+        self.language_help = self._row(
+            form, "language", self.tr("Language:"), self.language_combo,
+            self.tr("A new language takes effect when Kobikom Desktop is restarted."))
+        self.popup_enabled_check.toggled.connect(self._update_popup_fields)
+
+    # ------------------------------------------------------------------ values
+
+    def _fill(self, settings: Settings) -> None:
+        acct, server = settings.account, settings.server
+        self.flavor_combo.setCurrentIndex(self.flavor_combo.findData(acct.flavor))
+        self.transport_combo.setCurrentIndex(self.transport_combo.findData(acct.transport))
+        self.extensions_edit.setText(", ".join(acct.extensions))
+        self.domain_edit.setText(acct.domain_uuid)
+        self.user_edit.setText(acct.user)
+        self.ws_token_check.setChecked(acct.ws_login_with_token)
+        self.host_edit.setText(server.host)
+        self.port_edit.setText(str(server.port) if server.port else "")
+        tls = (server.tls.lower() == "true") if server.tls else \
+            default_endpoint(acct.flavor, Transport.WS).tls
+        self._ws_tls = tls
+        self.tls_check.setChecked(tls and acct.transport is Transport.WS)
+        self.ca_edit.setText(server.ca_file)
+        self.api_base_edit.setText(server.api_base)
+        self.popup_enabled_check.setChecked(settings.popup.enabled)
+        self.corner_combo.setCurrentIndex(self.corner_combo.findData(settings.popup.corner))
+        self.auto_close_spin.setValue(settings.popup.auto_close_seconds)
+        index = self.language_combo.findData(settings.ui.language)
+        self.language_combo.setCurrentIndex(max(0, index))
+        self._update_popup_fields()
+
+    @property
+    def flavor(self) -> Flavor:
+        value = self.flavor_combo.currentData()
+        return value if isinstance(value, Flavor) else Flavor.BULUT
+
+    @property
+    def transport(self) -> Transport:
+        value = self.transport_combo.currentData()
+        return value if isinstance(value, Transport) else Transport.TCP
+
+    def _tls_override(self) -> bool | None:
+        """The TLS choice to apply to the default endpoint (None = TCP, no choice)."""
+        return self.tls_check.isChecked() if self.transport is Transport.WS else None
+
+    def extensions(self) -> list[str]:
+        return [part.strip() for part in self.extensions_edit.text().split(",") if part.strip()]
+
+    def settings(self) -> Settings:
+        """The settings as currently entered (fields the dialog does not show are kept)."""
+        new = copy.deepcopy(self._original)
+        acct, server = new.account, new.server
+        acct.flavor = self.flavor
+        acct.transport = self.transport
+        acct.extensions = self.extensions()
+        if self.flavor is Flavor.BULUT:
+            acct.domain_uuid = self.domain_edit.text().strip()
+        acct.user = self.user_edit.text().strip()
+        acct.ws_login_with_token = self.ws_token_check.isChecked()
+        server.host = self.host_edit.text().strip()
+        port = self.port_edit.text().strip()
+        server.port = int(port) if port.isdigit() else 0
+        if self.transport is Transport.WS:
+            default_tls = default_endpoint(self.flavor, Transport.WS).tls
+            checked = self.tls_check.isChecked()
+            server.tls = "" if checked == default_tls else ("true" if checked else "false")
+        server.ca_file = self.ca_edit.text().strip()
+        server.api_base = self.api_base_edit.text().strip()
+        new.popup.enabled = self.popup_enabled_check.isChecked()
+        corner = self.corner_combo.currentData()
+        new.popup.corner = corner if isinstance(corner, PopupCorner) else PopupCorner.BOTTOM_RIGHT
+        new.popup.auto_close_seconds = self.auto_close_spin.value()
+        new.ui.language = str(self.language_combo.currentData() or "")
+        return new
+
+    # ------------------------------------------------------------------ reacting
+
+    def _set_row_visible(self, form: QFormLayout, row: int, visible: bool) -> None:
+        form.setRowVisible(row, visible)
+
+    def _update_for_account(self) -> None:
+        flavor, transport = self.flavor, self.transport
+        tekil = flavor is Flavor.TEKIL
+        self._set_row_visible(self.account_form, self.domain_row, not tekil)
+        self.domain_edit.setEnabled(not tekil)
+        self._set_row_visible(self.account_form, self.api_key_row, tekil)
+        self._set_row_visible(self.account_form, self.ws_token_row, tekil)
+        self.ws_token_check.setEnabled(tekil and transport is Transport.WS)
+
+        if tekil:
+            self.flavor_help.setText(self.tr(
+                "Tekil Santral: your own PBX, managed in the Kobikom panel."))
+            self.user_help.setText(self.tr("The e-mail you log in to the Kobikom panel with."))
+            self.password_help.setText(self.tr(
+                "Your panel password. Used for calls from the app, call history and the "
+                "PBX phonebook."))
+        else:
+            self.flavor_help.setText(self.tr(
+                "Bulut Santral: the KobiPBX cloud PBX (api.kobipbx.com)."))
+            self.user_help.setText(self.tr(
+                "Your KobiPBX login e-mail; the credentials come from Kobikom's technical "
+                "team."))
+            self.password_help.setText(self.tr(
+                "Your KobiPBX password. Used for calls from the app and call history."))
+        if tekil and transport is Transport.TCP:
+            self.transport_help.setText(self.tr(
+                "The Tekil TCP service must first be enabled by Kobikom: ask "
+                "yazilim@kobikom.com.tr. WebSocket works without that."))
+        elif transport is Transport.TCP:
+            self.transport_help.setText(self.tr("TCP is the usual choice for desktop apps."))
+        else:
+            self.transport_help.setText(self.tr(
+                "Use WebSocket if your network blocks other ports."))
+        self.transport_help.setVisible(True)
+
+        ws = transport is Transport.WS
+        blocked = self.tls_check.blockSignals(True)
+        self.tls_check.setChecked(self._ws_tls if ws else False)
+        self.tls_check.blockSignals(blocked)
+        self.tls_check.setEnabled(ws)
+
+        # Placeholders: Kobikom's documented defaults for this type and transport.
+        endpoint = default_endpoint(flavor, transport, tls=self._tls_override())
+        self.host_edit.setPlaceholderText(self.tr("{value} (default)").format(value=endpoint.host))
+        self.port_edit.setPlaceholderText(
+            self.tr("{value} (default)").format(value=endpoint.port))
+        self.api_base_edit.setPlaceholderText(
+            self.tr("{value} (default)").format(value=DEFAULT_API_BASE[flavor]))
+
+        if not ws:
+            self.tls_help.setText(self.tr("The TCP services are not encrypted."))
+        elif tekil:
+            self.tls_help.setText(self.tr(
+                "Without TLS, Tekil's WebSocket listens on port 8088 (with TLS: 8098)."))
+        else:
+            self.tls_help.setText(self.tr("KobiPBX's WebSocket is always encrypted."))
+        self.tls_help.setVisible(True)
+        self._validate()
+
+    def _tls_toggled(self, checked: bool) -> None:
+        if self.transport is Transport.WS:
+            self._ws_tls = checked
+        self._update_for_account()
+
+    def _update_popup_fields(self) -> None:
+        enabled = self.popup_enabled_check.isChecked()
+        self.corner_combo.setEnabled(enabled)
+        self.auto_close_spin.setEnabled(enabled)
+
+    def _browse_ca(self) -> None:
+        dialog = QFileDialog(self, self.tr("Choose a CA certificate"))
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.setNameFilters([self.tr("Certificates (*.pem *.crt *.cer)"),
+                               self.tr("All files (*)")])
+        dialog.fileSelected.connect(self.ca_edit.setText)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        self._ca_dialog = dialog
+        dialog.open()
+
+    # ------------------------------------------------------------------ validation
+
+    def _set_message(self, name: str, level: Level | None, text: str = "") -> None:
+        label = self._messages[name]
+        if level is None or not text:
+            label.setVisible(False)
+            label.setText("")
+            label.setProperty("level", "")
+            return
+        color = COLOR_ERROR if level is Level.ERROR else COLOR_WARNING
+        label.setStyleSheet(f"color: {color};")
+        label.setText(text)
+        label.setProperty("level", level.value)
+        label.setVisible(True)
+
+    def message(self, name: str) -> tuple[Level | None, str]:
+        """The inline message of field *name* (for tests and accessibility)."""
+        label = self._messages[name]
+        if not label.text():
+            return None, ""
+        return Level(label.property("level")), label.text()
+
+    def _validate(self) -> list[str]:
+        """Update every inline message; returns the names of fields with errors."""
+        checks: dict[str, tuple[Level, str] | None] = {
+            "extensions": self._check_extensions(),
+            "domain": self._check_domain(),
+            "user": self._check_user(),
+            "host": self._check_host(),
+            "port": self._check_port(),
+            "ca_file": self._check_ca_file(),
+            "api_base": self._check_api_base(),
+        }
+        errors = []
+        for name, result in checks.items():
+            if result is None:
+                self._set_message(name, None)
+            else:
+                self._set_message(name, *result)
+                if result[0] is Level.ERROR:
+                    errors.append(name)
+        return errors
+
+    def _check_extensions(self) -> tuple[Level, str] | None:
+        parts = self.extensions()
+        for part in parts:
+            if not _EXTENSION.fullmatch(part):
+                return Level.ERROR, self.tr(
+                    "“{value}” is not an extension number: use digits only, separated by "
+                    "commas.").format(value=part)
+        if not parts:
+            return Level.WARNING, self.tr("Enter your extension to get call popups.")
+        return None
+
+    def _check_domain(self) -> tuple[Level, str] | None:
+        if self.flavor is not Flavor.BULUT:
+            return None
+        value = self.domain_edit.text().strip()
+        if not value:
+            return Level.WARNING, self.tr(
+                "Bulut Santral accounts need the domain UUID to receive calls.")
+        if not _UUID.fullmatch(value):
+            return Level.WARNING, self.tr(
+                "This does not look like a UUID (8-4-4-4-12 hexadecimal digits). Check it "
+                "with Kobikom if calls do not arrive.")
+        return None
+
+    def _check_user(self) -> tuple[Level, str] | None:
+        value = self.user_edit.text().strip()
+        if value and ("@" not in value or " " in value):
+            return Level.WARNING, self.tr("This does not look like an e-mail address.")
+        if os.environ.get(USER_ENV):
+            return Level.WARNING, self.tr(
+                "The {name} environment variable is set and is used instead.").format(
+                    name=USER_ENV)
+        return None
+
+    def _check_host(self) -> tuple[Level, str] | None:
+        value = self.host_edit.text().strip()
+        if value and not _HOST.fullmatch(value):
+            return Level.ERROR, self.tr(
+                "Enter only a host name or IP address (no “wss://”, no port, no spaces).")
+        return None
+
+    def _check_port(self) -> tuple[Level, str] | None:
+        value = self.port_edit.text().strip()
+        if not value:
+            return None
+        if not value.isdigit() or not 1 <= int(value) <= 65535:
+            return Level.ERROR, self.tr(
+                "The port must be a number from 1 to 65535 (empty: the default).")
+        return None
+
+    def _check_ca_file(self) -> tuple[Level, str] | None:
+        value = self.ca_edit.text().strip()
+        if value and not Path(value).expanduser().is_file():
+            return Level.ERROR, self.tr("There is no such file.")
+        return None
+
+    def _check_api_base(self) -> tuple[Level, str] | None:
+        value = self.api_base_edit.text().strip()
+        if not value:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc or " " in value:
+            return Level.ERROR, self.tr(
+                "Enter a full address such as https://panelapi.kobikom.com.tr "
+                "(empty: the default).")
+        return None
+
+    # ------------------------------------------------------------------ secrets
+
+    def _set_loading(self, loading: bool) -> None:
+        for edit in (self.password_edit, self.api_key_edit):
+            edit.setEnabled(not loading)
+        self.save_button.setEnabled(not loading)
+        if loading:
+            self.password_edit.setPlaceholderText(self.tr("Reading the keyring…"))
+            self.api_key_edit.setPlaceholderText(self.tr("Reading the keyring…"))
+            self.status_label.setText(self.tr("Reading the saved password and API key…"))
+        else:
+            self.password_edit.setPlaceholderText(self.tr("Not set"))
+            self.api_key_edit.setPlaceholderText(self.tr("Not set"))
+            self.status_label.setText("")
+
+    async def _load_secrets(self) -> None:
+        try:
+            state = await asyncio.to_thread(_read_secrets, self._secrets,
+                                            self._original.account.user)
+        except Exception as exc:  # a broken keyring must not leave the dialog disabled
+            log.warning("reading secrets failed: %s", type(exc).__name__)
+            state = _Secrets(available=False, problem=self.tr(
+                "the keyring could not be read ({error})").format(error=type(exc).__name__),
+                user=self._original.account.user)
+        if self._finished:
+            return
+        self._loaded = state
+        self.password_edit.setText(state.password)
+        self.api_key_edit.setText(state.api_key)
+        self._set_loading(False)
+        for name, edit in ((SecretName.PASSWORD, self.password_edit),
+                           (SecretName.API_KEY, self.api_key_edit)):
+            if name in state.from_env:
+                edit.setEnabled(False)
+                edit.setToolTip(self.tr(
+                    "Set by the {name} environment variable, which takes precedence.").format(
+                        name=name.env_var))
+        if not state.available:
+            self.keyring_box.show_message(
+                self.tr("Passwords and keys are kept for this session only"),
+                self.tr("No system keyring is available, so they will be asked for again "
+                        "after a restart. Details: {problem}").format(
+                            problem=state.problem or self.tr("unknown")))
+        self.adjustSize()
+
+    def secrets_loaded(self) -> bool:
+        return self._loaded is not None
+
+    def _secret_changes(self, settings: Settings) -> list[SecretChange]:
+        loaded = self._loaded
+        assert loaded is not None
+        changes: list[SecretChange] = []
+        password = self.password_edit.text()
+        user = settings.account.user
+        if SecretName.PASSWORD not in loaded.from_env and (
+                password != loaded.password or user != loaded.user):
+            changes.append((SecretName.PASSWORD, user, password))
+        api_key = self.api_key_edit.text().strip()
+        if SecretName.API_KEY not in loaded.from_env and api_key != loaded.api_key:
+            changes.append((SecretName.API_KEY, "", api_key))
+        return changes
+
+    # ------------------------------------------------------------------ saving
+
+    def _save_clicked(self) -> None:
+        if self._busy or self._loaded is None:
+            return
+        self.error_box.setVisible(False)
+        errors = self._validate()
+        if errors:
+            first = errors[0]
+            self.tabs.setCurrentIndex(self._field_tab[first])
+            self._field_widget[first].setFocus(Qt.FocusReason.OtherFocusReason)
+            self.status_label.setText(self.tr("Please correct the fields marked in red."))
+            return
+        settings = self.settings()
+        changes = self._secret_changes(settings)
+        self._set_busy(True)
+        self._tasks.spawn(self._save(settings, changes), name="settings-save")
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self.save_button.setEnabled(not busy)
+        self.tabs.setEnabled(not busy)
+        self.status_label.setText(self.tr("Saving…") if busy else "")
+
+    async def _save(self, settings: Settings, changes: list[SecretChange]) -> None:
+        try:
+            await asyncio.to_thread(save_settings, settings, self._config_path)
+        except (OSError, SettingsError) as exc:
+            detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            log.warning("saving settings to %s failed: %s", self._config_path, detail)
+            if not self._finished:
+                self._set_busy(False)
+                self.error_box.show_message(
+                    self.tr("The settings could not be saved"),
+                    self.tr("{file}: {error}").format(file=str(self._config_path),
+                                                      error=detail))
+            return
+        log.info("settings saved to %s", self._config_path)
+        problems = await asyncio.to_thread(_write_secrets, self._secrets, changes)
+        self._original = settings
+        if self._loaded is not None:
+            self._remember_saved(settings, changes, problems)
+        self.settingsSaved.emit(copy.deepcopy(settings))
+        if self._finished:
+            return
+        self._set_busy(False)
+        if problems:
+            self.error_box.show_message(
+                self.tr("The settings were saved, but the keyring refused a secret"),
+                "\n".join(problems))
+            return
+        self.accept()
+
+    def _remember_saved(self, settings: Settings, changes: list[SecretChange],
+                        problems: list[str]) -> None:
+        """After a save, the stored state is the new baseline (unless the keyring refused)."""
+        loaded = self._loaded
+        assert loaded is not None
+        if problems:
+            return
+        for name, _account, value in changes:
+            if name is SecretName.PASSWORD:
+                loaded.password = value
+            elif name is SecretName.API_KEY:
+                loaded.api_key = value
+        loaded.user = settings.account.user
+
+    # ------------------------------------------------------------------ closing
+
+    def done(self, result: int) -> None:
+        self._finished = True
+        if self._ca_dialog is not None:
+            self._ca_dialog = None
+        super().done(result)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._busy:
+            event.ignore()  # the file is being written; closing now would hide the outcome
+            return
+        self._finished = True
+        super().closeEvent(event)
+
+    def reject(self) -> None:
+        if self._busy:
+            return  # the file is being written; closing now would hide the outcome
+        super().reject()
+

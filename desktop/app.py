@@ -51,6 +51,7 @@ from desktop.core.settings import Settings, SettingsError, load_settings
 from desktop.core.tasks import TaskSet
 from desktop.pbx.channels import open_channel
 from desktop.pbx.connection import ConnectionState, Flavor, Phase, Transport
+from desktop.resources import resource
 from desktop.ui import loop as qtloop
 from desktop.ui.bridges import LineBridge
 from desktop.ui.i18n import choose_language, install_translators
@@ -60,9 +61,8 @@ from desktop.ui.tray import MessageKind, TrayController
 
 log = logging.getLogger("kobikom.app")
 
-ROOT: Final = Path(__file__).resolve().parents[1]
-DEMO_CONTACTS: Final = ROOT / "resources" / "sample-data" / "contacts-demo.csv"
-APP_ICON: Final = ROOT / "resources" / "icons" / "kobikom-desktop.svg"
+DEMO_CONTACTS: Final = resource("sample-data", "contacts-demo.csv")
+APP_ICON: Final = resource("icons", "kobikom-desktop.svg")
 #: The demo extension and how soon the first demo call rings.
 DEMO_EXTENSION: Final = "1001"
 DEMO_FIRST_CALL_AFTER: Final = 3.0

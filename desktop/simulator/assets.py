@@ -44,6 +44,8 @@ from xml.sax.saxutils import escape
 
 import segno
 
+from desktop.resources import resource_roots
+
 from .config import SimulatorConfig
 
 RECORDING_NAME = "sample-recording.WAV"
@@ -55,11 +57,9 @@ class MissingAssetError(RuntimeError):
 
 
 def _candidates(name: str) -> list[Path]:
-    here = Path(__file__).resolve()
-    return [
-        here.parents[1] / "resources" / "sample-data" / name,  # packaged (desktop/resources)
-        here.parents[2] / "resources" / "sample-data" / name,  # source checkout
-    ]
+    # desktop.resources is a plain path helper (no client code), so sharing it
+    # does not make the simulator agree with the client.
+    return [root / "sample-data" / name for root in resource_roots()]
 
 
 def resource_path(name: str) -> Path:

@@ -10,14 +10,15 @@ context menus) come from Qt's bundled ``qtbase_tr.qm``.
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
 
+from desktop.resources import resource
+
 log = logging.getLogger("kobikom.ui.i18n")
 
-TRANSLATIONS_DIR = Path(__file__).resolve().parents[2] / "resources" / "translations"
+TRANSLATIONS_DIR = resource("translations")
 SUPPORTED = ("tr", "en")
 
 

@@ -45,7 +45,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -61,18 +60,16 @@ from desktop.core.settings import PopupCorner, Settings, SettingsError, save_set
 from desktop.core.tasks import TaskSet
 from desktop.pbx.connection import DEFAULT_API_BASE, Flavor, Transport, default_endpoint
 from desktop.ui.icons import app_icon
+from desktop.ui.notice import NoticeBox, NoticeKind
 
 log = logging.getLogger("kobikom.ui.settings")
 
 #: Auto-close delay of the popup, seconds.
 AUTO_CLOSE_MIN: Final = 2
 AUTO_CLOSE_MAX: Final = 120
-#: Colours of the inline messages and boxes (the popup's palette).
+#: Colours of the inline messages (the popup's palette).
 COLOR_ERROR: Final = "#d93025"
 COLOR_WARNING: Final = "#b06000"
-WARNING_BACKGROUND: Final = "#fef7e0"
-WARNING_BORDER: Final = "#f9ab00"
-ERROR_BACKGROUND: Final = "#fce8e6"
 
 _UUID: Final = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 _EXTENSION: Final = re.compile(r"\d{1,10}")
@@ -131,39 +128,6 @@ def _message_label(parent: QWidget) -> QLabel:
     label.setWordWrap(True)
     label.setVisible(False)
     return label
-
-
-class _Box(QFrame):
-    """A coloured notice box (keyring warning, save errors) with a title and plain text."""
-
-    def __init__(self, background: str, border: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("noticeBox")
-        self.setStyleSheet(
-            f"QFrame#noticeBox {{ background: {background}; border: 1px solid {border};"
-            " border-radius: 6px; }"
-            " QFrame#noticeBox QLabel { color: #202124; background: transparent; }")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(10, 8, 10, 8)
-        layout.setSpacing(2)
-        self.title = QLabel(self)
-        self.title.setTextFormat(Qt.TextFormat.PlainText)
-        font = self.title.font()
-        font.setBold(True)
-        self.title.setFont(font)
-        self.text = QLabel(self)
-        self.text.setTextFormat(Qt.TextFormat.PlainText)
-        self.text.setWordWrap(True)
-        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout.addWidget(self.title)
-        layout.addWidget(self.text)
-        self.setVisible(False)
-
-    def show_message(self, title: str, text: str) -> None:
-        self.title.setText(title)
-        self.text.setText(text)
-        self.text.setVisible(bool(text))
-        self.setVisible(True)
 
 
 class SettingsDialog(QDialog):
@@ -242,8 +206,7 @@ class SettingsDialog(QDialog):
         outer = QVBoxLayout(self)
         outer.setSpacing(10)
 
-        self.keyring_box = _Box(WARNING_BACKGROUND, WARNING_BORDER, self)
-        self.keyring_box.setObjectName("noticeBox")
+        self.keyring_box = NoticeBox(self)
         outer.addWidget(self.keyring_box)
 
         self.tabs = QTabWidget(self)
@@ -252,7 +215,7 @@ class SettingsDialog(QDialog):
         self._build_connection_tab()
         self._build_popup_tab()
 
-        self.error_box = _Box(ERROR_BACKGROUND, COLOR_ERROR, self)
+        self.error_box = NoticeBox(self)
         outer.addWidget(self.error_box)
 
         bottom = QHBoxLayout()
@@ -748,6 +711,7 @@ class SettingsDialog(QDialog):
                         name=name.env_var))
         if not state.available:
             self.keyring_box.show_message(
+                NoticeKind.WARNING,
                 self.tr("Passwords and keys are kept for this session only"),
                 self.tr("No system keyring is available, so they will be asked for again "
                         "after a restart. Details: {problem}").format(
@@ -804,7 +768,7 @@ class SettingsDialog(QDialog):
             if not self._finished:
                 self._set_busy(False)
                 self.error_box.show_message(
-                    self.tr("The settings could not be saved"),
+                    NoticeKind.ERROR, self.tr("The settings could not be saved"),
                     self.tr("{file}: {error}").format(file=str(self._config_path),
                                                       error=detail))
             return
@@ -819,6 +783,7 @@ class SettingsDialog(QDialog):
         self._set_busy(False)
         if problems:
             self.error_box.show_message(
+                NoticeKind.ERROR,
                 self.tr("The settings were saved, but the keyring refused a secret"),
                 "\n".join(problems))
             return

@@ -170,6 +170,9 @@ class Application(QObject):
         b.stateChanged.connect(self.tray.set_connection)
         b.missedChanged.connect(self.tray.set_missed)
         self.popups.popupShown.connect(lambda cid: log.info("popup shown for call %s", cid))
+        # Test hook: the end-to-end tests (tests/e2e) wait for this line to know a
+        # popup went away (auto-close after the hang-up, dismissal).
+        self.popups.dismissed.connect(lambda cid: log.info("popup closed for call %s", cid))
         self.popups.missedDismissed.connect(self._missed_seen)
         self.popups.addContactRequested.connect(self._add_contact)
         t = self.tray
@@ -201,6 +204,54 @@ class Application(QObject):
 
     def _wire_dialing(self) -> None:
         """Click-to-call: dialer window, popup/contact "Call back", tel: links (issue 4)."""
+        from desktop.core.dial_search import DialerSearch
+        from desktop.core.dialing import ClickToCall
+        from desktop.ui.click_to_call import ClickToCallBridge, TelLinkSettings
+        from desktop.ui.tray import MenuSection
+
+        service = ClickToCall(settings=self.current_settings, session=self._dial_session,
+                              line=lambda: self.line)
+        bridge = ClickToCallBridge(
+            service, tasks=self.tasks, notify=self._dial_notify,
+            search=lambda: DialerSearch(self.directory, self.journal), parent=self)
+        self.click_to_call = bridge
+        self.tray.add_action(bridge.dial_action, MenuSection.CALLS)
+        self.tray.add_action(bridge.clipboard_action, MenuSection.CALLS)
+        bridge.install_shortcut(self.qapp)
+        bridge.install_url_handler(self.qapp)
+        self.popups.set_actions(call_back=True)
+        self.popups.callBackRequested.connect(bridge.call_back)
+        self.popups.transferRequested.connect(bridge.transfer)
+        self.popups.hangUpRequested.connect(bridge.hang_up)
+        self.bridge.stateChanged.connect(self._dial_line_changed)
+        self._tel_links = TelLinkSettings(
+            self.config_path, tasks=self.tasks,
+            icon=str(APP_ICON) if APP_ICON.exists() else None, parent=self)
+        self._tel_links.failed.connect(
+            lambda why: self._dial_notify(self.tr("Telephone links"), why, MessageKind.WARNING))
+        self._tel_links.start(self.settings.ui.register_tel_links)
+        uri = getattr(self.options, "uri", None)
+        if uri:
+            QTimer.singleShot(0, lambda: bridge.dial_arguments([uri]))
+
+    async def _dial_session(self) -> Any:
+        """The shared REST session; the first one is made in a worker thread (keyring)."""
+        if self._session is None:
+            await asyncio.to_thread(self.rest_session)
+        return self.rest_session()
+
+    def _dial_notify(self, title: str, text: str, kind: MessageKind) -> None:
+        """A click-to-call result as a tray notification; problems never go unseen."""
+        shown = self.tray is not None and self.tray.show_message(title, text, kind)
+        if not shown and kind is not MessageKind.INFO:
+            self._error(title, text)
+
+    @Slot(object)
+    def _dial_line_changed(self, _state: ConnectionState) -> None:
+        """Transfer and Hang up on popups only while the line takes call commands."""
+        line = self.line
+        live = line is not None and line.supports_commands and line.connected
+        self.popups.set_actions(transfer=live, hangup=live)
 
     def _wire_history(self) -> None:
         """Call history window, missed calls, gap filling, recordings (issue 5)."""
@@ -210,6 +261,35 @@ class Application(QObject):
 
     def _wire_setup(self) -> None:
         """First-run wizard and softphone QR provisioning (issue 7)."""
+        from PySide6.QtGui import QAction
+
+        from desktop.ui.account_setup import FIRST_RUN_DELAY_MS, AccountSetup
+        from desktop.ui.tray import MenuSection
+
+        self.setup = AccountSetup(
+            settings=lambda: self.settings, current_settings=self.current_settings,
+            secrets=self.secrets, config_path=self.config_path, tasks=self.tasks,
+            rest_session=self.rest_session, parent=self)
+        self.setup.settingsSaved.connect(self._setup_saved)
+        self.setup.demoRequested.connect(lambda: self._set_demo(True))
+        wizard_action = QAction(self.tr("Set up account…"), self)
+        wizard_action.triggered.connect(self.setup.run_wizard)
+        self.tray.add_action(wizard_action, MenuSection.APP)
+        qr_action = QAction(self.tr("Softphone QR code…"), self)
+        qr_action.triggered.connect(self.setup.show_qr)
+        self.tray.add_action(qr_action, MenuSection.WINDOWS)
+        self._setup_actions = (wizard_action, qr_action)
+        if not self.settings.configured and not self.demo:
+            log.info("no account configured: opening the setup wizard")
+            QTimer.singleShot(FIRST_RUN_DELAY_MS, self.setup.run_wizard)
+
+    @Slot(object)
+    def _setup_saved(self, settings: Settings) -> None:
+        """The wizard saved an account: new REST session, out of demo mode, reconnect."""
+        self._session_key = None  # the password may have changed for the same e-mail
+        self._settings_saved(settings)
+        if self.demo:
+            self._set_demo(False)
 
     def current_settings(self) -> Settings:
         """The settings in effect (the demo overlay in demo mode)."""
@@ -378,6 +458,9 @@ class Application(QObject):
     def _handed_over(self, message: dict[str, Any]) -> None:
         argv = message.get("argv", [])
         log.info("second launch handed over %d argument(s)", len(argv))
+        if argv and self.click_to_call is not None and \
+                self.click_to_call.dial_arguments([str(a) for a in argv]):
+            return  # a tel: link clicked while we run: the dial flow shows the result
         if self.tray is not None:
             self.tray.show_message("Kobikom", self.tr("Kobikom Desktop is already running."),
                                    MessageKind.INFO)
@@ -412,7 +495,8 @@ class Application(QObject):
             self._error(self.tr("Contacts"), self.tr("The contacts window is not available."))
             return
         assert self.directory is not None
-        service = ContactsService(self.directory, tasks=self.tasks, parent=self)
+        service = ContactsService(self.directory, tasks=self.tasks, pbx=self._phonebook_session,
+                                  parent=self)
         service.changed.connect(self._directory_changed)
         window = ContactsWindow(service)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
@@ -422,6 +506,15 @@ class Application(QObject):
         window.show()
         if prefill is not None and hasattr(window, "add_number"):
             window.add_number(prefill.number.raw)
+
+    def _phonebook_session(self) -> Any:
+        """The Tekil panel session for PBX phonebook sync; None for KobiPBX (no API)."""
+        if self.current_settings().account.flavor is not Flavor.TEKIL:
+            return None
+        try:
+            return self.rest_session()
+        except AccountIncomplete:
+            return None
 
     def _directory_changed(self) -> None:
         if self.line is not None:

@@ -23,9 +23,9 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Final, Protocol
+from typing import Any, Final, Protocol
 
 from desktop.core.caller_card import CallerCard, CardOutcome, CardState
 from desktop.core.calls import Call, CallChange, CallState, CallTracker
@@ -33,7 +33,8 @@ from desktop.core.directory import Contact
 from desktop.core.journal import JournalCall, NumberHistory
 from desktop.core.numbers import PhoneNumber
 from desktop.pbx.connection import ConnectionState, Phase
-from desktop.pbx.events import Direction, Event
+from desktop.pbx.errors import ChannelError, NotConnectedError
+from desktop.pbx.events import Direction, Event, ReplyEvent
 
 log = logging.getLogger("kobikom.core.line")
 
@@ -64,6 +65,10 @@ class ChannelLike(Protocol):
 
 ChannelFactory = Callable[[Callable[[Event], None], Callable[[ConnectionState], None]],
                           ChannelLike]
+
+
+class CommandsUnsupported(ChannelError):
+    """The live channel cannot carry call commands (only the Tekil WebSocket can)."""
 
 
 @dataclass(slots=True)
@@ -141,6 +146,7 @@ class PhoneLine:
         self._known: dict[str, _Known] = {}
         self._missed = tracker.missed_count
         self._channel: ChannelLike | None = None
+        self._reply_waiters: dict[str, list[asyncio.Future[ReplyEvent]]] = {}
         self.state = ConnectionState(Phase.DISCONNECTED)
         #: Cards published (diagnostics, soak test).
         self.cards = 0
@@ -185,6 +191,13 @@ class PhoneLine:
 
     def feed(self, event: Event) -> None:
         """Handle one event from the channel (also used by tests and benchmarks)."""
+        if isinstance(event, ReplyEvent) and event.command:
+            waiters = self._reply_waiters.get(event.command.lower())
+            while waiters:
+                waiter = waiters.pop(0)
+                if not waiter.done():
+                    waiter.set_result(event)
+                    break
         changes = self.tracker.feed(event)
         if changes:
             self._publish(changes)
@@ -209,6 +222,57 @@ class PhoneLine:
                     self._on_missed(missed)
                 except Exception:
                     log.exception("missed-count callback failed")
+
+    # -- call commands (Tekil WebSocket) ------------------------------------------
+
+    @property
+    def supports_commands(self) -> bool:
+        """The live channel can carry ``originate``/``redirect``/``hangup``."""
+        return callable(getattr(self._channel, "send_command", None))
+
+    @property
+    def connected(self) -> bool:
+        return self._channel is not None and self.state.phase is Phase.CONNECTED
+
+    async def send_command(self, command: Mapping[str, Any], *,
+                           reply_timeout: float | None = None) -> ReplyEvent | None:
+        """Send a call command on the live channel, once; never queued.
+
+        With *reply_timeout*, wait that long for the server's reply to the
+        command (the replies are undocumented: None when none came).  Raises
+        :class:`~desktop.pbx.errors.NotConnectedError` when there is no live
+        connection and :class:`CommandsUnsupported` when the channel has no
+        commands (Bulut, Tekil TCP).
+        """
+        name = str(command.get("command", "?"))
+        channel = self._channel
+        if channel is None:
+            raise NotConnectedError(f"{name!r} not sent: the phone line is not running")
+        send = getattr(channel, "send_command", None)
+        if not callable(send):
+            raise CommandsUnsupported(
+                f"{name!r} not sent: this connection ({type(channel).__name__}) cannot send "
+                "call commands; only the Tekil Santral WebSocket can")
+        waiter: asyncio.Future[ReplyEvent] | None = None
+        if reply_timeout is not None:
+            waiter = asyncio.get_running_loop().create_future()
+            self._reply_waiters.setdefault(name.lower(), []).append(waiter)
+        try:
+            await send(command)
+            if waiter is None:
+                return None
+            try:
+                return await asyncio.wait_for(asyncio.shield(waiter), reply_timeout)
+            except TimeoutError:
+                return None
+        finally:
+            if waiter is not None:
+                waiters = self._reply_waiters.get(name.lower(), [])
+                if waiter in waiters:
+                    waiters.remove(waiter)
+                if not waiters:
+                    self._reply_waiters.pop(name.lower(), None)
+                waiter.cancel()
 
     def clear_missed(self) -> None:
         self.tracker.clear_missed()

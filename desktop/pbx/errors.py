@@ -31,6 +31,7 @@ class PbxError(Exception):
         *,
         status: int | None = None,
         may_have_reached_server: bool = False,
+        server_message: str = "",
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -38,6 +39,8 @@ class PbxError(Exception):
         self.status = status
         #: True when the server may have acted on the request.
         self.may_have_reached_server = may_have_reached_server
+        #: The server's own words (scrubbed, short), e.g. "Dahili bulunamadı"; "" if none.
+        self.server_message = server_message
 
 
 class AuthError(PbxError):

@@ -42,11 +42,22 @@ import re
 import ssl
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any, Final, Self
 from urllib.parse import quote, urlsplit
 
 import httpx
 
+from desktop.pbx.cdr import (
+    CdrLeg,
+    MissedCall,
+    Parsed,
+    VcdrPage,
+    VcdrRecord,
+    parse_tekil_cdr,
+    parse_tekil_missed,
+    parse_vcdrs_page,
+)
 from desktop.pbx.connection import DEFAULT_API_BASE, Flavor
 from desktop.pbx.errors import (
     AmbiguousError,
@@ -60,8 +71,11 @@ from desktop.pbx.redact import scrub, snippet
 
 __all__ = [
     "DEFAULT_TIMEOUT",
+    "QR_CODE_PATHS",
     "AmbiguousError",
     "AuthError",
+    "DialAnswer",
+    "DownloadResult",
     "KobiPbxSession",
     "NetworkError",
     "PbxError",
@@ -70,6 +84,8 @@ __all__ = [
     "TekilSession",
     "jwt_expiry",
     "parse_json_lenient",
+    "png_size",
+    "qr_png_from_answer",
 ]
 
 log = logging.getLogger("kobikom.pbx.rest")
@@ -436,12 +452,13 @@ class _Session(abc.ABC):
         detail = f": {message}" if message else ""
         if status >= 500:
             raise ServerError(f"{what}: server error (HTTP {status}){detail}", status=status,
-                              may_have_reached_server=True)
+                              may_have_reached_server=True, server_message=message)
         if status < 400:
             location = response.headers.get("location", "?")
             raise RequestError(f"{what}: unexpected redirect (HTTP {status}) to "
                                f"{scrub(location, self._secrets())}", status=status)
-        raise RequestError(f"{what}: refused (HTTP {status}){detail}", status=status)
+        raise RequestError(f"{what}: refused (HTTP {status}){detail}", status=status,
+                           server_message=message)
 
     def _login_failed(self, response: httpx.Response, body: Any) -> PbxError:
         """The error for a login answer without a token."""
@@ -474,10 +491,153 @@ class _Session(abc.ABC):
             f"{what}: the answer is not JSON (HTTP {response.status_code}, {ctype}): "
             f"{snippet(response.text, self._secrets())!r}", status=response.status_code)
 
+    # -- downloads (recordings) ------------------------------------------------
+
+    def _url_for(self, target: str) -> tuple[str, bool]:
+        """The absolute URL of *target* and whether it is on the API's own host."""
+        if target.startswith(("http://", "https://")):
+            base, other = urlsplit(self.base_url), urlsplit(target)
+            return target, (base.scheme, base.netloc) == (other.scheme, other.netloc)
+        return f"{self.base_url}/{target.lstrip('/')}", True
+
+    async def download(
+        self,
+        target: str | Callable[[str], str],
+        sink: Callable[[bytes], None],
+        *,
+        progress: Callable[[int, int | None], None] | None = None,
+        max_bytes: int | None = None,
+        timeouts: httpx.Timeout | float | None = None,
+    ) -> DownloadResult:
+        """Stream a GET into *sink* chunk by chunk; return what arrived.
+
+        *target* is a path under the base URL or an absolute URL, or a function
+        of the bearer token returning one (Tekil's ``downloadRecording`` wants
+        the token in its query).  The ``Authorization`` header is only sent to
+        the API's own host: a URL from a server field never gets our token
+        elsewhere.  A download is a read: a 401 gets one fresh login and a
+        resend, and a failure to connect or a 502/503/504 one retry -- both
+        before any byte reached *sink*.  A connection lost mid-body raises
+        :class:`NetworkError` (the caller discards the partial data).
+        ``progress(received, total_or_None)`` follows every chunk; *max_bytes*
+        caps the body (:class:`RequestError` beyond).  Cancelling the task
+        stops the transfer and closes the connection.
+        """
+        relogged = retried = False
+        while True:
+            token, generation = await self._valid_token()
+            path = target(token) if callable(target) else target
+            url, own_host = self._url_for(path)
+            shown = urlsplit(path).path or path
+            what = f"{self.service} GET {scrub(shown, self._secrets())}"
+            headers = {"Accept": "*/*"}
+            if own_host:
+                headers["Authorization"] = f"Bearer {token}"
+            timeout = self.timeout if timeouts is None else timeouts
+            try:
+                async with self._client.stream("GET", url, headers=headers,
+                                               timeout=timeout) as response:
+                    status = response.status_code
+                    if status == 401:
+                        self._invalidate(generation)
+                        if own_host and not relogged:
+                            relogged = True
+                            log.info("%s: token rejected (HTTP 401); logging in again", what)
+                            continue
+                        detail = " even after a fresh login" if relogged else ""
+                        raise AuthError(f"{what}: token rejected (HTTP 401){detail}", status=401)
+                    if status in _RETRY_STATUSES and not retried:
+                        retried = True
+                        log.info("%s: HTTP %d; trying once more", what, status)
+                        await self._sleep(self.retry_delay)
+                        continue
+                    if status >= 300:
+                        await response.aread()
+                        self._raise_for_status(response, what)
+                    return await self._stream_body(response, what, sink, progress, max_bytes)
+            except (httpx.ConnectTimeout, httpx.PoolTimeout, httpx.ConnectError) as exc:
+                if not retried:
+                    retried = True
+                    log.info("%s: cannot connect (%s); trying once more", what, self._why(exc))
+                    await self._sleep(self.retry_delay)
+                    continue
+                raise NetworkError(f"{what}: cannot connect ({self._why(exc)})") from exc
+            except httpx.TimeoutException as exc:
+                raise NetworkError(f"{what}: no answer in time") from exc
+            except httpx.HTTPError as exc:
+                raise NetworkError(f"{what}: download failed ({self._why(exc)})") from exc
+
+    async def _stream_body(
+        self, response: httpx.Response, what: str, sink: Callable[[bytes], None],
+        progress: Callable[[int, int | None], None] | None, max_bytes: int | None,
+    ) -> DownloadResult:
+        length = response.headers.get("content-length", "")
+        total = int(length) if length.isdigit() else None
+        if max_bytes is not None and total is not None and total > max_bytes:
+            raise RequestError(f"{what}: the file is too large ({total} bytes, at most "
+                               f"{max_bytes})", status=response.status_code)
+        received = 0
+        try:
+            async for chunk in response.aiter_bytes():
+                received += len(chunk)
+                if max_bytes is not None and received > max_bytes:
+                    raise RequestError(f"{what}: the file is too large (more than "
+                                       f"{max_bytes} bytes)", status=response.status_code)
+                sink(chunk)
+                if progress is not None:
+                    progress(received, total)
+        except httpx.HTTPError as exc:
+            raise NetworkError(f"{what}: connection lost after {received} bytes "
+                               f"({self._why(exc)})") from exc
+        return DownloadResult(received, total, response.headers.get("content-type", ""))
+
+
+@dataclass(frozen=True, slots=True)
+class DownloadResult:
+    """What :meth:`_Session.download` received."""
+
+    received: int
+    #: ``Content-Length`` when the server sent one.
+    total: int | None
+    content_type: str
+
 
 def _shape_error(session: _Session, what: str, body: Any, expected: str) -> ServerError:
     return ServerError(f"{session.service} {what}: unexpected answer (expected {expected}, got "
                        f"{type(body).__name__})", may_have_reached_server=True)
+
+
+@dataclass(frozen=True, slots=True)
+class DialAnswer:
+    """A click-to-call request the server accepted: its message and call id, if any."""
+
+    #: The server's words, e.g. "Arama Başladı" (shown to the agent as plain text).
+    message: str
+    #: KobiPBX ``data.call_uuid`` when the answer carries one.
+    call_id: str | None = None
+
+
+def _dial_answer(session: _Session, what: str, body: Any, *, require_result: bool,
+                 ) -> DialAnswer:
+    """Read a click-to-call answer: accepted, refused (``result: false``) or unreadable.
+
+    A refusal means the server did not act: :class:`RequestError` with the
+    server's message.  An answer we cannot read may hide a call that started:
+    :class:`ServerError` with ``may_have_reached_server=True``.
+    """
+    if not isinstance(body, Mapping):
+        raise _shape_error(session, what, body, "an object")
+    message = snippet(_server_message(body), session._secrets(), limit=200)
+    if _negative(body):
+        raise RequestError(f"{session.service} {what}: refused: {message or 'no reason given'}",
+                           server_message=message)
+    if require_result and body.get("result") in (None, ""):
+        raise ServerError(f"{session.service} {what}: unexpected answer (no 'result')",
+                          may_have_reached_server=True, server_message=message)
+    data = body.get("data")
+    call_id = data.get("call_uuid") if isinstance(data, Mapping) else None
+    return DialAnswer(message=message,
+                      call_id=str(call_id) if isinstance(call_id, (str, int)) else None)
 
 
 class TekilSession(_Session):
@@ -525,6 +685,130 @@ class TekilSession(_Session):
         return {str(key): dict(value) for key, value in extensions.items()
                 if isinstance(value, Mapping)}
 
+    async def dial(self, extension: str, number: str, *,
+                   timeouts: httpx.Timeout | float | None = None) -> DialAnswer:
+        """``POST /central/dial`` (form-data ``extension``, ``number``): click-to-call.
+
+        The PBX rings *extension*, then calls *number* (digest §3.1).  Sent
+        once: only a 401 (nothing happened) is resent after a fresh login; a
+        timeout or 5xx raises with ``may_have_reached_server`` and must not
+        be repeated.  ``{"result": false, "message": …}`` raises
+        :class:`RequestError` with the server's message.
+        """
+        body = await self.request_json(
+            "POST", "/central/dial", idempotent=False, allow_401_resend=True,
+            files={"extension": (None, extension), "number": (None, number)},
+            timeouts=timeouts)
+        return _dial_answer(self, "POST /central/dial", body, require_result=True)
+
+
+    async def get_qr_code(self, extension: str, app: str = "zoiper") -> bytes:
+        """The softphone provisioning QR code of *extension*, as PNG bytes.
+
+        ``app="grandstream"``: ``GET /central/getQRCode/{extension}`` (Grandstream
+        Wave); ``app="zoiper"``: ``GET /central/getQRCodeZoiper/{extension}``
+        (digest §6).  The answer is base64 text of a PNG labelled ``text/html``;
+        :func:`qr_png_from_answer` decodes it and checks it really is a PNG.
+        An unknown extension is a :class:`RequestError` (HTTP 404); an answer
+        that is not a PNG is a :class:`ServerError` with a scrubbed snippet.
+        """
+        try:
+            template = QR_CODE_PATHS[app]
+        except KeyError:
+            raise ValueError(f"unknown softphone app {app!r}; one of "
+                             f"{sorted(QR_CODE_PATHS)}") from None
+        what = f"GET {template.format('<extension>')}"
+        response = await self.request(
+            "GET", template.format(quote(extension, safe="")), idempotent=True)
+        try:
+            return qr_png_from_answer(response.content)
+        except ValueError as exc:
+            sample = snippet(response.content[:300].decode("latin-1"), self._secrets(), limit=80)
+            raise ServerError(
+                f"{self.service} {what}: the answer is not a PNG image ({exc}): {sample!r}",
+                status=response.status_code, may_have_reached_server=True) from None
+
+    # -- call history and recordings (digest §4.1-4.7) ---------------------------
+
+    async def get_cdr(
+        self, *, date_start: str, date_end: str, time_start: str = "00:00:00",
+        time_end: str = "23:59:59", call_type: int = 0, include_internal: bool = True,
+        src: str | None = None, dst: str | None = None, v1: bool = True,
+    ) -> Parsed[CdrLeg]:
+        """``GET /v1/getcdr`` (or v0 ``/getcdr``): the PBX's call legs in a time range.
+
+        Dates ``YYYY-MM-DD`` and times ``HH:MM:SS`` are Turkish local time;
+        ``call_type`` 0 all, 1 outgoing, 2 incoming; ``include_internal`` is
+        the inverted-looking ``exclude`` flag (``true`` = internal calls too).
+        ``src``/``dst`` filter by caller/called number.  Newest first, several
+        legs per call id (see :mod:`desktop.pbx.cdr`).
+        """
+        params: dict[str, str] = {
+            "dateStart": date_start, "dateEnd": date_end, "timeStart": time_start,
+            "timeEnd": time_end, "type": str(call_type),
+            "exclude": "true" if include_internal else "false"}
+        if src:
+            params["src"] = src
+        if dst:
+            params["dst"] = dst
+        path = "/v1/getcdr" if v1 else "/getcdr"
+        body = await self.request_json("GET", path, idempotent=True, params=params)
+        try:
+            return parse_tekil_cdr(body)
+        except ValueError:
+            raise _shape_error(self, f"GET {path}", body, "a list of call records") from None
+
+    async def get_missed_calls(self, *, date_start: str, date_end: str) -> Parsed[MissedCall]:
+        """``GET /missedcalls``: unanswered incoming calls of the whole PBX (by day)."""
+        body = await self.request_json("GET", "/missedcalls", idempotent=True,
+                                       params={"dateStart": date_start, "dateEnd": date_end})
+        try:
+            return parse_tekil_missed(body)
+        except ValueError:
+            raise _shape_error(self, "GET /missedcalls", body, "a list of calls") from None
+
+    async def get_cdr_by_unique_id(self, unique_id: str) -> tuple[CdrLeg, ...]:
+        """Every leg of one call: ``GET /v1/getCDRFromUniqueID/{id}``.
+
+        The V2 path is only implied by the collection's saved example; when it
+        answers 404 the documented v0 path (no id field in its rows) is asked.
+        """
+        quoted = quote(unique_id, safe="")
+        path = f"/v1/getCDRFromUniqueID/{quoted}"
+        try:
+            body = await self.request_json("GET", path, idempotent=True)
+        except RequestError as exc:
+            if exc.status != 404:
+                raise
+            path = f"/getCDRFromUniqueID/{quoted}"
+            body = await self.request_json("GET", path, idempotent=True)
+        try:
+            legs = parse_tekil_cdr(body, default_id=unique_id)
+        except ValueError:
+            raise _shape_error(self, f"GET {path.rsplit('/', 1)[0]}/<id>", body,
+                               "a list of call records") from None
+        return tuple(leg for leg in legs.items if leg.call_id == unique_id) or legs.items
+
+    async def download_recording(
+        self, recording: str, sink: Callable[[bytes], None], *,
+        progress: Callable[[int, int | None], None] | None = None,
+        max_bytes: int | None = None,
+    ) -> DownloadResult:
+        """``GET /downloadRecording?name=…&i=<path>&a=<token>``: a WAV49 file.
+
+        *recording* is the CDR's relative path, sent with its ``/`` unescaped
+        as in the collection; the token goes in ``a`` (and as the bearer).
+        """
+        if not recording or recording.startswith(("/", "\\")) or "://" in recording:
+            raise RequestError(f"{self.service} GET /downloadRecording: not a recording path")
+        name = recording.rsplit("/", 1)[-1] or "recording.WAV"
+
+        def path_for(token: str) -> str:
+            return (f"/downloadRecording?name={quote(name, safe='')}"
+                    f"&i={quote(recording, safe='/')}&a={quote(token, safe='')}")
+
+        return await self.download(path_for, sink, progress=progress, max_bytes=max_bytes)
+
 
 class KobiPbxSession(_Session):
     """KobiPBX (Bulut Santral) API (``api.kobipbx.com``), bearer token at ``token.token``."""
@@ -565,3 +849,151 @@ class KobiPbxSession(_Session):
         result.setdefault("call_center_queue", [])
         result.setdefault("ivr_menus", [])
         return result
+
+    async def click_to_call(self, extension: str, destination: str, domain_uuid: str, *,
+                            timeouts: httpx.Timeout | float | None = None) -> DialAnswer:
+        """``POST /api/v1/clicktocall`` (JSON ``extensionNumber``, ``destinationNumber``,
+        ``domainUuid``): ring *extension*, then call *destination* (digest §3.3).
+
+        Same safety rules as :meth:`TekilSession.dial`.  The answer is not
+        documented: a 2xx without a negative verdict is success (the
+        ``data.call_uuid`` of the sibling endpoint is read when present).
+        """
+        self._redact.add(domain_uuid)
+        body = await self.request_json(
+            "POST", "/api/v1/clicktocall", idempotent=False, allow_401_resend=True,
+            json_body={"extensionNumber": extension, "destinationNumber": destination,
+                       "domainUuid": domain_uuid},
+            timeouts=timeouts)
+        return _dial_answer(self, "POST /api/v1/clicktocall", body, require_result=False)
+
+
+    # -- call history and recordings (digest §4.10) --------------------------------
+
+    async def get_vcdrs(self, domain_uuid: str, *, page: int = 1, per_page: int = 100,
+                        filters: Mapping[str, str] | None = None) -> VcdrPage:
+        """``GET /api/v1/vcdrs/{domain}``: one page of call records.
+
+        *filters* are the documented query parameters (``startDate``,
+        ``endDate``, ``timeStart``, ``caller``, ``called``, ``queue``,
+        ``disposition``, ``uuid``…).  404 means "no records matching" (digest
+        §4.10): an empty last page.
+        """
+        self._redact.add(domain_uuid)
+        what = "GET /api/v1/vcdrs/<domain>"
+        params = {**(filters or {}), "page": str(page), "perPage": str(per_page)}
+        try:
+            body = await self.request_json(
+                "GET", f"/api/v1/vcdrs/{quote(domain_uuid, safe='')}", idempotent=True,
+                params=params)
+        except RequestError as exc:
+            if exc.status == 404:
+                return VcdrPage((), page, page, 0, False)
+            raise
+        try:
+            return parse_vcdrs_page(body, asked_page=page)
+        except ValueError as exc:
+            raise _shape_error(self, what, body, f"a page of call records ({exc})") from None
+
+    async def get_all_vcdrs(self, domain_uuid: str, *, per_page: int = 100,
+                            max_pages: int = 200,
+                            filters: Mapping[str, str] | None = None) -> list[VcdrRecord]:
+        """Every page of :meth:`get_vcdrs` (at most *max_pages*), records in page order."""
+        records: list[VcdrRecord] = []
+        page = 1
+        while True:
+            result = await self.get_vcdrs(domain_uuid, page=page, per_page=per_page,
+                                          filters=filters)
+            records.extend(result.records)
+            if not result.has_next:
+                return records
+            if page >= max_pages:
+                log.warning("%s: stopped after %d pages of call records (%d in all)",
+                            self.service, page, result.total)
+                return records
+            page = result.page + 1 if result.page >= page else page + 1
+
+    async def download_recording(
+        self, recording: str, sink: Callable[[bytes], None], *,
+        progress: Callable[[int, int | None], None] | None = None,
+        max_bytes: int | None = None,
+    ) -> DownloadResult:
+        """Download a ``vcdrs`` ``recording``: its format is undocumented (always
+        ``null`` in the example).  A URL or an absolute path is fetched (with the
+        bearer token only on the API's own host); anything else is refused."""
+        if not recording.startswith(("http://", "https://", "/")):
+            raise RequestError(f"{self.service}: the call's recording field is not a "
+                               "download link (KobiPBX documents no recording download)")
+        return await self.download(recording, sink, progress=progress, max_bytes=max_bytes)
+
+
+# ---------------------------------------------------------------- QR codes (digest §6)
+
+#: Softphone app -> the panel path of its provisioning QR code.
+QR_CODE_PATHS: Final[Mapping[str, str]] = {
+    "grandstream": "/central/getQRCode/{}",
+    "zoiper": "/central/getQRCodeZoiper/{}",
+}
+_PNG_SIGNATURE: Final = b"\x89PNG\r\n\x1a\n"
+_DATA_URL = re.compile(rb"^data:image/[a-z+.-]+;base64,", re.IGNORECASE)
+#: Bigger than any QR code a phone could scan off a screen; guards against junk.
+_PNG_MAX_SIDE: Final = 8192
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """``(width, height)`` from a PNG's ``IHDR``; ``ValueError`` if *data* is not a PNG.
+
+    Checks the signature, that the first chunk is a 13-byte ``IHDR`` with a
+    valid CRC, sane dimensions, and that an ``IEND`` chunk ends the file.
+    (Decoding the pixels is the UI's job; this proves the structure.)
+    """
+    if not data.startswith(_PNG_SIGNATURE):
+        raise ValueError("no PNG signature")
+    header = data[8:33]
+    if len(header) < 25:
+        raise ValueError("truncated PNG header")
+    length, kind = int.from_bytes(header[:4], "big"), header[4:8]
+    if kind != b"IHDR" or length != 13:
+        raise ValueError("the PNG does not start with an IHDR chunk")
+    body, crc = header[8:21], int.from_bytes(header[21:25], "big")
+    if binascii.crc32(kind + body) & 0xFFFFFFFF != crc:
+        raise ValueError("corrupt PNG header (CRC mismatch)")
+    width, height = int.from_bytes(body[:4], "big"), int.from_bytes(body[4:8], "big")
+    if not (0 < width <= _PNG_MAX_SIDE and 0 < height <= _PNG_MAX_SIDE):
+        raise ValueError(f"implausible PNG size {width}x{height}")
+    if data[-12:-8] != b"\x00\x00\x00\x00" or data[-8:-4] != b"IEND":
+        raise ValueError("truncated PNG (no IEND chunk)")
+    return width, height
+
+
+def qr_png_from_answer(content: bytes) -> bytes:
+    """The PNG inside a QR answer; ``ValueError`` (with the reason) if there is none.
+
+    The documented answer is bare base64 text (``iVBORw0KGgo…``).  Tolerated
+    as well: surrounding whitespace and line breaks, a ``data:image/png;base64,``
+    prefix, a JSON string (``"iVBOR…"``), missing ``=`` padding, and a raw
+    PNG body.
+    """
+    if content.startswith(_PNG_SIGNATURE):
+        png_size(content)
+        return content
+    text = content.strip()
+    if text.startswith(b'"'):
+        try:
+            value = json.loads(text)
+        except ValueError:
+            raise ValueError("a broken JSON string") from None
+        if not isinstance(value, str):
+            raise ValueError("JSON, but not a string")
+        text = value.encode("ascii", "replace").strip()
+    text = _DATA_URL.sub(b"", text)
+    text = b"".join(text.split())
+    if not text:
+        raise ValueError("an empty answer")
+    text += b"=" * (-len(text) % 4)
+    try:
+        data = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise ValueError("not base64 text") from None
+    png_size(data)
+    return data

@@ -26,6 +26,7 @@ Python API::
     sim.answer(call_id), sim.hangup(call_id), await sim.wait_call_end(call_id)
     sim.emit({...}); sim.emit_raw(b"...")           # fault injection on the channels
     sim.silent = True                                # half-open connections
+    sim.hub.on_sent = fn     # benchmarks: fn(session, message) after a TCP write + drain
     sim.connected_clients(); sim.commands; sim.received; sim.cdr; sim.sms
     sim.fault("/central/dial", "500", count=1); sim.expire_tokens()
     await sim.restart_event_servers(); await sim.disconnect_clients()

@@ -71,6 +71,9 @@ class SimulatorConfig:
     http_port: int = 0
     #: Server-side TLS context: the WebSocket channel speaks wss when given.
     ws_ssl: ssl.SSLContext | None = None
+    #: Server-side TLS context for the REST port: ``https://`` like Kobikom's own
+    #: services (``http_base`` follows).  None = plain HTTP on loopback.
+    http_ssl: ssl.SSLContext | None = None
     tcp_framing: TcpFraming = "ndjson"
 
     # Demo/test credentials (never the collection's).

@@ -157,6 +157,7 @@ def is_ping(value: Any) -> bool:
 
 LoginHook = Callable[[ClientSession], list[dict[str, Any]]]
 CommandHook = Callable[[ClientSession, dict[str, Any]], Awaitable[dict[str, Any]]]
+SentHook = Callable[[ClientSession, Any], None]
 
 
 class EventHub:
@@ -171,6 +172,11 @@ class EventHub:
         #: Messages a freshly logged-in client gets (Tekil: ExtensionStatus snapshot).
         self.on_login: LoginHook = lambda session: []
         self.on_command: CommandHook | None = None
+        #: Benchmark hook (``bench/bench_popup_latency.py``): called as
+        #: ``on_sent(session, message)`` right after a queued JSON message was
+        #: completely written to a TCP client and drained; the callee reads the
+        #: clock itself.  None (the default) costs nothing.
+        self.on_sent: SentHook | None = None
 
     # ------------------------------------------------------------ silence
 

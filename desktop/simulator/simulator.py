@@ -77,7 +77,8 @@ class Simulator:
         await runner.setup()
         self._runner = runner
         try:
-            site = web.TCPSite(runner, self.cfg.host, self.cfg.http_port, reuse_address=True)
+            site = web.TCPSite(runner, self.cfg.host, self.cfg.http_port, reuse_address=True,
+                               ssl_context=self.cfg.http_ssl)
             await site.start()
             self.ports["http"] = runner.addresses[0][1]
             self.ports["tcp"] = await self._tcp.start(self.cfg.tcp_port)
@@ -120,7 +121,8 @@ class Simulator:
 
     @property
     def http_base(self) -> str:
-        return f"http://{self.cfg.host}:{self.ports['http']}"
+        scheme = "https" if self.cfg.http_ssl is not None else "http"
+        return f"{scheme}://{self.cfg.host}:{self.ports['http']}"
 
     @property
     def ws_url(self) -> str:

@@ -166,6 +166,8 @@ class TcpSession(ClientSession):
                     if index < len(pieces) - 1:
                         await asyncio.sleep(0.003)
                 self.sent += 1
+                if kind == "json" and self.hub.on_sent is not None:
+                    self.hub.on_sent(self, item)  # benchmark hook, see EventHub.on_sent
         except (ConnectionError, OSError) as exc:
             log.debug("TCP client %s went away while writing: %r", self.peer, exc)
         finally:

@@ -306,6 +306,9 @@ class PopupActions:
     call_back: bool = False
     sms: bool = False
     recording: bool = False
+    #: Live-call control (Tekil WebSocket only): transfer to an extension, hang up.
+    transfer: bool = False
+    hangup: bool = False
 
 
 # ---------------------------------------------------------------- widgets
@@ -533,6 +536,8 @@ class CallerPopup(QWidget):
         callBackRequested(object): the card, from "Call back".
         smsRequested(object): the card, from "SMS".
         playRecordingRequested(object): the card, from "Play recording".
+        transferRequested(object): the card, from "Transfer" (live calls).
+        hangUpRequested(object): the card, from "Hang up" (live calls).
     """
 
     shown = Signal(str)
@@ -541,6 +546,8 @@ class CallerPopup(QWidget):
     callBackRequested = Signal(object)
     smsRequested = Signal(object)
     playRecordingRequested = Signal(object)
+    transferRequested = Signal(object)
+    hangUpRequested = Signal(object)
 
     WINDOW_FLAGS: Final = (
         Qt.WindowType.Tool
@@ -661,8 +668,11 @@ class CallerPopup(QWidget):
         self.sms_button = self._action_button(self.tr("SMS"), self.smsRequested)
         self.recording_button = self._action_button(
             self.tr("Play recording"), self.playRecordingRequested)
+        self.transfer_button = self._action_button(self.tr("Transfer"), self.transferRequested)
+        self.hangup_button = self._action_button(self.tr("Hang up"), self.hangUpRequested)
+        self.hangup_button.setObjectName("popupHangUp")
         for button in (self.add_contact_button, self.call_back_button, self.sms_button,
-                       self.recording_button):
+                       self.recording_button, self.transfer_button, self.hangup_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         self.buttons_row = QWidget(self)
@@ -727,6 +737,14 @@ class CallerPopup(QWidget):
             }}
             QPushButton#popupAction:pressed {{
                 background: {_with_alpha(COLOR_ACTION, 0.18).name(QColor.NameFormat.HexArgb)};
+            }}
+            QPushButton#popupHangUp {{
+                color: {COLOR_MISSED.name()}; background: transparent;
+                border: 1px solid {_with_alpha(COLOR_MISSED, 0.45).name(QColor.NameFormat.HexArgb)};
+                border-radius: 6px; padding: 3px 10px;
+            }}
+            QPushButton#popupHangUp:hover {{
+                background: {_with_alpha(COLOR_MISSED, 0.08).name(QColor.NameFormat.HexArgb)};
             }}
             """
         )
@@ -991,9 +1009,14 @@ class CallerPopup(QWidget):
             and number.number_type in _SMS_TYPES)
         self.recording_button.setVisible(
             self._actions.recording and bool(card.recording) and card.ended)
+        # Commands need the PBX's call id: not for synthetic (ExtensionStatus-only) calls.
+        live = not card.ended and not card.synthetic and bool(card.call_id)
+        self.transfer_button.setVisible(self._actions.transfer and live)
+        self.hangup_button.setVisible(self._actions.hangup and live)
         self.buttons_row.setVisible(any(
             not b.isHidden() for b in (self.add_contact_button, self.call_back_button,
-                                       self.sms_button, self.recording_button)))
+                                       self.sms_button, self.recording_button,
+                                       self.transfer_button, self.hangup_button)))
 
     def _update_auto_close(self) -> None:
         card = self._card
@@ -1101,6 +1124,8 @@ class PopupManager(QObject):
         callBackRequested(object): the card to call back.
         smsRequested(object): the card to send an SMS to.
         playRecordingRequested(object): the card whose recording to play.
+        transferRequested(object): the live call's card to transfer.
+        hangUpRequested(object): the live call's card to hang up.
     """
 
     popupShown = Signal(str)
@@ -1110,6 +1135,8 @@ class PopupManager(QObject):
     callBackRequested = Signal(object)
     smsRequested = Signal(object)
     playRecordingRequested = Signal(object)
+    transferRequested = Signal(object)
+    hangUpRequested = Signal(object)
 
     def __init__(
         self,
@@ -1185,17 +1212,21 @@ class PopupManager(QObject):
         return max(0, round(seconds * 1000))
 
     def set_actions(self, call_back: bool | None = None, sms: bool | None = None,
-                    recording: bool | None = None) -> None:
+                    recording: bool | None = None, transfer: bool | None = None,
+                    hangup: bool | None = None) -> None:
         """Which optional buttons popups offer (features that are wired up).
 
         A flag left as None keeps its current value, so each feature can switch
-        on its own button without knowing about the others.
+        on its own button without knowing about the others.  ``transfer`` and
+        ``hangup`` only make sense while the live channel takes call commands.
         """
         old = self._actions
         self._actions = PopupActions(
             call_back=old.call_back if call_back is None else call_back,
             sms=old.sms if sms is None else sms,
-            recording=old.recording if recording is None else recording)
+            recording=old.recording if recording is None else recording,
+            transfer=old.transfer if transfer is None else transfer,
+            hangup=old.hangup if hangup is None else hangup)
         for popup in self._popups.values():
             popup.set_actions(self._actions)
         self._schedule_reflow()
@@ -1251,6 +1282,8 @@ class PopupManager(QObject):
         popup.callBackRequested.connect(self.callBackRequested)
         popup.smsRequested.connect(self.smsRequested)
         popup.playRecordingRequested.connect(self.playRecordingRequested)
+        popup.transferRequested.connect(self.transferRequested)
+        popup.hangUpRequested.connect(self.hangUpRequested)
         self._popups[call_id] = popup
         self.reflow()
         popup.show()

@@ -36,15 +36,15 @@ from pathlib import Path
 from typing import Final
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QFont, QPalette
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QFont, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
-    QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -67,6 +67,10 @@ log = logging.getLogger("kobikom.ui.settings")
 #: Auto-close delay of the popup, seconds.
 AUTO_CLOSE_MIN: Final = 2
 AUTO_CLOSE_MAX: Final = 120
+#: Width of the dialog (logical px); the height follows the tallest tab.
+MIN_WIDTH: Final = 640
+#: Most rows of one tab (the grid's stretch row goes below them).
+FORM_ROWS: Final = 12
 #: Colours of the inline messages (the popup's palette).
 COLOR_ERROR: Final = "#d93025"
 COLOR_WARNING: Final = "#b06000"
@@ -164,6 +168,8 @@ class SettingsDialog(QDialog):
         self._messages: dict[str, QLabel] = {}
         self._field_tab: dict[str, int] = {}
         self._field_widget: dict[str, QWidget] = {}
+        self._rows: dict[str, tuple[QLabel, QWidget]] = {}
+        self._next_row: dict[int, int] = {}
 
         self.setWindowTitle(self.tr("Kobikom Desktop – Settings"))
         self.setWindowIcon(app_icon())
@@ -231,16 +237,18 @@ class SettingsDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         bottom.addWidget(self.buttons)
         outer.addLayout(bottom)
-        self.resize(620, self.sizeHint().height())
+        self.setMinimumWidth(MIN_WIDTH)
+        self.resize(MIN_WIDTH, self.sizeHint().height())
 
-    def _form(self, title: str) -> QFormLayout:
+    def _form(self, title: str) -> QGridLayout:
+        """A tab with a two-column grid (a QFormLayout mis-sizes word-wrapped help texts)."""
         page = QWidget(self.tabs)
-        form = QFormLayout(page)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        form = QGridLayout(page)
+        form.setHorizontalSpacing(10)
         form.setVerticalSpacing(10)
         form.setContentsMargins(14, 14, 14, 10)
+        form.setColumnStretch(1, 1)
+        form.setRowStretch(FORM_ROWS, 1)
         self.tabs.addTab(page, title)
         return form
 
@@ -255,19 +263,22 @@ class SettingsDialog(QDialog):
             font.setPointSizeF(size * 0.9)
         label.setFont(font)
 
-    def _row(self, form: QFormLayout, name: str, label: str, editor: QWidget | QHBoxLayout,
-             help_text: str = "") -> QLabel:
-        """Add *editor* with its help text and inline message; returns the help label."""
+    def _row(self, form: QGridLayout, name: str, label: str, editor: QWidget | QHBoxLayout,
+             help_text: str = "", *, focus: QWidget | None = None) -> QLabel:
+        """Add *editor* with its help text and inline message; returns the help label.
+
+        *focus* is the widget the label points to (default: *editor*).
+        """
         box = QWidget(form.parentWidget())
         column = QVBoxLayout(box)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(2)
         if isinstance(editor, QHBoxLayout):
             column.addLayout(editor)
-            focus = editor.itemAt(0).widget()
         else:
             column.addWidget(editor)
-            focus = editor
+            focus = focus or editor
+        assert focus is not None, "a row made of a layout needs its focus widget"
         help_label = QLabel(help_text, box)
         help_label.setTextFormat(Qt.TextFormat.PlainText)
         help_label.setWordWrap(True)
@@ -281,7 +292,13 @@ class SettingsDialog(QDialog):
         title = QLabel(label, form.parentWidget())
         title.setTextFormat(Qt.TextFormat.PlainText)
         title.setBuddy(focus)
-        form.addRow(title, box)
+        title.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        title.setMinimumHeight(focus.sizeHint().height())
+        row = self._next_row.get(id(form), 0)
+        self._next_row[id(form)] = row + 1
+        form.addWidget(title, row, 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        form.addWidget(box, row, 1)
+        self._rows[name] = (title, box)
         self._messages[name] = message
         self._field_tab[name] = self.tabs.count() - 1
         self._field_widget[name] = focus
@@ -289,7 +306,6 @@ class SettingsDialog(QDialog):
 
     def _build_account_tab(self) -> None:
         form = self._form(self.tr("Account"))
-        self.account_form = form
         self.flavor_combo = QComboBox()
         self.flavor_combo.addItem(self.tr("Tekil Santral"), Flavor.TEKIL)
         self.flavor_combo.addItem(self.tr("Bulut Santral (KobiPBX)"), Flavor.BULUT)
@@ -306,12 +322,10 @@ class SettingsDialog(QDialog):
         self._row(form, "domain", self.tr("Domain UUID:"), self.domain_edit,
                   self.tr("Provided by Kobikom's technical team. It is the only key to your "
                           "company's live call events: keep it private."))
-        self.domain_row = form.rowCount() - 1
 
         self.user_edit = QLineEdit()
         self.user_edit.setPlaceholderText(self.tr("name@company.com.tr"))
         self.user_edit.setInputMethodHints(Qt.InputMethodHint.ImhEmailCharactersOnly)
-        self.user_label_row = form.rowCount()
         self.user_help = self._row(form, "user", self.tr("Login e-mail:"), self.user_edit)
 
         self.password_edit = QLineEdit()
@@ -324,14 +338,12 @@ class SettingsDialog(QDialog):
         self._row(form, "api_key", self.tr("API key:"), self.api_key_edit,
                   self.tr("Kobikom panel → Ayarlar → API (\"API Anahtarı\"). Used to log in "
                           "to the live call events."))
-        self.api_key_row = form.rowCount() - 1
 
         self.ws_token_check = QCheckBox(
             self.tr("Log in to the Tekil WebSocket with the panel token instead of the API key"))
         self.ws_token_help = self._row(form, "ws_token", "", self.ws_token_check,
                                        self.tr("The token comes from logging in with the "
                                                "e-mail and password above."))
-        self.ws_token_row = form.rowCount() - 1
 
         self.flavor_combo.currentIndexChanged.connect(self._update_for_account)
         for edit in (self.extensions_edit, self.domain_edit, self.user_edit):
@@ -340,7 +352,6 @@ class SettingsDialog(QDialog):
 
     def _build_connection_tab(self) -> None:
         form = self._form(self.tr("Connection"))
-        self.connection_form = form
         self.transport_combo = QComboBox()
         self.transport_combo.addItem(self.tr("TCP"), Transport.TCP)
         self.transport_combo.addItem(self.tr("WebSocket"), Transport.WS)
@@ -367,7 +378,7 @@ class SettingsDialog(QDialog):
         ca_row.addWidget(self.ca_button)
         self._row(form, "ca_file", self.tr("CA certificate:"), ca_row,
                   self.tr("Optional, only for a private or test certificate authority (PEM "
-                          "file). Certificates are always verified."))
+                          "file). Certificates are always verified."), focus=self.ca_edit)
 
         self.api_base_edit = QLineEdit()
         self._row(form, "api_base", self.tr("REST address:"), self.api_base_edit,
@@ -480,16 +491,21 @@ class SettingsDialog(QDialog):
 
     # ------------------------------------------------------------------ reacting
 
-    def _set_row_visible(self, form: QFormLayout, row: int, visible: bool) -> None:
-        form.setRowVisible(row, visible)
+    def _set_row_visible(self, name: str, visible: bool) -> None:
+        for widget in self._rows[name]:
+            widget.setVisible(visible)
+
+    def row_visible(self, name: str) -> bool:
+        """Whether field *name* is shown (not hidden for the account type)."""
+        return not self._rows[name][1].isHidden()
 
     def _update_for_account(self) -> None:
         flavor, transport = self.flavor, self.transport
         tekil = flavor is Flavor.TEKIL
-        self._set_row_visible(self.account_form, self.domain_row, not tekil)
+        self._set_row_visible("domain", not tekil)
         self.domain_edit.setEnabled(not tekil)
-        self._set_row_visible(self.account_form, self.api_key_row, tekil)
-        self._set_row_visible(self.account_form, self.ws_token_row, tekil)
+        self._set_row_visible("api_key", tekil)
+        self._set_row_visible("ws_token", tekil)
         self.ws_token_check.setEnabled(tekil and transport is Transport.WS)
 
         if tekil:
@@ -507,6 +523,8 @@ class SettingsDialog(QDialog):
                 "team."))
             self.password_help.setText(self.tr(
                 "Your KobiPBX password. Used for calls from the app and call history."))
+        for label in (self.flavor_help, self.user_help, self.password_help):
+            label.setVisible(True)
         if tekil and transport is Transport.TCP:
             self.transport_help.setText(self.tr(
                 "The Tekil TCP service must first be enabled by Kobikom: ask "
@@ -710,13 +728,12 @@ class SettingsDialog(QDialog):
                     "Set by the {name} environment variable, which takes precedence.").format(
                         name=name.env_var))
         if not state.available:
+            problem = state.problem or self.tr("no working system keyring was found")
             self.keyring_box.show_message(
                 NoticeKind.WARNING,
                 self.tr("Passwords and keys are kept for this session only"),
-                self.tr("No system keyring is available, so they will be asked for again "
-                        "after a restart. Details: {problem}").format(
-                            problem=state.problem or self.tr("unknown")))
-        self.adjustSize()
+                self.tr("You will have to enter them again after restarting the app. "
+                        "Reason: {problem}.").format(problem=problem.rstrip(".")))
 
     def secrets_loaded(self) -> bool:
         return self._loaded is not None
@@ -762,8 +779,14 @@ class SettingsDialog(QDialog):
     async def _save(self, settings: Settings, changes: list[SecretChange]) -> None:
         try:
             await asyncio.to_thread(save_settings, settings, self._config_path)
-        except (OSError, SettingsError) as exc:
-            detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        except Exception as exc:  # disk full, read-only, a bad value: say so, keep the input
+            if isinstance(exc, OSError) and exc.strerror:
+                detail = exc.strerror
+            elif isinstance(exc, (OSError, SettingsError)):
+                detail = str(exc)
+            else:
+                log.exception("saving settings to %s failed", self._config_path)
+                detail = type(exc).__name__
             log.warning("saving settings to %s failed: %s", self._config_path, detail)
             if not self._finished:
                 self._set_busy(False)
@@ -773,7 +796,12 @@ class SettingsDialog(QDialog):
                                                       error=detail))
             return
         log.info("settings saved to %s", self._config_path)
-        problems = await asyncio.to_thread(_write_secrets, self._secrets, changes)
+        try:
+            problems = await asyncio.to_thread(_write_secrets, self._secrets, changes)
+        except Exception as exc:  # SecretStore only raises SecretStoreError; be safe anyway
+            log.exception("storing secrets failed")
+            problems = [self.tr("storing the secrets failed ({error})").format(
+                error=type(exc).__name__)]
         self._original = settings
         if self._loaded is not None:
             self._remember_saved(settings, changes, problems)
@@ -802,6 +830,36 @@ class SettingsDialog(QDialog):
             elif name is SecretName.API_KEY:
                 loaded.api_key = value
         loaded.user = settings.account.user
+
+    # ------------------------------------------------------------------ geometry
+
+    def _fit_height(self) -> None:
+        """Keep the dialog at least as tall as its word-wrapped texts need at its width.
+
+        Qt derives a window's minimum size from ``minimumSize()`` of its
+        layout, which ignores height-for-width: a form of word-wrapping help
+        texts would be squashed.  The tab widget's height-for-width covers
+        every tab (hidden ones too), so switching tabs does not resize.
+        """
+        layout = self.layout()
+        if layout is None or not layout.hasHeightForWidth():
+            return
+        needed = layout.totalHeightForWidth(self.width())
+        if needed > 0 and needed != self.minimumHeight():
+            self.setMinimumHeight(needed)
+            if self.height() < needed:
+                self.resize(self.width(), needed)
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() in (QEvent.Type.LayoutRequest, QEvent.Type.Show):
+            self._fit_height()
+        return handled
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._fit_height()
 
     # ------------------------------------------------------------------ closing
 

@@ -45,7 +45,9 @@ def qt_asyncio_loop(app: QApplication) -> Iterator[qasync.QEventLoop]:
         if pending:
             run_until(app, lambda: all(t.done() for t in pending), timeout_ms=5000)
         app.aboutToQuit.disconnect(loop._after_run_forever)
-        loop.stop()
+        # Not loop.stop(): it calls QApplication.exit(), which would end the
+        # next test's first nested Qt event loop at once.
+        loop._QEventLoop__is_running = False  # type: ignore[attr-defined]
         loop._after_run_forever()
         asyncio.events._set_running_loop(None)
         loop.close()

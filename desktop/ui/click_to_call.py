@@ -1,0 +1,570 @@
+"""Click-to-call as the rest of the app sees it: one bridge, a few small dialogs.
+
+:class:`ClickToCallBridge` is what ``app.click_to_call`` is.  Every entry
+point ends in :meth:`ClickToCallBridge.dial`: the dialer window, "Call
+back" on a popup, a contact's "Call", the tray's "Dial number from
+clipboard", a ``tel:``/``callto:``/``sip:`` link given on the command line
+or handed over by a second launch (and, on macOS, a URL open event).  The
+flow runs on the event loop (:class:`~desktop.core.dialing.ClickToCall`):
+parse, debounce, confirm international and premium-rate numbers with
+:class:`DialConfirmDialog` (opened with ``open()``, never ``exec()``), send
+once, and show the result as a tray notification in plain words.
+
+From the popup of a live call on the Tekil WebSocket, :meth:`transfer`
+(asks for the extension with :class:`TransferDialog`) and :meth:`hang_up`
+send ``redirect`` and ``hangup``.
+
+:class:`TelLinkSettings` keeps the desktop's link handlers in line with the
+``register_tel_links`` setting: applied at start and whenever the settings
+file changes (saved by the Settings dialog or edited by hand).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Final, Protocol
+
+from PySide6.QtCore import QEvent, QFileSystemWatcher, QLocale, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QAction,
+    QFileOpenEvent,
+    QGuiApplication,
+    QKeySequence,
+    QRegularExpressionValidator,
+    QShortcut,
+)
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core import tel_links
+from desktop.core.caller_card import CallerCard, CardState
+from desktop.core.dial_search import DialerSearch
+from desktop.core.dialing import (
+    SCHEMES,
+    ClickToCall,
+    CommandResult,
+    ConfirmReason,
+    DialRefusal,
+    DialResult,
+    DialStatus,
+    DialTarget,
+    RefusalReason,
+)
+from desktop.core.settings import SettingsError, load_settings
+from desktop.core.tasks import TaskSet
+from desktop.ui.dialer import DialerWindow
+from desktop.ui.icons import app_icon
+from desktop.ui.tray import MessageKind
+
+log = logging.getLogger("kobikom.ui.click_to_call")
+
+#: The dialer's keyboard shortcut while any window of the app is active.
+DIALER_SHORTCUT: Final = "Ctrl+D"
+#: How long after the settings file changed it is read again (ms): saving
+#: writes a temporary file and renames it, which fires several notifications.
+SETTINGS_SETTLE_MS: Final = 300
+
+Notify = Callable[[str, str, MessageKind], object]
+
+
+# ---------------------------------------------------------------- dialogs
+
+
+class DialConfirmDialog(QDialog):
+    """"Call this international / premium-rate number?"  Cancel is the default button.
+
+    Signals: ``finished(int)`` (QDialog): ``Accepted`` means call.
+    """
+
+    def __init__(self, target: DialTarget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.target = target
+        self.setWindowTitle(self.tr("Confirm call – Kobikom"))
+        self.setWindowIcon(app_icon())
+        self.setObjectName("dialConfirm")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 16, 18, 12)
+        layout.setSpacing(12)
+        row = QHBoxLayout()
+        row.setSpacing(14)
+        icon = QLabel(self)
+        size = self.style().pixelMetric(QStyle.PixelMetric.PM_MessageBoxIconSize, None, self)
+        icon.setPixmap(self.style().standardIcon(
+            QStyle.StandardPixmap.SP_MessageBoxWarning, None, self).pixmap(size, size))
+        row.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
+        texts = QVBoxLayout()
+        texts.setSpacing(6)
+        self.title_label = QLabel(self)
+        self.title_label.setTextFormat(Qt.TextFormat.PlainText)
+        font = self.title_label.font()
+        size_f = font.pointSizeF() if font.pointSizeF() > 0 else 10.0
+        font.setPointSizeF(size_f * 1.15)
+        font.setBold(True)
+        self.title_label.setFont(font)
+        self.number_label = QLabel(self)
+        self.number_label.setTextFormat(Qt.TextFormat.PlainText)
+        number_font = self.number_label.font()
+        number_font.setPointSizeF(size_f * 1.3)
+        self.number_label.setFont(number_font)
+        self.number_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.text_label = QLabel(self)
+        self.text_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.text_label.setWordWrap(True)
+        for label in (self.title_label, self.number_label, self.text_label):
+            texts.addWidget(label)
+        row.addLayout(texts, 1)
+        layout.addLayout(row)
+
+        self.buttons = QDialogButtonBox(self)
+        self.call_button = QPushButton(self.tr("Call"), self)
+        self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.addButton(self.call_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.call_button.setAutoDefault(False)
+        self.cancel_button.setDefault(True)
+        self.cancel_button.setFocus()
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self._fill()
+        self.setMinimumWidth(420)
+
+    def _fill(self) -> None:
+        target = self.target
+        self.number_label.setText(target.display)
+        if target.confirm is ConfirmReason.PREMIUM:
+            self.title_label.setText(self.tr("Call a premium-rate number?"))
+            self.text_label.setText(self.tr(
+                "Calls to this number are charged at a premium rate."))
+            return
+        self.title_label.setText(self.tr("Call an international number?"))
+        region = target.number.region or ""
+        territory = QLocale.codeToTerritory(region) if region.isalpha() else None
+        name = QLocale.territoryToString(territory) \
+            if territory not in (None, QLocale.Country.AnyTerritory) else ""
+        if name:
+            self.text_label.setText(self.tr(
+                "This number is in {country}. International calls may cost more.")
+                .format(country=name))
+        else:
+            self.text_label.setText(self.tr(
+                "This number is outside Turkey. International calls may cost more."))
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, target: DialTarget) -> DialConfirmDialog:
+        """Open the dialog without blocking (``open()``); tests replace this."""
+        dialog = cls(target, parent)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dialog.open()
+        dialog.raise_()
+        dialog.activateWindow()
+        return dialog
+
+
+class TransferDialog(QDialog):
+    """Ask for the extension to transfer a call to (digits only).
+
+    Signals: ``finished(int)`` (QDialog); :attr:`extension` holds the answer.
+    """
+
+    def __init__(self, card: CallerCard, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.card = card
+        self.setWindowTitle(self.tr("Transfer call – Kobikom"))
+        self.setWindowIcon(app_icon())
+        layout = QVBoxLayout(self)
+        who = card.name or card.number.display() or self.tr("this call")
+        label = QLabel(self.tr("Transfer the call with {who} to extension:").format(who=who),
+                       self)
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        label.setWordWrap(True)
+        layout.addWidget(label)
+        self.extension_edit = QLineEdit(self)
+        self.extension_edit.setPlaceholderText(self.tr("e.g. 1002"))
+        self.extension_edit.setValidator(QRegularExpressionValidator(r"\d{1,6}", self))
+        layout.addWidget(self.extension_edit)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel, self)
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText(self.tr("Transfer"))
+        ok.setEnabled(False)
+        self.extension_edit.textChanged.connect(lambda t: ok.setEnabled(bool(t.strip())))
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(340)
+
+    @property
+    def extension(self) -> str:
+        return self.extension_edit.text().strip()
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, card: CallerCard) -> TransferDialog:
+        """Open the dialog without blocking (``open()``); tests replace this."""
+        dialog = cls(card, parent)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dialog.open()
+        dialog.raise_()
+        dialog.activateWindow()
+        return dialog
+
+
+# ---------------------------------------------------------------- the bridge
+
+
+class DialogOpener(Protocol):
+    def __call__(self, parent: QWidget | None, target: DialTarget) -> QDialog: ...
+
+
+class TransferOpener(Protocol):
+    def __call__(self, parent: QWidget | None, card: CallerCard) -> QDialog: ...
+
+
+class ClickToCallBridge(QObject):
+    """Every way to start a call, and what the agent sees of it (module docstring).
+
+    Signals:
+        dialFinished(object): the :class:`~desktop.core.dialing.DialResult` of a request.
+        commandFinished(object): the :class:`~desktop.core.dialing.CommandResult`
+            of a transfer or hang-up.
+        dialerOpened(object): the dialer window was shown (tests, screenshots).
+    """
+
+    dialFinished = Signal(object)
+    commandFinished = Signal(object)
+    dialerOpened = Signal(object)
+
+    def __init__(
+        self,
+        service: ClickToCall,
+        *,
+        tasks: TaskSet,
+        notify: Notify,
+        search: Callable[[], DialerSearch],
+        confirm_dialog: DialogOpener = DialConfirmDialog.ask,
+        transfer_dialog: TransferOpener = TransferDialog.ask,
+        clipboard_text: Callable[[], str] | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.service = service
+        self._tasks = tasks
+        self._notify = notify
+        self._search = search
+        self._confirm_dialog = confirm_dialog
+        self._transfer_dialog = transfer_dialog
+        self._clipboard_text = clipboard_text or _clipboard_text
+        self._dialer: DialerWindow | None = None
+        self._shortcut: QShortcut | None = None
+        self._url_filter: _UrlOpenFilter | None = None
+        self.dial_action = QAction(self.tr("Dial…"), self)
+        self.dial_action.setShortcut(QKeySequence(DIALER_SHORTCUT))
+        self.dial_action.triggered.connect(lambda: self.show_dialer())
+        self.clipboard_action = QAction(self.tr("Dial number from clipboard"), self)
+        self.clipboard_action.triggered.connect(self.dial_clipboard)
+
+    # -- the interface other features use -------------------------------------------
+
+    def dial(self, text: str, *, source: str) -> None:
+        """Start the whole safe dial flow for *text* (returns at once)."""
+        self._tasks.spawn(self.dial_now(text, source=source), name=f"dial-{source}")
+
+    def show_dialer(self, text: str = "") -> None:
+        """Open (or raise) the dialer window."""
+        dialer = self._dialer
+        if dialer is None:
+            dialer = DialerWindow(self._search(), tasks=self._tasks)
+            dialer.dialRequested.connect(lambda t: self.dial(t, source="dialer"))
+            dialer.destroyed.connect(self._dialer_gone)
+            self._dialer = dialer
+        dialer.open_with(text)
+        self.dialerOpened.emit(dialer)
+
+    def dialer(self) -> DialerWindow | None:
+        return self._dialer
+
+    def reset_dialer(self) -> None:
+        """Forget the dialer window (the directory or journal was reopened)."""
+        if self._dialer is not None:
+            self._dialer.close()
+            self._dialer.deleteLater()
+            self._dialer = None
+
+    def _dialer_gone(self) -> None:
+        self._dialer = None
+
+    # -- entry points -----------------------------------------------------------------
+
+    def call_back(self, card: CallerCard) -> None:
+        """"Call back" on a popup."""
+        self.dial(card.number.raw, source="popup")
+
+    def dial_clipboard(self) -> None:
+        """"Dial number from clipboard" in the tray menu."""
+        text = self._clipboard_text()
+        if not text.strip():
+            self._notify(self.tr("Nothing to call"),
+                         self.tr("The clipboard holds no text."), MessageKind.WARNING)
+            return
+        self.dial(text, source="clipboard")
+
+    def dial_arguments(self, argv: list[str], *, source: str = "link") -> bool:
+        """A ``tel:``/``callto:``/``sip:`` link (or number) given to the app; True if one.
+
+        Only the first argument is dialled: one click, one call.
+        """
+        for arg in argv:
+            if arg.strip():
+                if len(argv) > 1:
+                    log.info("%d arguments handed over; dialling the first only", len(argv))
+                self.dial(arg, source=source)
+                return True
+        return False
+
+    def install_shortcut(self, app: QGuiApplication) -> QShortcut:
+        """The dialer's shortcut (:data:`DIALER_SHORTCUT`) in every window of the app."""
+        shortcut = QShortcut(QKeySequence(DIALER_SHORTCUT), app)
+        shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
+        shortcut.activated.connect(lambda: self.show_dialer())
+        self._shortcut = shortcut
+        return shortcut
+
+    def install_url_handler(self, app: QGuiApplication) -> None:
+        """macOS delivers clicked ``tel:`` links as URL open events, not as arguments."""
+        self._url_filter = _UrlOpenFilter(self, app)
+        app.installEventFilter(self._url_filter)
+
+    # -- the flow ---------------------------------------------------------------------
+
+    async def dial_now(self, text: str, *, source: str) -> DialResult:
+        """The flow of :meth:`dial`, awaited (tests)."""
+        result = await self.service.dial(text, source=source, confirm=self._confirm)
+        self._report(result)
+        self.dialFinished.emit(result)
+        return result
+
+    async def _confirm(self, target: DialTarget) -> bool:
+        future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        dialog = self._confirm_dialog(None, target)
+
+        def finished(code: int) -> None:
+            if not future.done():
+                future.set_result(code == QDialog.DialogCode.Accepted.value)
+
+        dialog.finished.connect(finished)
+        try:
+            return await future
+        finally:
+            if dialog.isVisible():
+                dialog.reject()
+
+    def _report(self, result: DialResult) -> None:
+        message = self.result_message(result)
+        if message is not None:
+            self._notify(*message)
+
+    def result_message(self, result: DialResult) -> tuple[str, str, MessageKind] | None:
+        """The tray notification for *result* (None: nothing to say)."""
+        status = result.status
+        shown = result.target.display if result.target else ""
+        server = result.server_message
+        if status is DialStatus.STARTED:
+            return (self.tr("Calling {number}").format(number=shown),
+                    self.tr("Your phone ({extension}) is ringing; then {number} will be "
+                            "called.").format(extension=result.extension, number=shown),
+                    MessageKind.INFO)
+        if status is DialStatus.SENT:
+            return (self.tr("Calling {number}").format(number=shown),
+                    self.tr("The call was sent to the PBX; your phone ({extension}) should "
+                            "ring first.").format(extension=result.extension),
+                    MessageKind.INFO)
+        if status is DialStatus.REFUSED:
+            text = self.tr("The PBX did not place the call: {reason}").format(
+                reason=server or self.tr("no reason given"))
+            return self.tr("Call not placed"), text, MessageKind.WARNING
+        if status is DialStatus.NO_ANSWER:
+            return (self.tr("The call may have started"),
+                    self.tr("The server did not answer in time; the call may have started — "
+                            "check your phone before trying again."), MessageKind.WARNING)
+        if status is DialStatus.SERVER_ERROR:
+            return (self.tr("The call may have started"),
+                    self.tr("The server reported an error; the call may have started — "
+                            "check your phone before trying again."), MessageKind.WARNING)
+        if status is DialStatus.NOT_SENT:
+            return (self.tr("Call not placed"),
+                    self.tr("Could not reach the PBX, so nothing was dialled. Check the "
+                            "connection and try again."), MessageKind.WARNING)
+        if status is DialStatus.AUTH_FAILED:
+            return (self.tr("Call not placed"),
+                    self.tr("The PBX rejected the login. Check the e-mail and password in "
+                            "Settings."), MessageKind.WARNING)
+        if status is DialStatus.NOT_SET_UP:
+            return (self.tr("Click-to-call is not set up"),
+                    self.tr("Open Settings and enter your extension and the panel login "
+                            "({detail}).").format(detail=result.detail), MessageKind.WARNING)
+        if status is DialStatus.INVALID:
+            refusal = result.refusal or DialRefusal(RefusalReason.INVALID)
+            return self.tr("Cannot call"), self.refusal_text(refusal), MessageKind.WARNING
+        return None  # DUPLICATE (the first request's notification stands), CANCELLED
+
+    def refusal_text(self, refusal: DialRefusal) -> str:
+        reason, quoted = refusal.reason, refusal.text
+        if reason is RefusalReason.EMPTY:
+            return self.tr("There is no number to call.")
+        if reason is RefusalReason.TOO_LONG:
+            return self.tr("The text is too long to be a phone number; copy just the number.")
+        if reason is RefusalReason.NO_NUMBER:
+            return self.tr("“{text}” contains no phone number.").format(text=quoted)
+        if reason is RefusalReason.SEVERAL_NUMBERS:
+            return self.tr("“{text}” contains more than one phone number; choose one.").format(
+                text=quoted)
+        if reason is RefusalReason.WITHHELD:
+            return self.tr("The number was withheld; it cannot be called back.")
+        if reason is RefusalReason.BAD_PREFIX:
+            return self.tr("The outside-line prefix in the settings may only contain digits, "
+                           "* and #.")
+        return self.tr("“{text}” is not a valid phone number.").format(text=quoted)
+
+    # -- live calls (Tekil WebSocket) -----------------------------------------------------
+
+    def can_control_calls(self) -> bool:
+        return self.service.can_control_calls()
+
+    def transfer(self, card: CallerCard) -> None:
+        """"Transfer" on a popup: ask for the extension, then ``redirect``."""
+        dialog = self._transfer_dialog(None, card)
+
+        def finished(code: int) -> None:
+            extension = getattr(dialog, "extension", "")
+            if code == QDialog.DialogCode.Accepted.value and extension:
+                self._tasks.spawn(self._command(self.service.transfer(card.call_id, extension),
+                                                card), name="transfer")
+
+        dialog.finished.connect(finished)
+
+    def hang_up(self, card: CallerCard) -> None:
+        """"Hang up" on a popup: ``hangup`` the call."""
+        if card.state is CardState.ENDED:
+            return
+        self._tasks.spawn(self._command(self.service.hang_up(card.call_id), card),
+                          name="hangup")
+
+    async def _command(self, pending: Awaitable[CommandResult], card: CallerCard) -> None:
+        result = await pending
+        self.commandFinished.emit(result)
+        if result.ok:
+            return
+        what = self.tr("Transfer failed") if result.command == "redirect" \
+            else self.tr("Hang-up failed")
+        if result.status is DialStatus.REFUSED:
+            text = self.tr("The PBX refused: {reason}").format(
+                reason=result.server_message or self.tr("no reason given"))
+        elif result.status is DialStatus.INVALID:
+            text = self.tr("That is not an extension.")
+        else:
+            text = self.tr("Not connected to the PBX; nothing was sent.")
+        self._notify(what, text, MessageKind.WARNING)
+
+
+def _clipboard_text() -> str:
+    clipboard = QGuiApplication.clipboard()
+    return clipboard.text() if clipboard is not None else ""
+
+
+class _UrlOpenFilter(QObject):
+    """Turns ``QFileOpenEvent`` URLs with our schemes into dial requests (macOS)."""
+
+    def __init__(self, bridge: ClickToCallBridge, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._bridge = bridge
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FileOpen and isinstance(event, QFileOpenEvent):
+            url = event.url()
+            if url.scheme().lower() in SCHEMES:
+                self._bridge.dial(url.toString(), source="link")
+                return True
+        return False
+
+
+# ---------------------------------------------------------------- tel: link settings
+
+
+class TelLinkSettings(QObject):
+    """Keeps the desktop's ``tel:`` handlers in line with ``UiSettings.register_tel_links``.
+
+    Signals:
+        applied(object): a :class:`~desktop.core.tel_links.TelLinkResult`.
+        failed(str): registering or unregistering failed (plain words).
+    """
+
+    applied = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, config_path: Path, *, tasks: TaskSet, icon: str | None = None,
+                 apply: Callable[..., tel_links.TelLinkResult] = tel_links.apply,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._path = config_path
+        self._tasks = tasks
+        self._icon = icon
+        self._apply = apply
+        self._applied: bool | None = None
+        self._watcher = QFileSystemWatcher(self)
+        self._settle = QTimer(self)
+        self._settle.setSingleShot(True)
+        self._settle.setInterval(SETTINGS_SETTLE_MS)
+        self._settle.timeout.connect(self._reread)
+        self._watcher.fileChanged.connect(lambda _p: self._settle.start())
+        self._watcher.directoryChanged.connect(lambda _p: self._settle.start())
+
+    def start(self, enabled: bool) -> None:
+        """Apply *enabled* now and follow the settings file from then on."""
+        folder = self._path.parent
+        if folder.is_dir():
+            self._watcher.addPath(str(folder))
+        if self._path.exists():
+            self._watcher.addPath(str(self._path))
+        self.set_enabled(enabled)
+
+    def set_enabled(self, enabled: bool) -> None:
+        if enabled == self._applied:
+            return
+        self._applied = enabled
+        self._tasks.spawn(self._run(enabled), name="tel-links")
+
+    async def _run(self, enabled: bool) -> None:
+        try:
+            result = await asyncio.to_thread(self._apply, enabled, icon=self._icon)
+        except tel_links.TelLinkError as exc:
+            log.warning("tel: links: %s", exc)
+            self._applied = None
+            self.failed.emit(str(exc))
+            return
+        for note in result.notes:
+            log.info("tel: links: %s", note)
+        self.applied.emit(result)
+
+    def _reread(self) -> None:
+        if self._path.exists() and str(self._path) not in self._watcher.files():
+            self._watcher.addPath(str(self._path))  # replaced by an atomic save
+        self._tasks.spawn(self._reread_async(), name="tel-links-settings")
+
+    async def _reread_async(self) -> None:
+        try:
+            settings = await asyncio.to_thread(load_settings, self._path)
+        except SettingsError as exc:
+            log.info("settings file not readable now (%s); tel: links unchanged", exc)
+            return
+        self.set_enabled(settings.ui.register_tel_links)

@@ -1,0 +1,105 @@
+"""Fixtures of the end-to-end tests: a real X display, the real app, the simulator.
+
+* ``x_display`` (session): Xvfb + openbox + trayer, shared by the tests; a
+  test's windows go away with its app process.
+* ``bare_x_display``: a second Xvfb with openbox but *no* tray host.
+* ``launch_app``: starts ``kobikom-desktop`` processes (see
+  :class:`tests.helpers.appprocess.AppProcess`); after the test they are
+  terminated and their logs must be free of ERROR/CRITICAL/Traceback lines.
+  When a test fails, each app's log tail is attached to the report.
+* ``simulator``: ``kobikom-desktop simulator`` on free loopback ports.
+* ``screenshot``: saves the screen to ``test-artifacts/<test>-<what>.png``.
+
+A missing system program fails the tests with the ``apt-get`` line to run
+(``KOBIKOM_ALLOW_SKIP_E2E=1`` skips instead): see ``require_programs``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.helpers.appprocess import AppProcess, SimulatorProcess
+from tests.helpers.xserver import XDisplay, child_environment, require_programs
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts"
+PROGRAMS = ("Xvfb", "openbox", "trayer", "xdotool", "import", "xprop")
+
+_APPS = pytest.StashKey[list[AppProcess]]()
+
+
+@pytest.fixture(scope="session")
+def x_display(tmp_path_factory: pytest.TempPathFactory) -> Iterator[XDisplay]:
+    require_programs(*PROGRAMS)
+    display = XDisplay(tmp_path_factory.mktemp("x-tray")).start()
+    try:
+        yield display
+    finally:
+        display.stop()
+
+
+@pytest.fixture
+def bare_x_display(tmp_path: Path) -> Iterator[XDisplay]:
+    """An X display with a window manager but no system tray."""
+    require_programs(*PROGRAMS)
+    display = XDisplay(tmp_path / "x-no-tray", tray=False).start()
+    try:
+        yield display
+    finally:
+        display.stop()
+
+
+@pytest.fixture
+def launch_app(request: pytest.FixtureRequest, x_display: XDisplay,
+               tmp_path: Path) -> Iterator[Callable[..., AppProcess]]:
+    """``launch_app(*args, home=None, lang="C.UTF-8", display=x_display, name="app")``."""
+    apps: list[AppProcess] = []
+    request.node.stash[_APPS] = apps
+
+    def launch(*args: str, home: Path | None = None, lang: str = "C.UTF-8",
+               display: XDisplay | None = None, name: str = "app") -> AppProcess:
+        app = AppProcess(home or tmp_path / f"home-{len(apps)}", (display or x_display).env,
+                         args=args, lang=lang, name=name)
+        apps.append(app)
+        return app.start()
+
+    yield launch
+    for app in apps:
+        app.stop()
+    problems = [f"{app.name}: {line}" for app in apps for line in app.problems()]
+    if problems:
+        pytest.fail("unexpected errors in the app's log:\n" + "\n".join(problems),
+                    pytrace=False)
+
+
+@pytest.fixture
+def simulator(tmp_path: Path) -> Iterator[SimulatorProcess]:
+    sim = SimulatorProcess(tmp_path / "simulator", child_environment()).start()
+    try:
+        yield sim
+    finally:
+        sim.stop()
+
+
+@pytest.fixture
+def screenshot(request: pytest.FixtureRequest) -> Callable[[XDisplay, str], Path]:
+    """``screenshot(display, "what")`` -> ``test-artifacts/<test>-<what>.png``."""
+    test = re.sub(r"[^\w.-]+", "_", request.node.name)
+
+    def take(display: XDisplay, what: str) -> Path:
+        return display.screenshot(ARTIFACTS / f"{test}-{what}.png")
+
+    return take
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    report = yield
+    if report.failed:
+        for app in item.stash.get(_APPS, []):
+            report.sections.append((f"kobikom-desktop log ({app.name})", app.tail()))
+    return report

@@ -1,0 +1,36 @@
+"""A second launch (e.g. a clicked ``tel:`` link) hands its argument over and exits."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.helpers.appprocess import program
+from tests.helpers.xserver import XDisplay
+
+pytestmark = pytest.mark.e2e
+
+#: "Quickly": the second process only connects to a local socket and writes one line.
+HAND_OVER_LIMIT_S = 10.0
+
+
+def test_second_instance_hands_over(launch_app, x_display: XDisplay, tmp_path: Path) -> None:
+    first = launch_app()
+    first.wait_for_log(r"tray shown \(TrayController\)")
+    first.wait_for_log(r"no account configured")
+
+    env = dict(first.env)
+    started = time.monotonic()
+    second = subprocess.run([*program(), "--debug", "tel:+905321234567"], env=env,
+                            cwd=tmp_path, capture_output=True, text=True,
+                            timeout=HAND_OVER_LIMIT_S * 3, check=False)
+    took = time.monotonic() - started
+    assert second.returncode == 0, second.stderr
+    assert took < HAND_OVER_LIMIT_S, f"the second instance took {took:.1f} s to hand over"
+    assert "another instance is running; arguments handed over" in second.stderr, second.stderr
+    first.wait_for_log(r"another instance is running; arguments handed over")
+    first.wait_for_log(r"second launch handed over 1 argument\(s\)")
+    assert first.running

@@ -1,0 +1,25 @@
+"""Without a system tray the app shows a status window instead of vanishing."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers.xserver import XDisplay
+
+pytestmark = pytest.mark.e2e
+
+#: The StatusWindow's title is the application name (desktop/ui/no_tray.py).
+STATUS_TITLE = r"^Kobikom Desktop"
+
+
+def test_no_tray_window(launch_app, bare_x_display: XDisplay, screenshot) -> None:
+    app = launch_app(display=bare_x_display)
+    app.wait_for_log(r"no system tray on this desktop: showing a status window instead")
+    app.wait_for_log(r"tray shown \(StatusWindow\)")
+    app.wait_for_log(r"no account configured")
+    (window,) = bare_x_display.wait_for_windows(STATUS_TITLE, timeout=10)
+    assert bare_x_display.window_name(window) == "Kobikom Desktop"
+    geometry = bare_x_display.window_geometry(window)
+    assert geometry.width > 200, geometry
+    assert geometry.height > 100, geometry
+    screenshot(bare_x_display, "status-window")

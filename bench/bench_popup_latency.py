@@ -38,21 +38,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 if not os.environ.get("DISPLAY"):
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication
 
-from desktop.core.caller_card import CallerCard, CardState  # noqa: E402
-from desktop.core.calls import CallTracker  # noqa: E402
-from desktop.core.directory import Directory  # noqa: E402
-from desktop.core.journal import Journal  # noqa: E402
-from desktop.core.phone_line import PhoneLine  # noqa: E402
-from desktop.core.tasks import TaskSet  # noqa: E402
-from desktop.pbx.channels import Credentials, open_channel  # noqa: E402
-from desktop.pbx.connection import Endpoint, Flavor, Phase, Transport  # noqa: E402
-from desktop.simulator import Simulator, SimulatorConfig  # noqa: E402
-from desktop.ui import loop as qtloop  # noqa: E402
-from desktop.ui.bridges import LineBridge  # noqa: E402
-from desktop.ui.popup import PopupManager  # noqa: E402
-from tests.helpers.contacts_data import fake_contacts, strangers  # noqa: E402
+from desktop.core.caller_card import CallerCard, CardState
+from desktop.core.calls import CallTracker
+from desktop.core.directory import Directory
+from desktop.core.journal import Journal
+from desktop.core.phone_line import PhoneLine
+from desktop.core.tasks import TaskSet
+from desktop.pbx.channels import Credentials, open_channel
+from desktop.pbx.connection import Endpoint, Flavor, Phase, Transport
+from desktop.simulator import Simulator, SimulatorConfig
+from desktop.ui import loop as qtloop
+from desktop.ui.bridges import LineBridge
+from desktop.ui.popup import PopupManager
+from tests.helpers.contacts_data import fake_contacts, strangers
 
 WARM_UP_CALLS = 10
 KNOWN_SHARE = 0.8
@@ -129,9 +129,9 @@ class Bench:
 
         self.tasks.spawn(line.run(channel), name="phone-line")
         try:
-            while not (line.state.phase is Phase.CONNECTED and any(
-                    c["authenticated"] and c["sent"] for c in sim.connected_clients())):
-                await asyncio.sleep(0.01)
+            await self._until(lambda: line.state.phase is Phase.CONNECTED and any(
+                c["authenticated"] and c["sent"] for c in sim.connected_clients()),
+                "the line to connect")
             ids = []
             for n in range(WARM_UP_CALLS + self.calls):
                 ids.append(await self._one_call(sim))
@@ -154,9 +154,16 @@ class Bench:
             waiter.set_result(None)
         await asyncio.wait_for(waiter, CALL_TIMEOUT_S)
         await sim.wait_call_end(call_id)
-        while self.popups.popups():  # auto-close after the hang-up
-            await asyncio.sleep(0.005)
+        await self._until(lambda: not self.popups.popups(), "the popup to close")
         return call_id
+
+    @staticmethod
+    async def _until(condition: Any, what: str, timeout: float = CALL_TIMEOUT_S) -> None:
+        deadline = time.monotonic() + timeout
+        while not condition():
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"timed out waiting for {what}")
+            await asyncio.sleep(0.005)
 
     def report(self, ids: list[str], warm: list[str]) -> None:
         total = [self.shown[i] - self.sent[i] for i in ids]

@@ -121,7 +121,6 @@ class Application(QObject):
         self._wire_setup()
         self._watch_network()
         await self._start_line()
-        self.qapp.aboutToQuit.connect(self._quit.set)
         await self._quit.wait()
         await self._shutdown()
         return 0
@@ -176,7 +175,7 @@ class Application(QObject):
         self.popups.missedDismissed.connect(self._missed_seen)
         self.popups.addContactRequested.connect(self._add_contact)
         t = self.tray
-        t.quitRequested.connect(self.qapp.quit)
+        t.quitRequested.connect(self.request_quit)
         t.demoToggled.connect(self._set_demo)
         t.activated.connect(self.popups.show_last)
         t.aboutRequested.connect(self._about)
@@ -255,9 +254,176 @@ class Application(QObject):
 
     def _wire_history(self) -> None:
         """Call history window, missed calls, gap filling, recordings (issue 5)."""
+        from PySide6.QtGui import QAction
+
+        from desktop.ui.call_history import CallHistory
+        from desktop.ui.tray import MenuSection
+
+        history = CallHistory(
+            journal=lambda: self.journal, tasks=self.tasks,
+            source_factory=self._history_source, downloader=self._history_session,
+            recordings_dir=lambda: self._data_dir() / self.paths.recordings_dir.name,
+            cache_bytes=lambda: max(1, self.current_settings().history.recordings_cache_mb)
+            * 1024 * 1024,
+            actions=self._history_actions, name_for=self._contact_name,
+            update_popup=self._history_popup_update,
+            notify=lambda title, text: self.tray.show_message(title, text, MessageKind.INFO),
+            parent=self)
+        self.call_history = history
+        # The badge counts the journal's unseen missed calls: they survive restarts
+        # and include calls found while offline (the tracker's count does neither).
+        with contextlib.suppress(RuntimeError, TypeError):
+            self.bridge.missedChanged.disconnect(self.tray.set_missed)
+        history.missedChanged.connect(self.tray.set_missed)
+        self.bridge.cardChanged.connect(history.on_card)
+        self.bridge.stateChanged.connect(history.line_state)
+        self.popups.missedDismissed.connect(history.missed_popup_dismissed)
+        self.popups.set_actions(recording=True)
+        self.popups.playRecordingRequested.connect(
+            lambda card: history.play_recording(card.call_id))
+        # A left click on the tray icon opens the recent calls.
+        with contextlib.suppress(RuntimeError, TypeError):
+            self.tray.activated.disconnect(self.popups.show_last)
+        self.tray.activated.connect(lambda: history.show())
+        recent = QAction(self.tr("Recent calls…"), self)
+        recent.triggered.connect(lambda: history.show())
+        self.tray.add_action(recent, MenuSection.WINDOWS)
+        missed = QAction(self.tr("Missed calls…"), self)
+        missed.triggered.connect(lambda: history.show(missed_only=True))
+        self.tray.add_action(missed, MenuSection.WINDOWS)
+        self._history_actions_menu = (recent, missed)
+        # A mode switch reopens the journal: its windows and badge follow.
+        self.tray.demoToggled.connect(lambda _on: history.close_windows())
+        history.refresh_missed()
+
+    async def _history_session(self) -> Any:
+        """The REST session for call records and recordings (None: no account)."""
+        try:
+            if self._session is None:
+                await asyncio.to_thread(self.rest_session)  # reads the keyring
+            return self.rest_session()
+        except AccountIncomplete as exc:
+            log.info("call records unavailable: %s", exc)
+            return None
+
+    async def _history_source(self) -> Any:
+        """The account's call-record source for gap filling (None: cannot fetch)."""
+        from desktop.core.history_sync import KobiPbxCdrSource, TekilCdrSource
+
+        settings = self.current_settings()
+        if not settings.configured:
+            return None
+        session = await self._history_session()
+        if session is None:
+            return None
+        extensions = settings.account.extensions
+        if settings.account.flavor is Flavor.TEKIL:
+            return TekilCdrSource(session, extensions)
+        return KobiPbxCdrSource(session, settings.account.domain_uuid, extensions)
+
+    def _contact_name(self, number: str) -> str | None:
+        """The directory's name for a number (any thread: per-thread connections)."""
+        directory = self.directory
+        contact = directory.lookup(number) if directory is not None else None
+        return (contact.name or contact.company or None) if contact is not None else None
+
+    def _history_actions(self) -> Any:
+        """What the history window can do; other features are looked up at click time."""
+        from desktop.ui.history import HistoryActions
+
+        history = self.call_history
+        return HistoryActions(
+            call_back=(lambda number: self.click_to_call.dial(number, source="history"))
+            if self.click_to_call is not None else None,
+            send_sms=(lambda number, call_id: self.sms.compose(
+                [number], call_id=call_id, source="history"))
+            if self.sms is not None else None,
+            play_recording=history.play_recording, add_contact=self._history_add_contact,
+            set_note=history.set_note, directory_keys=self._directory_keys)
+
+    def _history_add_contact(self, number: str) -> None:
+        from desktop.core.numbers import parse_number
+
+        self._open_contacts(prefill=CallerCard(call_id="", state=CardState.ENDED,
+                                               number=parse_number(number)))
+
+    def _directory_keys(self, text: str) -> list[str]:
+        """Numbers of the contacts whose name matches *text* (the history's search)."""
+        from desktop.ui.history import DIRECTORY_MATCHES
+
+        if self.directory is None:
+            return []
+        return [n.key for contact in self.directory.search(text, DIRECTORY_MATCHES)
+                for n in contact.numbers if n.key]
+
+    def _history_popup_update(self, card: CallerCard) -> None:
+        """A recording was found for an ended call: its popup, if still open, offers it."""
+        popup = self.popups.popup(card.call_id)
+        if popup is not None and popup.isVisible():
+            self.popups.show_card(card)
 
     def _wire_sms(self) -> None:
         """Quick SMS composer, durable outbox, delivery status (issue 6)."""
+        from PySide6.QtGui import QAction
+
+        from desktop.ui.sms import SmsService
+        from desktop.ui.tray import MenuSection
+
+        self.sms = SmsService(
+            self._sms_channel, tasks=self.tasks, store_token=self._store_sms_token,
+            agent_name=lambda: self.current_settings().sms.agent_name,
+            default_sender=lambda: self.current_settings().sms.sender,
+            notify=lambda title, text: self.tray.show_message(title, text, MessageKind.WARNING),
+            parent=self)
+        self.sms.start()
+        self.popups.set_actions(sms=True)
+        self.popups.smsRequested.connect(self._sms_for_card)
+        compose = QAction(self.tr("Send SMS…"), self)
+        compose.triggered.connect(lambda: self.sms.compose([], source="tray"))
+        self.tray.add_action(compose, MenuSection.CALLS)
+        history = QAction(self.tr("SMS history…"), self)
+        history.triggered.connect(self.sms.show_history)
+        self.tray.add_action(history, MenuSection.WINDOWS)
+        # After _set_demo (connected earlier): open the new mode's outbox.
+        self.tray.demoToggled.connect(lambda _on: self.sms.start())
+        # Queued messages go out as soon as the network or the PBX link is back.
+        self.bridge.stateChanged.connect(
+            lambda state: self.sms.wake() if state.phase is Phase.CONNECTED else None)
+        if QNetworkInformation.loadDefaultBackend() and QNetworkInformation.instance():
+            QNetworkInformation.instance().reachabilityChanged.connect(
+                lambda r: self.sms.wake()
+                if r == QNetworkInformation.Reachability.Online else None)
+
+    def _sms_channel(self) -> tuple[Path, Any]:
+        """The current mode's outbox and its account's SMS API (demo mode keeps its own)."""
+        demo = self.demo
+        return (self._data_dir() / self.paths.outbox_db.name,
+                lambda: self._sms_config(demo))
+
+    def _sms_config(self, demo: bool) -> Any:
+        """The SMS API of one mode (runs in a worker thread: reads the keyring)."""
+        from desktop.core.sms_sender import SmsNotConfigured, sms_api_config
+
+        if demo:
+            settings = self._effective_settings
+            if not self.demo or self._simulator is None or settings is None:
+                raise SmsNotConfigured("demo mode is not running")
+            return sms_api_config(Account(settings, self._demo_secret_store))
+        return sms_api_config(Account(self.settings, self.secrets))
+
+    def _store_sms_token(self, token: str) -> None:
+        """Save the SMS token (new API) or API key (old API); blocking (keyring)."""
+        name = SecretName.SMS_API_KEY if self.current_settings().sms.api == "old" \
+            else SecretName.SMS_TOKEN
+        store = self._demo_secret_store if self.demo else self.secrets
+        store.set(name, token)
+
+    @Slot(object)
+    def _sms_for_card(self, card: CallerCard) -> None:
+        from desktop.ui.sms import context_from_card
+
+        self.sms.compose([card.number.raw], context=context_from_card(card),
+                         call_id=card.call_id, source="popup")
 
     def _wire_setup(self) -> None:
         """First-run wizard and softphone QR provisioning (issue 7)."""
@@ -534,6 +700,11 @@ class Application(QObject):
 
     # ------------------------------------------------------------------ stop
 
+    @Slot()
+    def request_quit(self) -> None:
+        """Quit after an orderly shutdown (tray Quit, SIGTERM, Ctrl+C)."""
+        self._quit.set()
+
     async def _shutdown(self) -> None:
         log.info("shutting down")
         self.popups.close_all()
@@ -615,8 +786,9 @@ def main(options: argparse.Namespace) -> int:
 
     app = Application(qapp, options=options, paths=paths, config_path=config_path,
                       instance=instance, started_at=started)
+    signals = qtloop.quit_on_signals(qapp, app.request_quit)
     try:
         return qtloop.run(qapp, app.run)
     finally:
-        del translators
+        del translators, signals
         log.info("stopped")

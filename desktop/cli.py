@@ -130,7 +130,13 @@ def build_parser() -> argparse.ArgumentParser:
                       help="call international and premium-rate numbers without asking")
     _add_connection_options(dial)
     # [cli-parsers: history, recording]
+    from desktop.cli_history import add_parsers as add_history_parsers
+
+    add_history_parsers(sub, _add_config_options, _add_connection_options)
     # [cli-parsers: sms]
+    from desktop.cli_sms import add_sms_parser
+
+    add_sms_parser(sub, _add_config_options)
     # [cli-parsers: qr]
     from desktop.cli_qr import add_parser as add_qr_parser
 
@@ -478,8 +484,29 @@ async def _cmd_dial(args: argparse.Namespace) -> int:
 
 # ---------------------------------------------------------------- entry point
 
+
+def _hand_over_to_running_instance(args: argparse.Namespace) -> bool:
+    """A second launch passes its URI to the running app, importing only QtNetwork.
+
+    Importing the whole GUI stack first would add half a second before a clicked
+    ``tel:`` link reaches the running instance.  ``desktop.app.main`` checks
+    again (a race with an instance starting at the same moment).
+    """
+    from desktop.core.paths import app_paths
+
+    try:
+        from desktop.ui.single_instance import hand_over, server_name
+    except ImportError:  # Qt missing: desktop.app reports it properly
+        return False
+    argv = [a for a in (args.uri,) if a]
+    return hand_over(server_name(str(app_paths().data_dir)), argv)
+
+
+
 _SUBCOMMANDS = {"simulator", "listen", "contacts", "lookup",
                 # [cli-names] feature sub-commands add their names here
+                "history", "recording",
+                "sms",
                 "dial",
                 "qr",
                 }
@@ -489,7 +516,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (argv[0] not in _SUBCOMMANDS and argv[0] not in {"-h", "--help", "--version"}):
         app_args = _app_parser().parse_args(argv)
-        from desktop.app import main as app_main  # Qt is imported only here
+        if _hand_over_to_running_instance(app_args):
+            return EXIT_OK
+        from desktop.app import main as app_main  # the GUI stack is imported only here
 
         return app_main(app_args)
     args = build_parser().parse_args(argv)
@@ -509,7 +538,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "dial":
         return asyncio.run(_cmd_dial(args))
     # [cli-dispatch: history, recording]
+    if args.command in {"history", "recording"}:
+        from desktop.cli_history import run_history, run_recording
+
+        return run_history(args) if args.command == "history" else run_recording(args)
     # [cli-dispatch: sms]
+    if args.command == "sms":
+        from desktop.cli_sms import run_sms
+
+        return run_sms(args)
     # [cli-dispatch: qr]
     if args.command == "qr":
         from desktop.cli_qr import run as run_qr

@@ -90,7 +90,6 @@ def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # Qt's marker name, for 
     return text
 
 
-_C = "AccountCheck"
 
 
 class CheckId(enum.Enum):
@@ -298,29 +297,32 @@ def evaluate_extension(extensions: Sequence[PbxExtension], chosen: Sequence[str]
         if not extensions:
             return CheckResult(
                 CheckId.EXTENSION, CheckStatus.WARNING,
-                QT_TRANSLATE_NOOP(_C, "The PBX reported no extensions."),
-                QT_TRANSLATE_NOOP(_C, "Type your extension below; your administrator or "
-                                      "Kobikom's technical team can tell you which it is."),
+                QT_TRANSLATE_NOOP("AccountCheck", "The PBX reported no extensions."),
+                QT_TRANSLATE_NOOP(
+                    "AccountCheck", "Type your extension below; your administrator or "
+                                    "Kobikom's technical team can tell you which it is."),
                 Problem.NO_EXTENSION, facts)
         return CheckResult(
             CheckId.EXTENSION, CheckStatus.WARNING,
-            QT_TRANSLATE_NOOP(_C, "The PBX has {count} extensions."),
-            QT_TRANSLATE_NOOP(_C, "Pick yours from the list below."),
+            QT_TRANSLATE_NOOP("AccountCheck", "The PBX has {count} extensions."),
+            QT_TRANSLATE_NOOP("AccountCheck", "Pick yours from the list below."),
             Problem.NO_EXTENSION, facts)
     missing = [c for c in wanted if c not in by_number]
     if missing:
         return CheckResult(
             CheckId.EXTENSION, CheckStatus.FAILED,
-            QT_TRANSLATE_NOOP(_C, "Extension {extension} is not on your PBX."),
-            QT_TRANSLATE_NOOP(_C, "Pick your extension from the list below (the PBX has: "
-                                  "{known}).") if extensions else
-            QT_TRANSLATE_NOOP(_C, "The PBX reported no extensions; ask your administrator "
-                                  "which extension is yours."),
+            QT_TRANSLATE_NOOP("AccountCheck", "Extension {extension} is not on your PBX."),
+            QT_TRANSLATE_NOOP(
+                "AccountCheck", "Pick your extension from the list below (the PBX has: "
+                                "{known}).") if extensions else
+            QT_TRANSLATE_NOOP(
+                "AccountCheck", "The PBX reported no extensions; ask your administrator "
+                                "which extension is yours."),
             Problem.EXTENSION_NOT_FOUND, {**facts, "extension": ", ".join(missing)})
     names = ", ".join(by_number[c].label() for c in wanted)
     return CheckResult(
         CheckId.EXTENSION, CheckStatus.OK,
-        QT_TRANSLATE_NOOP(_C, "Extension {extension} found on the PBX."),
+        QT_TRANSLATE_NOOP("AccountCheck", "Extension {extension} found on the PBX."),
         problem=None, facts={**facts, "extension": names})
 
 
@@ -408,8 +410,8 @@ def _rest_problem(exc: PbxError) -> tuple[Problem, str]:
     return Problem.SERVER_ERROR, _short(exc)
 
 
-_UNREACHABLE_WORDS: Final = ("refused", "not found", "unreachable", "timed out",
-                             "network error", "no route")
+_UNREACHABLE_WORDS: Final = ("connection refused", "name not found", "unreachable",
+                             "timed out", "network error", "no route")
 
 
 def channel_problem(reason: str, *, was_connected: bool) -> Problem:
@@ -427,48 +429,52 @@ def channel_problem(reason: str, *, was_connected: bool) -> Problem:
 # ---------------------------------------------------------------- texts
 
 _NOT_ENTERED_LOGIN = (
-    QT_TRANSLATE_NOOP(_C, "The e-mail and password are not entered."),
-    QT_TRANSLATE_NOOP(_C, "Enter them on the previous page."))
+    QT_TRANSLATE_NOOP("AccountCheck", "The e-mail and password are not entered."),
+    QT_TRANSLATE_NOOP("AccountCheck", "Enter them on the previous page."))
 
 _LOGIN_TEXTS: Final[dict[Problem, tuple[str, str]]] = {
     Problem.WRONG_PASSWORD: (
-        QT_TRANSLATE_NOOP(_C, "{host} rejected the e-mail or password ({detail})."),
+        QT_TRANSLATE_NOOP("AccountCheck", "{host} rejected the e-mail or password ({detail})."),
         ""),  # per flavor, below
     Problem.UNREACHABLE: (
-        QT_TRANSLATE_NOOP(_C, "Cannot reach {host} ({detail})."),
-        QT_TRANSLATE_NOOP(_C, "Check the internet connection. If you changed the REST "
+        QT_TRANSLATE_NOOP("AccountCheck", "Cannot reach {host} ({detail})."),
+        QT_TRANSLATE_NOOP("AccountCheck", "Check the internet connection. If you changed the REST "
                               "address under Advanced, check it (empty = Kobikom's). A "
                               "firewall or proxy may be blocking the connection.")),
     Problem.TLS: (
-        QT_TRANSLATE_NOOP(_C, "The server's certificate is not trusted: {detail}."),
-        QT_TRANSLATE_NOOP(_C, "If your company uses its own certificate authority (e.g. a "
-                              "proxy that inspects HTTPS), choose its CA certificate under "
-                              "Advanced. Otherwise check the server address.")),
+        QT_TRANSLATE_NOOP("AccountCheck", "The server's certificate is not trusted: {detail}."),
+        QT_TRANSLATE_NOOP(
+            "AccountCheck", "If your company uses its own certificate authority (e.g. a "
+                            "proxy that inspects HTTPS), choose its CA certificate under "
+                            "Advanced. Otherwise check the server address.")),
     Problem.TIMEOUT: (
-        QT_TRANSLATE_NOOP(_C, "{host} did not answer in time ({detail})."),
-        QT_TRANSLATE_NOOP(_C, "Try again. If it keeps happening, check the connection or "
-                              "write to yazilim@kobikom.com.tr.")),
+        QT_TRANSLATE_NOOP("AccountCheck", "{host} did not answer in time ({detail})."),
+        QT_TRANSLATE_NOOP(
+            "AccountCheck", "Try again. If it keeps happening, check the connection or "
+                            "write to yazilim@kobikom.com.tr.")),
     Problem.SERVER_ERROR: (
-        QT_TRANSLATE_NOOP(_C, "{host} answered with an error: {detail}."),
-        QT_TRANSLATE_NOOP(_C, "Check the addresses under Advanced. If they are right, try "
-                              "again later or write to yazilim@kobikom.com.tr.")),
+        QT_TRANSLATE_NOOP("AccountCheck", "{host} answered with an error: {detail}."),
+        QT_TRANSLATE_NOOP(
+            "AccountCheck", "Check the addresses under Advanced. If they are right, try "
+                            "again later or write to yazilim@kobikom.com.tr.")),
 }
 
 _WRONG_PASSWORD_FIX: Final = {
-    Flavor.TEKIL: QT_TRANSLATE_NOOP(_C, "Use the e-mail and password you log in to the "
+    Flavor.TEKIL: QT_TRANSLATE_NOOP("AccountCheck", "Use the e-mail and password you log in to the "
                                         "Kobikom panel with."),
-    Flavor.BULUT: QT_TRANSLATE_NOOP(_C, "Use your KobiPBX API e-mail and password; Kobikom's "
-                                        "technical team provides them."),
+    Flavor.BULUT: QT_TRANSLATE_NOOP(
+        "AccountCheck", "Use your KobiPBX API e-mail and password; Kobikom's "
+                        "technical team provides them."),
 }
 
 _TEKIL_TCP_HINT: Final = QT_TRANSLATE_NOOP(
-    _C, "Kobikom switches the Tekil TCP socket on only on request: write to "
+    "AccountCheck", "Kobikom switches the Tekil TCP socket on only on request: write to "
         "yazilim@kobikom.com.tr, or choose WebSocket under Advanced.")
 
 _WRONG_API_KEY_FIX: Final = QT_TRANSLATE_NOOP(
-    _C, "Copy the API key (\"API ANAHTARI\") from your Kobikom panel again.")
+    "AccountCheck", "Copy the API key (\"API ANAHTARI\") from your Kobikom panel again.")
 _WRONG_DOMAIN_FIX: Final = QT_TRANSLATE_NOOP(
-    _C, "Check the domain UUID; Kobikom's technical team provides it.")
+    "AccountCheck", "Check the domain UUID; Kobikom's technical team provides it.")
 
 
 def _login_result(check: CheckId, problem: Problem, facts: Mapping[str, str],
@@ -572,7 +578,7 @@ class AccountCheck:
                 **facts, "detail": f"unexpected error: {type(exc).__name__}"}, self.flavor))
             return False
         self._emit(CheckResult(CheckId.LOGIN, CheckStatus.OK,
-                               QT_TRANSLATE_NOOP(_C, "Signed in to {host} as {user}."),
+                               QT_TRANSLATE_NOOP("AccountCheck", "Signed in to {host} as {user}."),
                                facts=facts))
         return True
 
@@ -583,16 +589,17 @@ class AccountCheck:
         if not login_ok or session is None:
             self._emit(CheckResult(
                 CheckId.EXTENSION, CheckStatus.SKIPPED,
-                QT_TRANSLATE_NOOP(_C, "Not checked: signing in failed."),
+                QT_TRANSLATE_NOOP("AccountCheck", "Not checked: signing in failed."),
                 problem=Problem.NEEDS_LOGIN, facts=facts))
             return
         domain = self.settings.account.domain_uuid.strip()
         if isinstance(session, KobiPbxSession) and not domain:
             self._emit(CheckResult(
                 CheckId.EXTENSION, CheckStatus.FAILED,
-                QT_TRANSLATE_NOOP(_C, "The domain UUID is not entered."),
-                QT_TRANSLATE_NOOP(_C, "Enter it on the previous page; Kobikom's technical "
-                                      "team provides it."),
+                QT_TRANSLATE_NOOP("AccountCheck", "The domain UUID is not entered."),
+                QT_TRANSLATE_NOOP(
+                    "AccountCheck", "Enter it on the previous page; Kobikom's technical "
+                                    "team provides it."),
                 Problem.NOT_ENTERED, facts))
             return
         try:
@@ -611,7 +618,8 @@ class AccountCheck:
                 # Documented: 404 = domain_uuid not found (digest §5.4).
                 self._emit(CheckResult(
                     CheckId.EXTENSION, CheckStatus.FAILED,
-                    QT_TRANSLATE_NOOP(_C, "KobiPBX does not know this domain UUID ({detail})."),
+                    QT_TRANSLATE_NOOP(
+                        "AccountCheck", "KobiPBX does not know this domain UUID ({detail})."),
                     _WRONG_DOMAIN_FIX, Problem.WRONG_DOMAIN,
                     {**facts, "detail": _short(exc)}))
                 return
@@ -665,11 +673,11 @@ class AccountCheck:
             credentials = self.account.channel_credentials(session)
         except AccountIncomplete:
             if self.flavor is Flavor.BULUT:
-                message = QT_TRANSLATE_NOOP(_C, "The domain UUID is not entered.")
+                message = QT_TRANSLATE_NOOP("AccountCheck", "The domain UUID is not entered.")
             else:
-                message = QT_TRANSLATE_NOOP(_C, "The API key is not entered.")
+                message = QT_TRANSLATE_NOOP("AccountCheck", "The API key is not entered.")
             return CheckResult(CheckId.EVENTS, CheckStatus.FAILED, message,
-                               QT_TRANSLATE_NOOP(_C, "Enter it on the previous page."),
+                               QT_TRANSLATE_NOOP("AccountCheck", "Enter it on the previous page."),
                                Problem.NOT_ENTERED, facts)
 
         loop = asyncio.get_running_loop()
@@ -721,27 +729,31 @@ class AccountCheck:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         log.debug("event channel check: %s after %.1f s", kind, time.monotonic() - started)
-        facts["detail"] = reason
+        # "login rejected: Geçersiz API anahtarı" -> the server's own words (the message
+        # around it already says what was rejected).
+        facts["detail"] = reason.removeprefix("login rejected: ")
         if kind == "accepted":
             return CheckResult(
                 CheckId.EVENTS, CheckStatus.OK,
-                QT_TRANSLATE_NOOP(_C, "Connected to {host}; the server accepted the login."),
+                QT_TRANSLATE_NOOP(
+                    "AccountCheck", "Connected to {host}; the server accepted the login."),
                 facts=facts)
         if kind == "quiet":
             return CheckResult(
                 CheckId.EVENTS, CheckStatus.OK,
-                QT_TRANSLATE_NOOP(_C, "Connected to {host}; the server did not object to the "
-                                      "login within {seconds} s."),
+                QT_TRANSLATE_NOOP(
+                    "AccountCheck", "Connected to {host}; the server did not object to the "
+                                    "login within {seconds} s."),
                 facts=facts)
         if kind == "rejected":
             problem, fix = self._auth_problem()
             message = {
                 Problem.WRONG_DOMAIN: QT_TRANSLATE_NOOP(
-                    _C, "The live event server rejected the domain UUID ({detail})."),
+                    "AccountCheck", "The live event server rejected the domain UUID ({detail})."),
                 Problem.WRONG_PASSWORD: QT_TRANSLATE_NOOP(
-                    _C, "The live event server rejected the panel login ({detail})."),
+                    "AccountCheck", "The live event server rejected the panel login ({detail})."),
                 Problem.WRONG_API_KEY: QT_TRANSLATE_NOOP(
-                    _C, "The live event server rejected the API key ({detail})."),
+                    "AccountCheck", "The live event server rejected the API key ({detail})."),
             }[problem]
             return CheckResult(CheckId.EVENTS, CheckStatus.FAILED, message, fix, problem,
                                facts)
@@ -760,23 +772,27 @@ class AccountCheck:
                 fix = _WRONG_API_KEY_FIX
             return CheckResult(
                 CheckId.EVENTS, CheckStatus.FAILED,
-                QT_TRANSLATE_NOOP(_C, "{host} closed the connection right after the login "
-                                      "({detail})."),
+                QT_TRANSLATE_NOOP(
+                    "AccountCheck", "{host} closed the connection right after the login "
+                                    "({detail})."),
                 fix, problem, facts)
         if problem is Problem.UNREACHABLE:
             return CheckResult(
                 CheckId.EVENTS, CheckStatus.FAILED,
-                QT_TRANSLATE_NOOP(_C, "Cannot reach the live event server {host} ({detail})."),
+                QT_TRANSLATE_NOOP(
+                    "AccountCheck", "Cannot reach the live event server {host} ({detail})."),
                 _TEKIL_TCP_HINT if tekil_tcp else QT_TRANSLATE_NOOP(
-                    _C, "Check the internet connection, and the server and port under Advanced "
-                        "(empty = Kobikom's). Firewalls often block port {port}."),
+                    "AccountCheck", "Check the internet connection, and the server and port under "
+                                    "Advanced (empty = Kobikom's). Firewalls often block port "
+                                    "{port}."),
                 problem, facts)
         if problem is Problem.TLS:
             detail = re.sub(r"^TLS (certificate not trusted|handshake failed): ", "", reason)
             facts["detail"] = detail
         message, fix = _LOGIN_TEXTS[problem]
         if problem is Problem.SERVER_ERROR:
-            message = QT_TRANSLATE_NOOP(_C, "The live event server {host} failed: {detail}.")
+            message = QT_TRANSLATE_NOOP(
+                "AccountCheck", "The live event server {host} failed: {detail}.")
         return CheckResult(CheckId.EVENTS, CheckStatus.FAILED, message, fix, problem, facts)
 
     # -- SMS --------------------------------------------------------------------------
@@ -800,7 +816,8 @@ class AccountCheck:
         facts = {"host": _host_of(base)}
         if not credential:
             return CheckResult(CheckId.SMS, CheckStatus.SKIPPED,
-                               QT_TRANSLATE_NOOP(_C, "No SMS token entered (optional)."),
+                               QT_TRANSLATE_NOOP(
+                                   "AccountCheck", "No SMS token entered (optional)."),
                                problem=Problem.NOT_ENTERED, facts=facts)
         cls = OldSmsApi if api == "old" else NewSmsApi
         source = cls(credential, base_url=base, client=self._client,
@@ -814,14 +831,18 @@ class AccountCheck:
                 **facts, "detail": f"{self.timeouts.sms:g} s"}, self.flavor)
         except PbxError as exc:
             if isinstance(exc, AuthError) or exc.status in (401, 403):
-                fix = QT_TRANSLATE_NOOP(
-                    _C, "In the SMS panel, open Ayarlar (Settings) → SMS API and copy the key "
-                        "again.") if api == "old" else QT_TRANSLATE_NOOP(
-                    _C, "In the SMS panel, open Ayarlar (Settings) → SMS API and copy the "
-                        "token again.")
+                if api == "old":
+                    fix = QT_TRANSLATE_NOOP(
+                        "AccountCheck", "In the SMS panel, open Ayarlar (Settings) → SMS API and "
+                                        "copy the key again.")
+                else:
+                    fix = QT_TRANSLATE_NOOP(
+                        "AccountCheck", "In the SMS panel, open Ayarlar (Settings) → SMS API and "
+                                        "copy the token again.")
                 return CheckResult(
                     CheckId.SMS, CheckStatus.FAILED,
-                    QT_TRANSLATE_NOOP(_C, "The SMS service rejected the token ({detail})."),
+                    QT_TRANSLATE_NOOP(
+                        "AccountCheck", "The SMS service rejected the token ({detail})."),
                     fix, Problem.SMS_TOKEN_REJECTED, {**facts, "detail": _short(exc)})
             problem, detail = _rest_problem(exc)
             return _login_result(CheckId.SMS, problem, {**facts, "detail": detail},
@@ -832,17 +853,21 @@ class AccountCheck:
         self.report.sms_balance = credits
         if credits is None:
             return CheckResult(CheckId.SMS, CheckStatus.OK,
-                               QT_TRANSLATE_NOOP(_C, "SMS token accepted."), facts=facts)
+                               QT_TRANSLATE_NOOP(
+                                   "AccountCheck", "SMS token accepted."), facts=facts)
         facts["balance"] = _format_balance(credits)
         if credits < LOW_SMS_BALANCE:
             return CheckResult(
                 CheckId.SMS, CheckStatus.WARNING,
-                QT_TRANSLATE_NOOP(_C, "SMS token accepted, but the balance is low: {balance}."),
-                QT_TRANSLATE_NOOP(_C, "Top up your SMS balance in the Kobikom SMS panel."),
+                QT_TRANSLATE_NOOP(
+                    "AccountCheck", "SMS token accepted, but the balance is low: {balance}."),
+                QT_TRANSLATE_NOOP(
+                    "AccountCheck", "Top up your SMS balance in the Kobikom SMS panel."),
                 Problem.BALANCE_LOW, facts)
         return CheckResult(
             CheckId.SMS, CheckStatus.OK,
-            QT_TRANSLATE_NOOP(_C, "SMS token accepted; balance: {balance}."), facts=facts)
+            QT_TRANSLATE_NOOP(
+                "AccountCheck", "SMS token accepted; balance: {balance}."), facts=facts)
 
 
 async def run_account_check(

@@ -64,7 +64,7 @@ from desktop.pbx.events import (
     UnknownEvent,
 )
 
-log = logging.getLogger("desktop.core.calls")
+log = logging.getLogger("kobikom.core.calls")
 
 #: Seconds a Tekil RINGING status may wait for a real ``ringing`` event
 #: before a synthetic call is started.
@@ -446,6 +446,26 @@ class CallTracker:
                     or idle > self.stale_after:
                 self._expired += 1
                 self._end(tr, t, out, CallOutcome.UNKNOWN, "expired")
+        if out:
+            self._publish(out)
+        return out
+
+    def end_quiet(self, since: float, now: float | None = None, *,
+                  states: Iterable[CallState] = (CallState.RINGING,),
+                  cause: str = "connection lost") -> list[Change]:
+        """End (outcome UNKNOWN) calls in *states* with no event after *since*.
+
+        Used after the event channel was lost: a hangup sent while we were
+        disconnected never arrives, and such calls would otherwise stay "in
+        call" until ``stale_after``.
+        """
+        t = self._clock() if now is None else now
+        wanted = frozenset(states)
+        out: list[Change] = []
+        for tr in list(self._active.values()):
+            if tr.state in wanted and tr.last_at <= since:
+                self._expired += 1
+                self._end(tr, t, out, CallOutcome.UNKNOWN, cause)
         if out:
             self._publish(out)
         return out

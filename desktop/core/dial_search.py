@@ -47,6 +47,7 @@ RECENT_SHOWN_QUERY: Final = 5
 MAX_QUERY: Final = 100
 
 _NUMBER_QUERY = re.compile(r"[\d\s+\-().]+")
+_EXTENSION = re.compile(r"\*?\d+")
 
 
 class EntryKind(enum.Enum):
@@ -192,6 +193,8 @@ class DialerSearch:
         numeric = is_number_query(query)
         typed_target = dial_target(query) if numeric else None
         typed = typed_target if isinstance(typed_target, DialTarget) else None
+        if typed is not None and typed.internal and not _EXTENSION.fullmatch(query):
+            typed = None  # "356 44" is a fragment of a written number, not extension 35644
         entries: list[DialerEntry] = []
         shown: set[str] = set()
         if typed is not None:

@@ -88,7 +88,9 @@ DEFAULT_TRUNK: Final = "kobikom"
 #: URI schemes whose links we dial.
 SCHEMES: Final = ("tel", "callto", "sip", "sips")
 
-_URI = re.compile(r"^(?P<scheme>tel|callto|sips?)\s*:\s*(?://)?(?P<rest>.*)$",
+#: A link: the scheme and its colon with nothing between ("Tel: 0224…" is a label in
+#: a text, handled like any other text).
+_URI = re.compile(r"^(?P<scheme>tel|callto|sips?):(?!\s)(?://)?(?P<rest>.*)$",
                   re.IGNORECASE | re.DOTALL)
 _DIAL_STRING = re.compile(r"[0-9*#]+")
 _PREFIX = re.compile(r"[0-9*#]*")
@@ -257,7 +259,8 @@ def _target(number: PhoneNumber, candidate: str, prefix: str,
             confirm_costly: bool) -> DialTarget | DialRefusal:
     if number.kind is NumberKind.INTERNAL:
         digits = _ascii_digits(number.key)
-        if _DIAL_STRING.fullmatch(digits) is None:
+        # A leading 0 is the trunk prefix: "0555" is the start of a number, not an extension.
+        if _DIAL_STRING.fullmatch(digits) is None or digits.startswith("0"):
             return DialRefusal(RefusalReason.INVALID, _shorten(candidate))
         return DialTarget(number=number, dial_string=digits, display=digits)
     if number.kind is not NumberKind.EXTERNAL or number.e164 is None or not number.valid:

@@ -35,10 +35,11 @@ without I/O): :func:`tekil_call`, :func:`vcdr_call`, :func:`missed_entry`.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 import time
 from collections.abc import Awaitable, Callable, Collection, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Final, Protocol, TypeVar
 
 from desktop.core.caller_card import CardOutcome
@@ -74,6 +75,7 @@ VCDRS_MAX_PAGES: Final = 200
 PENDING_GAP: Final = "pending_gap_since"
 
 NameLookup = Callable[[str], str | None]
+SourceFactory = Callable[[], "CdrSource | Awaitable[CdrSource | None] | None"]
 Runner = Callable[..., Awaitable[Any]]
 
 
@@ -393,18 +395,21 @@ async def _to_thread(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 class HistorySync:
     """Keeps the journal complete across disconnections (see the module docstring).
 
-    ``source_factory()`` gives the account's :class:`CdrSource` (or None when
-    the account cannot fetch records: not configured, no password); it is
-    asked on every sync, so account changes apply at once.  Journal work
+    ``source_factory()`` gives (or is a coroutine giving) the account's
+    :class:`CdrSource`, or None when the account cannot fetch records (not
+    configured, no password); it is asked on every sync, so account changes
+    apply at once.  Journal work
     runs in worker threads (``run_blocking``, default ``asyncio.to_thread``).
     """
 
-    def __init__(self, journal: Journal, source_factory: Callable[[], CdrSource | None], *,
+    def __init__(self, journal: Journal, source_factory: SourceFactory, *,
                  clock: Callable[[], float] = time.time,
                  run_blocking: Runner = _to_thread,
                  initial_lookback: float = INITIAL_LOOKBACK, max_gap: float = MAX_GAP,
-                 margin: float = GAP_MARGIN) -> None:
+                 margin: float = GAP_MARGIN, name_for: NameLookup | None = None) -> None:
         self.journal = journal
+        #: Contact names for records without one (called in the worker thread).
+        self.name_for = name_for
         self.source_factory = source_factory
         self.clock = clock
         self.run_blocking = run_blocking
@@ -458,6 +463,13 @@ class HistorySync:
 
     # -- syncing ------------------------------------------------------------------
 
+    async def source(self) -> CdrSource | None:
+        """The account's record source now (None: records cannot be fetched)."""
+        found = self.source_factory()
+        if inspect.isawaitable(found):
+            found = await found
+        return found
+
     async def line_connected(self) -> SyncReport | None:
         """The line (re)connected: fetch and merge the records of the gap.
 
@@ -465,7 +477,7 @@ class HistorySync:
         :class:`HistorySyncError` (the gap stays pending for the next try).
         """
         async with self._lock:
-            source = self.source_factory()
+            source = await self.source()
             if source is None:
                 return None
             gap = await self.run_blocking(self.open_gap, self.clock())
@@ -476,7 +488,7 @@ class HistorySync:
     async def fill(self, since: float, until: float, *, seen: bool = False) -> SyncReport | None:
         """Fetch and merge the records of ``[since, until]`` (no bookkeeping)."""
         async with self._lock:
-            source = self.source_factory()
+            source = await self.source()
             if source is None:
                 return None
             return await self._fill(source, Gap(since, until, seen))
@@ -485,8 +497,7 @@ class HistorySync:
         started = time.monotonic()
         try:
             entries = await source.fetch(gap.since, gap.until)
-            merge = await self.run_blocking(self.journal.merge_cdr, entries,
-                                            seen=gap.first_run)
+            merge = await self.run_blocking(self.merge, entries, gap.first_run)
         except asyncio.CancelledError:
             raise
         except Exception as exc:
@@ -499,6 +510,21 @@ class HistorySync:
         log.info("call history filled: %s", report.describe())
         return report
 
+    def merge(self, entries: Sequence[CdrEntry], seen: bool = False) -> MergeReport:
+        """Name the records' numbers from the directory, then merge them (blocking)."""
+        if self.name_for is not None:
+            entries = [self._named(e) for e in entries]
+        return self.journal.merge_cdr(entries, seen=seen)
+
+    def _named(self, entry: CdrEntry) -> CdrEntry:
+        call = entry.call
+        if call.contact_name_at_time or not call.number_raw:
+            return entry
+        name = _name(self.name_for, call.number_raw)
+        if not name:
+            return entry
+        return replace(entry, call=replace(call, contact_name_at_time=name))
+
     async def lookup(self, call_id: str, *, merge: bool = True) -> JournalCall | None:
         """Ask the PBX for one call's record (e.g. its recording) and merge it.
 
@@ -506,7 +532,7 @@ class HistorySync:
         or a PBX id.  Returns the journal's call, or with ``merge=False`` (or
         a call the journal does not know) the record as a call.
         """
-        source = self.source_factory()
+        source = await self.source()
         if source is None:
             return None
         known = await self.run_blocking(self.journal.resolve, call_id)
@@ -516,6 +542,6 @@ class HistorySync:
             return None
         if not merge or known is None:
             return entry.call
-        await self.run_blocking(self.journal.merge_cdr, [entry])
+        await self.run_blocking(self.merge, [entry])
         found: JournalCall | None = await self.run_blocking(self.journal.resolve, known.call_id)
         return found

@@ -32,7 +32,9 @@ _BEARER = re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._|\-~+/=]{8,}")
 _JWT = re.compile(r"eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*")
 _QUERY_SECRET = re.compile(
     r"(?i)\b(api_token|api_key|apikey|token|password|userpass|a)=([^&\s\"']+)")
-_PHONE = re.compile(r"(?<![\w.])(\+?)(\d[\d ]{5,}\d)(?![\w.])")
+# A digit run that is part of an identifier (a UUID such as "12345678-3f39-…", a
+# Tekil unique id "1520317155.59", a file name) is not a phone number.
+_PHONE = re.compile(r"(?<![\w.\-])(\+?)(\d[\d ]{5,}\d)(?![\w.\-])")
 
 
 def register_secret(value: str | None) -> None:

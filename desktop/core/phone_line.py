@@ -42,6 +42,13 @@ log = logging.getLogger("kobikom.core.line")
 TICK_INTERVAL: Final = 0.25
 #: Earlier calls listed on a card.
 HISTORY_LIMIT: Final = 5
+#: After the channel was lost and came back, a call still "ringing" with no
+#: event for this long is over (its hangup was sent while we were away).
+RECONNECT_RING_GRACE: Final = 20.0
+#: ... and an answered call with no event at all for this long after the loss.
+#: Long, because a conversation produces no events; the CDR gap filling
+#: corrects the journal later.
+RECONNECT_TALK_GRACE: Final = 30 * 60.0
 
 
 class ContactSource(Protocol):
@@ -150,6 +157,10 @@ class PhoneLine:
         self.state = ConnectionState(Phase.DISCONNECTED)
         #: Cards published (diagnostics, soak test).
         self.cards = 0
+        #: When the channel was last lost (None while connected / never connected).
+        self._lost_at: float | None = None
+        #: Losses whose silent calls still need checking: (lost_at, reconnected_at).
+        self._recoveries: list[tuple[float, float]] = []
 
     # -- the channel -----------------------------------------------------------
 
@@ -176,11 +187,34 @@ class PhoneLine:
     async def _tick_forever(self) -> None:
         while True:
             await asyncio.sleep(TICK_INTERVAL)
-            changes = self.tracker.tick(self._clock())
+            now = self._clock()
+            changes = self.tracker.tick(now)
+            changes += self._recover(now)
             if changes:
                 self._publish(changes)
 
+    def _recover(self, now: float) -> list[tuple[Call, CallChange]]:
+        """End calls whose hangup may have been lost while we were disconnected."""
+        changes: list[tuple[Call, CallChange]] = []
+        keep: list[tuple[float, float]] = []
+        for lost_at, back_at in self._recoveries:
+            if now - back_at >= RECONNECT_RING_GRACE:
+                changes += self.tracker.end_quiet(lost_at, now, states=(CallState.RINGING,))
+            if now - back_at >= RECONNECT_TALK_GRACE:
+                changes += self.tracker.end_quiet(
+                    lost_at, now, states=(CallState.ANSWERED, CallState.ON_HOLD))
+            else:
+                keep.append((lost_at, back_at))
+        self._recoveries = keep
+        return changes
+
     def _state_changed(self, state: ConnectionState) -> None:
+        if state.phase is Phase.CONNECTED:
+            if self._lost_at is not None and self.tracker.active_calls():
+                self._recoveries.append((self._lost_at, self._clock()))
+            self._lost_at = None
+        elif self.state.phase is Phase.CONNECTED and self._lost_at is None:
+            self._lost_at = self._clock()
         self.state = state
         try:
             self._on_state(state)

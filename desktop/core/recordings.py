@@ -34,6 +34,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import inspect
 import logging
 import os
 import secrets
@@ -348,13 +349,14 @@ class RecordingService:
     """Gets a call's recording into the cache (see the module docstring).
 
     ``journal`` resolves call ids (``resolve(call_id)`` with ``.recording``);
-    ``downloader()`` gives the account's REST session (raises or returns
-    None when there is no account); ``lookup`` asks the PBX for a call's
+    ``downloader()`` gives (or is a coroutine giving) the account's REST
+    session, a :class:`RecordingDownloader` (raises or gives None when there
+    is no account); ``lookup`` asks the PBX for a call's
     record when the journal has no recording reference yet.
     """
 
     def __init__(self, journal: Any, cache: RecordingCache, *,
-                 downloader: Callable[[], RecordingDownloader | None],
+                 downloader: Callable[[], Any],
                  lookup: CallLookup | None = None, run_blocking: Runner = _to_thread,
                  max_bytes: int = MAX_DOWNLOAD_BYTES) -> None:
         self.journal = journal
@@ -414,6 +416,8 @@ class RecordingService:
             return hit
         try:
             downloader = self.downloader()
+            if inspect.isawaitable(downloader):
+                downloader = await downloader
         except Exception as exc:
             raise RecordingError(f"Recordings need the PBX account: {exc}", kind="no_account",
                                  detail=str(exc)) from exc

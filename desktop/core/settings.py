@@ -116,8 +116,18 @@ class DialSettings:
 class SmsSettings:
     #: "new" (sms.kobikom.com.tr, api_token) or "old" (smspaneli, api_key).
     api: str = "new"
+    #: "" = the documented host of the chosen API (``--sms-base URL`` overrides it).
     base: str = ""
+    #: Default sender title (başlık); the composer remembers the last one used.
     sender: str = ""
+    #: The agent's name for the ``{agent}`` placeholder of SMS templates.
+    agent_name: str = ""
+
+
+@dataclass(slots=True)
+class HistorySettings:
+    #: Size cap of the local recordings cache (MB); the least recently played go first.
+    recordings_cache_mb: int = 500
 
 
 @dataclass(slots=True)
@@ -128,6 +138,7 @@ class Settings:
     ui: UiSettings = field(default_factory=UiSettings)
     dial: DialSettings = field(default_factory=DialSettings)
     sms: SmsSettings = field(default_factory=SmsSettings)
+    history: HistorySettings = field(default_factory=HistorySettings)
 
     # -- derived values ----------------------------------------------------
 

@@ -165,12 +165,15 @@ def _walk(data: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]
 
 def _refuse_secrets(data: Mapping[str, Any], name: str) -> None:
     known = _known_sections()
-    for dotted, _value in _walk(data):
+    for dotted, value in _walk(data):
         section, _, key = dotted.rpartition(".")
         if section in known and key in known[section]:
             continue  # e.g. account.ws_login_with_token is a switch, not a token
         if _looks_secret(key):
-            where = f"[{section}] {key}" if section else key
+            if isinstance(value, Mapping):
+                where = f"[{dotted}]"
+            else:
+                where = f"[{section}] {key}" if section else key
             raise SettingsError(
                 f"{name}: {where}: secrets (passwords, API keys, tokens) must not be in a "
                 "settings file. Remove it; each agent enters their own in the app, which "

@@ -338,6 +338,19 @@ class SmsOutbox(SQLiteStore):
                                    (message_id,)).fetchone()
         return None if row is None else _message(row)
 
+    def find(self, id_or_prefix: str) -> OutboxMessage | None:
+        """A message by its id or an unambiguous prefix of it (``sms list`` shows 12)."""
+        key = id_or_prefix.strip().lower()
+        if not key:
+            return None
+        exact = self.get(key)
+        if exact is not None:
+            return exact
+        rows = self._conn().execute(
+            f"SELECT {_COLUMNS} FROM messages WHERE substr(id, 1, ?) = ? LIMIT 2",
+            (len(key), key)).fetchall()
+        return _message(rows[0]) if len(rows) == 1 else None
+
     def recent(self, limit: int = 200) -> list[OutboxMessage]:
         """Newest first."""
         rows = self._conn().execute(

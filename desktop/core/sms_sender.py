@@ -551,7 +551,12 @@ class SmsSender:
     # -- helpers -------------------------------------------------------------
 
     async def _read(self, call: Callable[[SmsApi], Awaitable[T]]) -> T:
-        api = await self.api()
+        try:
+            api = await self.api()
+        except AccountIncomplete as exc:
+            self._block(ProblemKind.NOT_CONFIGURED, str(exc),
+                        self._clock() + self.timing.recheck_credentials)
+            raise
         try:
             result = await call(api)
         except AuthError as exc:

@@ -124,6 +124,9 @@ class SimulatorConfig:
     #: SMS credits at start (shared by the old and the new SMS API).
     sms_balance: int = 1000
     sms_senders: tuple[str, ...] = ("DEMOFIRMA", "+908505550000")
+    #: Numbers (any notation) the operator cannot deliver to: their messages end
+    #: ``FAILED`` (new API) / ``Failed`` (old API) instead of delivered.
+    sms_undeliverable: tuple[str, ...] = ()
 
     #: Scenario/demo timings are divided by this (tests run the scripts fast).
     scenario_speed: float = 1.0

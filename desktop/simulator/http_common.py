@@ -44,7 +44,7 @@ from aiohttp import web
 
 from .auth import redact_authorization
 
-log = logging.getLogger("desktop.simulator.http")
+log = logging.getLogger("kobikom.simulator.http")
 
 TEXT_HTML = "text/html; charset=UTF-8"
 APPLICATION_JSON = "application/json"

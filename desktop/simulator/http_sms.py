@@ -42,6 +42,9 @@ Undocumented, and what we chose:
   160 characters single / 153 per part, anything else (Turkish ``ş ğ ı İ
   ç``…) 70 / 67.  Old API, with the collection's per-message limits:
   ``unicode=1`` 75, ``turkish`` 150, ``0`` 155.
+* Undeliverable numbers (``sms_undeliverable``): the message ends ``FAILED``
+  (old API history ``Failed``); only ``PENDING``/``DELIVERED`` are documented,
+  the failure word is our choice.
 * The list filter ``status`` matches case-insensitively, and ``success``
   means ``DELIVERED``; ``title`` matches the sender.
 * Old API history rows: ``status`` ``Pending`` until delivered, then
@@ -170,6 +173,8 @@ class SmsApis:
     def _status(self, message: dict[str, Any]) -> tuple[str, float | None, float | None]:
         delay = self.cfg.sms_delivery_delay
         if time.time() - message["created"] >= delay:
+            if message["to"] in {normalise(n) for n in self.cfg.sms_undeliverable}:
+                return "FAILED", message["created"] + delay / 2, None
             return "DELIVERED", message["created"] + delay / 2, message["created"] + delay
         return "PENDING", None, None
 
@@ -399,7 +404,8 @@ class SmsApis:
             if query.get("message_id") and query["message_id"] not in (
                     message["message_id"], message["custom_id"]):
                 continue
-            status = "Success" if self._status(message)[0] == "DELIVERED" else "Pending"
+            status = {"DELIVERED": "Success", "FAILED": "Failed"}.get(
+                self._status(message)[0], "Pending")
             if query.get("status") and query["status"].lower() != status.lower():
                 continue
             rows.append({"id": message["id"], "sender": message["from"], "userid": 5,

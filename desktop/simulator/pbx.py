@@ -56,7 +56,7 @@ from .config import Queue, SimulatorConfig
 from .records import make_record
 from .sessions import ClientSession, EventHub
 
-log = logging.getLogger("desktop.simulator.pbx")
+log = logging.getLogger("kobikom.simulator.pbx")
 
 #: Auto-answer delays for calls started by REST/commands (undocumented).
 DIAL_ANSWER_AFTER = 2.0

@@ -36,7 +36,7 @@ from .records import make_record
 if TYPE_CHECKING:
     from .simulator import Simulator
 
-log = logging.getLogger("desktop.simulator.scenarios")
+log = logging.getLogger("kobikom.simulator.scenarios")
 
 MOBILE_PREFIXES = ("0530", "0532", "0533", "0535", "0536", "0538", "0539", "0541", "0542",
                    "0543", "0544", "0545", "0546", "0505", "0506", "0507", "0551", "0552",
@@ -111,8 +111,9 @@ async def answered_call(sim: Simulator, extension: str, rng: random.Random) -> s
 
 
 async def known_caller_call(sim: Simulator, extension: str, rng: random.Random) -> str | None:
-    """A customer from the phonebook, answered after a few seconds."""
-    return await sim.ring(extension=extension, caller=rng.choice(known_numbers(sim)),
+    """A customer the agent's side knows (``known_callers`` first), answered soon."""
+    pool = list(sim.cfg.known_callers) or known_numbers(sim)
+    return await sim.ring(extension=extension, caller=rng.choice(pool),
                           answer_after=_t(sim, rng, 3, 5), hangup_after=_t(sim, rng, 12, 25))
 
 

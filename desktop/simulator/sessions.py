@@ -64,7 +64,7 @@ from .auth import Authority
 from .config import SimulatorConfig
 from .events import DedupCache, iso_ms, message_domain
 
-log = logging.getLogger("desktop.simulator.sessions")
+log = logging.getLogger("kobikom.simulator.sessions")
 
 BULUT_BAD_DOMAIN = "Geçersiz domainUuid"
 BULUT_BAD_HANDSHAKE = "Geçersiz handshake mesajı"

@@ -30,7 +30,7 @@ from .sessions import EventHub
 from .tcp import TcpEventServer
 from .ws import WsEventServer
 
-log = logging.getLogger("desktop.simulator")
+log = logging.getLogger("kobikom.simulator")
 
 
 class Simulator:

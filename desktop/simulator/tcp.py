@@ -39,7 +39,7 @@ from typing import Any
 from .config import SimulatorConfig
 from .sessions import ClientSession, EventHub
 
-log = logging.getLogger("desktop.simulator.tcp")
+log = logging.getLogger("kobikom.simulator.tcp")
 
 MAX_INCOMING = 1 << 20
 _NOISE = (b"\n", b"\r\n", b"ping\n", b"\n\n")

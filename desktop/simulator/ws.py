@@ -33,7 +33,7 @@ from websockets.frames import Frame, Opcode
 from .config import SimulatorConfig
 from .sessions import CLOSE_GOING_AWAY, CLOSE_POLICY, ClientSession, EventHub
 
-log = logging.getLogger("desktop.simulator.ws")
+log = logging.getLogger("kobikom.simulator.ws")
 
 
 class _Connection(ServerConnection):

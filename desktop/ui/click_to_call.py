@@ -22,6 +22,7 @@ file changes (saved by the Settings dialog or edited by hand).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -366,8 +367,9 @@ class ClickToCallBridge(QObject):
         try:
             return await future
         finally:
-            if dialog.isVisible():
-                dialog.reject()
+            if not future.done():  # cancelled (the app quits): do not leave it open
+                with contextlib.suppress(RuntimeError):  # already deleted
+                    dialog.reject()
 
     def _report(self, result: DialResult) -> None:
         message = self.result_message(result)

@@ -255,6 +255,8 @@ class DialerWindow(QWidget):
         self._clock = clock
         self._locale = locale if locale is not None else QLocale()
         self._recent: list[RecentNumber] = []
+        #: Bumped when the recent calls change: a search with older ones is stale too.
+        self._recent_version = 0
         self._results: DialerResults | None = None
         self._wanted = ""
         self._busy = False
@@ -467,6 +469,7 @@ class DialerWindow(QWidget):
         self._tasks.spawn(self._search(text), name="dialer-search")
 
     async def _search(self, text: str) -> None:
+        version = self._recent_version
         try:
             results = await asyncio.to_thread(self._searcher.search, text, list(self._recent))
         except Exception:
@@ -476,7 +479,7 @@ class DialerWindow(QWidget):
             self._busy = False
         if self._closed:
             return
-        if text != self._wanted:
+        if text != self._wanted or version != self._recent_version:
             self._start_search(self._wanted)  # typed past it: drop, search the newest
             return
         self._show(results, text)
@@ -490,6 +493,7 @@ class DialerWindow(QWidget):
         if self._closed:
             return
         self._recent = recent
+        self._recent_version += 1
         self.recentLoaded.emit(len(recent))
         self._start_search(self.search_box.text())
 

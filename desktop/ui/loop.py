@@ -18,11 +18,15 @@ Rules kept elsewhere because of this design:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import signal
+import socket
 from collections.abc import Callable, Coroutine
 from typing import Any
 
 import qasync
+from PySide6.QtCore import QSocketNotifier
 from PySide6.QtWidgets import QApplication
 
 log = logging.getLogger("kobikom.ui.loop")
@@ -53,4 +57,37 @@ def quit_future() -> asyncio.Future[None]:
     return fut
 
 
-__all__ = ["qasync", "quit_future", "run"]
+def quit_on_signals(app: QApplication, request_quit: Callable[[], None],
+                    signals: tuple[int, ...] = (signal.SIGINT, signal.SIGTERM)) -> object:
+    """Call *request_quit* on SIGINT/SIGTERM (logout, ``kill``, Ctrl+C).
+
+    The app then shuts down in order (channel closed, databases closed) and
+    its main coroutine returns; calling ``QApplication.quit()`` directly would
+    stop the loop under the shutdown.
+
+    Python runs signal handlers only when the interpreter gets control, which
+    may not happen while Qt waits in C++.  ``signal.set_wakeup_fd`` writes to a
+    socket pair that a ``QSocketNotifier`` watches, so Qt wakes up at once.
+    Returns an object to keep alive for as long as the handlers are needed.
+    """
+    rsock, wsock = socket.socketpair()
+    rsock.setblocking(False)
+    wsock.setblocking(False)
+    with contextlib.suppress(ValueError):  # not the main thread: leave signals alone
+        signal.set_wakeup_fd(wsock.fileno())
+        for sig in signals:
+            signal.signal(sig, lambda *_: None)  # the wakeup fd does the work
+    notifier = QSocketNotifier(rsock.fileno(), QSocketNotifier.Type.Read, app)
+
+    def woke() -> None:
+        with contextlib.suppress(OSError):
+            data = rsock.recv(64)
+            if data:
+                log.info("signal %s received: quitting", ",".join(str(b) for b in data))
+                request_quit()
+
+    notifier.activated.connect(woke)
+    return (rsock, wsock, notifier)
+
+
+__all__ = ["qasync", "quit_future", "quit_on_signals", "run"]

@@ -84,7 +84,8 @@ class StatusWindow(QWidget):
         self._look: TrayLook | None = None
         self._quitting = False
 
-        self.setWindowTitle(app_name)
+        # The title says why this window exists (taskbars and Alt+Tab show it).
+        self.setWindowTitle(self.tr("{0} – no system tray").format(app_name))
         self.setObjectName("statusWindow")
         self.status_actions = StatusActions(self)
         self.status_actions.settingsRequested.connect(self.settingsRequested)

@@ -59,6 +59,10 @@ log = logging.getLogger("kobikom.ui.qr_dialog")
 
 #: How large the code is shown, in logical pixels (a phone scans it easily).
 QR_DISPLAY_SIZE: Final = 400
+#: Longest error detail shown (an exception may carry a whole answer).
+ERROR_TEXT_LIMIT: Final = 300
+#: Width of the extension picker, in characters ("101000 – Ayşe Demir").
+EXTENSION_COMBO_CHARS: Final = 22
 #: The apps, in the order offered.
 QR_APPS: Final = ("zoiper", "grandstream")
 
@@ -80,7 +84,7 @@ def decode_qr_image(data: bytes, target_device_px: int) -> tuple[QImage, QImage]
 
     Raises ``ValueError`` when Qt cannot decode the PNG.
     """
-    image = QImage.fromData(data, b"PNG")
+    image = QImage.fromData(data)
     if image.isNull():
         raise ValueError("the image could not be decoded")
     factor = integer_scale(max(image.width(), image.height()), target_device_px)
@@ -163,7 +167,9 @@ class QrDialog(QDialog):
         self.extension_combo = QComboBox(self)
         self.extension_combo.setEditable(True)
         self.extension_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.extension_combo.setMinimumContentsLength(14)
+        self.extension_combo.setMinimumContentsLength(EXTENSION_COMBO_CHARS)
+        self.extension_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         for extension in extensions:
             self.extension_combo.addItem(extension, extension)
         app_label = QLabel(self.tr("Phone app:"), self)
@@ -183,7 +189,7 @@ class QrDialog(QDialog):
         self.image_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.image_label.setMinimumSize(QSize(QR_DISPLAY_SIZE + 24, QR_DISPLAY_SIZE + 24))
         self.image_label.setFrameShape(QFrame.Shape.StyledPanel)
-        self.image_label.setStyleSheet("QLabel#qrImage { background: #ffffff; }")
+        self.image_label.setStyleSheet("QLabel#qrImage { background: #ffffff; color: #80868b; }")
         self.image_label.setTextFormat(Qt.TextFormat.PlainText)
         self.image_label.setWordWrap(True)
         outer.addWidget(self.image_label, 1)
@@ -376,16 +382,19 @@ class QrDialog(QDialog):
         elif isinstance(exc, NetworkError):
             title = self.tr("The panel cannot be reached")
             text = str(exc)
-        elif isinstance(exc, (PbxError, ValueError)):
+        elif isinstance(exc, PbxError):
             title = self.tr("The panel did not send a QR code")
             text = str(exc)
+        elif isinstance(exc, ValueError):
+            title = self.tr("The QR code could not be shown")
+            text = str(exc)[:ERROR_TEXT_LIMIT]
         else:
             log.error("QR code failed unexpectedly", exc_info=exc)
             title = self.tr("The QR code could not be shown")
-            text = f"{type(exc).__name__}: {exc}"
+            text = f"{type(exc).__name__}: {exc}"[:ERROR_TEXT_LIMIT]
         log.info("QR code for the extension not shown: %s", exc)
         self.image_label.setPixmap(QPixmap())
-        self.image_label.setText("")
+        self.image_label.setText(self.tr("No QR code to show."))
         self.notice.show_message(NoticeKind.ERROR, title, text)
         self.qrFailed.emit(f"{title}\n{text}")
 

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from PySide6.QtCore import QCoreApplication, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -370,7 +370,7 @@ class TypePage(QWizardPage):
             note.setContentsMargins(24, 0, 0, 8)
             layout.addWidget(button)
             layout.addWidget(note)
-        self.group.buttonToggled.connect(lambda *_: self.completeChanged.emit())
+        self.group.buttonToggled.connect(self._choice_changed)
         layout.addSpacing(6)
         layout.addWidget(_help_label(self.tr(
             "Not sure which one? Ask your IT administrator, or write to "
@@ -388,6 +388,11 @@ class TypePage(QWizardPage):
         self.notice = NoticeBox(self, closable=True)
         layout.addWidget(self.notice)
         self.setButtonText(QWizard.WizardButton.FinishButton, self.tr("Start the demo"))
+
+    def _choice_changed(self, *_args: object) -> None:
+        # "Just show me" ends the wizard here: Finish ("Start the demo") instead of Next.
+        self.setFinalPage(self.choice() is AccountChoice.DEMO)
+        self.completeChanged.emit()
 
     def choice(self) -> AccountChoice | None:
         for choice, button in self.buttons.items():
@@ -418,6 +423,7 @@ class AccountPage(QWizardPage):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         outer.addWidget(scroll)
+        self.scroll_area = scroll
         body = QWidget(scroll)
         scroll.setWidget(body)
         layout = QVBoxLayout(body)
@@ -548,6 +554,8 @@ class AccountPage(QWizardPage):
         self.advanced.setVisible(shown)
         self.advanced_button.setArrowType(
             Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
+        if shown:  # once the layout has grown, bring the opened section into view
+            QTimer.singleShot(0, lambda: self.scroll_area.ensureWidgetVisible(self.advanced, 0, 0))
 
     def show_advanced(self, shown: bool = True) -> None:
         self.advanced_button.setChecked(shown)

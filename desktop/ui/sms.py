@@ -97,8 +97,6 @@ log = logging.getLogger("kobikom.ui.sms")
 
 #: A sent composer closes itself after this long (the outcome stays in the history).
 CLOSE_AFTER_SENT_MS: Final = 1500
-#: The counter is recomputed this long after the last keystroke.
-COUNTER_DELAY_MS: Final = 60
 #: Messages the history window loads.
 HISTORY_LIMIT: Final = 500
 #: States in which the composer's own job is over.
@@ -146,7 +144,8 @@ class SmsService(QObject):
         historyLoaded(list): the current outbox's recent messages (newest first).
         templatesLoaded(list): the templates (:class:`Template`).
         sendersLoaded(list, str): sender titles and the one to preselect.
-        sendersFailed(str): why the titles could not be loaded.
+        sendersFailed(str, str): why the titles could not be loaded, and the
+            remembered/default title (may be "") to offer meanwhile.
         balanceLoaded(object): :class:`SmsBalance`.
         balanceFailed(str): why the balance could not be loaded.
         submitted(str, list): a composer's request id and its queued messages.
@@ -160,7 +159,7 @@ class SmsService(QObject):
     historyLoaded = Signal(list)
     templatesLoaded = Signal(list)
     sendersLoaded = Signal(list, str)
-    sendersFailed = Signal(str)
+    sendersFailed = Signal(str, str)
     balanceLoaded = Signal(object)
     balanceFailed = Signal(str)
     submitted = Signal(str, list)
@@ -341,7 +340,7 @@ class SmsService(QObject):
         try:
             titles = await lane.sender.senders()
         except (AccountIncomplete, PbxError) as exc:
-            self.sendersFailed.emit(str(exc))
+            self.sendersFailed.emit(str(exc), preferred)
             return
         self.sendersLoaded.emit(titles, preferred)
 
@@ -506,13 +505,12 @@ class SmsComposer(QWidget):
         #: Asks before a multi-part message; tests replace it.
         self.confirm_cost: Callable[[str, Callable[[], None]], None] = self._confirm_box
         self.setWindowTitle(self.tr("Send SMS"))
-        self.setMinimumWidth(480)
+        self.setMinimumWidth(580)
         self._build()
         self.to_edit.setText(", ".join(r for r in recipients if r))
         self._connect()
-        self._counter_timer = QTimer(self, singleShot=True, interval=COUNTER_DELAY_MS)
-        self._counter_timer.timeout.connect(self._update_counter)
         self._update_counter()
+        self.resize(600, 440)
         self._update_problem(service.problem)
         service.load_templates()
         service.load_senders()
@@ -574,18 +572,19 @@ class SmsComposer(QWidget):
         self.text_edit.setMinimumHeight(110)
         layout.addWidget(self.text_edit, 1)
 
-        self.encoding_label = self._plain_label()
         self.counter_label = self._plain_label()
-        self.counter_label.setAlignment(Qt.AlignmentFlag.AlignRight
-                                        | Qt.AlignmentFlag.AlignVCenter)
-        counter_row = QHBoxLayout()
-        counter_row.addWidget(self.encoding_label, 1)
-        counter_row.addWidget(self.counter_label)
-        layout.addLayout(counter_row)
+        self.encoding_label = self._plain_label()
+        self.encoding_label.setStyleSheet("color: #3c4043;")
         self.hint_label = self._plain_label()
         self.hint_label.setStyleSheet("color: #5f6368;")
-        self.hint_label.setWordWrap(True)
-        layout.addWidget(self.hint_label)
+        for label in (self.counter_label, self.encoding_label, self.hint_label):
+            label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        counter_box = QVBoxLayout()
+        counter_box.setSpacing(2)
+        counter_box.addWidget(self.counter_label)
+        counter_box.addWidget(self.encoding_label)
+        counter_box.addWidget(self.hint_label)
+        layout.addLayout(counter_box)
 
         self.notice = NoticeBox(self)
         layout.addWidget(self.notice)
@@ -637,7 +636,7 @@ class SmsComposer(QWidget):
         s.messageChanged.connect(self._message_changed)
         s.problemChanged.connect(self._update_problem)
         s.tokenSaved.connect(self._token_saved)
-        self.text_edit.textChanged.connect(self._counter_timer_start)
+        self.text_edit.textChanged.connect(self._update_counter)
         self.to_edit.textChanged.connect(self._recipients_edited)
         self.template_combo.activated.connect(self._template_chosen)
         self.edit_templates_button.clicked.connect(self._edit_templates)
@@ -653,9 +652,6 @@ class SmsComposer(QWidget):
 
     # -- live counter ----------------------------------------------------------
 
-    def _counter_timer_start(self) -> None:
-        self._counter_timer.start()
-
     def recipients(self) -> list[str]:
         return split_recipients(self.to_edit.text())
 
@@ -670,19 +666,22 @@ class SmsComposer(QWidget):
         self.encoding_label.setText(encoding_text(self, count))
         self.counter_label.setText(counter_text(self, count, recipients))
         multi = count.parts > 1
-        self.counter_label.setStyleSheet("color: #b06000; font-weight: bold;" if multi else "")
-        hints = []
+        self.counter_label.setStyleSheet("color: #b06000; font-weight: bold;" if multi
+                                         else "font-weight: bold;")
         if count.special:
-            hints.append(self.tr("Because of: {0}").format(" ".join(count.special)))
+            self.encoding_label.setText(self.tr("{0} (because of {1})").format(
+                encoding_text(self, count), " ".join(count.special)))
+        hints = []
         if count.encoding is SmsEncoding.UNICODE:
-            hints.append(self.tr("Kobikom's documents give 75 and 65 characters for Unicode "
-                                 "messages; we count with the stricter 65."))
+            hints.append(self.tr("Kobikom's documents say 75 or 65; we count the stricter 65."))
         if multi:
-            hints.append(self.tr("Longer messages are sent in parts of {0} characters; each "
-                                 "part costs one SMS.").format(count.per_message))
+            hints.append(self.tr("Each part of a long message costs one SMS."))
         if count.too_long:
             hints.append(self.tr("Too long: at most 8 SMS."))
-        self.hint_label.setText(" ".join(hints))
+        if self.balance_too_low() and self._balance is not None:
+            hints.append(self.tr("The balance ({0}) is not enough for this message ({1} SMS).")
+                         .format(format_balance(self._balance.amount), self.needed_sms()))
+        self.hint_label.setText("\n".join(hints))
         self.hint_label.setVisible(bool(hints))
         self._update_balance_text()
 
@@ -709,13 +708,17 @@ class SmsComposer(QWidget):
         index = self.sender_combo.findText(current)
         self.sender_combo.setCurrentIndex(index if index >= 0 else 0 if titles else -1)
 
-    def _senders_failed(self, reason: str) -> None:
+    def _senders_failed(self, reason: str, preferred: str) -> None:
         self.sender_combo.setPlaceholderText(self.tr("Not available"))
         self.sender_combo.setToolTip(rich_tooltip_for_plain(reason))
+        if preferred and self.sender_combo.findText(preferred) < 0:
+            self.sender_combo.addItem(preferred)  # the last title used, until the list loads
+        if self.sender_combo.currentIndex() < 0 and self.sender_combo.count():
+            self.sender_combo.setCurrentIndex(0)
 
     def _balance_loaded(self, balance: SmsBalance) -> None:
         self._balance = balance
-        self._update_balance_text()
+        self._update_counter()
 
     def _balance_failed(self, reason: str) -> None:
         self._balance = None
@@ -895,9 +898,11 @@ class SmsComposer(QWidget):
             return
         needs = [m for m in messages if m.state is SmsState.NEEDS_AGENT]
         failed = [m for m in messages if m.state is SmsState.FAILED]
-        waiting = [m for m in messages if m.state is SmsState.QUEUED and m.attempts > 0]
+        queued = [m for m in messages if m.state is SmsState.QUEUED]
         unknown = [m for m in messages if m.state is SmsState.UNKNOWN]
         self.close_button.setText(self.tr("Close"))
+        self.send_button.setText(self.tr("Sending…") if unknown or
+                                 any(s is SmsState.SENDING for s in states) else self.tr("Send"))
         if needs:
             self.notice.show_message(
                 NoticeKind.WARNING, self.tr("Was this SMS sent?"),
@@ -916,15 +921,17 @@ class SmsComposer(QWidget):
                 NoticeKind.INFO, self.tr("Checking…"),
                 self.tr("The server did not confirm the send. Checking with Kobikom "
                         "whether it went out; it will not be sent twice."))
-        elif waiting:
+        elif queued:
             problem = self.service.problem
-            if problem is not None and problem.kind is ProblemKind.AUTH:
+            if problem is not None and problem.kind is not ProblemKind.NETWORK:
                 self._update_problem(problem)
-            else:
+            elif problem is not None or any(m.attempts > 0 for m in queued):
                 self.notice.show_message(
                     NoticeKind.WARNING, self.tr("Queued"),
                     self.tr("No connection to the SMS service. The message is saved and will "
                             "be sent when the connection is back."))
+            else:
+                self.notice.show_message(NoticeKind.INFO, self.tr("Sending…"), "")
         else:
             self.notice.show_message(NoticeKind.INFO, self.tr("Sending…"), "")
 
@@ -962,8 +969,13 @@ class SmsComposer(QWidget):
                                       "is fixed.")
             self.notice.show_message(NoticeKind.ERROR, self.tr("SMS token rejected"), text)
         elif problem.kind is ProblemKind.NOT_CONFIGURED:
-            self.notice.show_message(NoticeKind.WARNING, self.tr("SMS is not set up"),
-                                     problem.message)
+            text = problem.message
+            if self.in_flight:
+                text += "\n" + self.tr("Your message is kept and will be sent once SMS is "
+                                       "set up.")
+            self.notice.show_message(NoticeKind.WARNING, self.tr("SMS is not set up"), text)
+        elif self.in_flight and self.messages():
+            self._show_progress()
 
     def _save_token(self) -> None:
         self.token_save.setEnabled(False)
@@ -1197,7 +1209,7 @@ class SmsHistoryWindow(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         header.resizeSection(0, 80)
-        header.resizeSection(1, 170)
+        header.resizeSection(1, 210)
         header.resizeSection(3, 100)
         header.resizeSection(4, 150)
         layout.addWidget(self.table, 1)
@@ -1269,10 +1281,16 @@ class SmsHistoryWindow(QWidget):
             title = self.tr("Was this SMS sent? The server did not confirm.")
         else:
             title = state_text(self, message.state)
-        lines = [message.text]
-        if message.error and message.state not in (SmsState.SENT, SmsState.DELIVERED):
-            lines.append("")
-            lines.append(message.error)
+        lines = [message.text, ""]
+        if message.state is SmsState.NEEDS_AGENT:
+            lines.append(self.tr("Kobikom has no record of it. Send it again, or leave it "
+                                 "unsent?") if "no record" in (message.error or "")
+                         else self.tr("Several messages at Kobikom could be this one. Send it "
+                                      "again, or leave it unsent?"))
+        elif message.error and message.state not in (SmsState.SENT, SmsState.DELIVERED):
+            lines.append(message.error[:1].upper() + message.error[1:])
+        else:
+            lines.pop()
         self.detail.show_message(kind, title, "\n".join(lines))
         self.again_button.setVisible(message.state in (SmsState.NEEDS_AGENT, SmsState.FAILED))
         self.again_button.setText(self.tr("Send again") if message.state is SmsState.NEEDS_AGENT

@@ -9,6 +9,10 @@
   When a test fails, each app's log tail is attached to the report.
 * ``simulator``: ``kobikom-desktop simulator`` on free loopback ports.
 * ``screenshot``: saves the screen to ``test-artifacts/<test>-<what>.png``.
+* ``compiled_locales``: ``localedef`` output for a ``LANG`` the machine has
+  not generated (Debian images ship only C.UTF-8), handed to the app with
+  ``LOCPATH``, so a Turkish test really runs under ``tr_TR.UTF-8`` instead of
+  Qt falling back to "C".
 
 A missing system program fails the tests with the ``apt-get`` line to run
 (``KOBIKOM_ALLOW_SKIP_E2E=1`` skips instead): see ``require_programs``.
@@ -17,6 +21,8 @@ A missing system program fails the tests with the ``apt-get`` line to run
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -53,8 +59,34 @@ def bare_x_display(tmp_path: Path) -> Iterator[XDisplay]:
         display.stop()
 
 
+class CompiledLocales:
+    """Locales compiled on demand into one folder (see the module docstring)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._done: dict[str, bool] = {}
+
+    def env_for(self, lang: str) -> dict[str, str]:
+        """``{"LOCPATH": ...}`` if *lang* had to be compiled, else nothing."""
+        name, _, charset = lang.partition(".")
+        if name in ("C", "POSIX") or shutil.which("localedef") is None:
+            return {}
+        if lang not in self._done:
+            done = subprocess.run(["localedef", "-i", name, "-f", charset or "UTF-8",
+                                   str(self.root / lang)], capture_output=True, timeout=60,
+                                  check=False)
+            self._done[lang] = (self.root / lang).is_dir() and done.returncode in (0, 1)
+        return {"LOCPATH": str(self.root)} if self._done[lang] else {}
+
+
+@pytest.fixture(scope="session")
+def compiled_locales(tmp_path_factory: pytest.TempPathFactory) -> CompiledLocales:
+    return CompiledLocales(tmp_path_factory.mktemp("locales"))
+
+
 @pytest.fixture
 def launch_app(request: pytest.FixtureRequest, x_display: XDisplay,
+               compiled_locales: CompiledLocales,
                tmp_path: Path) -> Iterator[Callable[..., AppProcess]]:
     """``launch_app(*args, home=None, lang="C.UTF-8", display=x_display, name="app")``."""
     apps: list[AppProcess] = []
@@ -62,8 +94,9 @@ def launch_app(request: pytest.FixtureRequest, x_display: XDisplay,
 
     def launch(*args: str, home: Path | None = None, lang: str = "C.UTF-8",
                display: XDisplay | None = None, name: str = "app") -> AppProcess:
-        app = AppProcess(home or tmp_path / f"home-{len(apps)}", (display or x_display).env,
-                         args=args, lang=lang, name=name)
+        env = (display or x_display).env | compiled_locales.env_for(lang)
+        app = AppProcess(home or tmp_path / f"home-{len(apps)}", env, args=args, lang=lang,
+                         name=name)
         apps.append(app)
         return app.start()
 

@@ -8,8 +8,8 @@ from tests.helpers.xserver import XDisplay
 
 pytestmark = pytest.mark.e2e
 
-#: The StatusWindow's title is the application name (desktop/ui/no_tray.py).
-STATUS_TITLE = r"^Kobikom Desktop"
+#: The StatusWindow's title names the app and why it is shown (desktop/ui/no_tray.py).
+STATUS_TITLE = r"^Kobikom Desktop – no system tray"
 
 
 def test_no_tray_window(launch_app, bare_x_display: XDisplay, screenshot) -> None:
@@ -18,7 +18,7 @@ def test_no_tray_window(launch_app, bare_x_display: XDisplay, screenshot) -> Non
     app.wait_for_log(r"tray shown \(StatusWindow\)")
     app.wait_for_log(r"no account configured")
     (window,) = bare_x_display.wait_for_windows(STATUS_TITLE, timeout=10)
-    assert bare_x_display.window_name(window) == "Kobikom Desktop"
+    assert bare_x_display.window_name(window).startswith("Kobikom Desktop – no system tray")
     geometry = bare_x_display.window_geometry(window)
     assert geometry.width > 200, geometry
     assert geometry.height > 100, geometry

@@ -28,7 +28,7 @@ def test_says_plainly_why_it_is_there(window: StatusWindow) -> None:
     assert "AppIndicator and KStatusNotifierItem Support" in text
     assert "gnome-shell-extension-appindicator" in text
     assert "Quit" in text
-    assert window.windowTitle() == "Kobikom Desktop"
+    assert window.windowTitle() == "Kobikom Desktop – no system tray"
 
 
 def test_shows_state_and_reason(window: StatusWindow) -> None:

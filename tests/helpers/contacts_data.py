@@ -14,20 +14,25 @@ from collections.abc import Iterator
 
 from desktop.core.directory import ContactDraft, ContactNumber
 
-FIRST = (
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+FIRST = _words(
     "Ayşe Mehmet Ahmet Fatma Zeynep Mustafa Emine Ali Hatice Hüseyin İsmail İbrahim Elif "
     "Yusuf Murat Ömer Kemal Serkan Burak Gül Derya Selin Cem Can Tolga Özge Esra Merve Hakan "
     "Volkan Işıl Çağrı Şule Gökhan Ümit Oğuz Büşra Sevgi Barış Gizem Onur Ebru Caner Nur"
-).split()
-LAST = (
+)
+LAST = _words(
     "Yılmaz Kaya Demir Şahin Çelik Yıldız Yıldırım Öztürk Aydın Özdemir Arslan Doğan Kılıç "
     "Aslan Çetin Kara Koç Kurt Özkan Şimşek Polat Korkmaz Işık Erdoğan Güneş Aksoy Acar Tekin "
     "Bulut Güler Erdem Yalçın Kaplan Önal Taş Sarı Uçar Aktaş Karaca Yavuz Çakır"
-).split()
-SECTOR = (
+)
+SECTOR = _words(
     "Lojistik Tekstil Gıda İnşaat Otomotiv Enerji Medikal Mimarlık Nakliyat Eczanesi Turizm "
     "Yazılım Sigorta Mobilya Kırtasiye Optik Makina Elektrik Reklam Tarım"
-).split()
+)
 SUFFIX = ("A.Ş.", "Ltd. Şti.", "San. ve Tic. A.Ş.", "", "Hizmetleri")
 MOBILE = ("0530", "0532", "0533", "0535", "0536", "0542", "0543", "0544", "0505", "0506",
           "0507", "0551", "0552", "0555")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
 import ssl
 import time
 from collections.abc import AsyncIterator, Callable
@@ -24,14 +23,9 @@ from desktop.pbx.connection import Endpoint, Flavor, Phase, Transport
 from desktop.pbx.errors import AmbiguousError, AuthError, ServerError
 from desktop.pbx.events import Event, ReplyEvent, RingingEvent
 from desktop.pbx.rest import KobiPbxSession, TekilSession
+from desktop.simulator import Simulator, SimulatorConfig
 from tests.helpers.fakepbx import ChannelProbe, running
 from tests.integration.conftest import FAST_BACKOFF, SLOW_AUTH
-
-_sim = importlib.import_module("desktop.simulator")
-Simulator: Any = getattr(_sim, "Simulator", None)
-SimulatorConfig: Any = getattr(_sim, "SimulatorConfig", None)
-pytestmark = pytest.mark.skipif(Simulator is None,
-                                reason="desktop.simulator.Simulator has not landed yet")
 
 USER = "demo@kobikom.example"
 PASSWORD = "demo-password"

@@ -138,8 +138,10 @@ async def test_new_api_status_and_listing(sim):
         missing = await api.status("00000000-0000-0000-0000-000000000000")
     finally:
         await api.aclose()
-    assert pending is not None and pending.state.value == "pending"
-    assert delivered is not None and delivered.state.value == "delivered"
+    assert pending is not None
+    assert pending.state.value == "pending"
+    assert delivered is not None
+    assert delivered.state.value == "delivered"
     assert delivered.delivered_at is not None
     assert [m.provider_id for m in listed] == [sent.provider_id]
     assert listed[0].text == "Kargonuz yolda"
@@ -203,7 +205,7 @@ async def test_a_refusal_carries_the_servers_words(sim):
 
 def make_sender(outbox: SmsOutbox, sim_or_cfg: Simulator | Callable[[], SmsApiConfig], *,
                 api: str = "new", changes: list | None = None, problems: list | None = None,
-                ) -> SmsSender:
+                on_change: Callable | None = None) -> SmsSender:
     if isinstance(sim_or_cfg, Simulator):
         sim = sim_or_cfg
         cred = sim.cfg.sms_api_key if api == "old" else sim.cfg.sms_token
@@ -215,7 +217,7 @@ def make_sender(outbox: SmsOutbox, sim_or_cfg: Simulator | Callable[[], SmsApiCo
         config = sim_or_cfg
     return SmsSender(outbox, config, timing=FAST_TIMING,
                      api_builder=lambda c: c.build(timeout=FAST),
-                     on_change=None if changes is None else changes.append,
+                     on_change=on_change if changes is None else changes.append,
                      on_problem=None if problems is None else problems.append)
 
 
@@ -271,11 +273,11 @@ async def test_the_outbox_survives_a_restart_with_the_network_down(tmp_path: Pat
     await sim.start()  # the network is back
     try:
         reopened = SmsOutbox(path)
-        sender = make_sender(reopened, config)
-        task = asyncio.create_task(sender.run())
-        deadline = time.time() + 10
-        while reopened.get(queued.id).state is not SmsState.DELIVERED and time.time() < deadline:
-            await asyncio.sleep(0.05)
+        delivered = asyncio.Event()
+        sender = make_sender(reopened, config, on_change=lambda m: delivered.set()
+                             if m.state is SmsState.DELIVERED else None)
+        task = asyncio.create_task(sender.run())  # the app's long-running loop
+        await asyncio.wait_for(delivered.wait(), timeout=10)
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
@@ -342,7 +344,8 @@ async def test_dont_send_closes_the_question(sim, tmp_path: Path):
     assert asked.state is SmsState.NEEDS_AGENT  # a 500 may hide a send: asked, not resent
     closed = await sender.dont_send(queued.id)
     await sender.aclose()
-    assert closed is not None and closed.state is SmsState.CANCELLED
+    assert closed is not None
+    assert closed.state is SmsState.CANCELLED
     assert closed.next_at is None
     assert len(sms_requests(sim, "/api/message/send")) == 1
     outbox.close()
@@ -444,3 +447,24 @@ async def test_a_send_interrupted_by_a_crash_is_checked_not_resent(sim, tmp_path
     assert final.state is SmsState.NEEDS_AGENT
     assert not sms_requests(sim, "/api/message/send")
     outbox.close()
+
+
+@pytest.mark.parametrize("api", ["new", "old"])
+async def test_a_failed_delivery_is_reported(tmp_path: Path, api: str):
+    sim = Simulator(SimulatorConfig(seed_history=0, sms_delivery_delay=0.1,
+                                    sms_undeliverable=("05324118027",)))
+    await sim.start()
+    try:
+        outbox = SmsOutbox(tmp_path / "outbox.sqlite3")
+        sender = make_sender(outbox, sim, api=api)
+        [queued] = outbox.enqueue([MOBILE], "Merhaba", "DEMOFIRMA")
+        [final] = await sender.drive([queued.id], deadline=time.time() + 10,
+                                     done=settled({SmsState.FAILED, SmsState.DELIVERED}))
+        await sender.aclose()
+        assert final.state is SmsState.FAILED
+        assert "could not deliver" in (final.error or "")
+        assert [e.state for e in outbox.events(queued.id)][-2:] == [SmsState.SENT,
+                                                                   SmsState.FAILED]
+        outbox.close()
+    finally:
+        await sim.stop()

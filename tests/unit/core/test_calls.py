@@ -456,7 +456,7 @@ def test_callback_errors_are_logged_and_do_not_break_the_tracker(
             raise RuntimeError("popup failed")
 
     tracker = CallTracker(["1001"], on_change=flaky)
-    with caplog.at_level(logging.ERROR, logger="desktop.core.calls"):
+    with caplog.at_level(logging.ERROR, logger="kobikom.core.calls"):
         out = tracker.feed(parse_message({"event": "hold", "callUUID": "x"}, received_at=1.0))
         out = tracker.feed(parse_message({"event": "ringing", "callUUID": "x",
                                           "extension": "1001"}, received_at=1.0))

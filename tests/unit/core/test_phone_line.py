@@ -87,7 +87,8 @@ def test_known_caller_card_with_history_and_journal_written_before_the_card(stor
     assert (first.name, first.company, first.notes) == ("Ayşe Yılmaz", "Yıldız Lojistik A.Ş.",
                                                         "VIP")
     assert first.number.e164 == "+905321234567"
-    assert second.call_id == "c2" and second.previous_calls == 1
+    assert second.call_id == "c2"
+    assert second.previous_calls == 1
     assert journal.get("c1").outcome == "missed"
 
 
@@ -95,8 +96,10 @@ def test_unknown_caller_and_missed_count(stores, clock):
     line, cards, _, missed = make_line(stores, clock)
     line.feed(ringing("c1", clock.now, caller="05559998877"))
     line.feed(HangupEvent(raw={}, received_at=clock.now + 3, call_id="c1", domain=DOMAIN))
-    assert cards[0].contact_id is None and cards[0].name is None
-    assert cards[-1].state is CardState.ENDED and cards[-1].outcome is CardOutcome.MISSED
+    assert cards[0].contact_id is None
+    assert cards[0].name is None
+    assert cards[-1].state is CardState.ENDED
+    assert cards[-1].outcome is CardOutcome.MISSED
     assert missed == [1]
     line.clear_missed()
     assert missed == [1, 0]
@@ -111,7 +114,7 @@ def _lose_and_regain(line, clock, lost_after: float, back_after: float) -> None:
 
 
 def test_ringing_call_whose_hangup_was_lost_ends_after_reconnect(stores, clock):
-    line, cards, _, _ = make_line(stores, clock)
+    line, _cards, _, _ = make_line(stores, clock)
     line._state_changed(ConnectionState(Phase.CONNECTED))
     line.feed(ringing("c1", clock.now))
     _lose_and_regain(line, clock, 1, 5)

@@ -121,6 +121,7 @@ class Application(QObject):
         self._wire_setup()
         self._watch_network()
         await self._start_line()
+        self.qapp.aboutToQuit.connect(self._qt_quitting)
         await self._quit.wait()
         await self._shutdown()
         return 0
@@ -281,10 +282,12 @@ class Application(QObject):
         self.popups.set_actions(recording=True)
         self.popups.playRecordingRequested.connect(
             lambda card: history.play_recording(card.call_id))
-        # A left click on the tray icon opens the recent calls.
-        with contextlib.suppress(RuntimeError, TypeError):
-            self.tray.activated.disconnect(self.popups.show_last)
-        self.tray.activated.connect(lambda: history.show())
+        # A left click on the tray icon opens the recent calls (the status window
+        # of desktops without a tray keeps its "Show last call" button).
+        if isinstance(self.tray, TrayController):
+            with contextlib.suppress(RuntimeError, TypeError):
+                self.tray.activated.disconnect(self.popups.show_last)
+            self.tray.activated.connect(lambda: history.show())
         recent = QAction(self.tr("Recent calls…"), self)
         recent.triggered.connect(lambda: history.show())
         self.tray.add_action(recent, MenuSection.WINDOWS)
@@ -701,6 +704,18 @@ class Application(QObject):
     # ------------------------------------------------------------------ stop
 
     @Slot()
+    def _qt_quitting(self) -> None:
+        """Qt quits on its own (display connection lost, session ended): the async
+        shutdown cannot run any more, so close what must not be left open now."""
+        if self._quit.is_set():
+            return
+        log.warning("Qt is quitting on its own; closing the databases")
+        for store in (self.directory, self.journal):
+            if store is not None:
+                with contextlib.suppress(Exception):
+                    store.close()
+
+    @Slot()
     def request_quit(self) -> None:
         """Quit after an orderly shutdown (tray Quit, SIGTERM, Ctrl+C)."""
         self._quit.set()
@@ -790,5 +805,6 @@ def main(options: argparse.Namespace) -> int:
     try:
         return qtloop.run(qapp, app.run)
     finally:
-        del translators, signals
+        signals.close()
+        del translators
         log.info("stopped")

@@ -517,6 +517,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not argv or (argv[0] not in _SUBCOMMANDS and argv[0] not in {"-h", "--help", "--version"}):
         app_args = _app_parser().parse_args(argv)
         if _hand_over_to_running_instance(app_args):
+            _setup_logging(app_args.debug)
+            log.info("another instance is running; arguments handed over")
             return EXIT_OK
         from desktop.app import main as app_main  # the GUI stack is imported only here
 

@@ -289,9 +289,10 @@ class CallHistory(QObject):
         before = self.missed
         after = self.refresh_missed()
         if after > before and not report.gap.first_run and self._notify is not None:
-            self._notify(self.tr("Missed calls"),
-                         self.tr("%n call(s) missed while the app was offline.", "",
-                                 after - before))
+            new = after - before
+            text = self.tr("1 call was missed while the app was offline.") if new == 1 \
+                else self.tr("{0} calls were missed while the app was offline.").format(new)
+            self._notify(self.tr("Missed calls"), text)
         self.syncFinished.emit(report)
         return report
 

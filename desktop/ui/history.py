@@ -173,6 +173,13 @@ def _paint_call_icon(kind: str, size: int, ratio: float) -> QPixmap:
         painter.drawLine(QPointF(s * 0.2, s * 0.5), QPointF(s * 0.38, s * 0.68))
         painter.drawLine(QPointF(s * 0.8, s * 0.5), QPointF(s * 0.62, s * 0.32))
         painter.drawLine(QPointF(s * 0.8, s * 0.5), QPointF(s * 0.62, s * 0.68))
+    elif kind == "note":
+        painter.setPen(QPen(QColor("#b06000"), s * 0.07))
+        painter.setBrush(QColor("#fde293"))
+        painter.drawRoundedRect(QRectF(s * 0.18, s * 0.12, s * 0.64, s * 0.76), s * 0.08,
+                                s * 0.08)
+        for y in (0.34, 0.5, 0.66):
+            painter.drawLine(QPointF(s * 0.3, s * y), QPointF(s * 0.7, s * y))
     elif kind == "recording":
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(COLOR_OUTBOUND)
@@ -192,7 +199,7 @@ _ICONS: dict[str, QIcon] = {}
 
 def call_icon(kind: str) -> QIcon:
     """The history's small icons: ``inbound``, ``outbound``, ``missed``, ``local``,
-    ``recording``."""
+    ``recording``, ``note``."""
     icon = _ICONS.get(kind)
     if icon is None:
         icon = QIcon()
@@ -239,7 +246,7 @@ class HistoryModel(QAbstractTableModel):
         self._spawn = spawn
         self._run_blocking = run_blocking
         self._name_for = name_for
-        self._locale = locale or QLocale()
+        self.locale = locale or QLocale()
         self._clock = clock
         self._filter = HistoryFilter()
         self._ids: list[int] = []
@@ -388,6 +395,8 @@ class HistoryModel(QAbstractTableModel):
                 return call_icon(icon_kind(row))
             if column == self.RECORDING and row.recording:
                 return call_icon("recording")
+            if column == self.CONTACT and row.note:
+                return call_icon("note")
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(row, column)
@@ -416,6 +425,8 @@ class HistoryModel(QAbstractTableModel):
         if column == self.TIME:
             return self.format_time(row.started_at)
         if column == self.NUMBER:
+            if row.number_raw and parse_number(row.number_raw).kind is NumberKind.ANONYMOUS:
+                return self.tr("Withheld number")
             return display_number(row.number_raw)
         if column == self.CONTACT:
             return self._contact(row)
@@ -456,12 +467,12 @@ class HistoryModel(QAbstractTableModel):
             return ""
         moment = QDateTime.fromSecsSinceEpoch(int(ts))
         today = QDateTime.fromSecsSinceEpoch(int(self._clock())).date()
-        clock = self._locale.toString(moment.time(), "HH:mm")
+        clock = self.locale.toString(moment.time(), "HH:mm")
         if moment.date() == today:
             return self.tr("Today {0}").format(clock)
         if moment.date() == today.addDays(-1):
             return self.tr("Yesterday {0}").format(clock)
-        return self._locale.toString(moment.date(), "dd.MM.yyyy") + " " + clock
+        return self.locale.toString(moment.date(), "dd.MM.yyyy") + " " + clock
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -574,6 +585,7 @@ class HistoryWindow(QWidget):
         self.history_actions = actions
         self._clock = clock
         self.note_dialog: NoteDialog | None = None
+        self._queried = False
         self.setWindowTitle(self.tr("Recent calls – Kobikom Desktop"))
         self.setWindowIcon(app_icon())
         self.setObjectName("historyWindow")
@@ -761,14 +773,17 @@ class HistoryWindow(QWidget):
                              extra_keys=keys)
 
     def apply_filter(self) -> None:
+        self._queried = True
         self._search_timer.stop()
         self.model.set_filter(self.current_filter())
         self.status_label.setText(self.tr("Loading…"))
 
     def _loaded(self, count: int) -> None:
-        locale = QLocale()
-        self.status_label.setText(self.tr("%n call(s)", "", count).replace(
-            str(count), locale.toString(count)))
+        if count == 1:
+            text = self.tr("1 call")
+        else:
+            text = self.tr("{0} calls").format(self.model.locale.toString(count))
+        self.status_label.setText(text)
         self._update_actions()
 
     def _failed(self, message: str) -> None:
@@ -890,6 +905,8 @@ class HistoryWindow(QWidget):
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
+        if not self._queried:
+            self.apply_filter()
         self.opened.emit()
 
 

@@ -39,6 +39,13 @@ def run(app: QApplication, main: Callable[[], Coroutine[Any, Any, int]]) -> int:
     try:
         with loop:
             return int(loop.run_until_complete(main()))
+    except RuntimeError as exc:
+        if "stopped before Future completed" not in str(exc):
+            raise
+        # Qt left its event loop under us: the display connection broke or the
+        # session ended.  Not a crash of ours; say so and exit with an error status.
+        log.warning("Qt's event loop ended before the app finished (display lost?)")
+        return 1
     finally:
         asyncio.set_event_loop(None)
 
@@ -58,7 +65,8 @@ def quit_future() -> asyncio.Future[None]:
 
 
 def quit_on_signals(app: QApplication, request_quit: Callable[[], None],
-                    signals: tuple[int, ...] = (signal.SIGINT, signal.SIGTERM)) -> object:
+                    signals: tuple[int, ...] = (signal.SIGINT, signal.SIGTERM),
+                    ) -> _SignalWatch:
     """Call *request_quit* on SIGINT/SIGTERM (logout, ``kill``, Ctrl+C).
 
     The app then shuts down in order (channel closed, databases closed) and
@@ -68,7 +76,7 @@ def quit_on_signals(app: QApplication, request_quit: Callable[[], None],
     Python runs signal handlers only when the interpreter gets control, which
     may not happen while Qt waits in C++.  ``signal.set_wakeup_fd`` writes to a
     socket pair that a ``QSocketNotifier`` watches, so Qt wakes up at once.
-    Returns an object to keep alive for as long as the handlers are needed.
+    Keep the returned object alive while the app runs; ``close()`` it at exit.
     """
     rsock, wsock = socket.socketpair()
     rsock.setblocking(False)
@@ -87,7 +95,25 @@ def quit_on_signals(app: QApplication, request_quit: Callable[[], None],
                 request_quit()
 
     notifier.activated.connect(woke)
-    return (rsock, wsock, notifier)
+    return _SignalWatch(rsock, wsock, notifier)
+
+
+class _SignalWatch:
+    """Keeps the wakeup sockets alive; :meth:`close` restores the defaults."""
+
+    def __init__(self, rsock: socket.socket, wsock: socket.socket,
+                 notifier: QSocketNotifier) -> None:
+        self._socks = (rsock, wsock)
+        self._notifier = notifier
+
+    def close(self) -> None:
+        self._notifier.setEnabled(False)
+        with contextlib.suppress(ValueError):
+            signal.set_wakeup_fd(-1)
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+        for sock in self._socks:
+            sock.close()
 
 
 __all__ = ["qasync", "quit_future", "quit_on_signals", "run"]

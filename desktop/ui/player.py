@@ -27,7 +27,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, Final
 
-from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QObject, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
@@ -127,7 +127,7 @@ class RecordingPlayer(QWidget):
         self._load_timer = QTimer(self)
         self._load_timer.setSingleShot(True)
         self._load_timer.timeout.connect(self._load_timed_out)
-        self.resize(440, 0)
+        self.resize(460, 0)
         self._set_state("downloading")
 
     # -- building ---------------------------------------------------------------------
@@ -170,6 +170,8 @@ class RecordingPlayer(QWidget):
         controls.setSpacing(4)
         seek_row = QHBoxLayout()
         self.play_button = QToolButton(self.controls)
+        self.play_button.setIconSize(QSize(22, 22))
+        self.play_button.setMinimumSize(36, 32)
         self.play_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MediaPlay))
         self.play_button.setToolTip(self.tr("Play"))
         self.play_button.setAccessibleName(self.tr("Play"))
@@ -242,6 +244,23 @@ class RecordingPlayer(QWidget):
         self.save_button.setEnabled(have_file)
         self.folder_button.setEnabled(have_file)
         self.stateChanged.emit(state)
+        self._fit()
+
+    def _fit(self) -> None:
+        """Height to the content (a notice appeared or went, controls shown or hidden)."""
+        layout = self.layout()
+        if layout is None:
+            return
+        layout.activate()
+        if layout.hasHeightForWidth():
+            height = layout.totalHeightForWidth(self.width())
+        else:
+            height = layout.totalSizeHint().height()
+        self.resize(self.width(), max(height, layout.totalMinimumSize().height()))
+
+    def _notice(self, kind: NoticeKind, title: str, text: str = "") -> None:
+        self.notice.show_message(kind, title, text)
+        self._fit()
 
     def show_progress(self, received: int, total: int | None) -> None:
         """Download progress (bytes so far, total if the server said)."""
@@ -260,7 +279,7 @@ class RecordingPlayer(QWidget):
             self.show_cancelled()
 
     def show_cancelled(self) -> None:
-        self.notice.show_message(NoticeKind.INFO, self.tr("Download cancelled"))
+        self._notice(NoticeKind.INFO, self.tr("Download cancelled"))
         self._set_state("cancelled")
 
     def show_error(self, title: str, text: str = "") -> None:
@@ -268,7 +287,7 @@ class RecordingPlayer(QWidget):
         self._load_timer.stop()
         if self.media is not None:
             self.media.player.stop()
-        self.notice.show_message(NoticeKind.ERROR, title, text)
+        self._notice(NoticeKind.ERROR, title, text)
         self._set_state("error")
 
     # -- loading ----------------------------------------------------------------------
@@ -284,7 +303,7 @@ class RecordingPlayer(QWidget):
         except Exception as exc:  # ImportError, or a missing system library
             self.media_error = str(exc) or type(exc).__name__
             log.warning("QtMultimedia is not available: %s", self.media_error)
-            self.notice.show_message(
+            self._notice(
                 NoticeKind.WARNING, self.tr("Playback is not available on this computer"),
                 self.tr("The recording was downloaded; use “Save as…” to open it in another "
                         "program. ({0})").format(self.media_error))
@@ -299,7 +318,7 @@ class RecordingPlayer(QWidget):
         media.player.errorOccurred.connect(self._media_error)
         media.player.playbackStateChanged.connect(self._playback_changed)
         if not media.has_output:
-            self.notice.show_message(
+            self._notice(
                 NoticeKind.WARNING, self.tr("No audio output device"),
                 self.tr("Nothing can be heard on this computer right now (no speakers or "
                         "headset found). Use “Save as…” to keep the recording."))
@@ -453,9 +472,9 @@ class RecordingPlayer(QWidget):
 
     def _saved(self, target: str, error: str | None) -> None:
         if error is None:
-            self.notice.show_message(NoticeKind.SUCCESS, self.tr("Saved"), target)
+            self._notice(NoticeKind.SUCCESS, self.tr("Saved"), target)
         else:
-            self.notice.show_message(NoticeKind.ERROR, self.tr("Could not save the recording"),
+            self._notice(NoticeKind.ERROR, self.tr("Could not save the recording"),
                                      f"{target}: {error}")
 
     def open_folder(self) -> None:

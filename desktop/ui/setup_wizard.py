@@ -92,6 +92,8 @@ COLOR_SKIPPED: Final = QColor("#80868b")
 COLOR_RUNNING: Final = QColor("#1a73e8")
 
 _EXTENSION: Final = re.compile(r"\d{1,10}")
+#: The extension number at the start of a picker label ("1002 – Mehmet Kaya").
+_LABEL_NUMBER: Final = re.compile(r"(\d{1,10})\s+[–-]\s")
 
 
 class AccountChoice(enum.Enum):
@@ -572,6 +574,18 @@ class AccountPage(QWizardPage):
 
     def initializePage(self) -> None:
         self.wiz.update_for_account()
+        # After QWizard has placed its own focus: start typing in the first empty field.
+        QTimer.singleShot(0, self.focus_first_empty)
+
+    def focus_first_empty(self) -> None:
+        edits = [self.user_edit, self.password_edit,
+                 self.api_key_edit if self.api_key_block.isVisibleTo(self) else None,
+                 self.domain_edit if self.domain_block.isVisibleTo(self) else None]
+        for edit in edits:
+            if edit is not None and edit.isEnabled() and not edit.text():
+                edit.setFocus(Qt.FocusReason.OtherFocusReason)
+                return
+        self.user_edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def isComplete(self) -> bool:
         return not self.wiz.missing_fields()
@@ -619,6 +633,8 @@ class CheckPage(QWizardPage):
         line_edit = self.extension_combo.lineEdit()
         if line_edit is not None:
             line_edit.setPlaceholderText(self.tr("e.g. 1001"))
+            # An editable combo box keeps Enter to itself: make it "Save and connect".
+            line_edit.returnPressed.connect(self._enter_pressed)
         self.extension_block = FieldBlock(
             self.tr("Your extension"), self.extension_combo,
             self.tr("The internal number of your desk phone or softphone: pick it from the "
@@ -631,8 +647,14 @@ class CheckPage(QWizardPage):
         self.setButtonText(QWizard.WizardButton.FinishButton, self.tr("Save and connect"))
         self.setFinalPage(True)
 
+    def _enter_pressed(self) -> None:
+        if self.isComplete():
+            QTimer.singleShot(0, self.wiz.accept)
+
     def initializePage(self) -> None:
         self.wiz.start_check()
+        QTimer.singleShot(0, lambda: self.extension_combo.setFocus(
+            Qt.FocusReason.OtherFocusReason))
 
     def cleanupPage(self) -> None:
         self.wiz.cancel_check()
@@ -754,12 +776,24 @@ class SetupWizard(QWizard):
         self.check_page.extension_combo.setEditText(", ".join(acct.extensions))
 
     def chosen_extensions(self) -> list[str]:
-        text = self.check_page.extension_combo.currentText()
-        index = self.check_page.extension_combo.currentIndex()
-        data = self.check_page.extension_combo.itemData(index) if index >= 0 else None
-        if isinstance(data, str) and text == self.check_page.extension_combo.itemText(index):
-            return [data]
-        return [part.strip() for part in text.split(",") if part.strip()]
+        """The extension(s) picked or typed: "1002", "1002 – Mehmet Kaya", "1001, 1002"."""
+        combo = self.check_page.extension_combo
+        text = combo.currentText().strip()
+        labels = {combo.itemText(i): combo.itemData(i) for i in range(combo.count())}
+        if isinstance(labels.get(text), str):
+            return [labels[text]]
+        chosen = []
+        for part in (p.strip() for p in text.split(",")):
+            if not part:
+                continue
+            label = labels.get(part)
+            if isinstance(label, str):
+                chosen.append(label)
+                continue
+            # A label being typed or completed ("1002 – Meh…"): the number in front.
+            head = _LABEL_NUMBER.match(part)
+            chosen.append(head.group(1) if head else part)
+        return chosen
 
     def settings(self) -> Settings:
         """The settings as entered (values the wizard does not show are kept)."""

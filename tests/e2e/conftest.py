@@ -101,9 +101,17 @@ def launch_app(request: pytest.FixtureRequest, x_display: XDisplay,
         return app.start()
 
     yield launch
+    problems: list[str] = []
     for app in apps:
-        app.stop()
-    problems = [f"{app.name}: {line}" for app in apps for line in app.problems()]
+        was_running = app.running
+        code = app.stop()
+        if was_running:
+            # SIGTERM must give an orderly shutdown (channel and databases closed).
+            if code != 0:
+                problems.append(f"{app.name}: exit status {code} after SIGTERM")
+            if not any("kobikom.app: stopped" in line for line in app.lines()):
+                problems.append(f"{app.name}: no orderly shutdown after SIGTERM")
+    problems += [f"{app.name}: {line}" for app in apps for line in app.problems()]
     if problems:
         pytest.fail("unexpected errors in the app's log:\n" + "\n".join(problems),
                     pytrace=False)

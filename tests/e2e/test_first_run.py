@@ -70,10 +70,10 @@ def test_an_agent_sets_up_a_kobipbx_account_with_the_keyboard_and_the_app_connec
     x_display.run_tool("xdotool", "windowactivate", "--sync", str(window))
 
     def keys(*names: str) -> None:
-        x_display.run_tool("xdotool", "key", "--window", str(window), "--delay", "40", *names)
+        x_display.run_tool("xdotool", "key", "--delay", "40", *names)
 
     def type_text(text: str) -> None:
-        x_display.run_tool("xdotool", "type", "--window", str(window), "--delay", "15", text)
+        x_display.run_tool("xdotool", "type", "--delay", "15", text)
 
     keys("Return")  # the file chose Bulut Santral: Next
     type_text("demo@kobikom.example")
@@ -88,7 +88,7 @@ def test_an_agent_sets_up_a_kobipbx_account_with_the_keyboard_and_the_app_connec
     type_text("1002")
     screenshot(x_display, "wizard-checked")
     keys("Return")  # "Save and connect"
-    app.wait_for_log(r"setup wizard: settings saved to .*settings\.toml \(bulut\); secrets "
+    app.wait_for_log(r"setup wizard: settings saved to .*office\.toml \(bulut\); secrets "
                      r"kept for this session only")
     app.wait_for_log(r"settings saved; reconnecting")
     app.wait_for_log(r"bulut-tcp .*: login accepted")

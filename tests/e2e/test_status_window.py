@@ -12,7 +12,9 @@ pytestmark = pytest.mark.e2e
 STATUS_TITLE = r"^Kobikom Desktop – no system tray"
 
 
-def test_no_tray_window(launch_app, bare_x_display: XDisplay, screenshot) -> None:
+def test_no_tray_window(bare_x_display: XDisplay, launch_app, screenshot) -> None:
+    # bare_x_display first: pytest tears fixtures down in reverse, so the app is
+    # stopped (and checked for an orderly shutdown) before its display goes away.
     app = launch_app(display=bare_x_display)
     app.wait_for_log(r"no system tray on this desktop: showing a status window instead")
     app.wait_for_log(r"tray shown \(StatusWindow\)")

@@ -353,6 +353,15 @@ def test_a_typed_extension_is_checked_against_the_list(qtbot, make_sim, config_p
     combo.setEditText("1003")
     assert row.status is CheckStatus.OK
     assert wizard.chosen_extensions() == ["1003"]
+    # Typing with the combo box's inline completion ("1002" -> "1002 – Mehmet Kaya").
+    line_edit = combo.lineEdit()
+    line_edit.clear()
+    qtbot.keyClicks(line_edit, "1002")
+    assert wizard.chosen_extensions() == ["1002"]
+    assert row.status is CheckStatus.OK, row.text()
+    combo.setEditText("1001 – Ayşe Demir, 1003")
+    assert wizard.chosen_extensions() == ["1001", "1003"]
+    assert row.status is CheckStatus.OK
 
 
 def test_without_a_keyring_it_says_so_and_keeps_secrets_for_this_session(

@@ -40,13 +40,13 @@ def sim(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SimulatorPro
 
 
 def dial(sim: SimulatorProcess, tmp_path: Path, *args: str, password: str = PASSWORD,
-         ) -> subprocess.CompletedProcess[str]:
+         extension: str = "1001") -> subprocess.CompletedProcess[str]:
     env = base_env(tmp_path / "home")
     env.update(KOBIKOM_USER=USER, KOBIKOM_PASSWORD=password)
     flavor = sim.argv[sim.argv.index("--flavor") + 1]
     return subprocess.run(
         [*program(), "dial", "--flavor", flavor, "--api-base", sim.info["http_base"],
-         "--extension", "1001", "--domain", DOMAIN, *args],
+         "--extension", extension, "--domain", DOMAIN, *args],
         env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True,
         timeout=RUN_TIMEOUT, check=False)
 
@@ -97,8 +97,7 @@ def test_server_failure_exit_4_never_retried(sim: SimulatorProcess, tmp_path: Pa
 
 def test_unknown_extension_exit_4_with_the_servers_words(sim: SimulatorProcess,
                                                          tmp_path: Path) -> None:
-    env_args = ["--extension", "4242"]
-    done = dial(sim, tmp_path, "05321234567", *env_args)
+    done = dial(sim, tmp_path, "05321234567", extension="4242")
     assert done.returncode == 4
     assert "Dahili bulunamadı" in done.stderr
 

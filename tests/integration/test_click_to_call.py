@@ -21,7 +21,7 @@ from desktop.core.dialing import DEFAULT_TRUNK, ClickToCall, DialStatus
 from desktop.core.phone_line import PhoneLine
 from desktop.core.settings import Settings
 from desktop.pbx.channels import ChannelTiming, Credentials, open_channel
-from desktop.pbx.connection import Endpoint, Flavor, Transport
+from desktop.pbx.connection import Endpoint, Flavor, Phase, Transport
 from desktop.pbx.errors import AmbiguousError, RequestError, ServerError
 from desktop.pbx.rest import KobiPbxSession, TekilSession
 from desktop.simulator import Simulator, SimulatorConfig
@@ -248,8 +248,10 @@ async def tekil_ws_line(sim: Simulator) -> AsyncIterator[PhoneLine]:
     timing = ChannelTiming(connect_timeout=5.0, write_timeout=5.0, idle_timeout=None,
                            ping_interval=None, ping_timeout=None, watchdog_tick=0.1,
                            early_close_window=2.0, auth_reply_window=2.0)
+    up = asyncio.Event()
     line = PhoneLine(CallTracker(["1001"]), directory=None, journal=None,
-                     on_card=lambda _c: None, on_state=lambda _s: None)
+                     on_card=lambda _c: None,
+                     on_state=lambda s: up.set() if s.phase is Phase.CONNECTED else up.clear())
 
     def factory(on_event: Any, on_state: Any) -> Any:
         return open_channel(Flavor.TEKIL, Transport.WS,
@@ -260,9 +262,8 @@ async def tekil_ws_line(sim: Simulator) -> AsyncIterator[PhoneLine]:
 
     task = asyncio.create_task(line.run(factory))
     try:
-        async with asyncio.timeout(WAIT):
-            while not line.connected:
-                await asyncio.sleep(0.01)
+        await asyncio.wait_for(up.wait(), WAIT)
+        assert line.connected
         yield line
     finally:
         task.cancel()

@@ -455,8 +455,7 @@ class Application(QObject):
     @Slot(object)
     def _setup_saved(self, settings: Settings) -> None:
         """The wizard saved an account: new REST session, out of demo mode, reconnect."""
-        self._session_key = None  # the password may have changed for the same e-mail
-        self._settings_saved(settings)
+        self._settings_saved(settings)  # drops the cached REST session too
         if self.demo:
             self._set_demo(False)
 
@@ -477,16 +476,38 @@ class Application(QObject):
         Created on first use and recreated when the account changes; it logs in
         lazily and re-logs in on its own.  Raises ``AccountIncomplete``.
         """
-        settings = self.current_settings()
-        acct = settings.account
-        key = (self.demo, acct.flavor, acct.user, settings.api_base())
+        key = self._session_identity()
         if self._session is None or self._session_key != key:
-            old = self._session
+            self._drop_rest_session()
             self._session = self.account().rest_session()
             self._session_key = key
-            if old is not None:
-                self.tasks.spawn(old.aclose(), name="close-old-session")
         return self._session
+
+    def _session_identity(self) -> tuple[Any, ...]:
+        settings = self.current_settings()
+        acct = settings.account
+        return (self.demo, acct.flavor, acct.user, settings.api_base())
+
+    def _drop_rest_session(self) -> None:
+        old, self._session, self._session_key = self._session, None, None
+        if old is not None:
+            self.tasks.spawn(old.aclose(), name="close-old-session")
+
+    async def _warm_rest_session(self) -> None:
+        """Build the REST session's HTTP client (CA bundle loading: tens of ms) in a
+        worker thread, so the first click-to-call / QR / history fetch is instant."""
+        key = self._session_identity()
+        if self._session is not None and self._session_key == key:
+            return
+        try:
+            session = await asyncio.to_thread(self.account().rest_session)
+        except AccountIncomplete:
+            return
+        if self._session is None or self._session_key != key:
+            self._drop_rest_session()
+            self._session, self._session_key = session, key
+        else:
+            await session.aclose()
 
     # ------------------------------------------------------------------ the line
 
@@ -527,6 +548,7 @@ class Application(QObject):
                                 credentials, on_event=on_event, on_state=on_state)
 
         self._line_task = self.tasks.spawn(self.line.run(factory), name="phone-line")
+        self.tasks.spawn(self._warm_rest_session(), name="warm-rest-session")
         if self.demo and self._simulator is not None:
             self._demo_task = self.tasks.spawn(
                 self._simulator.run_demo(extension=DEMO_EXTENSION,
@@ -654,6 +676,7 @@ class Application(QObject):
     def _settings_saved(self, settings: Settings) -> None:
         self.settings = settings
         log.info("settings saved; reconnecting")
+        self._drop_rest_session()  # the password may have changed for the same e-mail
         if not self.demo:
             self.tasks.spawn(self._start_line(), name="restart-line")
 
@@ -724,6 +747,14 @@ class Application(QObject):
         log.info("shutting down")
         self.popups.close_all()
         await self._stop_line()
+        # Features close their own databases and senders (e.g. the SMS outbox).
+        for service in (self.click_to_call, self.call_history, self.sms, self.setup):
+            close = getattr(service, "close", None)
+            if close is not None and asyncio.iscoroutinefunction(close):
+                try:
+                    await close()
+                except Exception:
+                    log.exception("closing %s failed", type(service).__name__)
         await self.tasks.cancel_all()
         if self._session is not None:
             await self._session.aclose()

@@ -28,8 +28,10 @@ templates marked with :func:`QT_TRANSLATE_NOOP` (context ``AccountCheck``)
 so the Qt front end shows them translated; :meth:`CheckResult.message` and
 :meth:`CheckResult.fix` give the English.
 
-Nothing is retried in a loop and nothing is effectful: a login, two reads,
-a balance query and one channel handshake.  Secrets come from the
+Nothing blocks the caller's thread (the HTTP clients, which load the CA
+bundle, are built in worker threads).  Nothing is retried in a loop and
+nothing is effectful: a login, two reads, a balance query and one channel
+handshake.  Secrets come from the
 :class:`~desktop.core.account.Account` (the wizard hands in a session-only
 store with what was typed), never appear in a result, and the sessions and
 the channel are closed when the check ends or is cancelled.
@@ -535,7 +537,8 @@ class AccountCheck:
     async def run(self) -> AccountCheckReport:
         session: TekilSession | KobiPbxSession | None
         try:
-            session = self._session()
+            # Building an HTTP client loads the CA bundle (tens of ms): not on the GUI thread.
+            session = await asyncio.to_thread(self._session)
         except AccountIncomplete:
             session = None
         try:
@@ -819,10 +822,10 @@ class AccountCheck:
                                QT_TRANSLATE_NOOP(
                                    "AccountCheck", "No SMS token entered (optional)."),
                                problem=Problem.NOT_ENTERED, facts=facts)
-        cls = OldSmsApi if api == "old" else NewSmsApi
-        source = cls(credential, base_url=base, client=self._client,
-                     timeout=self._http_timeout(), ca_file=self.settings.server.ca_file or None,
-                     retry_delay=0.2)
+        cls: type[NewSmsApi] | type[OldSmsApi] = OldSmsApi if api == "old" else NewSmsApi
+        source: NewSmsApi | OldSmsApi = await asyncio.to_thread(
+            cls, credential, base_url=base, client=self._client, timeout=self._http_timeout(),
+            ca_file=self.settings.server.ca_file or None, retry_delay=0.2)
         try:
             async with asyncio.timeout(self.timeouts.sms):
                 answer = await source.balance()

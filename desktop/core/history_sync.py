@@ -388,6 +388,10 @@ class SyncReport:
                 f"{self.merge.skipped} not ours ({self.seconds * 1000:.0f} ms)")
 
 
+def _stamp(ts: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(ts))
+
+
 async def _to_thread(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     return await asyncio.to_thread(fn, *args, **kwargs)
 
@@ -495,6 +499,8 @@ class HistorySync:
 
     async def _fill(self, source: CdrSource, gap: Gap) -> SyncReport:
         started = time.monotonic()
+        log.info("filling the call history from %s to %s%s", _stamp(gap.since),
+                 _stamp(gap.until), " (first start)" if gap.first_run else "")
         try:
             entries = await source.fetch(gap.since, gap.until)
             merge = await self.run_blocking(self.merge, entries, gap.first_run)

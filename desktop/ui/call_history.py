@@ -131,6 +131,7 @@ class CallHistory(QObject):
         self._sync: HistorySync | None = None
         self._sync_journal: Journal | None = None
         self._sync_task: asyncio.Task[Any] | None = None
+        self._beat_task: asyncio.Task[Any] | None = None
         self._phase: Phase | None = None
         self.window: HistoryWindow | None = None
         self.model: HistoryModel | None = None
@@ -246,7 +247,8 @@ class CallHistory(QObject):
     def _beat(self) -> None:
         sync = self.sync()
         if sync is not None:
-            self.tasks.spawn(self._heartbeat_once(sync), name="history-heartbeat")
+            self._beat_task = self.tasks.spawn(self._heartbeat_once(sync),
+                                               name="history-heartbeat")
 
     @staticmethod
     async def _heartbeat_once(sync: HistorySync) -> None:
@@ -447,6 +449,19 @@ class CallHistory(QObject):
         if self.players.get(call_id) is player:
             del self.players[call_id]
         self._cancel_download(call_id)
+
+    async def close(self) -> None:
+        """App shutdown (the line is already stopped): note the time, close windows."""
+        self._heartbeat.stop()
+        self._refresh_timer.stop()
+        beat = self._beat_task
+        if beat is not None and not beat.done():
+            # "Complete until now" must reach the journal before it closes.
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await asyncio.wait_for(asyncio.shield(beat), 2.0)
+        for task in list(self._downloads.values()):
+            task.cancel()
+        self.close_windows()
 
     def close_windows(self) -> None:
         for player in list(self.players.values()):

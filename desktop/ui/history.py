@@ -252,6 +252,9 @@ class HistoryModel(QAbstractTableModel):
         self._ids: list[int] = []
         self._pages: OrderedDict[int, list[HistoryRow | None]] = OrderedDict()
         self._names: dict[str, str | None] = {}
+        #: Display texts by (row id, column): formatting a number costs more than painting.
+        self._texts: dict[tuple[int, int], str | None] = {}
+        self._last_page: tuple[int, list[HistoryRow | None]] | None = None
         self._generation = 0
         self._pending: Any = None
         #: Call ids shown as "new" (missed and unseen when the window opened).
@@ -299,6 +302,8 @@ class HistoryModel(QAbstractTableModel):
         old = self._ids
         self._pages.clear()
         self._names.clear()
+        self._texts.clear()
+        self._last_page = None
         added = len(ids) - len(old)
         if old and added > 0 and ids[added:] == old:
             self.beginInsertRows(QModelIndex(), 0, added - 1)
@@ -332,11 +337,17 @@ class HistoryModel(QAbstractTableModel):
         if not 0 <= row < len(self._ids):
             return None
         page_no, offset = divmod(row, PAGE_SIZE)
-        page = self._pages.get(page_no)
-        if page is None:
-            page = self._read_page(page_no)
+        last = self._last_page
+        if last is not None and last[0] == page_no:
+            page = last[1]
         else:
-            self._pages.move_to_end(page_no)
+            cached = self._pages.get(page_no)
+            if cached is None:
+                page = self._read_page(page_no)
+            else:
+                self._pages.move_to_end(page_no)
+                page = cached
+            self._last_page = (page_no, page)
         return page[offset] if offset < len(page) else None
 
     def _read_page(self, page_no: int) -> list[HistoryRow | None]:
@@ -389,7 +400,12 @@ class HistoryModel(QAbstractTableModel):
         if role == self.ROW_ROLE:
             return row
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, column)
+            key = (row.row_id, column)
+            if key not in self._texts:
+                if len(self._texts) > CACHED_PAGES * PAGE_SIZE * self.COLUMN_COUNT:
+                    self._texts.clear()
+                self._texts[key] = self._display(row, column)
+            return self._texts[key]
         if role == Qt.ItemDataRole.DecorationRole:
             if column == self.DIRECTION:
                 return call_icon(icon_kind(row))

@@ -57,6 +57,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.secrets import USER_ENV, SecretName, SecretStore, SecretStoreError
 from desktop.core.settings import PopupCorner, Settings, SettingsError, save_settings
+from desktop.core.settings_import import apply_provided, read_settings_file
 from desktop.core.tasks import TaskSet
 from desktop.pbx.connection import DEFAULT_API_BASE, Flavor, Transport, default_endpoint
 from desktop.ui.icons import app_icon
@@ -225,6 +226,13 @@ class SettingsDialog(QDialog):
         outer.addWidget(self.error_box)
 
         bottom = QHBoxLayout()
+        # IT roll-outs: an administrator's settings file (no secrets; issue 7).
+        self.import_button = QPushButton(self.tr("Import settings…"), self)
+        self.import_button.setAutoDefault(False)
+        self.import_button.setToolTip(self.tr(
+            "Use a settings file prepared by your IT administrator (it holds no passwords)."))
+        self.import_button.clicked.connect(self._browse_import)
+        bottom.addWidget(self.import_button)
         self.status_label = QLabel(self)
         self.status_label.setTextFormat(Qt.TextFormat.PlainText)
         self._style_help(self.status_label)
@@ -336,8 +344,8 @@ class SettingsDialog(QDialog):
         self.api_key_edit = QLineEdit()
         self.api_key_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self._row(form, "api_key", self.tr("API key:"), self.api_key_edit,
-                  self.tr("Kobikom panel → Ayarlar → API (\"API Anahtarı\"). Used to log in "
-                          "to the live call events."))
+                  self.tr("The \"API ANAHTARI\" (API key) shown in your Kobikom panel. Used to "
+                          "log in to the live call events."))
 
         self.ws_token_check = QCheckBox(
             self.tr("Log in to the Tekil WebSocket with the panel token instead of the API key"))
@@ -579,6 +587,45 @@ class SettingsDialog(QDialog):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         self._ca_dialog = dialog
         dialog.open()
+
+    def _browse_import(self) -> None:
+        dialog = QFileDialog(self, self.tr("Import settings"))
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.setNameFilters([self.tr("Settings files (*.toml)"), self.tr("All files (*)")])
+        dialog.fileSelected.connect(lambda path: self.import_settings(Path(path)))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        self._ca_dialog = dialog
+        dialog.open()
+
+    def import_settings(self, path: Path) -> asyncio.Task[None]:
+        """Fill in the values of an administrator's file (read in a worker thread).
+
+        Nothing is saved until Save; a file with a secret or a bad value is
+        refused with a message naming the key (:mod:`desktop.core.settings_import`).
+        """
+        return self._tasks.spawn(self._import(path), name="settings-import")
+
+    async def _import(self, path: Path) -> None:
+        try:
+            imported = await asyncio.to_thread(read_settings_file, path)
+        except SettingsError as exc:
+            if not self._finished:
+                self.error_box.show_message(
+                    NoticeKind.ERROR, self.tr("This file cannot be imported"), str(exc))
+            return
+        if self._finished:
+            return
+        shown = apply_provided(self.settings(), imported)
+        self._original = apply_provided(self._original, imported)  # values not shown here
+        self._fill(shown)
+        self._update_for_account()
+        text = self.tr("Settings from {file} are filled in; click Save to keep them.").format(
+            file=imported.path.name)
+        if imported.warnings:
+            text += "\n" + "\n".join(imported.warnings)
+        self.error_box.show_message(
+            NoticeKind.WARNING if imported.warnings else NoticeKind.SUCCESS,
+            self.tr("Settings imported"), text)
 
     # ------------------------------------------------------------------ validation
 

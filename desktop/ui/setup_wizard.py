@@ -31,6 +31,7 @@ import asyncio
 import copy
 import enum
 import logging
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -1176,6 +1177,8 @@ class SetupWizard(QWizard):
         changes: list[SecretChange] = []
         for name, value in self.typed_secrets().items():
             account = user if name is SecretName.PASSWORD else ""
+            if value and os.environ.get(name.env_var) == value:
+                continue  # it comes from the environment (scripting): not copied to the keyring
             if value or (self.stored is not None and _had(self.stored, name)):
                 changes.append((name, account, value))
         old_user = self._base.account.user

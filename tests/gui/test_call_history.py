@@ -114,7 +114,8 @@ def test_badge_counts_the_journals_unseen_missed_calls(parts: dict[str, Any],
                                                        journal: Journal, qtbot: Any) -> None:
     history: CallHistory = parts["history"]
     journal.record_many([missed("m1", NOW - 300), missed("m2", NOW - 200, "02122223344")])
-    assert history.refresh_missed() == 2 and parts["counts"] == [2]
+    assert history.refresh_missed() == 2
+    assert parts["counts"] == [2]
     history.missed_popup_dismissed("m1")
     assert parts["counts"] == [2, 1]
     journal.record(missed("m3", NOW - 100, "05429998877"))
@@ -124,10 +125,13 @@ def test_badge_counts_the_journals_unseen_missed_calls(parts: dict[str, Any],
     assert parts["counts"][-1] == 2
     # opening the list clears "new"; the window still shows which were new
     history.show(missed_only=True)
-    assert parts["counts"][-1] == 0 and journal.unseen_missed_count() == 0
+    assert parts["counts"][-1] == 0
+    assert journal.unseen_missed_count() == 0
     window = history.window
-    assert window is not None and window.kind() is HistoryKind.MISSED
-    assert history.model is not None and history.model.highlight == {"m2", "m3"}
+    assert window is not None
+    assert window.kind() is HistoryKind.MISSED
+    assert history.model is not None
+    assert history.model.highlight == {"m2", "m3"}
     qtbot.waitUntil(lambda: history.model.rowCount() == 3)  # type: ignore[union-attr]
 
 
@@ -191,7 +195,8 @@ def test_play_recording_downloads_once_then_plays_from_the_cache(
     assert player.duration_ms() == 3000
     assert parts["downloader"].requests == ["2024/03/10/q-1.WAV"]
     cached = list(parts["dir"].glob("*.wav"))
-    assert len(cached) == 1 and oct(cached[0].stat().st_mode & 0o777) == "0o600"
+    assert len(cached) == 1
+    assert oct(cached[0].stat().st_mode & 0o777) == "0o600"
     player.close()
     qtbot.waitUntil(lambda: "a1" not in history.players)
     history.play_recording("a1")
@@ -209,7 +214,8 @@ def test_a_recording_cut_short_is_explained(parts: dict[str, Any], journal: Jour
     history.play_recording("a2")
     player = history.players["a2"]
     qtbot.waitUntil(lambda: player.state == "error", timeout=10_000)
-    assert "incomplete" in player.notice.text() and "of 0:03" in player.notice.text()
+    assert "incomplete" in player.notice.text()
+    assert "of 0:03" in player.notice.text()
     assert list(parts["dir"].glob("*.wav")) == []
 
 
@@ -243,3 +249,19 @@ def test_an_ended_answered_call_gets_its_recording_on_the_popup(
     run_until(qapp, lambda: parts["popups"] != [])
     assert parts["popups"][0].recording == "2024/03/10/exten-1001-1.WAV"
     assert journal.get("c9").recording == "2024/03/10/exten-1001-1.WAV"  # type: ignore[union-attr]
+
+
+def test_shutdown_notes_when_the_journal_was_last_complete(
+        parts: dict[str, Any], journal: Journal, qapp: Any) -> None:
+    from tests.helpers.qt_asyncio import run_coroutine
+
+    history: CallHistory = parts["history"]
+    journal.set_last_seen_connected(NOW - 3600)
+    history.line_state(ConnectionState(Phase.CONNECTED))
+    run_until(qapp, lambda: len(parts["source"].fetches) == 1)
+    before = time.time()
+    # the app's shutdown: the line stops (DISCONNECTED), then the feature closes
+    history.line_state(ConnectionState(Phase.DISCONNECTED, reason="stopped"))
+    run_coroutine(qapp, history.close())
+    assert (journal.last_seen_connected() or 0) >= before
+    assert not history._heartbeat.isActive()

@@ -71,10 +71,13 @@ def test_100k_rows_are_counted_not_loaded(qtbot: Any, qloop: Any, tasks: TaskSet
                                          big_journal: Journal) -> None:
     model = make_model(big_journal, tasks)
     assert load(qtbot, model) == ROWS
-    assert model.rowCount() == ROWS and model.page_reads == 0
+    assert model.rowCount() == ROWS
+    assert model.page_reads == 0
     ids = big_journal.select_ids()
     first, middle, last = model.row_at(0), model.row_at(50_123), model.row_at(ROWS - 1)
-    assert first is not None and middle is not None and last is not None
+    assert first is not None
+    assert middle is not None
+    assert last is not None
     assert [first.row_id, middle.row_id, last.row_id] == [ids[0], ids[50_123], ids[-1]]
     assert first.started_at >= middle.started_at >= last.started_at  # type: ignore[operator]
     assert model.page_reads == 3  # three pages, not 100,000 rows
@@ -126,7 +129,8 @@ def test_filters_and_search_match_the_journal(qtbot: Any, qloop: Any, tasks: Tas
         elif flt.kind is not HistoryKind.ALL:
             assert item.direction == flt.kind.value
         if flt.since is not None:
-            assert item.started_at is not None and item.started_at >= flt.since
+            assert item.started_at is not None
+            assert item.started_at >= flt.since
         if flt.text and flt.text[0].isalpha():
             assert all(w in search_fold(item.contact_name or "")
                        for w in search_fold(flt.text).split())
@@ -147,8 +151,10 @@ def test_a_new_call_is_inserted_at_the_top(qtbot: Any, qloop: Any, tasks: TaskSe
                                    ringing_at=history_data.END + 10, outcome="missed"))
         with qtbot.waitSignal(model.rowsInserted, timeout=5000) as inserted:
             model.refresh()
-        assert inserted.args[1:] == [0, 0] and resets == []
-        assert model.rowCount() == 501 and model.row_at(0).call_id == "new"  # type: ignore[union-attr]
+        assert inserted.args[1:] == [0, 0]
+        assert resets == []
+        assert model.rowCount() == 501
+        assert model.row_at(0).call_id == "new"
         number = model.index(0, HistoryModel.NUMBER)
         assert model.data(number) == "0532 123 45 67"
         assert model.data(number, Qt.ItemDataRole.FontRole).bold()  # new missed call
@@ -207,7 +213,8 @@ def test_row_actions(qtbot: Any, qloop: Any, tasks: TaskSet, small: Journal) -> 
     window = make_window(qtbot, small, tasks, actions)
     assert not window.call_back_button.isEnabled()  # nothing selected
     window.select_row(0)  # a1: answered, a mobile number, recording
-    assert window.play_button.isEnabled() and window.sms_button.isEnabled()
+    assert window.play_button.isEnabled()
+    assert window.sms_button.isEnabled()
     window.call_back_button.click()
     window.sms_button.click()
     window.play_button.click()
@@ -223,17 +230,21 @@ def test_row_actions(qtbot: Any, qloop: Any, tasks: TaskSet, small: Journal) -> 
                          ("play", ("a1",)), ("contact", ("05321234567",)),
                          ("note", ("+905321234567", "Akşam aranmak istiyor"))]
     window.select_row(1)  # m1: a landline, missed
-    assert not window.sms_button.isEnabled() and not window.play_button.isEnabled()
+    assert not window.sms_button.isEnabled()
+    assert not window.play_button.isEnabled()
     window.select_row(3)  # withheld number: nothing to dial
-    assert not window.call_back_button.isEnabled() and not window.copy_button.isEnabled()
+    assert not window.call_back_button.isEnabled()
+    assert not window.copy_button.isEnabled()
 
 
 def test_missing_features_hide_their_buttons(qtbot: Any, qloop: Any, tasks: TaskSet,
                                              small: Journal) -> None:
     window = make_window(qtbot, small, tasks, HistoryActions())
-    assert window.sms_button.isHidden() and window.call_back_button.isHidden()
+    assert window.sms_button.isHidden()
+    assert window.call_back_button.isHidden()
     window.select_row(0)
-    assert not window.play_button.isEnabled() and not window.note_button.isEnabled()
+    assert not window.play_button.isEnabled()
+    assert not window.note_button.isEnabled()
 
 
 def test_kind_date_and_search_controls(qtbot: Any, qloop: Any, tasks: TaskSet,

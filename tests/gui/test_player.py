@@ -69,7 +69,8 @@ def make_player(qtbot: Any, **kwargs: Any) -> RecordingPlayer:
 
 def test_player_loads_shows_duration_and_controls_playback(qtbot: Any, wav: Path) -> None:
     player = make_player(qtbot)
-    assert player.state == "downloading" and player.download_row.isVisible()
+    assert player.state == "downloading"
+    assert player.download_row.isVisible()
     player.load(wav, inspect_audio(wav.read_bytes()))
     qtbot.waitUntil(lambda: player.state == "ready", timeout=8000)
     assert player.duration_ms() == 3000
@@ -114,7 +115,7 @@ class _SilentPlayer(QObject):
     errorOccurred = Signal(object, str)
     playbackStateChanged = Signal(object)
 
-    def setSource(self, url: QUrl) -> None:  # noqa: N802
+    def setSource(self, url: QUrl) -> None:
         pass
 
     def stop(self) -> None:
@@ -150,7 +151,8 @@ def test_without_qtmultimedia_the_recording_can_still_be_saved(
     monkeypatch.setattr(player_module, "_Media", missing)
     player = make_player(qtbot)
     player.load(wav)
-    assert player.state == "error" and "not available" in player.notice.text()
+    assert player.state == "error"
+    assert "not available" in player.notice.text()
     assert player.save_button.isEnabled()
 
 
@@ -162,7 +164,8 @@ def test_download_progress_and_cancel(qtbot: Any) -> None:
     assert "4 KB" in player.progress.format()
     with qtbot.waitSignal(player.cancelRequested):
         player.cancel()
-    assert player.state == "cancelled" and "cancelled" in player.notice.text()
+    assert player.state == "cancelled"
+    assert "cancelled" in player.notice.text()
     assert not player.save_button.isEnabled()
 
 

@@ -7,13 +7,21 @@ from collections.abc import Iterator
 
 from desktop.core.journal import Journal, JournalCall
 
-FIRST = ("Ayşe Mehmet Ahmet Fatma Zeynep Mustafa Emine Ali Hatice Hüseyin İsmail İbrahim "
-         "Elif Yusuf Murat Ömer Kemal Serkan Burak Gül Derya Selin Cem Can Tolga Özge Esra "
-         "Merve Hakan Işıl Çağrı Şule Gökhan Ümit Oğuz Büşra").split()
-LAST = ("Yılmaz Kaya Demir Şahin Çelik Yıldız Yıldırım Öztürk Aydın Özdemir Arslan Doğan "
-        "Kılıç Aslan Çetin Kara Koç Kurt Özkan Şimşek Polat Korkmaz Işık Erdoğan Güneş").split()
-COMPANY = ("Lojistik Tekstil Gıda İnşaat Otomotiv Enerji Medikal Mimarlık Nakliyat "
-           "Eczanesi Turizm Yazılım Sigorta Mobilya").split()
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+FIRST = _words(
+    "Ayşe Mehmet Ahmet Fatma Zeynep Mustafa Emine Ali Hatice Hüseyin İsmail İbrahim Elif "
+    "Yusuf Murat Ömer Kemal Serkan Burak Gül Derya Selin Cem Can Tolga Özge Esra Merve Hakan "
+    "Işıl Çağrı Şule Gökhan Ümit Oğuz Büşra")
+LAST = _words(
+    "Yılmaz Kaya Demir Şahin Çelik Yıldız Yıldırım Öztürk Aydın Özdemir Arslan Doğan Kılıç "
+    "Aslan Çetin Kara Koç Kurt Özkan Şimşek Polat Korkmaz Işık Erdoğan Güneş")
+COMPANY = _words(
+    "Lojistik Tekstil Gıda İnşaat Otomotiv Enerji Medikal Mimarlık Nakliyat Eczanesi Turizm "
+    "Yazılım Sigorta Mobilya")
 PREFIXES = ("0532", "0533", "0542", "0505", "0555", "0212", "0216", "0224", "0312")
 #: Wall-clock end of the generated history (2026-11-27 18:00 local-ish).
 END = 1_795_000_000.0

@@ -57,13 +57,17 @@ def test_history_table_json_and_filters(home: Path, capsys: pytest.CaptureFixtur
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split()[:2] == ["TIME", "NUMBER"]
     assert [line.split()[-1] for line in lines[1:]] == ["c3", "c2", "c1"]
-    assert "0532 123 45 67" in lines[3] and "Ayşe Yılmaz" in lines[3] and "2:00" in lines[3]
-    assert "MISSED (new)" in lines[2] and "rec" in lines[3]
+    assert "0532 123 45 67" in lines[3]
+    assert "Ayşe Yılmaz" in lines[3]
+    assert "2:00" in lines[3]
+    assert "MISSED (new)" in lines[2]
+    assert "rec" in lines[3]
 
     assert cli.main(["history", "--json", "--missed"]) == cli.EXIT_OK
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [r["call_id"] for r in rows] == ["c2"]
-    assert rows[0]["number_key"] == "+902122223344" and rows[0]["new"] is True
+    assert rows[0]["number_key"] == "+902122223344"
+    assert rows[0]["new"] is True
 
     assert cli.main(["history", "--json", "--since", "1d"]) == cli.EXIT_OK
     assert [json.loads(x)["call_id"] for x in capsys.readouterr().out.splitlines()] == [
@@ -120,7 +124,8 @@ def test_recording_save_downloads_checks_and_writes(
     # the call is not in the local journal: found by its PBX id
     assert cli.main(["recording", "save", call_id, "--out", str(out), *options]) == 0
     summary = json.loads(capsys.readouterr().out)
-    assert summary["codec"] == "GSM 6.10 (WAV49)" and not summary["from_cache"]
+    assert summary["codec"] == "GSM 6.10 (WAV49)"
+    assert not summary["from_cache"]
     assert inspect_audio(out.read_bytes()).duration == pytest.approx(summary["seconds"])
     # again: from the cache, no second download
     assert cli.main(["recording", "save", call_id, "--out", str(out), *options]) == 0

@@ -145,14 +145,17 @@ async def test_tekil_getcdr_and_missedcalls_merge_with_live_rows_once(
         # /missedcalls listed the missed call too: it merged, no second row
         assert journal.count(HistoryFilter(kind=HistoryKind.MISSED)) == 2
         paths = [r["path"] for r in sim.received]
-        assert "/v1/getcdr" in paths and "/missedcalls" in paths
+        assert "/v1/getcdr" in paths
+        assert "/missedcalls" in paths
         query = next(r for r in sim.received if r["path"] == "/v1/getcdr")["query"]
-        assert query["type"] == "0" and query["exclude"] == "true"
+        assert query["type"] == "0"
+        assert query["exclude"] == "true"
         assert set(query) >= {"dateStart", "dateEnd", "timeStart", "timeEnd"}
 
         # fetching the same period again changes nothing
         again = await sync.fill(base - 60, NOW)
-        assert again is not None and again.merge.added == 0
+        assert again is not None
+        assert again.merge.added == 0
         assert journal.count() == 5
     finally:
         await session.aclose()
@@ -185,12 +188,15 @@ async def test_kobipbx_vcdrs_every_page_once(make_sim: SimFactory, journal: Jour
         assert pages == ["1", "2", "3", "4", "5"]  # 31 records, 7 per page
         expected = sum(1 for i in range(31) if i % 3 != 0)
         assert journal.count() == expected
-        assert report.merge.added == expected - 1 and report.merge.merged == 1
+        assert report.merge.added == expected - 1
+        assert report.merge.merged == 1
         missed = journal.history_rows(HistoryFilter(kind=HistoryKind.MISSED))
         assert {r.call_id for r in missed} == {f"uuid-{i:02d}" for i in range(31)
                                                if i % 3 and not i % 4}
         again = await sync.fill(base - 60, NOW)
-        assert again is not None and again.merge.added == 0 and journal.count() == expected
+        assert again is not None
+        assert again.merge.added == 0
+        assert journal.count() == expected
     finally:
         await session.aclose()
 
@@ -201,7 +207,9 @@ async def test_empty_vcdrs_404_is_no_records(make_sim: SimFactory, journal: Jour
     try:
         sync = HistorySync(journal, lambda: KobiPbxCdrSource(session, DOMAIN, ["1001"]))
         report = await sync.fill(NOW - 3600, NOW)
-        assert report is not None and report.fetched == 0 and journal.count() == 0
+        assert report is not None
+        assert report.fetched == 0
+        assert journal.count() == 0
     finally:
         await session.aclose()
 
@@ -230,14 +238,16 @@ async def test_gap_since_last_connection_is_kept_until_it_was_filled(
         clock[0] = NOW + 30
         logins = session.logins
         report = await sync.line_connected()
-        assert report is not None and report.merge.added == 1
+        assert report is not None
+        assert report.merge.added == 1
         assert session.logins == logins + 1
         assert report.gap.since == pytest.approx(offline_from - GAP_MARGIN)
         assert journal.unseen_missed_count() == 1  # a missed call while offline is new
         # a third connection only looks at the short gap since the last one
         clock[0] = NOW + 90
         third = await sync.line_connected()
-        assert third is not None and third.gap.since == pytest.approx(NOW + 30 - GAP_MARGIN)
+        assert third is not None
+        assert third.gap.since == pytest.approx(NOW + 30 - GAP_MARGIN)
     finally:
         await session.aclose()
 
@@ -250,7 +260,8 @@ async def test_first_start_imports_old_history_as_seen(make_sim: SimFactory,
         sync = HistorySync(journal, lambda: KobiPbxCdrSource(
             session, DOMAIN, sim.cfg.extensions))
         report = await sync.line_connected()
-        assert report is not None and report.gap.first_run
+        assert report is not None
+        assert report.gap.first_run
         assert journal.count() == 12
         assert journal.unseen_missed_count() == 0
     finally:
@@ -270,7 +281,8 @@ async def test_lookup_by_unique_id_finds_the_recording(make_sim: SimFactory,
     try:
         sync = HistorySync(journal, lambda: TekilCdrSource(session, ["1001"]))
         found = await sync.lookup(call_id)
-        assert found is not None and found.recording == sim.cdr[-1]["recording"]
+        assert found is not None
+        assert found.recording == sim.cdr[-1]["recording"]
         assert journal.get(call_id).recording == found.recording  # type: ignore[union-attr]
         assert any(r["path"] == f"/v1/getCDRFromUniqueID/{call_id}" for r in sim.received)
     finally:

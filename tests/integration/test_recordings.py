@@ -59,16 +59,19 @@ async def test_download_after_token_expiry_relogs_in_once_then_uses_the_cache(
         assert session.logins == 2  # the one re-login after the 401
         downloads = [r for r in sim.received if r["path"] == "/downloadRecording"]
         lookups = [r for r in sim.received if "getCDRFromUniqueID" in r["path"]]
-        assert len(lookups) == 2 and [r["status"] for r in lookups] == [401, 200]
+        assert len(lookups) == 2
+        assert [r["status"] for r in lookups] == [401, 200]
         assert [r["status"] for r in downloads] == [200]
         assert downloads[0]["query"]["i"] == sim.cdr[-1]["recording"]
         assert recording.info.codec == "GSM 6.10 (WAV49)"
         assert recording.path.parent == tmp_path / "recordings"
-        assert progress and progress[-1] == recording.path.stat().st_size
+        assert progress
+        assert progress[-1] == recording.path.stat().st_size
         assert journal.get(call_id).recording == sim.cdr[-1]["recording"]  # type: ignore[union-attr]
 
         again = await service.fetch(call_id)
-        assert again.from_cache and again.path == recording.path
+        assert again.from_cache
+        assert again.path == recording.path
         assert len([r for r in sim.received if r["path"] == "/downloadRecording"]) == 1
     finally:
         await session.aclose()
@@ -86,7 +89,8 @@ async def test_download_401_on_the_file_itself_relogs_in_once(
         sim.expire_tokens()
         await service.fetch(call_id)
         statuses = [r["status"] for r in sim.received if r["path"] == "/downloadRecording"]
-        assert statuses == [401, 200] and session.logins == 2
+        assert statuses == [401, 200]
+        assert session.logins == 2
     finally:
         await session.aclose()
 
@@ -102,7 +106,8 @@ async def test_cancelling_a_download_leaves_nothing_behind(
         service = RecordingService(journal, cache, downloader=lambda: session)
         task = asyncio.get_running_loop().create_task(service.fetch(call_id))
         async with asyncio.timeout(5):
-            while not any(r["path"] == "/downloadRecording" for r in sim.received):
+            # the simulator records requests in a list, there is nothing to await
+            while not any(r["path"] == "/downloadRecording" for r in sim.received):  # noqa: ASYNC110
                 await asyncio.sleep(0.01)
         task.cancel()
         with pytest.raises(asyncio.CancelledError):

@@ -216,7 +216,8 @@ def test_migration_from_v1_keeps_calls_and_marks_old_missed_calls_seen(tmp_path:
 
 
 def _live(call_id: str, number: str = "05321234567", at: float = 1000.0,
-          outcome: str | None = "answered", direction: str = "inbound", **kw: object) -> JournalCall:
+          outcome: str | None = "answered", direction: str = "inbound",
+          **kw: object) -> JournalCall:
     return JournalCall(call_id, extension="1001", direction=direction, number_raw=number,
                        ringing_at=at, answered_at=at + 5 if outcome == "answered" else None,
                        ended_at=at + 65, outcome=outcome, source="live", **kw)  # type: ignore[arg-type]
@@ -246,7 +247,9 @@ def test_live_and_record_with_different_ids_merge_by_number_and_time(journal: Jo
     journal.merge_cdr([CdrEntry(_cdr("1700.1", at=1003.0, outcome="missed"))])
     assert journal.count() == 1
     call = journal.get("callUUID-1")
-    assert call is not None and call.outcome == "missed" and call.cdr_id == "1700.1"
+    assert call is not None
+    assert call.outcome == "missed"
+    assert call.cdr_id == "1700.1"
     assert journal.resolve("1700.1") == call
     # the same record again: nothing changes
     report = journal.merge_cdr([CdrEntry(_cdr("1700.1", at=1003.0, outcome="missed"))])
@@ -288,7 +291,8 @@ def test_status_only_tekil_call_gets_its_number_from_the_record(journal: Journal
     journal.merge_cdr([CdrEntry(_cdr("1600.5", at=501.0, outcome="missed"))])
     assert journal.count() == 1
     call = journal.get("ext-status:1001:1")
-    assert call is not None and call.number_key == KEY
+    assert call is not None
+    assert call.number_key == KEY
 
 
 def test_missed_calls_new_until_seen(journal: Journal) -> None:
@@ -315,7 +319,8 @@ def test_calling_back_marks_earlier_missed_calls(journal: Journal) -> None:
     journal.record(JournalCall("out1", extension="1001", direction="outbound",
                                number_raw="+90 532 123 45 67", ringing_at=300.0))
     rows = {r.call_id: r for r in journal.history_rows()}
-    assert rows["m1"].called_back_at == 300.0 and rows["m2"].called_back_at == 300.0
+    assert rows["m1"].called_back_at == 300.0
+    assert rows["m2"].called_back_at == 300.0
     assert rows["other"].called_back_at is None
     assert journal.unseen_missed_ids() == ["other"]
     # a missed call after the call back is not called back
@@ -375,7 +380,8 @@ def test_rows_keep_the_given_order_and_carry_notes(filled: Journal) -> None:
     ids = filled.select_ids()
     rows = filled.rows([ids[4], ids[0], 999_999])
     assert [r.call_id for r in rows] == ["1", "5"]
-    assert rows[0].note == "VIP müşteri" and rows[0].contact_name == "Ayşe Yılmaz"
+    assert rows[0].note == "VIP müşteri"
+    assert rows[0].contact_name == "Ayşe Yılmaz"
     assert rows[1].is_new_missed
     assert rows[0].to_json()["number_key"] == KEY
 

@@ -111,7 +111,8 @@ def test_queue_call_taken_by_a_colleague_is_not_missed(script: Script) -> None:
     script.answer(1003.0, "q1", ext="1002")
     script.hangup(1100.0, "q1")
     call = script.journal.get("q1")
-    assert call is not None and call.outcome == "answered_elsewhere"
+    assert call is not None
+    assert call.outcome == "answered_elsewhere"
     assert script.journal.unseen_missed_count() == 0
 
 
@@ -123,9 +124,12 @@ def test_calling_back_marks_the_missed_call(script: Script) -> None:
     script.answer(1205.0, "o1", caller="1001", direction="outbound")
     script.hangup(1300.0, "o1")
     out = script.journal.get("o1")
-    assert out is not None and out.direction == "outbound" and out.number_key == KEY
+    assert out is not None
+    assert out.direction == "outbound"
+    assert out.number_key == KEY
     row = script.journal.row_for("m1")
-    assert row is not None and row.called_back_at == 1200.0
+    assert row is not None
+    assert row.called_back_at == 1200.0
     assert script.journal.unseen_missed_count() == 0
 
 
@@ -137,7 +141,8 @@ def test_note_and_history_show_on_the_next_popup(script: Script) -> None:
     card = script.cards[-1]
     assert card.call_id == "c2"
     assert card.number_notes == "Fatura itirazı var, muhasebeye aktar"
-    assert card.previous_calls == 1 and card.recent[0].outcome == "missed"
+    assert card.previous_calls == 1
+    assert card.recent[0].outcome == "missed"
 
 
 def test_a_crash_mid_call_keeps_the_call(script: Script) -> None:
@@ -148,6 +153,8 @@ def test_a_crash_mid_call_keeps_the_call(script: Script) -> None:
     again = Journal(script.path)
     try:
         call = again.get("c1")
-        assert call is not None and call.answered_at == 1002.0 and call.outcome == "unknown"
+        assert call is not None
+        assert call.answered_at == 1002.0
+        assert call.outcome == "unknown"
     finally:
         again.close()

@@ -36,12 +36,15 @@ def test_gsm_wav_duration_from_its_header() -> None:
     info = inspect_audio(data)
     assert (info.container, info.codec, info.channels, info.sample_rate) == (
         "wav", "GSM 6.10 (WAV49)", 1, 8000)
-    assert info.frames == 24_000 and info.duration == pytest.approx(3.0)
+    assert info.frames == 24_000
+    assert info.duration == pytest.approx(3.0)
 
 
 def test_the_simulators_sample_recording_is_wav49() -> None:
     info = inspect_audio(SAMPLE.read_bytes())
-    assert info.codec == "GSM 6.10 (WAV49)" and info.duration and info.duration > 1
+    assert info.codec == "GSM 6.10 (WAV49)"
+    assert info.duration
+    assert info.duration > 1
 
 
 def test_a_file_cut_short_says_how_much_arrived() -> None:
@@ -85,8 +88,11 @@ def test_cache_files_are_private_and_named_by_hash(tmp_path: Path) -> None:
     cache = RecordingCache(tmp_path / "recordings", max_bytes=10_000_000)
     path = cache.store("../../etc/passwd", gsm_wav(1.0))
     assert path.parent == tmp_path / "recordings"
-    assert ".." not in path.name and "passwd" not in path.name and path.suffix == ".wav"
-    assert _mode(path.parent) == 0o700 and _mode(path) == 0o600
+    assert ".." not in path.name
+    assert "passwd" not in path.name
+    assert path.suffix == ".wav"
+    assert _mode(path.parent) == 0o700
+    assert _mode(path) == 0o600
     assert cache.get("../../etc/passwd") == path
     assert cache.get("another") is None
     assert not list(path.parent.glob(".partial-*"))
@@ -148,7 +154,8 @@ async def test_truncated_download_is_a_clear_error_and_not_cached(
     service = RecordingService(journal, cache, downloader=lambda: session)
     with pytest.raises(RecordingError) as caught:
         await service.fetch("1710091724.43696")
-    assert caught.value.kind == "truncated" and caught.value.want == "0:06"
+    assert caught.value.kind == "truncated"
+    assert caught.value.want == "0:06"
     assert cache.files() == []
     await session.aclose()
 
@@ -186,11 +193,13 @@ async def test_download_once_then_from_the_cache(tmp_path: Path, journal: Journa
     service = RecordingService(journal, RecordingCache(tmp_path / "rec"),
                                downloader=lambda: session)
     first = await service.fetch("1710091724.43696", lambda n, total: seen.append((n, total)))
-    assert not first.from_cache and first.path.read_bytes() == data
+    assert not first.from_cache
+    assert first.path.read_bytes() == data
     assert first.info.duration == pytest.approx(2.0)
     assert seen[-1] == (len(data), len(data))
     second = await service.fetch("1710091724.43696")
-    assert second.from_cache and second.path == first.path
+    assert second.from_cache
+    assert second.path == first.path
     assert len(downloads) == 1
     # the documented URL shape: raw "/" in i, the token in a
     raw = downloads[0].raw_path.decode()

@@ -86,13 +86,17 @@ def test_v0_rows_with_lower_case_uniqueid() -> None:
     parsed = parse_tekil_cdr(V0)
     assert parsed.skipped == 0
     ivr, direct = parsed.items
-    assert ivr.call_id == "1628557667.76127" and not ivr.synthetic
-    assert ivr.dst == "s" and ivr.context == "ivr-4" and ivr.recording is None
+    assert ivr.call_id == "1628557667.76127"
+    assert not ivr.synthetic
+    assert ivr.dst == "s"
+    assert ivr.context == "ivr-4"
+    assert ivr.recording is None
     assert direct.call_id == "1618598682.76115"
     assert direct.duration == 116
     assert direct.channel_extension == "118"
     assert direct.disposition is Disposition.ANSWERED
-    assert direct.recording and direct.recording.startswith("2021/04/15/exten-140")
+    assert direct.recording
+    assert direct.recording.startswith("2021/04/15/exten-140")
 
 
 def test_v1_rows_share_ids_and_empty_ids_get_stable_synthetic_ones() -> None:
@@ -116,7 +120,8 @@ def test_v1_rows_share_ids_and_empty_ids_get_stable_synthetic_ones() -> None:
     assert [leg.dst for leg in groups["1710427911.49480"]] == ["100", "104"]  # oldest first
     assert first.items[1].disposition is Disposition.BUSY
     ivr = first.items[2]
-    assert ivr.synthetic and is_synthetic(ivr.call_id)
+    assert ivr.synthetic
+    assert is_synthetic(ivr.call_id)
     assert ivr.call_id == again.items[2].call_id  # re-fetch: same id
     other = parse_tekil_cdr([{**rows[2], "calldate": "2024-03-10 12:28:38"}]).items[0]
     assert other.call_id != ivr.call_id
@@ -128,12 +133,14 @@ def test_get_cdr_from_unique_id_v0_has_no_id_field() -> None:
              "dispositionn": "NO ANSWER", "disposition": "CEVAPSIZ",
              "recording": "2021/04/16/exten-128-151-20191014-170854-1571062134.735.WAV"}]
     (leg,) = parse_tekil_cdr(body, default_id="1571062134.735").items
-    assert leg.call_id == "1571062134.735" and not leg.synthetic
+    assert leg.call_id == "1571062134.735"
+    assert not leg.synthetic
 
 
 def test_bad_rows_are_skipped_not_fatal() -> None:
     parsed = parse_tekil_cdr([*V0, "garbage", {"calldate": "yok"}, {"src": "1"}])
-    assert len(parsed.items) == 2 and parsed.skipped == 3
+    assert len(parsed.items) == 2
+    assert parsed.skipped == 3
     assert parse_tekil_cdr({"data": V0}).items == parsed.items
     with pytest.raises(ValueError):
         parse_tekil_cdr({"status": 0, "message": "hata"})
@@ -176,11 +183,15 @@ def test_vcdrs_page_with_documented_fields() -> None:
         1, 173, 2591, True, 1)
     (record,) = page.records
     assert record.call_id == "3742f484-13ac-4386-9c22-f3832e93657f"
-    assert record.talk_seconds == 111 and record.total_seconds == 111
-    assert record.recording is None and record.missed is False and record.answered
+    assert record.talk_seconds == 111
+    assert record.total_seconds == 111
+    assert record.recording is None
+    assert record.missed is False
+    assert record.answered
     last = parse_vcdrs_page({**body, "pagination": {**body["pagination"], "current_page": 173}})
     assert not last.has_next
     flat = parse_vcdrs_page({"current_page": 2, "last_page": 2, "data": body["data"][:1]})
-    assert flat.page == 2 and not flat.has_next
+    assert flat.page == 2
+    assert not flat.has_next
     with pytest.raises(ValueError):
         parse_vcdrs_page(["not", "a", "page"])

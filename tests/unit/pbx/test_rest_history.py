@@ -52,7 +52,9 @@ async def test_download_401_relogs_in_once_with_the_new_token_in_the_query() -> 
     body = bytearray()
     result = await session.download_recording("2021/04/16/force-1-2.WAV", body.extend)
     assert seen == ["jwt-0001", "jwt-0002"]
-    assert session.logins == 2 and bytes(body) == b"RIFF....WAVE" and result.received == 12
+    assert session.logins == 2
+    assert bytes(body) == b"RIFF....WAVE"
+    assert result.received == 12
     await session.aclose()
 
 
@@ -120,7 +122,8 @@ async def test_vcdrs_404_means_no_records() -> None:
     session = kobipbx(lambda request: httpx.Response(
         404, json={"status": "error", "message": "Kayıt bulunamadı", "errorCode": 404}))
     page = await session.get_vcdrs("dom-uuid", filters={"startDate": "2024-10-02"})
-    assert page.records == () and not page.has_next
+    assert page.records == ()
+    assert not page.has_next
     assert await session.get_all_vcdrs("dom-uuid") == []
     await session.aclose()
 

@@ -168,12 +168,10 @@ class Application(QObject):
         b = self.bridge
         b.cardChanged.connect(self._on_card)
         b.stateChanged.connect(self.tray.set_connection)
-        b.missedChanged.connect(self.tray.set_missed)
         self.popups.popupShown.connect(lambda cid: log.info("popup shown for call %s", cid))
         # Test hook: the end-to-end tests (tests/e2e) wait for this line to know a
         # popup went away (auto-close after the hang-up, dismissal).
         self.popups.dismissed.connect(lambda cid: log.info("popup closed for call %s", cid))
-        self.popups.missedDismissed.connect(self._missed_seen)
         self.popups.addContactRequested.connect(self._add_contact)
         t = self.tray
         t.quitRequested.connect(self.request_quit)
@@ -273,8 +271,6 @@ class Application(QObject):
         self.call_history = history
         # The badge counts the journal's unseen missed calls: they survive restarts
         # and include calls found while offline (the tracker's count does neither).
-        with contextlib.suppress(RuntimeError, TypeError):
-            self.bridge.missedChanged.disconnect(self.tray.set_missed)
         history.missedChanged.connect(self.tray.set_missed)
         self.bridge.cardChanged.connect(history.on_card)
         self.bridge.stateChanged.connect(history.line_state)
@@ -634,12 +630,6 @@ class Application(QObject):
             self.popups.show_card(card, replaces=card.replaces)
         active = self.line.tracker.active_calls() if self.line else []
         self.tray.set_ringing(any(c.state.value == CardState.RINGING.value for c in active))
-
-    @Slot(str)
-    def _missed_seen(self, _call_id: str) -> None:
-        if self.line is not None and not any(
-                p.card.missed for p in self.popups.popups() if p.isVisible()):
-            self.line.clear_missed()
 
     @Slot(object)
     def _add_contact(self, card: CallerCard) -> None:

@@ -55,6 +55,7 @@ from desktop.pbx.cdr import (
     format_local,
     group_legs,
 )
+from desktop.pbx.errors import RequestError
 
 log = logging.getLogger("kobikom.core.history_sync")
 
@@ -296,15 +297,26 @@ class TekilCdrSource:
     def __init__(self, api: TekilCdrApi, extensions: Iterable[str], *,
                  name_for: NameLookup | None = None) -> None:
         self.api = api
+        #: ``/v1/getcdr`` until the panel answers 404 (then v0 ``/getcdr``).
+        self.v1 = True
         self.extensions = frozenset(bare_extension(e) for e in extensions if e.strip())
         self.name_for = name_for
 
     async def fetch(self, since: float, until: float) -> list[CdrEntry]:
         window = _window(since, until)
-        legs = await self.api.get_cdr(
-            date_start=window["date_start"], date_end=window["date_end"],
-            time_start=window["time_start"], time_end=window["time_end"], call_type=0,
-            include_internal=True)
+        query = {"date_start": window["date_start"], "date_end": window["date_end"],
+                 "time_start": window["time_start"], "time_end": window["time_end"]}
+        try:
+            legs = await self.api.get_cdr(**query, call_type=0, include_internal=True,
+                                          v1=self.v1)
+        except RequestError as exc:
+            if exc.status != 404 or not self.v1:
+                raise
+            # A panel without the V2 service: the documented v0 path (``uniqueid``).
+            log.info("GET /v1/getcdr is not there (HTTP 404); using /getcdr")
+            self.v1 = False
+            legs = await self.api.get_cdr(**query, call_type=0, include_internal=True,
+                                          v1=False)
         missed = await self.api.get_missed_calls(date_start=window["date_start"],
                                                  date_end=window["date_end"])
         entries: list[CdrEntry] = []

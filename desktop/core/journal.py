@@ -266,8 +266,6 @@ def _schema_v2(conn: sqlite3.Connection) -> None:
         CREATE UNIQUE INDEX calls_cdr_id ON calls(cdr_id) WHERE cdr_id IS NOT NULL;
         CREATE INDEX calls_outcome ON calls(outcome, started_at);
         CREATE INDEX calls_direction ON calls(direction, started_at);
-        -- searching names and numbers reads this index only, newest first
-        CREATE INDEX calls_search ON calls(started_at, number_key, name_fold);
         CREATE INDEX calls_unseen_missed ON calls(number_key)
             WHERE outcome = 'missed' AND missed_seen = 0;
         CREATE TABLE call_aliases (
@@ -285,6 +283,15 @@ def _schema_v2(conn: sqlite3.Connection) -> None:
     ).fetchall()
     conn.executemany("UPDATE calls SET name_fold = ? WHERE rowid = ?",
                      [(_text.search_fold(name), rowid) for rowid, name in rows])
+
+
+def _schema_v3(conn: sqlite3.Connection) -> None:
+    """Searching names and numbers reads this index only, newest first.
+
+    (``IF NOT EXISTS``: development builds of schema 2 already had it.)
+    """
+    conn.execute("CREATE INDEX IF NOT EXISTS calls_search "
+                 "ON calls(started_at, number_key, name_fold)")
 
 
 #: Values a new row gets for fields the first record() did not give.
@@ -471,7 +478,7 @@ def _where(flt: HistoryFilter) -> tuple[str, list[object]]:
 class Journal(SQLiteStore):
     """The call journal in one SQLite file (see the module docstring)."""
 
-    MIGRATIONS = (_schema_v1, _schema_v2)
+    MIGRATIONS = (_schema_v1, _schema_v2, _schema_v3)
 
     # ------------------------------------------------------------------ writing
 

@@ -239,6 +239,7 @@ class CallHistory(QObject):
         if state.phase is Phase.CONNECTED:
             if previous is not Phase.CONNECTED:
                 self._heartbeat.start()
+                self.refresh_missed()  # the journal may have been reopened (demo mode)
                 self.sync_now()
         elif previous is Phase.CONNECTED:
             self._heartbeat.stop()

@@ -43,6 +43,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QPainter, QPalette
 from PySide6.QtWidgets import (
     QApplication,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -321,6 +322,10 @@ class DialerWindow(QWidget):
         self.empty_label.setWordWrap(True)
         self.empty_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.empty_label.setMargin(24)
+        # Looks like the (empty) list it stands in for.
+        self.empty_label.setFrameShape(QFrame.Shape.StyledPanel)
+        self.empty_label.setBackgroundRole(QPalette.ColorRole.Base)
+        self.empty_label.setAutoFillBackground(True)
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.list_view)
         self.stack.addWidget(self.empty_label)

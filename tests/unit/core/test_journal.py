@@ -33,7 +33,7 @@ def journal(tmp_path: Path) -> Iterator[Journal]:
 
 def test_wal_mode(journal: Journal) -> None:
     assert journal.journal_mode() == "wal"
-    assert journal.schema_version() == 2
+    assert journal.schema_version() == 3
 
 
 def test_record_is_an_upsert_that_keeps_known_fields(journal: Journal) -> None:
@@ -205,7 +205,7 @@ def test_migration_from_v1_keeps_calls_and_marks_old_missed_calls_seen(tmp_path:
     old.close()
     journal = Journal(path)
     try:
-        assert journal.schema_version() == 2
+        assert journal.schema_version() == 3
         assert journal.get("m") is not None
         assert journal.unseen_missed_count() == 0
         assert journal.count(HistoryFilter(text="isik cagri")) == 1

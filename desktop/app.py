@@ -233,10 +233,9 @@ class Application(QObject):
             QTimer.singleShot(0, lambda: bridge.dial_arguments([uri]))
 
     async def _dial_session(self) -> Any:
-        """The shared REST session; the first one is made in a worker thread (keyring)."""
-        if self._session is None:
-            await asyncio.to_thread(self.rest_session)
-        return self.rest_session()
+        """The shared REST session, built in a worker thread when needed (keyring, CAs)."""
+        await self._warm_rest_session()
+        return self.rest_session()  # raises AccountIncomplete with the reason
 
     def _dial_notify(self, title: str, text: str, kind: MessageKind) -> None:
         """A click-to-call result as a tray notification; problems never go unseen."""
@@ -681,6 +680,14 @@ class Application(QObject):
                                   parent=self)
         service.changed.connect(self._directory_changed)
         window = ContactsWindow(service)
+        if self.click_to_call is not None:
+            window.enable_calls()
+            window.callRequested.connect(
+                lambda number: self.click_to_call.dial(number, source="contacts"))
+        if self.sms is not None:
+            window.enable_sms()
+            window.smsRequested.connect(
+                lambda number, name: self.sms.compose([number], context={"name": name}))
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         self._windows.append(window)
         window.destroyed.connect(lambda *_: self._windows.remove(window)

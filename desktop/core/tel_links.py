@@ -147,7 +147,9 @@ def _write_atomically(path: Path, text: str) -> None:
 def _tool(name: str, args: Sequence[str], run: Runner, notes: list[str]) -> bool:
     exe = shutil.which(name)
     if exe is None:
-        notes.append(f"{name} is not installed")
+        note = f"{name} is not installed"
+        if note not in notes:
+            notes.append(note)
         return False
     try:
         done = run([exe, *args])

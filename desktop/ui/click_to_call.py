@@ -285,7 +285,10 @@ class ClickToCallBridge(QObject):
         """Open (or raise) the dialer window."""
         dialer = self._dialer
         if dialer is None:
+            # A fresh window each time: it reads the directory and journal in use now
+            # (demo mode switches both) and costs a few milliseconds to build.
             dialer = DialerWindow(self._search(), tasks=self._tasks)
+            dialer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
             dialer.dialRequested.connect(lambda t: self.dial(t, source="dialer"))
             dialer.destroyed.connect(self._dialer_gone)
             self._dialer = dialer
@@ -554,9 +557,7 @@ class TelLinkSettings(QObject):
             self._applied = None
             self.failed.emit(str(exc))
             return
-        for note in result.notes:
-            log.info("tel: links: %s", note)
-        self.applied.emit(result)
+        self.applied.emit(result)  # the notes are logged by tel_links
 
     def _reread(self) -> None:
         if self._path.exists() and str(self._path) not in self._watcher.files():

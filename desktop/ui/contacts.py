@@ -1028,9 +1028,18 @@ class ContactEditDialog(QDialog):
 class ContactsWindow(QWidget):
     """The contacts window: search, list, add/edit/delete, import, PBX sync.
 
-    Signals: none; everything goes through the :class:`ContactsService`
-    passed in.
+    Everything goes through the :class:`ContactsService` passed in, except
+    calls, which click-to-call places:
+
+    Signals:
+        callRequested(str): "Call" on the selected contact (its first number, as
+            stored); the button shows only after :meth:`enable_calls`.
+        smsRequested(str, str): "SMS" on the selected contact (first number, name);
+            the button shows only after :meth:`enable_sms`.
     """
+
+    callRequested = Signal(str)
+    smsRequested = Signal(str, str)
 
     def __init__(self, service: ContactsService, *, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
@@ -1071,6 +1080,12 @@ class ContactsWindow(QWidget):
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.installEventFilter(self)
         top.addWidget(self.search_edit, 1)
+        self.call_button = self._button(self.tr("Call"), self._call_selected)
+        self.call_button.setVisible(False)  # only when click-to-call is there (enable_calls)
+        top.addWidget(self.call_button)
+        self.sms_button = self._button(self.tr("SMS"), self._sms_selected)
+        self.sms_button.setVisible(False)  # only when SMS is there (enable_sms)
+        top.addWidget(self.sms_button)
         self.add_button = self._button(self.tr("Add…"), self._add)
         self.edit_button = self._button(self.tr("Edit…"), self._edit_selected)
         self.delete_button = self._button(self.tr("Delete"), self._delete_selected)
@@ -1275,7 +1290,10 @@ class ContactsWindow(QWidget):
         self._update_actions()
 
     def _update_actions(self) -> None:
-        has = self.selected_contact() is not None
+        selected = self.selected_contact()
+        has = selected is not None
+        self.call_button.setEnabled(selected is not None and bool(selected.numbers))
+        self.sms_button.setEnabled(selected is not None and bool(selected.numbers))
         busy = self.service.importing or self.service.syncing
         self.edit_button.setEnabled(has)
         self.delete_button.setEnabled(has)
@@ -1289,6 +1307,24 @@ class ContactsWindow(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self._update_actions()
+
+    def enable_calls(self, enabled: bool = True) -> None:
+        """Offer "Call" (click-to-call is wired up; no dead button otherwise)."""
+        self.call_button.setVisible(enabled)
+
+    def _call_selected(self) -> None:
+        contact = self.selected_contact()
+        if contact is not None and contact.numbers:
+            self.callRequested.emit(contact.numbers[0].raw)
+
+    def enable_sms(self, enabled: bool = True) -> None:
+        """Offer "SMS" (the SMS feature is wired up; no dead button otherwise)."""
+        self.sms_button.setVisible(enabled)
+
+    def _sms_selected(self) -> None:
+        contact = self.selected_contact()
+        if contact is not None and contact.numbers:
+            self.smsRequested.emit(contact.numbers[0].raw, contact.display_name)
 
     # ------------------------------------------------------------------ editing
 

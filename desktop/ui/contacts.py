@@ -54,6 +54,7 @@ from urllib.parse import quote
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QCoreApplication,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -678,13 +679,15 @@ class ContactTableModel(QAbstractTableModel):
         return source
 
     def label_text(self, label: str) -> str:
-        return _label_names(self).get(label, label)
+        return _label_names().get(label, label)
 
 
-def _label_names(obj: QObject) -> dict[str, str]:
+def _label_names() -> dict[str, str]:
     """The directory's number labels (:data:`LABELS`, in order) as the agent reads them."""
-    names = {"mobile": obj.tr("Mobile"), "work": obj.tr("Work"), "home": obj.tr("Home"),
-             "other": obj.tr("Other")}
+    names = {"mobile": QCoreApplication.translate("NumberLabel", "Mobile"),
+             "work": QCoreApplication.translate("NumberLabel", "Work"),
+             "home": QCoreApplication.translate("NumberLabel", "Home"),
+             "other": QCoreApplication.translate("NumberLabel", "Other")}
     return {label: names.get(label, label) for label in LABELS}
 
 
@@ -700,7 +703,7 @@ class _NumberRow(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
         self.label_combo = QComboBox(self)
-        for label, text in _label_names(self).items():
+        for label, text in _label_names().items():
             self.label_combo.addItem(text, label)
         self.edit = QLineEdit(self)
         self.edit.setPlaceholderText(self.tr("0532 123 45 67"))

@@ -34,6 +34,7 @@ from typing import Any, Final, Protocol
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QCoreApplication,
     QDate,
     QDateTime,
     QLocale,
@@ -454,7 +455,7 @@ class HistoryModel(QAbstractTableModel):
 
     def _tooltip(self, row: HistoryRow, column: int) -> str | None:
         if column == self.DIRECTION:
-            return direction_text(self, row)
+            return direction_text(row)
         if column == self.RECORDING:
             return self.tr("Recording available") if row.recording else None
         parts = []
@@ -513,11 +514,13 @@ def display_number(raw: str | None) -> str:
     return number.display() or raw
 
 
-def direction_text(obj: QObject, row: HistoryRow) -> str:
+def direction_text(row: HistoryRow) -> str:
     if row.is_missed:
-        return obj.tr("Missed call")
-    return {"inbound": obj.tr("Incoming call"), "outbound": obj.tr("Outgoing call"),
-            "local": obj.tr("Internal call")}.get(row.direction, obj.tr("Call"))
+        return QCoreApplication.translate("CallDirection", "Missed call")
+    names = {"inbound": QCoreApplication.translate("CallDirection", "Incoming call"),
+             "outbound": QCoreApplication.translate("CallDirection", "Outgoing call"),
+             "local": QCoreApplication.translate("CallDirection", "Internal call")}
+    return names.get(row.direction) or QCoreApplication.translate("CallDirection", "Call")
 
 
 # ---------------------------------------------------------------- actions

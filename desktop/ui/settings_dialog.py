@@ -1,8 +1,8 @@
-"""The Settings dialog: account, connection, popup and language.
+"""The Settings dialog: account, connection, popup, calls, SMS and history.
 
 :class:`SettingsDialog` edits a copy of :class:`~desktop.core.settings.Settings`
-and the account's secrets (panel password, Tekil API key).  It never blocks
-the event loop:
+and the account's secrets (panel password, Tekil API key, SMS token, old SMS
+API key).  It never blocks the event loop:
 
 * secrets are read and written through :class:`~desktop.core.secrets.SecretStore`
   in a worker thread (``asyncio.to_thread``: the keyring may talk D-Bus or
@@ -21,6 +21,13 @@ like a UUID: Kobikom's documents mask theirs) are only shown.
 
 When saving fails (disk full, keyring refused) the message is shown in the
 dialog and it stays open with everything the agent typed.
+
+How a saved value reaches the running app: ``settingsSaved`` ->
+``Application._settings_saved`` replaces ``app.settings``; click-to-call, the
+SMS sender and the recordings cache read ``current_settings()`` (or the
+keyring) each time they act, so the next call, SMS or recording uses the new
+values.  ``register_tel_links`` is applied by ``TelLinkSettings``
+(:mod:`desktop.ui.click_to_call`), which follows the settings file.
 """
 
 from __future__ import annotations
@@ -55,11 +62,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core import tel_links
 from desktop.core.secrets import USER_ENV, SecretName, SecretStore, SecretStoreError
 from desktop.core.settings import PopupCorner, Settings, SettingsError, save_settings
 from desktop.core.settings_import import apply_provided, read_settings_file
 from desktop.core.tasks import TaskSet
-from desktop.pbx.connection import DEFAULT_API_BASE, Flavor, Transport, default_endpoint
+from desktop.pbx.connection import (
+    DEFAULT_API_BASE,
+    DEFAULT_OLD_SMS_BASE,
+    DEFAULT_SMS_BASE,
+    Flavor,
+    Transport,
+    default_endpoint,
+)
 from desktop.ui.icons import app_icon
 from desktop.ui.notice import NoticeBox, NoticeKind
 
@@ -68,6 +83,18 @@ log = logging.getLogger("kobikom.ui.settings")
 #: Auto-close delay of the popup, seconds.
 AUTO_CLOSE_MIN: Final = 2
 AUTO_CLOSE_MAX: Final = 120
+#: ``originate`` timings (milliseconds, as sent; Kobikom's example: 30000 / 15000).
+RING_TIMEOUT_MS_MIN: Final = 5_000
+RING_TIMEOUT_MS_MAX: Final = 300_000
+WAIT_RESPONSE_MS_MIN: Final = 1_000
+WAIT_RESPONSE_MS_MAX: Final = 120_000
+TIMING_STEP_MS: Final = 1_000
+#: Size cap of the recordings cache (MB).
+RECORDINGS_CACHE_MB_MIN: Final = 10
+RECORDINGS_CACHE_MB_MAX: Final = 100_000
+RECORDINGS_CACHE_MB_STEP: Final = 100
+#: Longest outside-line prefix accepted (PBX codes are one or two characters).
+PREFIX_MAX_LENGTH: Final = 8
 #: Width of the dialog (logical px); the height follows the tallest tab.
 MIN_WIDTH: Final = 640
 #: Most rows of one tab (the grid's stretch row goes below them).
@@ -79,6 +106,11 @@ COLOR_WARNING: Final = "#b06000"
 _UUID: Final = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 _EXTENSION: Final = re.compile(r"\d{1,10}")
 _HOST: Final = re.compile(r"[A-Za-z0-9.\-_]+|\[[0-9A-Fa-f:.]+\]|[0-9A-Fa-f:.]+")
+#: What :func:`desktop.core.dialing.dial_target` accepts as an outside-line prefix.
+_PREFIX: Final = re.compile(r"[0-9*#]+")
+#: The secrets the dialog edits, none of them tied to the login e-mail but the password.
+_SECRET_NAMES: Final = (SecretName.PASSWORD, SecretName.API_KEY, SecretName.SMS_TOKEN,
+                        SecretName.SMS_API_KEY)
 
 
 class Level(enum.Enum):
@@ -95,6 +127,8 @@ class _Secrets:
     user: str = ""
     password: str = ""
     api_key: str = ""
+    sms_token: str = ""
+    sms_api_key: str = ""
     #: Secrets that come from an environment variable (they take precedence).
     from_env: set[SecretName] = field(default_factory=set)
 
@@ -104,8 +138,9 @@ def _read_secrets(store: SecretStore, user: str) -> _Secrets:
     state = _Secrets(available=store.available, problem=store.problem, user=user)
     state.password = store.get(SecretName.PASSWORD, user) or ""
     state.api_key = store.get(SecretName.API_KEY, "") or ""
-    state.from_env = {name for name in (SecretName.PASSWORD, SecretName.API_KEY)
-                      if os.environ.get(name.env_var)}
+    state.sms_token = store.get(SecretName.SMS_TOKEN, "") or ""
+    state.sms_api_key = store.get(SecretName.SMS_API_KEY, "") or ""
+    state.from_env = {name for name in _SECRET_NAMES if os.environ.get(name.env_var)}
     return state
 
 
@@ -127,6 +162,14 @@ def _write_secrets(store: SecretStore, changes: list[SecretChange]) -> list[str]
     return problems
 
 
+def _is_web_address(value: str) -> bool:
+    """Empty (the default) or a full http(s) address with a host."""
+    if not value:
+        return True
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in value
+
+
 def _message_label(parent: QWidget) -> QLabel:
     label = QLabel(parent)
     label.setTextFormat(Qt.TextFormat.PlainText)
@@ -136,7 +179,7 @@ def _message_label(parent: QWidget) -> QLabel:
 
 
 class SettingsDialog(QDialog):
-    """Account, connection, popup and language settings, with the secrets.
+    """Account, connection, popup, calls, SMS and history settings, with the secrets.
 
     Signals:
         settingsSaved(Settings): the settings file was written; the new
@@ -221,6 +264,9 @@ class SettingsDialog(QDialog):
         self._build_account_tab()
         self._build_connection_tab()
         self._build_popup_tab()
+        self._build_calls_tab()
+        self._build_sms_tab()
+        self._build_history_tab()
 
         self.error_box = NoticeBox(self)
         outer.addWidget(self.error_box)
@@ -428,6 +474,108 @@ class SettingsDialog(QDialog):
             self.tr("A new language takes effect when Kobikom Desktop is restarted."))
         self.popup_enabled_check.toggled.connect(self._update_popup_fields)
 
+    def _build_calls_tab(self) -> None:
+        form = self._form(self.tr("Calls"))
+        self.prefix_edit = QLineEdit()
+        self.prefix_edit.setMaxLength(PREFIX_MAX_LENGTH)
+        self.prefix_edit.setPlaceholderText(self.tr("None"))
+        self._row(form, "prefix", self.tr("Outside line prefix:"), self.prefix_edit,
+                  self.tr("Dialled before outside numbers, e.g. 0 or 9, if your PBX needs "
+                          "one. Not used for extensions."))
+        self.confirm_international_check = QCheckBox(
+            self.tr("Ask before calling international or premium-rate numbers"))
+        self._row(form, "confirm_international", "", self.confirm_international_check)
+        self.tel_links_check = QCheckBox(
+            self.tr("Open tel:, callto: and sip: links with Kobikom Desktop"))
+        self.tel_links_help = self._row(form, "tel_links", "", self.tel_links_check)
+        if tel_links.supported():
+            self.tel_links_help.setText(self.tr(
+                "Clicking a phone link in a browser or e-mail then calls the number."))
+        else:
+            self.tel_links_check.setEnabled(False)
+            self.tel_links_help.setText(self.tr(
+                "On this system the installer sets this up."))
+        self.tel_links_help.setVisible(True)
+
+        self.originate_check = QCheckBox(
+            self.tr("Place calls over the WebSocket connection (originate)"))
+        self.originate_help = self._row(form, "originate", "", self.originate_check)
+        self.ring_timeout_spin = QSpinBox()
+        self.ring_timeout_spin.setRange(RING_TIMEOUT_MS_MIN, RING_TIMEOUT_MS_MAX)
+        self.ring_timeout_spin.setSingleStep(TIMING_STEP_MS)
+        self.ring_timeout_spin.setSuffix(self.tr(" ms"))
+        self.wait_response_spin = QSpinBox()
+        self.wait_response_spin.setRange(WAIT_RESPONSE_MS_MIN, WAIT_RESPONSE_MS_MAX)
+        self.wait_response_spin.setSingleStep(TIMING_STEP_MS)
+        self.wait_response_spin.setSuffix(self.tr(" ms"))
+        timings = QHBoxLayout()
+        timings.setSpacing(6)
+        timings.addWidget(self.ring_timeout_spin)
+        self.wait_response_label = QLabel(self.tr("Wait for answer:"))
+        self.wait_response_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.wait_response_label.setBuddy(self.wait_response_spin)
+        timings.addSpacing(12)
+        timings.addWidget(self.wait_response_label)
+        timings.addWidget(self.wait_response_spin)
+        timings.addStretch(1)
+        self._row(form, "ring_timeout", self.tr("Ring timeout:"), timings,
+                  self.tr("Sent with originate as given (Kobikom's example: 30000 and "
+                          "15000)."), focus=self.ring_timeout_spin)
+        self.trunk_edit = QLineEdit()
+        self.trunk_edit.setPlaceholderText(self.tr("kobikom (default)"))
+        self._row(form, "trunk", self.tr("Trunk:"), self.trunk_edit,
+                  self.tr("The outgoing line for originate. Leave empty unless Kobikom "
+                          "gave you another name."))
+
+        self.prefix_edit.textChanged.connect(self._validate)
+        self.originate_check.toggled.connect(self._update_originate_fields)
+
+    def _build_sms_tab(self) -> None:
+        form = self._form(self.tr("SMS"))
+        self.sms_api_combo = QComboBox()
+        self.sms_api_combo.addItem(self.tr("New SMS API (sms.kobikom.com.tr)"), "new")
+        self.sms_api_combo.addItem(self.tr("Old SMS API (smspaneli.kobikom.com.tr)"), "old")
+        self._row(form, "sms_api", self.tr("SMS service:"), self.sms_api_combo,
+                  self.tr("Use the one your SMS panel belongs to."))
+
+        self.sms_token_edit = QLineEdit()
+        self.sms_token_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self._row(form, "sms_token", self.tr("SMS token:"), self.sms_token_edit,
+                  self.tr("In the SMS panel under Ayarlar > SMS API. Kept in the system "
+                          "keyring."))
+        self.sms_api_key_edit = QLineEdit()
+        self.sms_api_key_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self._row(form, "sms_api_key", self.tr("SMS API key:"), self.sms_api_key_edit,
+                  self.tr("In the SMS panel under Ayarlar > SMS API. Kept in the system "
+                          "keyring."))
+
+        self.sms_base_edit = QLineEdit()
+        self._row(form, "sms_base", self.tr("SMS address:"), self.sms_base_edit,
+                  self.tr("Leave empty for Kobikom's (shown in grey)."))
+        self.sms_sender_edit = QLineEdit()
+        self.sms_sender_edit.setPlaceholderText(self.tr("e.g. FIRMAADI"))
+        self._row(form, "sms_sender", self.tr("Default sender:"), self.sms_sender_edit,
+                  self.tr("The sender title (başlık) chosen first; the SMS window "
+                          "remembers the last one you used."))
+        self.agent_name_edit = QLineEdit()
+        self.agent_name_edit.setPlaceholderText(self.tr("e.g. Ayşe Yıldız"))
+        self._row(form, "agent_name", self.tr("Your name:"), self.agent_name_edit,
+                  self.tr("Fills in {agent} in SMS templates."))
+
+        self.sms_api_combo.currentIndexChanged.connect(self._update_sms_fields)
+        self.sms_base_edit.textChanged.connect(self._validate)
+
+    def _build_history_tab(self) -> None:
+        form = self._form(self.tr("History"))
+        self.recordings_cache_spin = QSpinBox()
+        self.recordings_cache_spin.setRange(RECORDINGS_CACHE_MB_MIN, RECORDINGS_CACHE_MB_MAX)
+        self.recordings_cache_spin.setSingleStep(RECORDINGS_CACHE_MB_STEP)
+        self.recordings_cache_spin.setSuffix(self.tr(" MB"))
+        self._row(form, "recordings_cache", self.tr("Recordings kept:"),
+                  self.recordings_cache_spin,
+                  self.tr("Recordings you played are kept on this computer up to this size; "
+                          "the ones not played for longest are removed first."))
+
     # ------------------------------------------------------------------ values
 
     def _fill(self, settings: Settings) -> None:
@@ -452,6 +600,22 @@ class SettingsDialog(QDialog):
         index = self.language_combo.findData(settings.ui.language)
         self.language_combo.setCurrentIndex(max(0, index))
         self._update_popup_fields()
+        dial = settings.dial
+        self.prefix_edit.setText(dial.outside_line_prefix)
+        self.confirm_international_check.setChecked(dial.confirm_international)
+        self.tel_links_check.setChecked(settings.ui.register_tel_links)
+        self.originate_check.setChecked(dial.use_ws_originate)
+        self.ring_timeout_spin.setValue(dial.ring_timeout_ms)
+        self.wait_response_spin.setValue(dial.wait_response_ms)
+        self.trunk_edit.setText(dial.trunk)
+        sms = settings.sms
+        self.sms_api_combo.setCurrentIndex(
+            self.sms_api_combo.findData("old" if sms.api == "old" else "new"))
+        self.sms_base_edit.setText(sms.base)
+        self.sms_sender_edit.setText(sms.sender)
+        self.agent_name_edit.setText(sms.agent_name)
+        self.recordings_cache_spin.setValue(settings.history.recordings_cache_mb)
+        self._update_sms_fields()
 
     @property
     def flavor(self) -> Flavor:
@@ -495,7 +659,25 @@ class SettingsDialog(QDialog):
         new.popup.corner = corner if isinstance(corner, PopupCorner) else PopupCorner.BOTTOM_RIGHT
         new.popup.auto_close_seconds = self.auto_close_spin.value()
         new.ui.language = str(self.language_combo.currentData() or "")
+        new.ui.register_tel_links = self.tel_links_check.isChecked()
+        dial = new.dial
+        dial.outside_line_prefix = self.prefix_edit.text().strip()
+        dial.confirm_international = self.confirm_international_check.isChecked()
+        dial.use_ws_originate = self.originate_check.isChecked()
+        dial.ring_timeout_ms = self.ring_timeout_spin.value()
+        dial.wait_response_ms = self.wait_response_spin.value()
+        dial.trunk = self.trunk_edit.text().strip()
+        new.sms.api = self.sms_api
+        new.sms.base = self.sms_base_edit.text().strip()
+        new.sms.sender = self.sms_sender_edit.text().strip()
+        new.sms.agent_name = self.agent_name_edit.text().strip()
+        new.history.recordings_cache_mb = self.recordings_cache_spin.value()
         return new
+
+    @property
+    def sms_api(self) -> str:
+        """"new" or "old" (the SMS API chosen)."""
+        return "old" if self.sms_api_combo.currentData() == "old" else "new"
 
     # ------------------------------------------------------------------ reacting
 
@@ -566,12 +748,41 @@ class SettingsDialog(QDialog):
         else:
             self.tls_help.setText(self.tr("KobiPBX's WebSocket is always encrypted."))
         self.tls_help.setVisible(True)
+        self._update_originate_fields()
         self._validate()
 
     def _tls_toggled(self, checked: bool) -> None:
         if self.transport is Transport.WS:
             self._ws_tls = checked
         self._update_for_account()
+
+    def originate_available(self) -> bool:
+        """``originate`` is a Tekil WebSocket command: other connections cannot use it."""
+        return self.flavor is Flavor.TEKIL and self.transport is Transport.WS
+
+    def _update_originate_fields(self) -> None:
+        available = self.originate_available()
+        self.originate_check.setEnabled(available)
+        if available:
+            self.originate_help.setText(self.tr(
+                "Instead of the panel API. If the connection is down, the panel API is "
+                "used."))
+        else:
+            self.originate_help.setText(self.tr(
+                "Only for Tekil Santral accounts connected over WebSocket (Connection "
+                "tab)."))
+        self.originate_help.setVisible(True)
+        used = available and self.originate_check.isChecked()
+        for widget in (self.ring_timeout_spin, self.wait_response_label,
+                       self.wait_response_spin, self.trunk_edit):
+            widget.setEnabled(used)
+
+    def _update_sms_fields(self) -> None:
+        old = self.sms_api == "old"
+        self._set_row_visible("sms_token", not old)
+        self._set_row_visible("sms_api_key", old)
+        default = DEFAULT_OLD_SMS_BASE if old else DEFAULT_SMS_BASE
+        self.sms_base_edit.setPlaceholderText(self.tr("{value} (default)").format(value=default))
 
     def _update_popup_fields(self) -> None:
         enabled = self.popup_enabled_check.isChecked()
@@ -659,6 +870,8 @@ class SettingsDialog(QDialog):
             "port": self._check_port(),
             "ca_file": self._check_ca_file(),
             "api_base": self._check_api_base(),
+            "prefix": self._check_prefix(),
+            "sms_base": self._check_sms_base(),
         }
         errors = []
         for name, result in checks.items():
@@ -727,30 +940,40 @@ class SettingsDialog(QDialog):
         return None
 
     def _check_api_base(self) -> tuple[Level, str] | None:
-        value = self.api_base_edit.text().strip()
-        if not value:
+        if _is_web_address(self.api_base_edit.text().strip()):
             return None
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.netloc or " " in value:
+        return Level.ERROR, self.tr(
+            "Enter a full address such as https://panelapi.kobikom.com.tr "
+            "(empty: the default).")
+
+    def _check_sms_base(self) -> tuple[Level, str] | None:
+        if _is_web_address(self.sms_base_edit.text().strip()):
+            return None
+        return Level.ERROR, self.tr(
+            "Enter a full address such as https://sms.kobikom.com.tr (empty: the default).")
+
+    def _check_prefix(self) -> tuple[Level, str] | None:
+        value = self.prefix_edit.text().strip()
+        if value and not _PREFIX.fullmatch(value):
             return Level.ERROR, self.tr(
-                "Enter a full address such as https://panelapi.kobikom.com.tr "
-                "(empty: the default).")
+                "Use digits only (* and # are allowed too), e.g. 0 or 9.")
         return None
 
     # ------------------------------------------------------------------ secrets
 
+    def _secret_edits(self) -> dict[SecretName, QLineEdit]:
+        return {SecretName.PASSWORD: self.password_edit, SecretName.API_KEY: self.api_key_edit,
+                SecretName.SMS_TOKEN: self.sms_token_edit,
+                SecretName.SMS_API_KEY: self.sms_api_key_edit}
+
     def _set_loading(self, loading: bool) -> None:
-        for edit in (self.password_edit, self.api_key_edit):
+        for edit in self._secret_edits().values():
             edit.setEnabled(not loading)
+            edit.setPlaceholderText(
+                self.tr("Reading the keyring…") if loading else self.tr("Not set"))
         self.save_button.setEnabled(not loading)
-        if loading:
-            self.password_edit.setPlaceholderText(self.tr("Reading the keyring…"))
-            self.api_key_edit.setPlaceholderText(self.tr("Reading the keyring…"))
-            self.status_label.setText(self.tr("Reading the saved password and API key…"))
-        else:
-            self.password_edit.setPlaceholderText(self.tr("Not set"))
-            self.api_key_edit.setPlaceholderText(self.tr("Not set"))
-            self.status_label.setText("")
+        self.status_label.setText(
+            self.tr("Reading the saved password and API key…") if loading else "")
 
     async def _load_secrets(self) -> None:
         try:
@@ -766,9 +989,10 @@ class SettingsDialog(QDialog):
         self._loaded = state
         self.password_edit.setText(state.password)
         self.api_key_edit.setText(state.api_key)
+        self.sms_token_edit.setText(state.sms_token)
+        self.sms_api_key_edit.setText(state.sms_api_key)
         self._set_loading(False)
-        for name, edit in ((SecretName.PASSWORD, self.password_edit),
-                           (SecretName.API_KEY, self.api_key_edit)):
+        for name, edit in self._secret_edits().items():
             if name in state.from_env:
                 edit.setEnabled(False)
                 edit.setToolTip(self.tr(
@@ -794,9 +1018,13 @@ class SettingsDialog(QDialog):
         if SecretName.PASSWORD not in loaded.from_env and (
                 password != loaded.password or user != loaded.user):
             changes.append((SecretName.PASSWORD, user, password))
-        api_key = self.api_key_edit.text().strip()
-        if SecretName.API_KEY not in loaded.from_env and api_key != loaded.api_key:
-            changes.append((SecretName.API_KEY, "", api_key))
+        for name, edit, stored in (
+                (SecretName.API_KEY, self.api_key_edit, loaded.api_key),
+                (SecretName.SMS_TOKEN, self.sms_token_edit, loaded.sms_token),
+                (SecretName.SMS_API_KEY, self.sms_api_key_edit, loaded.sms_api_key)):
+            value = edit.text().strip()
+            if name not in loaded.from_env and value != stored:
+                changes.append((name, "", value))
         return changes
 
     # ------------------------------------------------------------------ saving
@@ -876,6 +1104,10 @@ class SettingsDialog(QDialog):
                 loaded.password = value
             elif name is SecretName.API_KEY:
                 loaded.api_key = value
+            elif name is SecretName.SMS_TOKEN:
+                loaded.sms_token = value
+            elif name is SecretName.SMS_API_KEY:
+                loaded.sms_api_key = value
         loaded.user = settings.account.user
 
     # ------------------------------------------------------------------ geometry

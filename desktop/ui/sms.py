@@ -41,6 +41,7 @@ from typing import Any, Final
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QCoreApplication,
     QDateTime,
     QLocale,
     QModelIndex,
@@ -430,16 +431,16 @@ class _suppress_cancel:
 # ---------------------------------------------------------------- words for states
 
 
-def state_text(obj: QObject, state: SmsState) -> str:
+def state_text(state: SmsState) -> str:
     names = {
-        SmsState.QUEUED: obj.tr("Waiting to send"),
-        SmsState.SENDING: obj.tr("Sending…"),
-        SmsState.SENT: obj.tr("Sent"),
-        SmsState.DELIVERED: obj.tr("Delivered"),
-        SmsState.FAILED: obj.tr("Failed"),
-        SmsState.UNKNOWN: obj.tr("Not confirmed: checking…"),
-        SmsState.NEEDS_AGENT: obj.tr("Needs your decision"),
-        SmsState.CANCELLED: obj.tr("Not sent (cancelled)"),
+        SmsState.QUEUED: QCoreApplication.translate("SmsText", "Waiting to send"),
+        SmsState.SENDING: QCoreApplication.translate("SmsText", "Sending…"),
+        SmsState.SENT: QCoreApplication.translate("SmsText", "Sent"),
+        SmsState.DELIVERED: QCoreApplication.translate("SmsText", "Delivered"),
+        SmsState.FAILED: QCoreApplication.translate("SmsText", "Failed"),
+        SmsState.UNKNOWN: QCoreApplication.translate("SmsText", "Not confirmed: checking…"),
+        SmsState.NEEDS_AGENT: QCoreApplication.translate("SmsText", "Needs your decision"),
+        SmsState.CANCELLED: QCoreApplication.translate("SmsText", "Not sent (cancelled)"),
     }
     return names[state]
 
@@ -454,25 +455,29 @@ _STATE_COLORS: Final = {
 }
 
 
-def encoding_text(obj: QObject, count: SmsCount) -> str:
+def encoding_text(count: SmsCount) -> str:
     """"With Turkish characters: 150 characters per SMS" and friends."""
     if count.encoding is SmsEncoding.PLAIN:
-        text = obj.tr("Plain text: {0} characters per SMS")
+        text = QCoreApplication.translate("SmsText", "Plain text: {0} characters per SMS")
     elif count.encoding is SmsEncoding.TURKISH:
-        text = obj.tr("With Turkish characters: {0} characters per SMS")
+        text = QCoreApplication.translate(
+            "SmsText", "With Turkish characters: {0} characters per SMS")
     else:
-        text = obj.tr("Unicode (emoji, special characters): {0} characters per SMS")
+        text = QCoreApplication.translate(
+            "SmsText", "Unicode (emoji, special characters): {0} characters per SMS")
     return text.format(count.encoding.single_limit)
 
 
-def counter_text(obj: QObject, count: SmsCount, recipients: int) -> str:
+def counter_text(count: SmsCount, recipients: int) -> str:
     if count.parts == 1:
-        text = obj.tr("{0} / {1} characters · 1 SMS").format(count.units, count.per_message)
+        text = QCoreApplication.translate("SmsText", "{0} / {1} characters · 1 SMS").format(
+            count.units, count.per_message)
     else:
-        text = obj.tr("{0} characters · {1} SMS ({2} characters per part)").format(
+        text = QCoreApplication.translate(
+            "SmsText", "{0} characters · {1} SMS ({2} characters per part)").format(
             count.units, count.parts, count.per_message)
     if recipients > 1:
-        text += " " + obj.tr("× {0} recipients = {1} SMS").format(
+        text += " " + QCoreApplication.translate("SmsText", "× {0} recipients = {1} SMS").format(
             recipients, count.parts * recipients)
     return text
 
@@ -663,14 +668,14 @@ class SmsComposer(QWidget):
         text = prepare_text(self.text_edit.toPlainText())
         count = self._count = count_sms(text)
         recipients = max(1, len(self.recipients()))
-        self.encoding_label.setText(encoding_text(self, count))
-        self.counter_label.setText(counter_text(self, count, recipients))
+        self.encoding_label.setText(encoding_text(count))
+        self.counter_label.setText(counter_text(count, recipients))
         multi = count.parts > 1
         self.counter_label.setStyleSheet("color: #b06000; font-weight: bold;" if multi
                                          else "font-weight: bold;")
         if count.special:
             self.encoding_label.setText(self.tr("{0} (because of {1})").format(
-                encoding_text(self, count), " ".join(count.special)))
+                encoding_text(count), " ".join(count.special)))
         hints = []
         if count.encoding is SmsEncoding.UNICODE:
             hints.append(self.tr("Kobikom's documents say 75 or 65; we count the stricter 65."))
@@ -1162,7 +1167,7 @@ class SmsTableModel(QAbstractTableModel):
                 return " ".join(message.text.split())
             if column == "sender":
                 return message.sender
-            return state_text(self, message.state)
+            return state_text(message.state)
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == "text":
                 return rich_tooltip_for_plain(message.text)
@@ -1280,7 +1285,7 @@ class SmsHistoryWindow(QWidget):
         if message.state is SmsState.NEEDS_AGENT:
             title = self.tr("Was this SMS sent? The server did not confirm.")
         else:
-            title = state_text(self, message.state)
+            title = state_text(message.state)
         lines = [message.text, ""]
         if message.state is SmsState.NEEDS_AGENT:
             lines.append(self.tr("Kobikom has no record of it. Send it again, or leave it "

@@ -13,13 +13,9 @@ test hook), or over keyring's ``fail`` backend for "no keyring".
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterator
 from pathlib import Path
 
-import keyring
 import pytest
-from keyring.backend import KeyringBackend
-from keyring.backends import fail
 from PySide6.QtCore import Qt
 
 from desktop.core.secrets import SERVICE, SecretName, SecretStore
@@ -29,30 +25,6 @@ from desktop.ui.settings_dialog import Level, SettingsDialog
 from tests.helpers.qt_asyncio import qt_asyncio_loop
 
 UUID = "97df2222-c948-492c-8a1b-0123456789ab"
-
-
-class MemoryKeyring(KeyringBackend):
-    """A keyring backend in a dict (optionally refusing to store)."""
-
-    priority = 10  # type: ignore[assignment]
-
-    def __init__(self, *, refuse: bool = False) -> None:
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-        self.refuse = refuse
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.store.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        if self.refuse:
-            raise keyring.errors.PasswordSetError("locked")
-        self.store[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if (service, username) not in self.store:
-            raise keyring.errors.PasswordDeleteError(username)
-        del self.store[(service, username)]
 
 
 @pytest.fixture(autouse=True)
@@ -68,21 +40,10 @@ def qloop(qapp):
         yield loop
 
 
-@pytest.fixture
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
 
 
-@pytest.fixture
-def no_keyring() -> Iterator[None]:
-    previous = keyring.get_keyring()
-    keyring.set_keyring(fail.Keyring())
-    yield
-    keyring.set_keyring(previous)
+
+
 
 
 @pytest.fixture
@@ -249,7 +210,7 @@ def test_tekil_hides_the_domain_and_bulut_hides_the_api_key(qtbot, qloop, memory
     assert not dialog.domain_edit.isEnabled()
     assert dialog.row_visible("api_key")
     assert dialog.row_visible("ws_token")
-    assert "Ayarlar → API" in dialog.findChild(type(dialog.status_label), "api_keyHelp").text()
+    assert "API ANAHTARI" in dialog.findChild(type(dialog.status_label), "api_keyHelp").text()
 
     choose(dialog.flavor_combo, Flavor.BULUT)
     assert dialog.row_visible("domain")

@@ -16,11 +16,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import keyring
 import pytest
 import trustme
-from keyring.backend import KeyringBackend
-from keyring.backends import fail
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QWizard
 
@@ -40,27 +37,6 @@ WRONG_DOMAIN = "5b0c0e4e-1d2f-4a6b-9c3d-00000000dead"
 CHECK_WAIT_MS = 15000
 
 
-class MemoryKeyring(KeyringBackend):
-    """A keyring backend in a dict (the keyring library's own test hook installs it)."""
-
-    priority = 10  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.store.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.store[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if (service, username) not in self.store:
-            raise keyring.errors.PasswordDeleteError(username)
-        del self.store[(service, username)]
-
-
 @pytest.fixture(autouse=True)
 def _no_env_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in SecretName:
@@ -68,21 +44,10 @@ def _no_env_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("KOBIKOM_USER", raising=False)
 
 
-@pytest.fixture
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
 
 
-@pytest.fixture
-def no_keyring() -> Iterator[None]:
-    previous = keyring.get_keyring()
-    keyring.set_keyring(fail.Keyring())
-    yield
-    keyring.set_keyring(previous)
+
+
 
 
 @pytest.fixture

@@ -50,7 +50,8 @@ def test_committed_skeleton_matches_the_collection() -> None:
         return
     spec = importlib.util.spec_from_file_location(
         "collection_skeleton", ROOT / "tools" / "collection_skeleton.py")
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     tool = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(tool)
     fresh = tool.make_skeleton(json.loads(LIVE_COLLECTION.read_text(encoding="utf-8")))

@@ -1,0 +1,4 @@
+"""Suite-wide test configuration."""
+
+# Shared fixtures living in helper modules.
+pytest_plugins = ["tests.helpers.memory_keyring"]

@@ -60,7 +60,8 @@ def _json_text(raw: Any) -> str:
 #: Query parameters that carry credentials: their values are replaced.
 _SECRET_PARAMS = frozenset({"api_key", "api_token", "apikey", "a", "token", "password",
                             "userpass", "customer_mail"})
-_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-Fx]{4}-[0-9a-fA-Fx]{4}-[0-9a-fA-Fx]{4,5}-[0-9a-fA-Fx]+")
+_UUID = re.compile(
+    r"[0-9a-fA-F]{8}-[0-9a-fA-Fx]{4}-[0-9a-fA-Fx]{4}-[0-9a-fA-Fx]{4,5}-[0-9a-fA-Fx]+")
 _DUMMY_UUID = "00000000-0000-4000-8000-000000000000"
 
 

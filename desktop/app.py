@@ -90,7 +90,8 @@ class Application(QObject):
         self.line: PhoneLine | None = None
         self._line_task: asyncio.Task[None] | None = None
         self._simulator: Any = None
-        self._effective_settings: Settings | None = None
+        self._demo_account = Settings().account
+        self._demo_server = Settings().server
         self._demo_secret_store = SecretStore(use_env=False, session_only=True)
         self._demo_task: asyncio.Task[None] | None = None
         self._quit = asyncio.Event()
@@ -403,10 +404,9 @@ class Application(QObject):
         from desktop.core.sms_sender import SmsNotConfigured, sms_api_config
 
         if demo:
-            settings = self._effective_settings
-            if not self.demo or self._simulator is None or settings is None:
+            if not self.demo or self._simulator is None:
                 raise SmsNotConfigured("demo mode is not running")
-            return sms_api_config(Account(settings, self._demo_secret_store))
+            return sms_api_config(Account(self._demo_overlay(), self._demo_secret_store))
         return sms_api_config(Account(self.settings, self.secrets))
 
     def _store_sms_token(self, token: str) -> None:
@@ -456,7 +456,9 @@ class Application(QObject):
 
     def current_settings(self) -> Settings:
         """The settings in effect (the demo overlay in demo mode)."""
-        return self._effective_settings or self.settings
+        if self.demo and self._simulator is not None:
+            return self._demo_overlay()
+        return self.settings
 
     def account(self) -> Account:
         """The account in effect (demo mode: the simulator's, with session-only secrets)."""
@@ -509,10 +511,8 @@ class Application(QObject):
     async def _start_line(self) -> None:
         await self._stop_line()
         settings = self.settings
-        self._effective_settings = None
         if self.demo:
             settings = await self._start_simulator()
-            self._effective_settings = settings
         self.tray.set_demo(self.demo)
         self.tray.set_extension(", ".join(settings.account.extensions))
         if not settings.configured:
@@ -582,16 +582,22 @@ class Application(QObject):
                                     sim.cfg.kobipbx_user)
         self._demo_secret_store.set(SecretName.SMS_TOKEN, sim.cfg.sms_token)
         log.info("demo simulator on %s (tcp %d)", sim.http_base, sim.ports["tcp"])
-        demo = Settings()
-        demo.popup = self.settings.popup
-        demo.ui = self.settings.ui
-        demo.account = replace(demo.account, flavor=Flavor.BULUT, transport=Transport.TCP,
-                               extensions=[DEMO_EXTENSION],
-                               domain_uuid=sim.cfg.domain_uuid, user=sim.cfg.kobipbx_user)
-        demo.server = replace(demo.server, host="127.0.0.1", port=sim.ports["tcp"],
-                              api_base=sim.http_base)
-        demo.sms = replace(demo.sms, base=sim.http_base, sender=sim.cfg.sms_senders[0])
-        return demo
+        self._demo_account = replace(Settings().account, flavor=Flavor.BULUT,
+                                     transport=Transport.TCP, extensions=[DEMO_EXTENSION],
+                                     domain_uuid=sim.cfg.domain_uuid, user=sim.cfg.kobipbx_user)
+        self._demo_server = replace(Settings().server, host="127.0.0.1", port=sim.ports["tcp"],
+                                    api_base=sim.http_base)
+        return self._demo_overlay()
+
+    def _demo_overlay(self) -> Settings:
+        """The agent's settings with the account, servers and SMS service of the
+        simulator: the agent's popup, call, history and language choices apply in
+        demo mode too, including ones saved while it runs."""
+        assert self._simulator is not None
+        sim = self._simulator
+        return replace(self.settings, account=self._demo_account, server=self._demo_server,
+                       sms=replace(self.settings.sms, api="new", base=sim.http_base,
+                                   sender=sim.cfg.sms_senders[0]))
 
     def _directory_numbers(self, limit: int) -> list[str]:
         assert self.directory is not None
@@ -666,6 +672,11 @@ class Application(QObject):
         self.settings = settings
         log.info("settings saved; reconnecting")
         self._drop_rest_session()  # the password may have changed for the same e-mail
+        if self.sms is not None:
+            self.sms.wake()  # a new SMS token/API: waiting messages go out now, not in 60 s
+        tel_links = getattr(self, "_tel_links", None)
+        if tel_links is not None:  # also when the settings folder is not being watched
+            tel_links.set_enabled(settings.ui.register_tel_links)
         if not self.demo:
             self.tasks.spawn(self._start_line(), name="restart-line")
 

@@ -1,6 +1,7 @@
 """Render the Dialer, the call confirmation and the live-call popup offscreen into PNGs.
 
-    /work/venv/bin/python tools/screenshot_dialer.py
+    /work/venv/bin/python tools/screenshot_dialer.py                # English
+    /work/venv/bin/python tools/screenshot_dialer.py --language tr  # tr-*.png
 
 Writes ``artifacts/dialer-*.png``, ``artifacts/dial-confirm-*.png``,
 ``artifacts/transfer-dialog.png`` and ``artifacts/popup-live-call-control.png``
@@ -21,6 +22,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 ARTIFACTS = ROOT / "artifacts"
+#: "tr-" when rendering in Turkish (``--language tr``).
+PREFIX = ""
 
 
 async def shoot() -> None:
@@ -76,21 +79,21 @@ async def shoot() -> None:
     window.open_with()
     await asyncio.wait_for(loaded, 10)
     await settle("")
-    window.grab().save(str(ARTIFACTS / "dialer-empty.png"))
+    window.grab().save(str(ARTIFACTS / f"{PREFIX}dialer-empty.png"))
     await settle("0532")
-    window.grab().save(str(ARTIFACTS / "dialer-number.png"))
+    window.grab().save(str(ARTIFACTS / f"{PREFIX}dialer-number.png"))
     await settle("yıl")
-    window.grab().save(str(ARTIFACTS / "dialer-results.png"))
+    window.grab().save(str(ARTIFACTS / f"{PREFIX}dialer-results.png"))
     await settle("İSMAİL ÇEL")
-    window.grab().save(str(ARTIFACTS / "dialer-turkish.png"))
+    window.grab().save(str(ARTIFACTS / f"{PREFIX}dialer-turkish.png"))
     await settle("ışık")
-    window.grab().save(str(ARTIFACTS / "dialer-turkish-isik.png"))
+    window.grab().save(str(ARTIFACTS / f"{PREFIX}dialer-turkish-isik.png"))
     await settle("Kaya Mimarlık Ankara")
-    window.grab().save(str(ARTIFACTS / "dialer-no-match.png"))
+    window.grab().save(str(ARTIFACTS / f"{PREFIX}dialer-no-match.png"))
     await settle("0532 999 88 7")
     window.activate_current()
     QApplication.processEvents()
-    window.grab().save(str(ARTIFACTS / "dialer-invalid.png"))
+    window.grab().save(str(ARTIFACTS / f"{PREFIX}dialer-invalid.png"))
     window.close()
 
     for name, text in (("international", "+44 20 7946 0958"), ("premium", "0900 123 45 67")):
@@ -99,7 +102,7 @@ async def shoot() -> None:
         dialog = DialConfirmDialog(target)
         dialog.show()
         QApplication.processEvents()
-        dialog.grab().save(str(ARTIFACTS / f"dial-confirm-{name}.png"))
+        dialog.grab().save(str(ARTIFACTS / f"{PREFIX}dial-confirm-{name}.png"))
         dialog.close()
 
     card = CallerCard(call_id="1520317155.59", state=CardState.ANSWERED,
@@ -110,14 +113,14 @@ async def shoot() -> None:
     transfer.extension_edit.setText("1002")
     transfer.show()
     QApplication.processEvents()
-    transfer.grab().save(str(ARTIFACTS / "transfer-dialog.png"))
+    transfer.grab().save(str(ARTIFACTS / f"{PREFIX}transfer-dialog.png"))
     transfer.close()
 
     popup = CallerPopup(card, actions=PopupActions(call_back=True, transfer=True, hangup=True),
                         translucent=False)
     popup.show()
     QApplication.processEvents()
-    popup.grab().save(str(ARTIFACTS / "popup-live-call-control.png"))
+    popup.grab().save(str(ARTIFACTS / f"{PREFIX}popup-live-call-control.png"))
     popup.close()
     await tasks.cancel_all()
     directory.close()
@@ -125,11 +128,23 @@ async def shoot() -> None:
 
 
 def main() -> int:
+    import argparse
+
     import qasync
     from PySide6.QtWidgets import QApplication
 
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--language", choices=("en", "tr"), default="en")
+    args = parser.parse_args()
     ARTIFACTS.mkdir(exist_ok=True)
     app = QApplication(sys.argv[:1])
+    translators = []
+    if args.language == "tr":
+        from desktop.ui.i18n import install_translators
+
+        global PREFIX
+        PREFIX = "tr-"
+        translators = install_translators(app, "tr")  # noqa: F841 (kept alive)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     with loop:

@@ -1,6 +1,7 @@
 """Render the call history window and the recording player offscreen into PNGs.
 
-    /work/venv/bin/python tools/screenshot_history.py
+    /work/venv/bin/python tools/screenshot_history.py                # English
+    /work/venv/bin/python tools/screenshot_history.py --language tr  # tr-*.png
 
 Writes ``artifacts/history-*.png`` and ``artifacts/player-*.png`` (Turkish
 sample data, filters applied) for a visual check; ``artifacts/`` is
@@ -17,6 +18,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts"
+#: "tr-" when rendering in Turkish (``--language tr``).
+PREFIX = ""
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -51,8 +54,20 @@ def main() -> int:
     from tests.helpers.audio import gsm_wav
     from tests.helpers.qt_asyncio import qt_asyncio_loop, run_until
 
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--language", choices=("en", "tr"), default="en")
+    args = parser.parse_args()
     app = QApplication.instance() or QApplication([])
     ARTIFACTS.mkdir(exist_ok=True)
+    translators = []
+    if args.language == "tr":
+        from desktop.ui.i18n import install_translators
+
+        global PREFIX
+        PREFIX = "tr-"
+        translators = install_translators(app, "tr")  # noqa: F841 (kept alive)
     workdir = Path(tempfile.mkdtemp(prefix="kobikom-shots-"))
     journal = Journal(workdir / "journal.sqlite3")
     now = time.time()
@@ -79,21 +94,21 @@ def main() -> int:
         run_until(app, lambda: model.rowCount() == len(CALLS) and not model.loading)
         window.select_row(1)
         app.processEvents()
-        window.grab().save(str(ARTIFACTS / "history-all.png"))
+        window.grab().save(str(ARTIFACTS / f"{PREFIX}history-all.png"))
         from desktop.core.journal import HistoryKind
 
         window.set_kind(HistoryKind.MISSED)
         run_until(app, lambda: not model.loading and model.rowCount() == 4)
         window.select_row(1)
         app.processEvents()
-        window.grab().save(str(ARTIFACTS / "history-missed.png"))
+        window.grab().save(str(ARTIFACTS / f"{PREFIX}history-missed.png"))
         window.set_kind(HistoryKind.ALL)
         window.search_edit.setText("güneş")
         window.apply_filter()
         run_until(app, lambda: not model.loading and model.rowCount() == 2)
         window.select_row(1)
         app.processEvents()
-        window.grab().save(str(ARTIFACTS / "history-search.png"))
+        window.grab().save(str(ARTIFACTS / f"{PREFIX}history-search.png"))
         window.search_edit.setText("")
         from desktop.ui.notice import NoticeKind
 
@@ -105,7 +120,7 @@ def main() -> int:
         window.apply_filter()
         run_until(app, lambda: not model.loading and model.rowCount() == len(CALLS))
         app.processEvents()
-        window.grab().save(str(ARTIFACTS / "history-sync-failed.png"))
+        window.grab().save(str(ARTIFACTS / f"{PREFIX}history-sync-failed.png"))
 
         wav = workdir / "kayit.wav"
         data = gsm_wav(83.0)
@@ -115,7 +130,7 @@ def main() -> int:
         downloading.show()
         downloading.show_progress(len(data) * 42 // 100, len(data))
         app.processEvents()
-        downloading.grab().save(str(ARTIFACTS / "player-downloading.png"))
+        downloading.grab().save(str(ARTIFACTS / f"{PREFIX}player-downloading.png"))
         player = RecordingPlayer(title="Mehmet Öztürk",
                                  subtitle="0555 111 22 33 · 28.11.2026 09:14")
         player.show()
@@ -124,20 +139,24 @@ def main() -> int:
         player.set_position(31_000)
         player.set_speed(1.5)
         app.processEvents()
-        player.grab().save(str(ARTIFACTS / "player-ready.png"))
+        player.grab().save(str(ARTIFACTS / f"{PREFIX}player-ready.png"))
         broken = RecordingPlayer(title="Ayşe Yılmaz",
                                  subtitle="0532 123 45 67 · 27.11.2026 16:40")
         broken.show()
-        broken.show_error("The recording is incomplete",
-                          "Only 0:27 of 1:23 arrived. Try again later.")
+        from PySide6.QtCore import QCoreApplication
+
+        broken.show_error(
+            QCoreApplication.translate("CallHistory", "The recording is incomplete"),
+            QCoreApplication.translate("CallHistory", "Only {0} of {1} arrived. Try again later.")
+            .format("0:27", "1:23"))
         app.processEvents()
-        broken.grab().save(str(ARTIFACTS / "player-truncated.png"))
+        broken.grab().save(str(ARTIFACTS / f"{PREFIX}player-truncated.png"))
         for widget in (window, downloading, player, broken):
             widget.close()
         run_until(app, lambda: len(tasks) == 0)
     journal.close()
-    print("\n".join(str(p) for p in sorted(ARTIFACTS.glob("history-*.png"))))
-    print("\n".join(str(p) for p in sorted(ARTIFACTS.glob("player-*.png"))))
+    print("\n".join(str(p) for p in sorted(ARTIFACTS.glob(f"{PREFIX}history-*.png"))))
+    print("\n".join(str(p) for p in sorted(ARTIFACTS.glob(f"{PREFIX}player-*.png"))))
     return 0
 
 

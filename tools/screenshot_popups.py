@@ -3,10 +3,11 @@
     /work/venv/bin/python tools/screenshot_popups.py            # scale 1 and 2
     /work/venv/bin/python tools/screenshot_popups.py --scale 2  # one scale
 
-Writes ``artifacts/popup-<name>@<scale>x.png`` (and ``artifacts/tray-icons@<scale>x.png``)
-under the repository; ``artifacts/`` is git-ignored.  Runs on Qt's offscreen
-platform, so no display is needed; each scale runs in its own process because
-``QT_SCALE_FACTOR`` is read when the QApplication starts.
+Writes ``artifacts/popup-<name>@<scale>x.png``, the same in Turkish (the real
+``kobikom_tr.qm``) as ``artifacts/tr-popup-<name>@<scale>x.png``, and
+``artifacts/tray-icons@<scale>x.png`` under the repository; ``artifacts/`` is
+git-ignored.  Runs on Qt's offscreen platform, so no display is needed; each
+scale runs in its own process because ``QT_SCALE_FACTOR`` is read when the QApplication starts.
 """
 
 from __future__ import annotations
@@ -65,45 +66,6 @@ def _cards(now: float) -> dict[str, object]:
             "missed": missed, "hostile": hostile, "ended": ended}
 
 
-#: A few Turkish texts (the real ones come from the .qm files) to check that they fit.
-TURKISH = {
-    "Incoming call": "Gelen arama",
-    "In call": "Görüşmede",
-    "Missed call": "Cevapsız arama",
-    "Call ended": "Arama bitti",
-    "Unknown number": "Bilinmeyen numara",
-    "Add to contacts": "Rehbere ekle",
-    "Call back": "Geri ara",
-    "Play recording": "Kaydı dinle",
-    "Queue: {queue}": "Kuyruk: {queue}",
-    "To {number}": "Aranan: {number}",
-    "Caller ID name: {name}": "Arayan adı: {name}",
-    "Called %n times before, last on {date}": "Daha önce %n kez aradı, son: {date}",
-    "Called %n times before, last yesterday at {time}":
-        "Daha önce %n kez aradı, son: dün {time}",
-    "Called once before, last today at {time}": "Daha önce bir kez aradı, son: bugün {time}",
-    "Dismiss": "Kapat",
-}
-
-
-def _install_turkish(app: object) -> object:
-    from PySide6.QtCore import QTranslator
-
-    class Turkish(QTranslator):
-        def translate(self, context, source, disambiguation=None, n=-1):
-            text = TURKISH.get(source)
-            if text is None:
-                return None
-            return text.replace("%n", str(n)) if n >= 0 else text
-
-        def isEmpty(self) -> bool:
-            return False
-
-    translator = Turkish(app)  # type: ignore[arg-type]
-    app.installTranslator(translator)  # type: ignore[attr-defined]
-    return translator
-
-
 def render(scale: str) -> list[Path]:
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     os.environ["QT_SCALE_FACTOR"] = scale
@@ -132,7 +94,10 @@ def render(scale: str) -> list[Path]:
             written.append(path)
             popup.dismiss(by_user=False)
             app.processEvents()
-    translator = _install_turkish(app)
+    # Turkish as the app shows it: the real translations (ours and Qt's).
+    from desktop.ui.i18n import install_translators
+
+    translators = install_translators(app, "tr")
     for name, card in _cards(now).items():
         if name in ("hostile",):
             continue
@@ -140,12 +105,13 @@ def render(scale: str) -> list[Path]:
                             locale=QLocale(QLocale.Language.Turkish))
         popup.show()
         app.processEvents()
-        path = ARTIFACTS / f"popup-{name}-tr@{scale}x.png"
+        path = ARTIFACTS / f"tr-popup-{name}@{scale}x.png"
         popup.grab().save(str(path))
         written.append(path)
         popup.dismiss(by_user=False)
         app.processEvents()
-    app.removeTranslator(translator)  # type: ignore[arg-type]
+    for translator in translators:
+        app.removeTranslator(translator)
     path = ARTIFACTS / f"tray-icons@{scale}x.png"
     icons.icon_sheet().save(str(path))
     written.append(path)

@@ -24,9 +24,10 @@ dialog and it stays open with everything the agent typed.
 
 How a saved value reaches the running app: ``settingsSaved`` ->
 ``Application._settings_saved`` replaces ``app.settings``; click-to-call, the
-SMS sender and the recordings cache read ``current_settings()`` (or the
-keyring) each time they act, so the next call, SMS or recording uses the new
-values.  ``register_tel_links`` is applied by ``TelLinkSettings``
+SMS sender and the recordings cache read the app's settings (and the keyring)
+each time they act, so the next call, SMS or recording uses the new values
+(the app also wakes the SMS sender, so waiting messages go out at once).
+``register_tel_links`` is applied by ``TelLinkSettings``
 (:mod:`desktop.ui.click_to_call`), which follows the settings file.
 """
 
@@ -956,7 +957,7 @@ class SettingsDialog(QDialog):
         value = self.prefix_edit.text().strip()
         if value and not _PREFIX.fullmatch(value):
             return Level.ERROR, self.tr(
-                "Use digits only (* and # are allowed too), e.g. 0 or 9.")
+                "Use only digits, * and #, e.g. 0 or 9.")
         return None
 
     # ------------------------------------------------------------------ secrets

@@ -312,3 +312,288 @@ def test_ask_shows_without_blocking(qtbot, qloop, memory_keyring, config_path: P
     assert not dialog.isModal()
     assert dialog.testAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     qtbot.waitUntil(dialog.secrets_loaded)
+
+
+# ---------------------------------------------------------------- calls, SMS, history
+
+
+def test_calls_sms_and_history_round_trip(qtbot, qloop, memory_keyring,
+                                          config_path: Path) -> None:
+    store = SecretStore(use_env=False)
+    dialog = open_dialog(qtbot, Settings(), store, config_path)
+    choose(dialog.flavor_combo, Flavor.TEKIL)
+    choose(dialog.transport_combo, Transport.WS)
+    dialog.extensions_edit.setText("1001")
+    dialog.prefix_edit.setText(" 9 ")
+    dialog.confirm_international_check.setChecked(False)
+    dialog.tel_links_check.setChecked(True)
+    dialog.originate_check.setChecked(True)
+    dialog.ring_timeout_spin.setValue(45000)
+    dialog.wait_response_spin.setValue(20000)
+    dialog.trunk_edit.setText("hat2")
+    choose(dialog.sms_api_combo, "old")
+    dialog.sms_base_edit.setText("https://sms.example.test")
+    dialog.sms_sender_edit.setText("YILDIZLOJ")
+    dialog.agent_name_edit.setText("Ayşe Yıldız")
+    dialog.sms_api_key_edit.setText("old-sms-key-1")
+    dialog.recordings_cache_spin.setValue(2000)
+
+    with qtbot.waitSignal(dialog.settingsSaved, timeout=5000) as saved:
+        dialog.save_button.click()
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+
+    loaded = load_settings(config_path)
+    assert loaded == saved.args[0]
+    assert (loaded.dial.outside_line_prefix, loaded.dial.confirm_international,
+            loaded.dial.use_ws_originate) == ("9", False, True)
+    assert (loaded.dial.ring_timeout_ms, loaded.dial.wait_response_ms,
+            loaded.dial.trunk) == (45000, 20000, "hat2")
+    assert loaded.ui.register_tel_links is True
+    assert (loaded.sms.api, loaded.sms.base, loaded.sms.sender, loaded.sms.agent_name) == (
+        "old", "https://sms.example.test", "YILDIZLOJ", "Ayşe Yıldız")
+    assert loaded.history.recordings_cache_mb == 2000
+    assert loaded.sms_base() == "https://sms.example.test"
+    assert memory_keyring.store == {(SERVICE, "sms-api-key"): "old-sms-key-1"}
+    assert "old-sms-key-1" not in config_path.read_text(encoding="utf-8")
+
+
+def test_sms_token_goes_to_the_keyring_only(qtbot, qloop, memory_keyring,
+                                            config_path: Path) -> None:
+    store = SecretStore(use_env=False)
+    store.set(SecretName.SMS_API_KEY, "kept-old-key")
+    dialog = open_dialog(qtbot, Settings(), store, config_path)
+    assert dialog.row_visible("sms_token")
+    assert not dialog.row_visible("sms_api_key")
+    assert "sms.kobikom.com.tr" in dialog.sms_base_edit.placeholderText()
+    choose(dialog.sms_api_combo, "old")
+    assert dialog.row_visible("sms_api_key")
+    assert not dialog.row_visible("sms_token")
+    assert "smspaneli.kobikom.com.tr" in dialog.sms_base_edit.placeholderText()
+    assert dialog.sms_api_key_edit.text() == "kept-old-key"
+    choose(dialog.sms_api_combo, "new")
+
+    dialog.sms_token_edit.setText("  sms-token-ABC  ")
+    with qtbot.waitSignal(dialog.settingsSaved, timeout=5000):
+        dialog.save_button.click()
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert memory_keyring.store == {(SERVICE, "sms-token"): "sms-token-ABC",
+                                    (SERVICE, "sms-api-key"): "kept-old-key"}
+    raw = config_path.read_text(encoding="utf-8")
+    assert "sms-token-ABC" not in raw
+    assert set(tomllib.loads(raw)["sms"]) == {"api", "base", "sender", "agent_name"}
+    assert load_settings(config_path).sms.api == "new"
+
+
+def test_sms_secrets_from_the_environment_are_shown_disabled(
+        qtbot, qloop, memory_keyring, config_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KOBIKOM_SMS_TOKEN", "env-sms-token")
+    dialog = open_dialog(qtbot, Settings(), SecretStore(), config_path)
+    assert dialog.sms_token_edit.text() == "env-sms-token"
+    assert not dialog.sms_token_edit.isEnabled()
+    assert "KOBIKOM_SMS_TOKEN" in dialog.sms_token_edit.toolTip()
+    assert dialog.sms_api_key_edit.isEnabled()
+    with qtbot.waitSignal(dialog.settingsSaved, timeout=5000):
+        dialog.save_button.click()
+    assert memory_keyring.store == {}  # the environment's value is not copied
+
+
+def test_outside_line_prefix_is_validated(qtbot, qloop, memory_keyring,
+                                          config_path: Path) -> None:
+    dialog = open_dialog(qtbot, Settings(), SecretStore(use_env=False), config_path)
+    saved: list[object] = []
+    dialog.settingsSaved.connect(saved.append)
+    dialog.extensions_edit.setText("1001")
+    for bad in ("9a", "0 9", "+9", "9-"):
+        dialog.prefix_edit.setText(bad)
+        level, text = dialog.message("prefix")
+        assert level is Level.ERROR, bad
+        assert "digits" in text
+    dialog.tabs.setCurrentIndex(0)
+    dialog.save_button.click()
+    assert dialog.isVisible()
+    assert saved == []
+    assert not config_path.exists()
+    assert dialog.tabs.tabText(dialog.tabs.currentIndex()) == "Calls"
+    assert dialog.prefix_edit.hasFocus() or not dialog.isActiveWindow()
+
+    for good in ("", "0", "9", "*55#"):
+        dialog.prefix_edit.setText(good)
+        assert dialog.message("prefix") == (None, ""), good
+    dialog.prefix_edit.setText("0")
+    with qtbot.waitSignal(dialog.settingsSaved, timeout=5000):
+        dialog.save_button.click()
+    assert load_settings(config_path).dial.outside_line_prefix == "0"
+
+
+def test_sms_address_is_validated(qtbot, qloop, memory_keyring, config_path: Path) -> None:
+    dialog = open_dialog(qtbot, Settings(), SecretStore(use_env=False), config_path)
+    dialog.sms_base_edit.setText("sms.kobikom.com.tr")
+    assert dialog.message("sms_base")[0] is Level.ERROR
+    dialog.sms_base_edit.setText("https://sms.kobikom.com.tr")
+    assert dialog.message("sms_base") == (None, "")
+
+
+def test_originate_only_for_tekil_websocket(qtbot, qloop, memory_keyring,
+                                            config_path: Path) -> None:
+    settings = Settings()
+    settings.dial.use_ws_originate = True  # kept even while it cannot be used
+    dialog = open_dialog(qtbot, settings, SecretStore(use_env=False), config_path)
+    help_label = dialog.findChild(type(dialog.status_label), "originateHelp")
+    for flavor, transport in ((Flavor.BULUT, Transport.TCP), (Flavor.BULUT, Transport.WS),
+                              (Flavor.TEKIL, Transport.TCP)):
+        choose(dialog.flavor_combo, flavor)
+        choose(dialog.transport_combo, transport)
+        assert not dialog.originate_check.isEnabled(), (flavor, transport)
+        assert not dialog.ring_timeout_spin.isEnabled()
+        assert not dialog.trunk_edit.isEnabled()
+        assert "Tekil Santral accounts connected over WebSocket" in help_label.text()
+    choose(dialog.flavor_combo, Flavor.TEKIL)
+    choose(dialog.transport_combo, Transport.WS)
+    assert dialog.originate_check.isEnabled()
+    assert dialog.ring_timeout_spin.isEnabled()
+    assert dialog.trunk_edit.isEnabled()
+    assert "Tekil Santral accounts" not in help_label.text()
+    dialog.originate_check.setChecked(False)
+    assert not dialog.ring_timeout_spin.isEnabled()
+    assert not dialog.wait_response_spin.isEnabled()
+    assert dialog.settings().dial.use_ws_originate is False
+
+    choose(dialog.flavor_combo, Flavor.BULUT)
+    dialog.originate_check.setChecked(True)  # not clickable, but the value is kept as is
+    assert dialog.settings().dial.use_ws_originate is True
+
+
+def test_tel_link_choice_reaches_the_desktop_through_the_settings_file(
+        qtbot, qloop, memory_keyring, config_path: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app's TelLinkSettings follows the file the dialog writes (no restart)."""
+    from desktop.core import tel_links
+    from desktop.core.settings import save_settings
+    from desktop.core.tasks import TaskSet
+    from desktop.ui.click_to_call import TelLinkSettings
+
+    if not tel_links.supported():
+        pytest.skip("the installer registers the links on this system")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "share"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    entry = tmp_path / "share" / "applications" / tel_links.DESKTOP_ID
+    save_settings(Settings(), config_path)
+    tasks = TaskSet("test")
+    links = TelLinkSettings(config_path, tasks=tasks)
+    with qtbot.waitSignal(links.applied, timeout=5000):
+        links.start(False)
+
+    dialog = open_dialog(qtbot, load_settings(config_path), SecretStore(use_env=False),
+                         config_path)
+    assert dialog.tel_links_check.isEnabled()
+    dialog.tel_links_check.setChecked(True)
+    with qtbot.waitSignal(links.applied, timeout=5000) as applied:
+        dialog.save_button.click()
+    assert applied.args[0].enabled
+    assert entry.is_file()
+    assert "x-scheme-handler/tel;" in entry.read_text(encoding="utf-8")
+
+    dialog = open_dialog(qtbot, load_settings(config_path), SecretStore(use_env=False),
+                         config_path)
+    assert dialog.tel_links_check.isChecked()
+    dialog.tel_links_check.setChecked(False)
+    with qtbot.waitSignal(links.applied, timeout=5000) as applied:
+        dialog.save_button.click()
+    assert not applied.args[0].enabled
+    assert not entry.exists()
+
+
+def test_saved_sms_token_is_used_for_the_next_send(qapp, qtbot, qloop, memory_keyring,
+                                                  config_path: Path, tmp_path: Path) -> None:
+    """A token saved in the dialog reaches the SMS sender (a real simulator, a real keyring
+    store) without a restart: the sender reads the keyring for every round, and the app's
+    ``_settings_saved`` wakes it (here: the same two steps)."""
+    import httpx
+
+    from desktop.core.account import Account
+    from desktop.core.sms_sender import ProblemKind, SenderTiming, SmsSender, sms_api_config
+    from desktop.core.tasks import TaskSet
+    from desktop.simulator import Simulator, SimulatorConfig
+    from desktop.ui.sms import SmsService
+    from tests.helpers.qt_asyncio import run_coroutine
+
+    sim = Simulator(SimulatorConfig(seed_history=0))
+    run_coroutine(qapp, sim.start())
+    store = SecretStore(use_env=False)
+    current = {"settings": Settings()}
+    current["settings"].sms.base = sim.http_base
+    outbox = tmp_path / "outbox.sqlite3"
+    # Without a wake-up the sender would look at the keyring again only in 10 minutes.
+    timing = SenderTiming(recheck_credentials=600.0, idle=600.0)
+
+    def channel():
+        return outbox, lambda: sms_api_config(Account(current["settings"], store))
+
+    def make_sender(box, config, on_change, on_problem) -> SmsSender:
+        return SmsSender(box, config, on_change=on_change, on_problem=on_problem,
+                         timing=timing, api_builder=lambda c: c.build(
+                             timeout=httpx.Timeout(2.0)))
+
+    tasks = TaskSet("test")
+    service = SmsService(channel, tasks=tasks, sender_factory=make_sender)
+    try:
+        service.start()
+        service.submit("r1", ["0532 411 80 27"], "Kargonuz yolda.", sim.cfg.sms_senders[0])
+        qtbot.waitUntil(lambda: service.problem is not None
+                        and service.problem.kind is ProblemKind.NOT_CONFIGURED, timeout=5000)
+        assert sim.sms == []
+
+        dialog = open_dialog(qtbot, current["settings"], store, config_path)
+
+        def saved(settings: Settings) -> None:  # Application._settings_saved, SMS part
+            current["settings"] = settings
+            service.wake()
+
+        dialog.settingsSaved.connect(saved)
+        dialog.sms_token_edit.setText(sim.cfg.sms_token)
+        dialog.save_button.click()
+        qtbot.waitUntil(lambda: len(sim.sms) == 1, timeout=8000)
+        assert sim.sms[0]["to"] == "+905324118027"
+        assert memory_keyring.store == {(SERVICE, "sms-token"): sim.cfg.sms_token}
+        qtbot.waitUntil(lambda: service.problem is None, timeout=5000)
+    finally:
+        run_coroutine(qapp, service.close())
+        run_coroutine(qapp, tasks.cancel_all())
+        run_coroutine(qapp, sim.stop())
+
+
+# ---------------------------------------------------------------- looks
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
+
+
+def test_every_tab_fits_and_is_captured(qapp, qtbot, qloop, memory_keyring,
+                                        config_path: Path) -> None:
+    """Screenshots of every tab (artifacts/settings-*.png); no tab squashes its rows."""
+    store = SecretStore(use_env=False)
+    store.set(SecretName.API_KEY, "api-key-123")
+    store.set(SecretName.SMS_TOKEN, "sms-token-123")
+    for flavor in (Flavor.TEKIL, Flavor.BULUT):
+        settings = Settings()
+        settings.account.flavor = flavor
+        settings.account.transport = Transport.WS if flavor is Flavor.TEKIL else Transport.TCP
+        settings.account.extensions = ["1001"]
+        settings.account.user = "ayse@yildizlojistik.com.tr"
+        settings.account.domain_uuid = UUID if flavor is Flavor.BULUT else ""
+        settings.dial.use_ws_originate = flavor is Flavor.TEKIL
+        settings.sms.agent_name = "Ayşe Yıldız"
+        dialog = open_dialog(qtbot, settings, store, config_path)
+        qapp.processEvents()
+        ARTIFACTS.mkdir(exist_ok=True)
+        for index in range(dialog.tabs.count()):
+            dialog.tabs.setCurrentIndex(index)
+            qapp.processEvents()
+            page = dialog.tabs.widget(index)
+            layout = page.layout()
+            assert layout.totalHeightForWidth(page.width()) <= page.height(), \
+                dialog.tabs.tabText(index)
+            name = dialog.tabs.tabText(index).split()[0].lower()
+            dialog.grab().save(str(ARTIFACTS / f"settings-{flavor.value}-{name}.png"))
+        assert dialog.tabs.tabBar().sizeHint().width() <= dialog.tabs.width()
+        dialog.close()

@@ -43,6 +43,8 @@ CALLS = [
 
 
 def main() -> int:
+    import argparse
+
     from PySide6.QtCore import QLocale
     from PySide6.QtWidgets import QApplication
 
@@ -53,8 +55,6 @@ def main() -> int:
     from desktop.ui.player import RecordingPlayer
     from tests.helpers.audio import gsm_wav
     from tests.helpers.qt_asyncio import qt_asyncio_loop, run_until
-
-    import argparse
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--language", choices=("en", "tr"), default="en")

@@ -516,7 +516,7 @@ Ayrıntılar günlük dosyasında:
     </message>
     <message>
         <source>Only {0} of {1} arrived. Try again later.</source>
-        <translation>{1} verinin yalnızca {0} kadarı geldi. Daha sonra tekrar deneyin.</translation>
+        <translation>{1} uzunluğundaki kaydın yalnızca {0} kadarı geldi. Daha sonra tekrar deneyin.</translation>
     </message>
     <message>
         <source>Try again later.</source>
@@ -1931,7 +1931,7 @@ Son aramalar burada görünür.</translation>
     </message>
     <message>
         <source>Your extension(s):</source>
-        <translation>Dahili(ler)iniz:</translation>
+        <translation>Dahili(ler):</translation>
     </message>
     <message>
         <source>The internal number of your desk phone or softphone. Several: separate them with commas (1001, 1002).</source>
@@ -2139,7 +2139,7 @@ Son aramalar burada görünür.</translation>
     </message>
     <message>
         <source>Sent with originate as given (Kobikom&apos;s example: 30000 and 15000).</source>
-        <translation>originate ile olduğu gibi gönderilir (Kobikom örneği: 30000 ve 15000).</translation>
+        <translation>Originate komutuyla olduğu gibi gönderilir (Kobikom örneği: 30000 ve 15000).</translation>
     </message>
     <message>
         <source>kobikom (default)</source>
@@ -2151,7 +2151,7 @@ Son aramalar burada görünür.</translation>
     </message>
     <message>
         <source>The outgoing line for originate. Leave empty unless Kobikom gave you another name.</source>
-        <translation>originate için giden hat. Kobikom size başka bir ad vermediyse boş bırakın.</translation>
+        <translation>Originate için giden hat. Kobikom size başka bir ad vermediyse boş bırakın.</translation>
     </message>
     <message>
         <source>SMS</source>
@@ -2370,10 +2370,6 @@ Son aramalar burada görünür.</translation>
         <translation>https://sms.kobikom.com.tr gibi tam bir adres girin (boş: varsayılan).</translation>
     </message>
     <message>
-        <source>Use digits only (* and # are allowed too), e.g. 0 or 9.</source>
-        <translation>Yalnızca rakam kullanın (* ve # da olabilir), ör. 0 ya da 9.</translation>
-    </message>
-    <message>
         <source>Reading the keyring…</source>
         <translation>Anahtar zinciri okunuyor…</translation>
     </message>
@@ -2384,6 +2380,10 @@ Son aramalar burada görünür.</translation>
     <message>
         <source>Not set</source>
         <translation>Ayarlanmadı</translation>
+    </message>
+    <message>
+        <source>Use only digits, * and #, e.g. 0 or 9.</source>
+        <translation>Yalnızca rakam, * ve # kullanın, ör. 0 ya da 9.</translation>
     </message>
     <message>
         <source>the keyring could not be read ({error})</source>
@@ -3202,7 +3202,7 @@ Son aramalar burada görünür.</translation>
     </message>
     <message>
         <source>Just show me</source>
-        <translation>Sadece göster</translation>
+        <translation>Önce bir bakayım</translation>
     </message>
     <message>
         <source>Try the app with a built-in demo PBX that rings now and then. Nothing is sent anywhere; you can set up your account later.</source>

@@ -75,13 +75,17 @@ def test_an_agent_sets_up_a_kobipbx_account_with_the_keyboard_and_the_app_connec
     def type_text(text: str) -> None:
         x_display.run_tool("xdotool", "type", "--delay", "15", text)
 
+    mark = app.mark()
     keys("Return")  # the file chose Bulut Santral: Next
+    app.wait_for_log(r"setup wizard page ready: account", since=mark)
     type_text("demo@kobikom.example")
     keys("Tab")
     type_text("demo-password")
     keys("Tab")
     type_text(simulator.domain_uuid)
+    mark = app.mark()
     keys("Return")  # "Test connection"
+    app.wait_for_log(r"setup wizard page ready: check", since=mark)
     app.wait_for_log(r"account check login: ok")
     app.wait_for_log(r"account check events: ok")
     app.wait_for_log(r"account check extension: warning: The PBX has 3 extensions")

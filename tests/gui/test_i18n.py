@@ -1,0 +1,55 @@
+"""The UI language: Turkish on Turkish systems, and both translators load."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QLocale
+from PySide6.QtWidgets import QDialogButtonBox
+
+from desktop.ui.i18n import choose_language, install_translators
+
+
+@pytest.mark.parametrize(("setting", "system", "expected"), [
+    ("", "tr_TR", "tr"),
+    ("", "en_US", "en"),
+    ("", "de_DE", "en"),
+    ("", "en_TR", "tr"),  # an English Windows with a Turkish region
+    ("en", "tr_TR", "en"),  # the setting wins
+    ("tr", "en_US", "tr"),
+    ("fr", "en_US", "en"),  # not a language we have
+])
+def test_choose_language(setting: str, system: str, expected: str) -> None:
+    assert choose_language(setting, QLocale(system)) == expected
+
+
+@pytest.fixture
+def turkish(qapp) -> Iterator[list]:
+    default = QLocale()
+    translators = install_translators(qapp, "tr")
+    yield translators
+    for translator in translators:
+        qapp.removeTranslator(translator)
+    QLocale.setDefault(default)
+
+
+def test_turkish_loads_ours_and_qts_translations(qtbot, turkish: list) -> None:
+    assert len(turkish) == 2, "kobikom_tr.qm and Qt's qtbase_tr.qm"
+    assert QCoreApplication.translate("StatusActions", "Quit") == "Çıkış"
+    assert QCoreApplication.translate("StatusText", "%n missed calls", None, 3) == \
+        "3 cevapsız arama"
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                               | QDialogButtonBox.StandardButton.Cancel)
+    qtbot.addWidget(buttons)
+    assert sorted(b.text() for b in buttons.buttons()) == ["Tamam", "İptal"]
+    assert QLocale().language() == QLocale.Language.Turkish
+
+
+def test_english_installs_nothing(qapp) -> None:
+    default = QLocale()
+    try:
+        assert install_translators(qapp, "en") == []
+        assert QCoreApplication.translate("StatusActions", "Quit") == "Quit"
+    finally:
+        QLocale.setDefault(default)

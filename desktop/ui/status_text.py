@@ -10,9 +10,10 @@ notifications) where some platforms render HTML.
 from __future__ import annotations
 
 import math
+import re
 from typing import Final
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from desktop.pbx.connection import ConnectionState, Phase
 from desktop.ui.icons import LinkStatus
@@ -70,13 +71,67 @@ def retry_text(state: ConnectionState, now: float) -> str:
     return QCoreApplication.translate("StatusText", "retrying in %n s", None, seconds)
 
 
+# The pbx layer's reasons are English on purpose (logs, the CLI).  The shapes it
+# produces (desktop/pbx/channels.py describe_error/describe_close/_watchdog) are
+# translated here; what the server itself said stays verbatim in {0}.
+_REASONS: Final[tuple[tuple[re.Pattern[str], str], ...]] = tuple(
+    (re.compile(pattern), template) for pattern, template in (
+        (r"^connection refused$",
+         QT_TRANSLATE_NOOP("ConnectionReason", "connection refused")),
+        (r"^connection timed out$",
+         QT_TRANSLATE_NOOP("ConnectionReason", "connection timed out")),
+        (r"^connection reset by the server$",
+         QT_TRANSLATE_NOOP("ConnectionReason", "connection reset by the server")),
+        (r"^connection lost$",
+         QT_TRANSLATE_NOOP("ConnectionReason", "connection lost")),
+        (r"^network unreachable$",
+         QT_TRANSLATE_NOOP("ConnectionReason", "network unreachable")),
+        (r"^server unreachable$",
+         QT_TRANSLATE_NOOP("ConnectionReason", "server unreachable")),
+        (r"^stopped$",
+         QT_TRANSLATE_NOOP("ConnectionReason", "stopped")),
+        (r"^reconnect requested$",
+         QT_TRANSLATE_NOOP("ConnectionReason", "reconnect requested")),
+        (r"^credentials changed$",
+         QT_TRANSLATE_NOOP("ConnectionReason", "credentials changed")),
+        (r"^server closed the connection$",
+         QT_TRANSLATE_NOOP("ConnectionReason", "server closed the connection")),
+        (r"^server closed the connection \((.*)\)$",
+         QT_TRANSLATE_NOOP("ConnectionReason", "server closed the connection ({0})")),
+        (r"^login rejected: (.*)$",
+         QT_TRANSLATE_NOOP("ConnectionReason", "login rejected: {0}")),
+        (r"^TLS certificate not trusted: (.*)$",
+         QT_TRANSLATE_NOOP("ConnectionReason", "TLS certificate not trusted: {0}")),
+        (r"^TLS handshake failed: (.*)$",
+         QT_TRANSLATE_NOOP("ConnectionReason", "TLS handshake failed: {0}")),
+        (r"^server name not found \((.*)\)$",
+         QT_TRANSLATE_NOOP("ConnectionReason", "server name not found ({0})")),
+        (r"^frame larger than (.*)$",
+         QT_TRANSLATE_NOOP("ConnectionReason", "message from the server larger than {0}")),
+        (r"^no data for (\S+) s \(half-open connection\?\)$",
+         QT_TRANSLATE_NOOP("ConnectionReason", "no data for {0} s (the connection may be dead)")),
+        (r"^the clock jumped by .*$",
+         QT_TRANSLATE_NOOP("ConnectionReason", "the computer slept or its clock changed")),
+    ))
+
+
+def translate_reason(reason: str) -> str:
+    """The pbx layer's English reason in the UI language (unknown shapes unchanged)."""
+    for pattern, template in _REASONS:
+        match = pattern.match(reason)
+        if match:
+            text = QCoreApplication.translate("ConnectionReason", template)
+            return text.format(*match.groups())
+    return reason
+
+
 def reason_line(state: ConnectionState | None, now: float) -> str:
     """"connection refused; retrying in 5 s"; empty when connected or nothing to say."""
     if state is None or state.phase is Phase.CONNECTED:
         return ""
     parts = []
     if state.reason:
-        reason = " ".join(state.reason.split())
+        reason = translate_reason(" ".join(state.reason.split()))
         if len(reason) > MAX_REASON_CHARS:
             reason = reason[:MAX_REASON_CHARS - 1] + "…"
         parts.append(reason)

@@ -431,7 +431,7 @@ Hesabı burada kurun; kaydetmek dosyanın yerine geçer.</translation>
     </message>
     <message>
         <source>not set up yet: open Settings… or try Demo mode</source>
-        <translation>henüz kurulmadı: Ayarlar… ile kurun ya da Demo modunu deneyin</translation>
+        <translation>henüz kurulmadı: Ayarlar… veya Demo modu</translation>
     </message>
     <message>
         <source>Kobikom Desktop is already running.</source>
@@ -891,6 +891,81 @@ Ayrıntılar günlük dosyasında:
     <message>
         <source>Not connected to the PBX; nothing was sent.</source>
         <translation>Santrale bağlı değil; hiçbir şey gönderilmedi.</translation>
+    </message>
+</context>
+<context>
+    <name>ConnectionReason</name>
+    <message>
+        <source>connection refused</source>
+        <translation>bağlantı reddedildi</translation>
+    </message>
+    <message>
+        <source>connection timed out</source>
+        <translation>bağlantı zaman aşımına uğradı</translation>
+    </message>
+    <message>
+        <source>connection reset by the server</source>
+        <translation>sunucu bağlantıyı sıfırladı</translation>
+    </message>
+    <message>
+        <source>connection lost</source>
+        <translation>bağlantı koptu</translation>
+    </message>
+    <message>
+        <source>network unreachable</source>
+        <translation>ağa ulaşılamıyor</translation>
+    </message>
+    <message>
+        <source>server unreachable</source>
+        <translation>sunucuya ulaşılamıyor</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>durduruldu</translation>
+    </message>
+    <message>
+        <source>reconnect requested</source>
+        <translation>yeniden bağlanma istendi</translation>
+    </message>
+    <message>
+        <source>credentials changed</source>
+        <translation>giriş bilgileri değişti</translation>
+    </message>
+    <message>
+        <source>server closed the connection</source>
+        <translation>sunucu bağlantıyı kapattı</translation>
+    </message>
+    <message>
+        <source>server closed the connection ({0})</source>
+        <translation>sunucu bağlantıyı kapattı ({0})</translation>
+    </message>
+    <message>
+        <source>login rejected: {0}</source>
+        <translation>giriş reddedildi: {0}</translation>
+    </message>
+    <message>
+        <source>TLS certificate not trusted: {0}</source>
+        <translation>TLS sertifikasına güvenilmiyor: {0}</translation>
+    </message>
+    <message>
+        <source>TLS handshake failed: {0}</source>
+        <translation>TLS el sıkışması başarısız: {0}</translation>
+    </message>
+    <message>
+        <source>server name not found ({0})</source>
+        <translation>sunucu adı bulunamadı ({0})</translation>
+    </message>
+    <message>
+        <source>message from the server larger than {0}</source>
+        <translation>sunucudan gelen ileti {0} sınırını aşıyor</translation>
+    </message>
+    <message>
+        <source>no data for {0} s (the connection may be dead)</source>
+        <translation>{0} sn boyunca veri gelmedi (bağlantı kopmuş olabilir)</translation>
+    </message>
+    <message>
+        <source>the computer slept or its clock changed</source>
+        <translation>bilgisayar uyku modundaydı ya da saati değişti</translation>
     </message>
 </context>
 <context>

@@ -15,7 +15,7 @@ from desktop.ui.i18n import choose_language, install_translators
     ("", "tr_TR", "tr"),
     ("", "en_US", "en"),
     ("", "de_DE", "en"),
-    ("", "en_TR", "tr"),  # an English Windows with a Turkish region
+    ("", "ku_TR", "tr"),  # another language, but the region is Turkey
     ("en", "tr_TR", "en"),  # the setting wins
     ("tr", "en_US", "tr"),
     ("fr", "en_US", "en"),  # not a language we have
@@ -53,3 +53,19 @@ def test_english_installs_nothing(qapp) -> None:
         assert QCoreApplication.translate("StatusActions", "Quit") == "Quit"
     finally:
         QLocale.setDefault(default)
+
+
+def test_connection_reasons_reach_the_agent_in_turkish(turkish: list) -> None:
+    from desktop.pbx.connection import ConnectionState, Phase
+    from desktop.ui.status_text import reason_line, translate_reason
+
+    assert translate_reason("connection refused") == "bağlantı reddedildi"
+    # What the server said stays verbatim inside the translated frame.
+    assert translate_reason("login rejected: Invalid domainUuid") == \
+        "giriş reddedildi: Invalid domainUuid"
+    assert translate_reason("no data for 90 s (half-open connection?)") == \
+        "90 sn boyunca veri gelmedi (bağlantı kopmuş olabilir)"
+    assert translate_reason("something new from the PBX layer") == \
+        "something new from the PBX layer"
+    state = ConnectionState(Phase.RECONNECTING, reason="connection refused")
+    assert reason_line(state, state.since).startswith("bağlantı reddedildi")

@@ -28,7 +28,8 @@ def _load_tool() -> ModuleType:
     """``tools/update_translations.py``: the one list of sources and options."""
     path = ROOT / "tools" / "update_translations.py"
     spec = importlib.util.spec_from_file_location("update_translations", path)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -105,15 +106,21 @@ def test_placeholders_survive_translation(messages: list[Message]) -> None:
     assert not broken, "placeholders changed:\n" + "\n".join(broken)
 
 
-def test_accelerators_and_ellipses_are_kept(messages: list[Message]) -> None:
+def test_accelerators_ellipses_and_layout_are_kept(messages: list[Message]) -> None:
+    """``&`` keys, "…" (opens a window), line breaks and edge spaces (" s" suffixes)."""
     broken = []
     for message in messages:
-        source_keys = len(ACCELERATOR.findall(message.source))
+        source = message.source
         for text in message.texts:
-            if len(ACCELERATOR.findall(text)) != source_keys:
+            if len(ACCELERATOR.findall(text)) != len(ACCELERATOR.findall(source)):
                 broken.append(f"{message}: accelerator -> {text!r}")
-            if message.source.endswith("…") != text.endswith("…"):
+            if source.endswith("…") != text.endswith("…"):
                 broken.append(f"{message}: ellipsis -> {text!r}")
+            if source.count("\n") != text.count("\n"):
+                broken.append(f"{message}: line breaks -> {text!r}")
+            if (source[:1].isspace(), source[-1:].isspace()) != \
+                    (text[:1].isspace(), text[-1:].isspace()):
+                broken.append(f"{message}: leading/trailing space -> {text!r}")
     assert not broken, "\n".join(broken)
 
 

@@ -75,7 +75,7 @@ def retry_text(state: ConnectionState, now: float) -> str:
 # produces (desktop/pbx/channels.py describe_error/describe_close/_watchdog) are
 # translated here; what the server itself said stays verbatim in {0}.
 _REASONS: Final[tuple[tuple[re.Pattern[str], str], ...]] = tuple(
-    (re.compile(pattern), template) for pattern, template in (
+    (re.compile(pattern), str(template)) for pattern, template in (
         (r"^connection refused$",
          QT_TRANSLATE_NOOP("ConnectionReason", "connection refused")),
         (r"^connection timed out$",

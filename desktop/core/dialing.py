@@ -63,6 +63,7 @@ from desktop.core.settings import DialSettings, Settings
 from desktop.pbx.connection import Flavor, Transport
 from desktop.pbx.errors import (
     AuthError,
+    ChannelError,
     NetworkError,
     NotConnectedError,
     PbxError,
@@ -567,8 +568,14 @@ class ClickToCall:
         try:
             reply = await line.send_command(command, reply_timeout=ORIGINATE_REPLY_TIMEOUT)
         except (NotConnectedError, CommandsUnsupported) as exc:
+            # Nothing left this process: the REST fallback cannot ring anyone twice.
             self.sent -= 1
             return DialResult(DialStatus.NOT_SENT, target, extension, backend, detail=str(exc))
+        except ChannelError as exc:
+            # The connection failed while the originate was being sent: the phone may
+            # already be ringing.  No fallback, no retry; tell the agent.
+            return DialResult(DialStatus.NO_ANSWER, target, extension, backend,
+                              detail=exc.message)
         if reply is None:
             return DialResult(DialStatus.SENT, target, extension, backend)
         if reply.ok is False:
@@ -608,6 +615,8 @@ class ClickToCall:
             reply = await line.send_command(command, reply_timeout=ORIGINATE_REPLY_TIMEOUT)
         except (NotConnectedError, CommandsUnsupported) as exc:
             result = CommandResult(name, DialStatus.NOT_SENT, detail=str(exc))
+        except ChannelError as exc:  # failed while sending: it may have happened
+            result = CommandResult(name, DialStatus.NO_ANSWER, detail=exc.message)
         else:
             if reply is None:
                 result = CommandResult(name, DialStatus.SENT)

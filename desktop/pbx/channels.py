@@ -113,7 +113,7 @@ from desktop.pbx.connection import (
     Transport,
     default_endpoint,
 )
-from desktop.pbx.errors import AuthError, NotConnectedError, PbxError
+from desktop.pbx.errors import AuthError, ChannelError, NotConnectedError, PbxError
 from desktop.pbx.events import (
     Event,
     KeepAliveEvent,
@@ -981,8 +981,10 @@ class TekilWebSocketChannel(_WebSocketChannel):
         """Send ``command`` (e.g. ``{"command": "originate", ...}``) now.
 
         Raises :class:`~desktop.pbx.errors.NotConnectedError` when there is no
-        live, logged-in connection.  Nothing is ever queued for later: an
-        originate/hangup sent minutes late would be worse than an error.
+        live, logged-in connection (nothing was sent), and a
+        :class:`~desktop.pbx.errors.ChannelError` with ``may_have_reached_server``
+        when the connection failed while sending.  Nothing is ever queued for
+        later: an originate/hangup sent minutes late would be worse than an error.
         """
         name = str(command.get("command", "?"))
         link = self._link
@@ -993,9 +995,13 @@ class TekilWebSocketChannel(_WebSocketChannel):
         try:
             await link.send(dict(command))
         except (ConnectionClosed, OSError, TimeoutError) as exc:
-            raise NotConnectedError(
-                f"{name!r} not sent: connection to {self.endpoint.describe()} lost "
-                f"({self._describe(exc)[0]})") from exc
+            # The frame was handed to the transport before the write/drain failed:
+            # the server may have received it.  Never "not sent": the caller must
+            # not send the same effect again another way (e.g. a REST dial).
+            raise ChannelError(
+                f"{name!r} may have been sent: the connection to "
+                f"{self.endpoint.describe()} failed while sending "
+                f"({self._describe(exc)[0]})", may_have_reached_server=True) from exc
         log.info("%s: sent %r command", self._name(), name)
 
 

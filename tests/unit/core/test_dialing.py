@@ -37,6 +37,7 @@ from desktop.pbx.connection import Flavor, Transport
 from desktop.pbx.errors import (
     AmbiguousError,
     AuthError,
+    ChannelError,
     NetworkError,
     NotConnectedError,
     RequestError,
@@ -609,6 +610,27 @@ async def test_ws_originate_not_sent_falls_back_to_the_panel_api(line: FakeLine)
     assert result.backend == "tekil-rest"
     assert result.status is DialStatus.STARTED
     assert session.calls == [("1001", "05321234567")]
+
+
+async def test_ws_originate_failing_while_sending_is_never_redialled_over_rest() -> None:
+    """The frame may be on the wire when the send fails: the phone may be ringing.
+    A REST fallback would ring the customer a second time."""
+    settings = tekil_settings(use_ws_originate=True)
+    settings.account.transport = Transport.WS
+    session = FakeTekil()
+    line = FakeLine(error=ChannelError("'originate' may have been sent: connection failed",
+                                       may_have_reached_server=True))
+    result = await service(settings, session, line=line).dial("05321234567", source="t")
+    assert session.calls == []
+    assert result.status is DialStatus.NO_ANSWER
+    assert result.status.may_have_started
+
+
+async def test_a_command_failing_while_sending_may_have_happened() -> None:
+    line = FakeLine(error=ChannelError("'hangup' may have been sent",
+                                       may_have_reached_server=True))
+    result = await service(tekil_settings(), FakeTekil(), line=line).hang_up("1.2")
+    assert result.status is DialStatus.NO_ANSWER
 
 
 async def test_ws_originate_not_sent_and_no_panel_login() -> None:

@@ -208,3 +208,30 @@ def test_redaction_helpers() -> None:
     assert snippet("<html>\n  token abcd1234 \n</html>", ["abcd1234"]) == \
         "<html> token <secret> </html>"
     assert len(snippet("x" * 500)) == 120
+
+
+async def test_a_command_failing_while_being_sent_may_have_reached_the_server() -> None:
+    """Once the frame is handed to the transport a failed drain does not mean "not
+    sent": callers must not send the same effect again another way."""
+    from desktop.pbx.channels import Credentials, TekilWebSocketChannel
+    from desktop.pbx.connection import ConnectionState, Endpoint, Phase
+    from desktop.pbx.errors import ChannelError, NotConnectedError
+
+    class FailingLink:
+        def __init__(self) -> None:
+            self.sent: list[dict] = []
+
+        async def send(self, message: dict) -> None:
+            self.sent.append(message)  # written...
+            raise ConnectionResetError("reset while draining")  # ...then the drain failed
+
+    channel = TekilWebSocketChannel(Endpoint("127.0.0.1", 9), Credentials(api_key="k"),
+                                    on_event=lambda _e: None, on_state=lambda _s: None)
+    link = FailingLink()
+    channel._link = link  # type: ignore[assignment]
+    channel.state = ConnectionState(Phase.CONNECTED)
+    with pytest.raises(ChannelError, match="may have been sent") as caught:
+        await channel.send_command({"command": "originate", "customer_num": "05321234567"})
+    assert not isinstance(caught.value, NotConnectedError)
+    assert caught.value.may_have_reached_server
+    assert len(link.sent) == 1

@@ -48,7 +48,7 @@ from desktop.core.paths import AppPaths, app_paths
 from desktop.core.phone_line import PhoneLine
 from desktop.core.secrets import SecretName, SecretStore
 from desktop.core.settings import Settings, SettingsError, load_settings
-from desktop.core.tasks import TaskSet
+from desktop.core.tasks import TaskSet, cancel_and_wait
 from desktop.pbx.channels import open_channel
 from desktop.pbx.connection import ConnectionState, Flavor, Phase, Transport
 from desktop.resources import resource
@@ -99,6 +99,7 @@ class Application(QObject):
         self.tray: Any = None
         self.popups = PopupManager(lambda: self.settings.popup, app=qapp, parent=self)
         self._session: Any = None
+        self._session_lock = asyncio.Lock()
         self._session_key: tuple[Any, ...] | None = None
         # Feature services, set by the _wire_* methods below (None = feature absent,
         # so other features hide the buttons that would use it: no dead buttons).
@@ -234,9 +235,8 @@ class Application(QObject):
             QTimer.singleShot(0, lambda: bridge.dial_arguments([uri]))
 
     async def _dial_session(self) -> Any:
-        """The shared REST session, built in a worker thread when needed (keyring, CAs)."""
-        await self._warm_rest_session()
-        return self.rest_session()  # raises AccountIncomplete with the reason
+        """The shared REST session (raises AccountIncomplete with the reason)."""
+        return await self.rest_session()
 
     def _dial_notify(self, title: str, text: str, kind: MessageKind) -> None:
         """A click-to-call result as a tray notification; problems never go unseen."""
@@ -298,9 +298,7 @@ class Application(QObject):
     async def _history_session(self) -> Any:
         """The REST session for call records and recordings (None: no account)."""
         try:
-            if self._session is None:
-                await asyncio.to_thread(self.rest_session)  # reads the keyring
-            return self.rest_session()
+            return await self.rest_session()
         except AccountIncomplete as exc:
             log.info("call records unavailable: %s", exc)
             return None
@@ -467,18 +465,28 @@ class Application(QObject):
             return Account(self.current_settings(), store)
         return Account(self.current_settings(), self.secrets)
 
-    def rest_session(self) -> Any:
+    async def rest_session(self) -> Any:
         """The account's REST session (Tekil panel or KobiPBX), shared by all features.
 
         Created on first use and recreated when the account changes; it logs in
-        lazily and re-logs in on its own.  Raises ``AccountIncomplete``.
+        lazily and re-logs in on its own.  Building it reads the keyring and loads
+        the CA bundle, so that happens in a worker thread; the shared attributes
+        are only ever assigned here, on the loop.  Raises ``AccountIncomplete``.
         """
-        key = self._session_identity()
-        if self._session is None or self._session_key != key:
-            self._drop_rest_session()
-            self._session = self.account().rest_session()
-            self._session_key = key
-        return self._session
+        async with self._session_lock:
+            key = self._session_identity()
+            if self._session is None or self._session_key != key:
+                session = await asyncio.to_thread(self.account().rest_session)
+                self._drop_rest_session()
+                self._session, self._session_key = session, key
+            return self._session
+
+    def ready_rest_session(self) -> Any:
+        """The REST session if it is already built for the current account, else None
+        (for synchronous callers on the GUI thread: never reads the keyring)."""
+        if self._session is not None and self._session_key == self._session_identity():
+            return self._session
+        return None
 
     def _session_identity(self) -> tuple[Any, ...]:
         settings = self.current_settings()
@@ -491,20 +499,10 @@ class Application(QObject):
             self.tasks.spawn(old.aclose(), name="close-old-session")
 
     async def _warm_rest_session(self) -> None:
-        """Build the REST session's HTTP client (CA bundle loading: tens of ms) in a
-        worker thread, so the first click-to-call / QR / history fetch is instant."""
-        key = self._session_identity()
-        if self._session is not None and self._session_key == key:
-            return
-        try:
-            session = await asyncio.to_thread(self.account().rest_session)
-        except AccountIncomplete:
-            return
-        if self._session is None or self._session_key != key:
-            self._drop_rest_session()
-            self._session, self._session_key = session, key
-        else:
-            await session.aclose()
+        """Build the session ahead of need, so the first click-to-call, QR code or
+        phonebook sync is instant (and available to synchronous callers)."""
+        with contextlib.suppress(AccountIncomplete):
+            await self.rest_session()
 
     # ------------------------------------------------------------------ the line
 
@@ -525,7 +523,7 @@ class Application(QObject):
         try:
             session = None
             if settings.account.flavor is Flavor.TEKIL and settings.account.ws_login_with_token:
-                session = account.rest_session()
+                session = await self.rest_session()  # the shared one: no second login
             credentials = await asyncio.to_thread(account.channel_credentials, session)
         except AccountIncomplete as exc:
             self.tray.set_connection(ConnectionState(Phase.AUTH_FAILED, reason=str(exc)))
@@ -553,9 +551,7 @@ class Application(QObject):
     async def _stop_line(self) -> None:
         for task in (self._demo_task, self._line_task):
             if task is not None and not task.done():
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+                await cancel_and_wait(task)
         self._demo_task = self._line_task = None
         self.line = None
         if self._simulator is not None:
@@ -700,9 +696,7 @@ class Application(QObject):
             window.smsRequested.connect(
                 lambda number, name: self.sms.compose([number], context={"name": name}))
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
-        self._windows.append(window)
-        window.destroyed.connect(lambda *_: self._windows.remove(window)
-                                 if window in self._windows else None)
+        self._keep_window(window)
         window.show()
         if prefill is not None and hasattr(window, "add_number"):
             window.add_number(prefill.number.raw)
@@ -711,10 +705,7 @@ class Application(QObject):
         """The Tekil panel session for PBX phonebook sync; None for KobiPBX (no API)."""
         if self.current_settings().account.flavor is not Flavor.TEKIL:
             return None
-        try:
-            return self.rest_session()
-        except AccountIncomplete:
-            return None
+        return self.ready_rest_session()  # built at line start; no keyring reads here
 
     def _directory_changed(self) -> None:
         if self.line is not None:
@@ -724,8 +715,14 @@ class Application(QObject):
         box = QMessageBox(QMessageBox.Icon.Warning, title, text)
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        self._keep_window(box)
         box.open()
-        self._windows.append(box)
+
+    def _keep_window(self, window: QWidget) -> None:
+        """Keep a parentless window alive until it is closed (and deleted)."""
+        self._windows.append(window)
+        window.destroyed.connect(
+            lambda *_: self._windows.remove(window) if window in self._windows else None)
 
     def _task_failed(self, exc: BaseException) -> None:
         self._error(self.tr("Unexpected error"),

@@ -40,7 +40,6 @@ the channel are closed when the check ends or is cancelled.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import enum
 import logging
 import re
@@ -56,6 +55,7 @@ import httpx
 
 from desktop.core.account import Account, AccountIncomplete
 from desktop.core.secrets import SecretName
+from desktop.core.tasks import cancel_and_wait
 from desktop.pbx.backoff import BackoffSettings
 from desktop.pbx.channels import ChannelTiming, open_channel
 from desktop.pbx.connection import ConnectionState, Flavor, Phase, Transport
@@ -728,9 +728,7 @@ class AccountCheck:
         finally:
             if quiet_timer is not None:
                 quiet_timer.cancel()
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            await cancel_and_wait(task)
         log.debug("event channel check: %s after %.1f s", kind, time.monotonic() - started)
         # "login rejected: Geçersiz API anahtarı" -> the server's own words (the message
         # around it already says what was rejected).

@@ -20,7 +20,6 @@ the event loop; an exception in one is logged, never fatal to the line.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -32,6 +31,7 @@ from desktop.core.calls import Call, CallChange, CallState, CallTracker
 from desktop.core.directory import Contact
 from desktop.core.journal import JournalCall, NumberHistory
 from desktop.core.numbers import PhoneNumber
+from desktop.core.tasks import cancel_and_wait
 from desktop.pbx.connection import ConnectionState, Phase
 from desktop.pbx.errors import ChannelError, NotConnectedError
 from desktop.pbx.events import Direction, Event, ReplyEvent
@@ -172,9 +172,7 @@ class PhoneLine:
         try:
             await channel.run()
         finally:
-            ticker.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await ticker
+            await cancel_and_wait(ticker)
             self._channel = None
             self._publish(self.tracker.end_all(cause="line stopped"))
             self._state_changed(ConnectionState(Phase.DISCONNECTED, reason="stopped"))

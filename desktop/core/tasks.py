@@ -75,3 +75,21 @@ class TaskSet:
             _done, pending = await asyncio.wait(tasks, timeout=timeout)
             for task in pending:
                 log.warning("task %s did not stop within %.1f s", task.get_name(), timeout)
+
+
+async def cancel_and_wait(task: asyncio.Task[Any]) -> None:
+    """Cancel *task* and wait until it has finished.
+
+    ``task.cancel(); with suppress(CancelledError): await task`` would also
+    swallow a cancellation of the *caller* that arrives while it waits, and the
+    caller would carry on after being cancelled (e.g. restart the phone line
+    during shutdown).  ``asyncio.wait`` never raises the task's CancelledError
+    but does raise the caller's own.  An exception the task ended with (other
+    than its cancellation) is re-raised, as ``await task`` would.
+    """
+    task.cancel()
+    await asyncio.wait([task])
+    if not task.cancelled():
+        exc = task.exception()
+        if exc is not None:
+            raise exc

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, Final
 
@@ -68,13 +68,13 @@ class AccountSetup(QObject):
         secrets: SecretStore,
         config_path: Path,
         tasks: TaskSet,
-        rest_session: Callable[[], Any],
+        rest_session: Callable[[], Awaitable[Any]],
         check_timeouts: CheckTimeouts | None = None,
         parent: QObject | None = None,
     ) -> None:
         """``settings``: the saved settings; ``current_settings``: those in effect
         (the demo overlay in demo mode); ``rest_session``: the app's shared
-        REST session (raises ``AccountIncomplete``)."""
+        REST session, awaited (raises ``AccountIncomplete``)."""
         super().__init__(parent)
         self._settings = settings
         self._current = current_settings
@@ -161,12 +161,12 @@ class AccountSetup(QObject):
         self.qr_dialog = None
 
     async def _fetch_qr(self, extension: str, app: str) -> bytes:
-        session = self._rest_session()
+        session = await self._rest_session()
         png: bytes = await session.get_qr_code(extension, app)
         return png
 
     async def _fetch_extensions(self) -> list[PbxExtension]:
-        session = self._rest_session()
+        session = await self._rest_session()
         return tekil_extension_list(await session.get_extensions())
 
 

@@ -88,7 +88,7 @@ from desktop.core.sms_outbox import (
 )
 from desktop.core.sms_sender import ProblemKind, SenderProblem, SmsApiConfig, SmsSender
 from desktop.core.sms_text import SmsCount, SmsEncoding, count_sms, prepare_text, render_template
-from desktop.core.tasks import TaskSet
+from desktop.core.tasks import TaskSet, cancel_and_wait
 from desktop.pbx.errors import PbxError
 from desktop.pbx.sms import SenderTitle, SmsBalance
 from desktop.ui.notice import NoticeBox, NoticeKind
@@ -242,9 +242,7 @@ class SmsService(QObject):
     async def close(self) -> None:
         for lane in list(self._lanes.values()):
             if lane.task is not None:
-                lane.task.cancel()
-                with _suppress_cancel():
-                    await lane.task
+                await cancel_and_wait(lane.task)
             await lane.sender.aclose()
             lane.outbox.close()
         self._lanes.clear()
@@ -418,14 +416,6 @@ class SmsService(QObject):
         self.wake()
         self.load_balance()
         self.load_senders()
-
-
-class _suppress_cancel:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, exc_type: object, exc: object, tb: object) -> bool:
-        return exc_type is asyncio.CancelledError
 
 
 # ---------------------------------------------------------------- words for states

@@ -30,6 +30,13 @@ from tests.helpers.qt_asyncio import qt_asyncio_loop, run_coroutine
 WAIT_MS = 8000
 
 
+def _returning(value):
+    """An async provider like ``Application.rest_session``."""
+    async def provide():
+        return value
+    return provide
+
+
 @pytest.fixture
 def qloop(qapp):
     with qt_asyncio_loop(qapp) as loop:
@@ -204,7 +211,7 @@ def test_app_setup_service_opens_the_wizard_locked_by_the_admin_file_and_the_qr(
     tasks = TaskSet("test")
     setup = AccountSetup(settings=lambda: settings, current_settings=lambda: settings,
                          secrets=SecretStore(use_env=False, session_only=True),
-                         config_path=config, tasks=tasks, rest_session=lambda: session)
+                         config_path=config, tasks=tasks, rest_session=_returning(session))
     with qtbot.waitSignal(setup.wizardShown, timeout=WAIT_MS) as shown:
         setup.run_wizard()
     wizard = shown.args[0]
@@ -229,7 +236,7 @@ def test_app_setup_explains_an_unusable_settings_file(qtbot, qloop, tmp_path: Pa
     config.write_text('[account]\nflavor = "tekil"\napi_key = "leaked"\n')
     setup = AccountSetup(settings=Settings, current_settings=Settings,
                          secrets=SecretStore(use_env=False, session_only=True),
-                         config_path=config, tasks=TaskSet("test"), rest_session=lambda: None)
+                         config_path=config, tasks=TaskSet("test"), rest_session=_returning(None))
     with qtbot.waitSignal(setup.wizardShown, timeout=WAIT_MS) as shown:
         setup.run_wizard()
     wizard = shown.args[0]
@@ -249,7 +256,7 @@ def test_a_configured_account_is_not_locked(qtbot, qloop, tmp_path: Path) -> Non
     save_settings(settings, config)
     setup = AccountSetup(settings=lambda: settings, current_settings=lambda: settings,
                          secrets=SecretStore(use_env=False, session_only=True),
-                         config_path=config, tasks=TaskSet("test"), rest_session=lambda: None)
+                         config_path=config, tasks=TaskSet("test"), rest_session=_returning(None))
     with qtbot.waitSignal(setup.wizardShown, timeout=WAIT_MS) as shown:
         setup.run_wizard()
     wizard = shown.args[0]

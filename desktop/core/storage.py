@@ -65,8 +65,6 @@ class SQLiteStore:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self._local = threading.local()
-        self._all: list[sqlite3.Connection] = []
-        self._lock = threading.Lock()
         self._closed = False
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._conn()  # open, configure and migrate now: errors surface here
@@ -78,13 +76,11 @@ class SQLiteStore:
             return conn
         if self._closed:
             raise StorageError(f"{self.path.name} is closed")
-        # check_same_thread=False only so that close() may close every
-        # thread's connection; each connection is used by its own thread.
+        # Each connection is used by its own thread only (see close()).
         conn = sqlite3.connect(
             self.path,
             timeout=BUSY_TIMEOUT_MS / 1000,
             isolation_level=None,
-            check_same_thread=False,
         )
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -103,8 +99,6 @@ class SQLiteStore:
             conn.close()
             raise
         self._local.conn = conn
-        with self._lock:
-            self._all.append(conn)
         return conn
 
     def _migrate(self, conn: sqlite3.Connection) -> None:
@@ -167,22 +161,28 @@ class SQLiteStore:
         if conn is None:
             return
         self._local.conn = None
-        with self._lock:
-            if conn in self._all:
-                self._all.remove(conn)
         conn.close()
 
     def close(self) -> None:
-        """Close every thread's connection.  Call when no thread uses the store."""
-        with self._lock:
-            self._closed = True
-            conns, self._all = self._all, []
-        for conn in conns:
+        """Close the store: no thread can open or reuse a connection after this.
+
+        The calling thread's connection is closed now.  Another thread's
+        connection is only *dropped*: closing a connection from a foreign
+        thread while that thread is inside ``execute`` crashes the
+        interpreter (a worker of ``asyncio.to_thread`` keeps running after
+        its task was cancelled).  A connection is closed by CPython as soon
+        as its last reference goes: at once for an idle thread (its
+        ``threading.local`` slot dies with the old local), right after the
+        statement for a busy one (its ``execute`` holds a reference).
+        """
+        self._closed = True
+        own: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        self._local = threading.local()
+        if own is not None:
             try:
-                conn.close()
+                own.close()
             except sqlite3.Error:  # pragma: no cover
                 log.debug("closing a connection failed", exc_info=True)
-        self._local = threading.local()
 
     def __enter__(self) -> SQLiteStore:
         return self

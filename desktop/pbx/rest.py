@@ -67,6 +67,7 @@ from desktop.pbx.errors import (
     RequestError,
     ServerError,
 )
+from desktop.pbx.http_errors import describe, request_error
 from desktop.pbx.redact import scrub, snippet
 
 __all__ = [
@@ -341,7 +342,15 @@ class _Session(abc.ABC):
         relogged = False
         retried = False
         while True:
-            token, generation = await self._valid_token()
+            try:
+                token, generation = await self._valid_token()
+            except PbxError as exc:
+                if not exc.may_have_reached_server:
+                    raise
+                # The *login* went out and its answer got lost; this request was
+                # never sent.  Say so: a caller must not think a call may be ringing.
+                raise NetworkError(f"{what}: not sent, the login failed: {exc.message}",
+                                   status=exc.status) from exc
             try:
                 response = await self._send(
                     method, path, what, token=token, params=params, data=data,
@@ -400,32 +409,14 @@ class _Session(abc.ABC):
             response = await self._client.request(
                 method, url, params=params, data=data, json=json_body, files=files,
                 headers=all_headers, timeout=self.timeout if timeouts is None else timeouts)
-        except (httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
-            raise NetworkError(f"{what}: cannot connect (timed out)") from exc
-        except httpx.ConnectError as exc:
-            raise NetworkError(f"{what}: cannot connect ({self._why(exc)})") from exc
-        except (httpx.UnsupportedProtocol, httpx.ProxyError) as exc:
-            raise NetworkError(f"{what}: {self._why(exc)}") from exc
-        except httpx.ReadTimeout as exc:
-            raise AmbiguousError(
-                f"{what}: no answer in time (the request may have reached the server)") from exc
-        except httpx.DecodingError as exc:
-            raise ServerError(f"{what}: unreadable answer ({self._why(exc)})",
-                              may_have_reached_server=True) from exc
-        except httpx.TransportError as exc:
-            # Write errors/timeouts, connection lost mid-answer, protocol errors.
-            raise AmbiguousError(
-                f"{what}: connection lost ({self._why(exc)}; the request may have reached "
-                "the server)") from exc
+        except httpx.RequestError as exc:
+            raise request_error(exc, what, self._secrets()) from exc
         log.debug("%s -> HTTP %d in %.0f ms", what, response.status_code,
                   (time.monotonic() - started) * 1000)
         return response
 
     def _why(self, exc: Exception) -> str:
-        text = str(exc) or type(exc).__name__
-        if "CERTIFICATE_VERIFY_FAILED" in text:
-            text = "TLS certificate not trusted: " + text
-        return snippet(text, self._secrets(), limit=200)
+        return describe(exc, self._secrets())
 
     def _json(self, response: httpx.Response, what: str) -> Any:
         try:

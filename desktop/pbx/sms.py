@@ -81,19 +81,19 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final, Protocol
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import httpx
 
 from desktop.pbx.connection import DEFAULT_OLD_SMS_BASE, DEFAULT_SMS_BASE
 from desktop.pbx.errors import (
-    AmbiguousError,
     AuthError,
     NetworkError,
     PbxError,
     RequestError,
     ServerError,
 )
+from desktop.pbx.http_errors import describe, request_error
 from desktop.pbx.redact import scrub, snippet
 from desktop.pbx.rest import USER_AGENT, _server_message, default_tls_context, parse_json_lenient
 
@@ -377,31 +377,14 @@ class _SmsClient:
             response = await self._client.request(
                 method, url, params=query, json=json_body,
                 headers={"Accept": "application/json"}, timeout=self.timeout)
-        except (httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
-            raise NetworkError(f"{what}: cannot connect (timed out)") from exc
-        except httpx.ConnectError as exc:
-            raise NetworkError(f"{what}: cannot connect ({self._why(exc)})") from exc
-        except (httpx.UnsupportedProtocol, httpx.ProxyError) as exc:
-            raise NetworkError(f"{what}: {self._why(exc)}") from exc
-        except httpx.ReadTimeout as exc:
-            raise AmbiguousError(
-                f"{what}: no answer in time (the request may have reached the server)") from exc
-        except httpx.DecodingError as exc:
-            raise ServerError(f"{what}: unreadable answer ({self._why(exc)})",
-                              may_have_reached_server=True) from exc
-        except httpx.TransportError as exc:
-            raise AmbiguousError(
-                f"{what}: connection lost ({self._why(exc)}; the request may have reached "
-                "the server)") from exc
+        except httpx.RequestError as exc:
+            raise request_error(exc, what, self._secrets()) from exc
         log.debug("%s -> HTTP %d in %.0f ms", what, response.status_code,
                   (time.monotonic() - started) * 1000)
         return response
 
     def _why(self, exc: Exception) -> str:
-        text = str(exc) or type(exc).__name__
-        if "CERTIFICATE_VERIFY_FAILED" in text:
-            text = "TLS certificate not trusted: " + text
-        return snippet(text, self._secrets(), limit=200)
+        return describe(exc, self._secrets())
 
     def _message_of(self, response: httpx.Response) -> str:
         try:
@@ -482,7 +465,7 @@ class NewSmsApi(_SmsClient):
     async def status(self, provider_id: str, *, sent_at: float | None = None,
                      ) -> SmsMessage | None:
         """``GET /api/message/{uuid}`` (``data`` is an object); None if unknown (404)."""
-        path = f"/api/message/{provider_id}"
+        path = f"/api/message/{quote(provider_id, safe='')}"
         try:
             body = await self._get_json(path)
         except RequestError as exc:

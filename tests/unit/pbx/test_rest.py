@@ -409,3 +409,18 @@ async def test_secrets_never_in_repr_or_logs(caplog: pytest.LogCaptureFixture) -
     assert PASSWORD not in text
     assert token not in text
     assert "logged in" in caplog.text
+
+
+async def test_a_login_lost_in_flight_means_the_request_was_not_sent() -> None:
+    """The login times out after sending: that is ambiguous for the *login*, but the dial
+    itself never went out, so it must not be reported as "the call may have started"."""
+    clock = Clock()
+    panel = FakePanel(clock)
+    panel.override["/login"] = [raising(httpx.ReadTimeout)]
+    async with tekil(panel, clock) as session:
+        with pytest.raises(NetworkError) as info:
+            await session.request("POST", "/central/dial", idempotent=False)
+    assert not isinstance(info.value, AmbiguousError)
+    assert not info.value.may_have_reached_server
+    assert "not sent, the login failed" in str(info.value)
+    assert "/central/dial" not in panel.paths()

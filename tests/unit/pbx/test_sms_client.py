@@ -112,3 +112,17 @@ def test_httpx_request_lines_never_show_the_credential(caplog):
                     f"https://sms.example/api/balance?api_token={TOKEN}&x=1")
     assert TOKEN not in caplog.text
     assert "api_token=<secret>" in caplog.text
+
+
+async def test_a_server_id_is_one_path_segment_never_a_path():
+    """A provider id comes from outside: "../balance" must not walk to another endpoint."""
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url.raw_path.decode().split("?")[0])
+        return httpx.Response(404, json={"message": "not found"})
+
+    async with client(handler) as http:
+        api = NewSmsApi(TOKEN, base_url="https://sms.example", client=http)
+        assert await api.status("../balance?x=1") is None
+    assert seen == ["/api/message/..%2Fbalance%3Fx%3D1"]

@@ -170,6 +170,16 @@ def _server_message(body: Any) -> str:
     return ""
 
 
+def response_message(response: httpx.Response, secrets: Iterable[str | None] = ()) -> str:
+    """The server's own words in an error answer (JSON ``message``/``error``... or the
+    text), short and without secrets."""
+    try:
+        body = parse_json_lenient(response.content, response.encoding)
+    except ValueError:
+        return snippet(response.text, secrets)
+    return snippet(_server_message(body), secrets, limit=200)
+
+
 def _negative(body: Mapping[str, Any]) -> bool:
     """An explicit failure verdict in a Kobikom envelope (``status: 0``, ``success: false``…)."""
     for key in ("status", "success", "result"):
@@ -429,11 +439,7 @@ class _Session(abc.ABC):
                 status=response.status_code, may_have_reached_server=True) from None
 
     def _message_of(self, response: httpx.Response) -> str:
-        try:
-            body = parse_json_lenient(response.content, response.encoding)
-        except ValueError:
-            return snippet(response.text, self._secrets())
-        return snippet(_server_message(body), self._secrets(), limit=200)
+        return response_message(response, self._secrets())
 
     def _raise_for_status(self, response: httpx.Response, what: str) -> None:
         status = response.status_code

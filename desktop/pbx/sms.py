@@ -95,7 +95,13 @@ from desktop.pbx.errors import (
 )
 from desktop.pbx.http_errors import describe, request_error
 from desktop.pbx.redact import scrub, snippet
-from desktop.pbx.rest import USER_AGENT, _server_message, default_tls_context, parse_json_lenient
+from desktop.pbx.rest import (
+    USER_AGENT,
+    _server_message,
+    default_tls_context,
+    parse_json_lenient,
+    response_message,
+)
 
 __all__ = [
     "DEFAULT_OLD_SMS_BASE",
@@ -387,11 +393,7 @@ class _SmsClient:
         return describe(exc, self._secrets())
 
     def _message_of(self, response: httpx.Response) -> str:
-        try:
-            body = parse_json_lenient(response.content, response.encoding)
-        except ValueError:
-            return snippet(response.text, self._secrets())
-        return snippet(_server_message(body), self._secrets(), limit=200)
+        return response_message(response, self._secrets())
 
     def _raise_for_status(self, response: httpx.Response, what: str) -> None:
         status = response.status_code

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 import desktop
 from desktop.ui.icons import app_icon
+from desktop.ui.labels import plain_label
 from desktop.ui.tray import APP_NAME
 
 #: Size of the icon in the dialog (logical px).
@@ -34,11 +35,7 @@ ICON_SIZE = 64
 
 
 def _plain(text: str, parent: QWidget) -> QLabel:
-    label = QLabel(parent)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.setText(text)
-    return label
+    return plain_label(parent, text, selectable=True)
 
 
 class AboutDialog(QDialog):

@@ -26,7 +26,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Final, Protocol
+from typing import Final, Protocol, TypeVar
 
 from PySide6.QtCore import QEvent, QFileSystemWatcher, QLocale, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -165,12 +165,19 @@ class DialConfirmDialog(QDialog):
     @classmethod
     def ask(cls, parent: QWidget | None, target: DialTarget) -> DialConfirmDialog:
         """Open the dialog without blocking (``open()``); tests replace this."""
-        dialog = cls(target, parent)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
-        dialog.open()
-        dialog.raise_()
-        dialog.activateWindow()
-        return dialog
+        return _open_modeless(cls(target, parent))
+
+
+_D = TypeVar("_D", bound=QDialog)
+
+
+def _open_modeless(dialog: _D) -> _D:
+    """Show *dialog* without blocking the loop, in front; it deletes itself when closed."""
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+    dialog.open()
+    dialog.raise_()
+    dialog.activateWindow()
+    return dialog
 
 
 class TransferDialog(QDialog):
@@ -213,12 +220,7 @@ class TransferDialog(QDialog):
     @classmethod
     def ask(cls, parent: QWidget | None, card: CallerCard) -> TransferDialog:
         """Open the dialog without blocking (``open()``); tests replace this."""
-        dialog = cls(card, parent)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
-        dialog.open()
-        dialog.raise_()
-        dialog.activateWindow()
-        return dialog
+        return _open_modeless(cls(card, parent))
 
 
 # ---------------------------------------------------------------- the bridge

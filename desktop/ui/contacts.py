@@ -103,7 +103,6 @@ from desktop.core.phonebook_sync import PhonebookFormatError, apply_phonebook, p
 from desktop.core.storage import StorageError
 from desktop.core.tasks import TaskSet
 from desktop.pbx.errors import (
-    AmbiguousError,
     AuthError,
     NetworkError,
     PbxError,
@@ -112,6 +111,7 @@ from desktop.pbx.errors import (
 )
 from desktop.pbx.rest import TekilSession
 from desktop.ui.icons import app_icon
+from desktop.ui.labels import plain_label
 from desktop.ui.notice import NoticeBox, NoticeKind
 from desktop.ui.popup import rich_tooltip_for_plain, window_title_text
 
@@ -565,7 +565,7 @@ class ContactsService(QObject):
         if isinstance(exc, AuthError):
             return self.tr("The Kobikom panel refused the login: check the e-mail and password "
                            "in Settings. ({detail})").format(detail=detail)
-        if isinstance(exc, AmbiguousError) and effectful:
+        if exc.may_have_reached_server and effectful:  # a lost answer, a 5xx, garbage
             return self.tr("No clear answer from the Kobikom panel: the contact may or may not "
                            "have been added. Check the panel before trying again. ({detail})"
                            ).format(detail=detail)
@@ -900,11 +900,8 @@ class ContactEditDialog(QDialog):
 
     @staticmethod
     def _message_label(parent: QWidget) -> QLabel:
-        label = QLabel(parent)
-        label.setTextFormat(Qt.TextFormat.PlainText)
-        label.setWordWrap(True)
+        label = plain_label(parent, wrap=True, hidden=True)
         label.setStyleSheet(f"color: {COLOR_ERROR};")
-        label.setVisible(False)
         return label
 
     def _fill(self, draft: ContactDraft) -> None:

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from desktop.pbx.connection import ConnectionState, Phase
 from desktop.ui import status_text
 from desktop.ui.icons import TrayLook, tray_icon
+from desktop.ui.labels import plain_label
 from desktop.ui.tray import APP_NAME, COUNTDOWN_INTERVAL_MS, MenuSection, MessageKind, StatusActions
 
 #: Size of the state icon at the top of the window (logical px).
@@ -38,11 +39,7 @@ STATE_ICON_SIZE: Final = 48
 
 
 def _plain_label(parent: QWidget, *, wrap: bool = True) -> QLabel:
-    label = QLabel(parent)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(wrap)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label
+    return plain_label(parent, wrap=wrap, selectable=True)
 
 
 class StatusWindow(QWidget):

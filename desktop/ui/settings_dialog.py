@@ -45,7 +45,7 @@ from typing import Final
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QFont, QPalette, QResizeEvent
+from PySide6.QtGui import QCloseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -77,6 +77,7 @@ from desktop.pbx.connection import (
     default_endpoint,
 )
 from desktop.ui.icons import app_icon
+from desktop.ui.labels import plain_label, style_as_help
 from desktop.ui.notice import NoticeBox, NoticeKind
 
 log = logging.getLogger("kobikom.ui.settings")
@@ -172,11 +173,7 @@ def _is_web_address(value: str) -> bool:
 
 
 def _message_label(parent: QWidget) -> QLabel:
-    label = QLabel(parent)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(True)
-    label.setVisible(False)
-    return label
+    return plain_label(parent, wrap=True, hidden=True)
 
 
 class SettingsDialog(QDialog):
@@ -308,15 +305,7 @@ class SettingsDialog(QDialog):
         return form
 
     def _style_help(self, label: QLabel) -> None:
-        palette = label.palette()
-        palette.setColor(QPalette.ColorRole.WindowText,
-                         palette.color(QPalette.ColorRole.PlaceholderText))
-        label.setPalette(palette)
-        font = QFont(label.font())
-        size = font.pointSizeF()
-        if size > 0:
-            font.setPointSizeF(size * 0.9)
-        label.setFont(font)
+        style_as_help(label)
 
     def _row(self, form: QGridLayout, name: str, label: str, editor: QWidget | QHBoxLayout,
              help_text: str = "", *, focus: QWidget | None = None) -> QLabel:

@@ -77,6 +77,7 @@ from desktop.core.settings_import import SettingsImport, apply_provided, read_se
 from desktop.core.tasks import TaskSet
 from desktop.pbx.connection import DEFAULT_API_BASE, Flavor, Transport, default_endpoint
 from desktop.ui.icons import app_icon
+from desktop.ui.labels import help_label, plain_label
 from desktop.ui.notice import NoticeBox, NoticeKind
 
 log = logging.getLogger("kobikom.ui.setup_wizard")
@@ -165,30 +166,11 @@ def status_pixmap(status: CheckStatus | None, size: int = STATUS_ICON_SIZE,
 
 
 def _help_label(text: str, parent: QWidget) -> QLabel:
-    """A grey, slightly smaller, word-wrapped plain-text note."""
-    label = QLabel(text, parent)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(True)
-    palette = label.palette()
-    palette.setColor(QPalette.ColorRole.WindowText,
-                     palette.color(QPalette.ColorRole.PlaceholderText))
-    label.setPalette(palette)
-    font = QFont(label.font())
-    if font.pointSizeF() > 0:
-        font.setPointSizeF(font.pointSizeF() * 0.92)
-    label.setFont(font)
-    return label
+    return help_label(parent, text)
 
 
 def _plain(text: str, parent: QWidget, *, bold: bool = False) -> QLabel:
-    label = QLabel(text, parent)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(True)
-    if bold:
-        font = QFont(label.font())
-        font.setBold(True)
-        label.setFont(font)
-    return label
+    return plain_label(parent, text, wrap=True, bold=bold)
 
 
 class FieldBlock(QWidget):

@@ -91,6 +91,7 @@ from desktop.core.sms_text import SmsCount, SmsEncoding, count_sms, prepare_text
 from desktop.core.tasks import TaskSet, cancel_and_wait
 from desktop.pbx.errors import PbxError
 from desktop.pbx.sms import SenderTitle, SmsBalance
+from desktop.ui.labels import plain_label
 from desktop.ui.notice import NoticeBox, NoticeKind
 from desktop.ui.popup import rich_tooltip_for_plain
 
@@ -615,9 +616,7 @@ class SmsComposer(QWidget):
         layout.addWidget(self.buttons)
 
     def _plain_label(self) -> QLabel:
-        label = QLabel(self)
-        label.setTextFormat(Qt.TextFormat.PlainText)
-        return label
+        return plain_label(self)
 
     def _connect(self) -> None:
         s = self.service

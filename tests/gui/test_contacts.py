@@ -440,7 +440,9 @@ def test_add_to_pbx_failure_is_reported_and_not_retried(
     draft = ContactDraft(name="Ali Veli", numbers=(ContactNumber.of("0532 000 00 01"),))
     with qtbot.waitSignal(service.pbxAddFailed, timeout=10000) as failed:
         service.add_to_pbx(draft, "2601")
-    assert "The Kobikom panel had a problem" in failed.args[0]
+    # A 500 after the form went out: the panel may have added it before failing.
+    assert "may or may not have been added" in failed.args[0]
+    assert "HTTP 500" in failed.args[0]
     assert len([r for r in sim.received if r["path"] == "/createContact"]) == 1
 
     with qtbot.waitSignal(service.pbxAddFailed, timeout=10000) as refused:

@@ -1,6 +1,6 @@
 """How long "Test connection" takes, and the QR code from request to pixels.
 
-    /work/venv/bin/python bench/bench_account_check.py [--runs 20]
+    .venv/bin/python bench/bench_account_check.py [--runs 20]
 
 Against the simulator on loopback (so this measures our side: sessions, TLS
 context, channel handshake, parsing), with the default :class:`CheckTimeouts`:

@@ -1,7 +1,7 @@
 """Benchmark: the Dialer's search-as-you-type on a 1,000,000-contact directory.
 
-    /work/venv/bin/python bench/bench_dialer.py                    # 1,000,000 contacts
-    /work/venv/bin/python bench/bench_dialer.py --contacts 100000 --keep /tmp/dialer-bench
+    .venv/bin/python bench/bench_dialer.py                    # 1,000,000 contacts
+    .venv/bin/python bench/bench_dialer.py --contacts 100000 --keep /tmp/dialer-bench
 
 Measured through the dialer's own path, not just ``Directory.search``: a
 real :class:`~desktop.ui.dialer.DialerWindow` (Qt offscreen) on the qasync

@@ -1,7 +1,7 @@
 """Benchmarks for the contact directory, the CSV import and the call journal.
 
-    /work/venv/bin/python bench/bench_directory.py              # 1,000,000 contacts
-    /work/venv/bin/python bench/bench_directory.py --contacts 100000 --csv-rows 20000
+    .venv/bin/python bench/bench_directory.py              # 1,000,000 contacts
+    .venv/bin/python bench/bench_directory.py --contacts 100000 --csv-rows 20000
 
 Prints, with the goals from the issue:
 

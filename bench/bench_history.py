@@ -1,7 +1,7 @@
 """Benchmark: the call history window with 100,000 journal rows.
 
-    /work/venv/bin/python bench/bench_history.py               # 100,000 calls
-    /work/venv/bin/python bench/bench_history.py --calls 20000 --repeat 3
+    .venv/bin/python bench/bench_history.py               # 100,000 calls
+    .venv/bin/python bench/bench_history.py --calls 20000 --repeat 3
 
 Prints, with the issue's goal (filter/search latency < 100 ms):
 

@@ -1,6 +1,6 @@
 """Benchmark: bytes -> JSON -> typed events -> normalized numbers -> calls.
 
-Run: ``/work/venv/bin/python bench/bench_parse_track.py [--events N] [--profile]``
+Run: ``.venv/bin/python bench/bench_parse_track.py [--events N] [--profile]``
 
 The stream is synthetic but shaped like a busy Bulut tenant as one agent's
 client sees it (assumptions, all adjustable below):

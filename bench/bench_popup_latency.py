@@ -1,6 +1,6 @@
 """Benchmark: from the PBX's last byte of a ``ringing`` event to the popup on screen.
 
-    /work/venv/bin/python bench/bench_popup_latency.py [--calls 200] [--contacts 100000]
+    .venv/bin/python bench/bench_popup_latency.py [--calls 200] [--contacts 100000]
                                                        [--keep DIR] [--profile OUT.prof]
 
 One process, as in the app: a qasync loop with a QApplication (Qt's xcb

@@ -1,6 +1,6 @@
 """Benchmarks for quick SMS: the live counter, the outbox writes, a send round trip.
 
-    /work/venv/bin/python bench/bench_sms.py
+    .venv/bin/python bench/bench_sms.py
 
 Prints:
 

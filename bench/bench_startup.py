@@ -1,6 +1,6 @@
 """Benchmark: how fast the tray app starts, and how much memory it keeps.
 
-    /work/venv/bin/python bench/bench_startup.py [--runs 10] [--contacts 100000]
+    .venv/bin/python bench/bench_startup.py [--runs 10] [--contacts 100000]
 
 Needs Xvfb, openbox and trayer (``tests/run`` installs them); the benchmark
 starts its own display with a tray host (``tests.helpers.xserver``).

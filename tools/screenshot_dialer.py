@@ -1,7 +1,7 @@
 """Render the Dialer, the call confirmation and the live-call popup offscreen into PNGs.
 
-    /work/venv/bin/python tools/screenshot_dialer.py                # English
-    /work/venv/bin/python tools/screenshot_dialer.py --language tr  # tr-*.png
+    .venv/bin/python tools/screenshot_dialer.py                # English
+    .venv/bin/python tools/screenshot_dialer.py --language tr  # tr-*.png
 
 Writes ``artifacts/dialer-*.png``, ``artifacts/dial-confirm-*.png``,
 ``artifacts/transfer-dialog.png`` and ``artifacts/popup-live-call-control.png``

@@ -1,7 +1,7 @@
 """Render the call history window and the recording player offscreen into PNGs.
 
-    /work/venv/bin/python tools/screenshot_history.py                # English
-    /work/venv/bin/python tools/screenshot_history.py --language tr  # tr-*.png
+    .venv/bin/python tools/screenshot_history.py                # English
+    .venv/bin/python tools/screenshot_history.py --language tr  # tr-*.png
 
 Writes ``artifacts/history-*.png`` and ``artifacts/player-*.png`` (Turkish
 sample data, filters applied) for a visual check; ``artifacts/`` is

@@ -1,7 +1,7 @@
 """Render caller popups (and the tray icons) offscreen into PNGs for a visual check.
 
-    /work/venv/bin/python tools/screenshot_popups.py            # scale 1 and 2
-    /work/venv/bin/python tools/screenshot_popups.py --scale 2  # one scale
+    .venv/bin/python tools/screenshot_popups.py            # scale 1 and 2
+    .venv/bin/python tools/screenshot_popups.py --scale 2  # one scale
 
 Writes ``artifacts/popup-<name>@<scale>x.png``, the same in Turkish (the real
 ``kobikom_tr.qm``) as ``artifacts/tr-popup-<name>@<scale>x.png``, and

@@ -1,7 +1,7 @@
 """Render the app's windows in Turkish (the real .qm files) offscreen into PNGs.
 
-    /work/venv/bin/python tools/screenshot_turkish.py            # everything
-    /work/venv/bin/python tools/screenshot_turkish.py tray about # some parts
+    .venv/bin/python tools/screenshot_turkish.py            # everything
+    .venv/bin/python tools/screenshot_turkish.py tray about # some parts
 
 Writes ``artifacts/tr-<part>-*.png`` (``artifacts/`` is git-ignored) for a
 look at wording that is cut off or overflows.  Translations are installed as

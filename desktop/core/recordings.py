@@ -125,7 +125,7 @@ def inspect_audio(data: bytes) -> AudioInfo:
         raise RecordingError("The recording is empty or not an audio file.", kind="not_audio")
     if data[:4] == b"RIFF" and data[8:12] == b"WAVE":
         return _inspect_wav(data)
-    if data[:3] == b"ID3" or (data[0] == 0xFF and data[1] & 0xE0 == 0xE0):
+    if data[:3] == b"ID3" or _mpeg_frame_header(data):
         return AudioInfo("mp3", "MP3")
     if data[:4] == b"OggS":
         return AudioInfo("ogg", "Ogg")
@@ -134,6 +134,20 @@ def inspect_audio(data: bytes) -> AudioInfo:
         raise RecordingError("The server sent a page or a message instead of a recording.",
                              kind="not_audio")
     raise RecordingError("The file is not an audio recording.", kind="not_audio")
+
+
+def _mpeg_frame_header(data: bytes) -> bool:
+    """Whether *data* starts with a plausible MPEG audio frame header.
+
+    Only a sniff (the decoder, FFmpeg, does the real work): 11 sync bits, and none
+    of the reserved values in version, layer, bitrate or sample rate, so that
+    random bytes starting with 0xFF are not taken for MP3.
+    """
+    if data[0] != 0xFF or data[1] & 0xE0 != 0xE0:
+        return False
+    version, layer = (data[1] >> 3) & 0b11, (data[1] >> 1) & 0b11
+    bitrate, rate = data[2] >> 4, (data[2] >> 2) & 0b11
+    return version != 0b01 and layer != 0b00 and bitrate not in (0b0000, 0b1111) and rate != 0b11
 
 
 def _inspect_wav(data: bytes) -> AudioInfo:

@@ -81,6 +81,10 @@ class SmsNotConfigured(AccountIncomplete):
     """The SMS token / API key is missing (the message says which and where to set it)."""
 
 
+class SenderClosed(NetworkError):
+    """The sender was closed (the app is quitting): the request was not sent."""
+
+
 @dataclass(frozen=True, slots=True)
 class SmsApiConfig:
     """Which SMS API to talk to, and with what credential."""
@@ -242,6 +246,7 @@ class SmsSender:
         self._api: SmsApi | None = None
         self._cfg: SmsApiConfig | None = None
         self._api_lock = asyncio.Lock()
+        self._closed = False
         self._wake = asyncio.Event()
         self._blocked_until = 0.0
         self._network_failures = 0
@@ -291,6 +296,8 @@ class SmsSender:
                     await self._wake.wait()
 
     async def aclose(self) -> None:
+        """Close the HTTP client for good; later requests raise :class:`SenderClosed`."""
+        self._closed = True
         api, self._api, self._cfg = self._api, None, None
         if api is not None:
             await api.aclose()
@@ -298,13 +305,23 @@ class SmsSender:
     async def api(self) -> SmsApi:
         """The current API (built from the account; rebuilt when it changed)."""
         async with self._api_lock:
+            self._check_open()
             cfg = await asyncio.to_thread(self._config)
+            self._check_open()
             if self._api is None or cfg != self._cfg:
-                old, self._api = self._api, await asyncio.to_thread(self._build, cfg)
+                new = await asyncio.to_thread(self._build, cfg)
+                if self._closed:  # closed while it was being built: nobody would close it
+                    await new.aclose()
+                    self._check_open()
+                old, self._api = self._api, new
                 self._cfg = cfg
                 if old is not None:
                     await old.aclose()
             return self._api
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise SenderClosed("not sent: the SMS sender is closed (the app is quitting)")
 
     async def balance(self) -> SmsBalance:
         """The account's balance; a rejected token also becomes the sender's problem."""

@@ -30,11 +30,12 @@ plain text only.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final
@@ -101,6 +102,11 @@ log = logging.getLogger("kobikom.ui.sms")
 CLOSE_AFTER_SENT_MS: Final = 1500
 #: Messages the history window loads.
 HISTORY_LIMIT: Final = 500
+#: How long closing waits for what the agent asked for (an SMS being written to
+#: the outbox, "Send again"/"Don't send", a new token) before stopping it.
+CLOSE_WAIT: Final = 5.0
+_EFFECTFUL: Final = frozenset({"sms-submit", "sms-send-again", "sms-dont-send",
+                               "sms-save-token", "sms-save-templates"})
 #: States in which the composer's own job is over.
 _SETTLED: Final = frozenset({SmsState.SENT, SmsState.DELIVERED, SmsState.FAILED,
                              SmsState.NEEDS_AGENT, SmsState.CANCELLED})
@@ -192,6 +198,11 @@ class SmsService(QObject):
         self._lanes: dict[Path, _Lane] = {}
         self._current: Path | None = None
         self._lock = asyncio.Lock()
+        #: This service's own tasks (they also live in the app's *tasks*), so that
+        #: close() can end them before it closes the outboxes and HTTP clients.
+        self._own: set[asyncio.Task[Any]] = set()
+        self._closing = False
+        self._closed = False
         self._composers: list[SmsComposer] = []
         self._history: SmsHistoryWindow | None = None
         self.problem: SenderProblem | None = None
@@ -233,7 +244,7 @@ class SmsService(QObject):
 
     def start(self) -> None:
         """Open the current outbox and start its sender (also after a mode switch)."""
-        self._tasks.spawn(self._ensure_lane(), name="sms-open-outbox")
+        self._spawn(self._ensure_lane(), "sms-open-outbox")
 
     def wake(self) -> None:
         """The network is back / the account changed: every sender looks now."""
@@ -241,15 +252,43 @@ class SmsService(QObject):
             lane.sender.wake()
 
     async def close(self) -> None:
+        """Finish what the agent asked for, stop the rest, then close the outboxes.
+
+        A read that was still running (balance, sender titles) would otherwise
+        carry on after the close, open the outbox again and build a new HTTP
+        client that nobody closes.  Nothing new starts once closing began.
+        """
+        self._closing = True
+        effectful = [t for t in self._own if t.get_name() in _EFFECTFUL and not t.done()]
+        if effectful:  # writing an SMS to the outbox, an agent's decision, a new token
+            _done, late = await asyncio.wait(effectful, timeout=CLOSE_WAIT)
+            for task in late:
+                log.warning("%s did not finish within %.0f s; stopping it",
+                            task.get_name(), CLOSE_WAIT)
+        for task in list(self._own):
+            with contextlib.suppress(Exception):  # a failure is logged by the TaskSet
+                await cancel_and_wait(task)
+        self._closed = True
         for lane in list(self._lanes.values()):
-            if lane.task is not None:
-                await cancel_and_wait(lane.task)
             await lane.sender.aclose()
             lane.outbox.close()
         self._lanes.clear()
 
+    def _spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any] | None:
+        """Start *coro* in the app's task set, or not at all once closing began."""
+        if self._closing:
+            coro.close()
+            log.debug("SMS service closing: %s not started", name)
+            return None
+        task = self._tasks.spawn(coro, name=name)
+        self._own.add(task)
+        task.add_done_callback(self._own.discard)
+        return task
+
     async def _ensure_lane(self) -> _Lane:
         async with self._lock:
+            if self._closed:  # unreachable by construction: close() ended every task
+                raise RuntimeError("the SMS service is closed")
             path, config = self._channel()
             lane = self._lanes.get(path)
             if lane is None:
@@ -257,7 +296,7 @@ class SmsService(QObject):
                 sender = self._make_sender(path, outbox, config)
                 lane = _Lane(path, outbox, sender)
                 self._lanes[path] = lane
-                lane.task = self._tasks.spawn(sender.run(), name=f"sms-sender-{path.parent.name}")
+                lane.task = self._spawn(sender.run(), f"sms-sender-{path.parent.name}")
                 log.info("SMS outbox open: %s", path)
             if self._current != path:
                 self._current = path
@@ -309,7 +348,7 @@ class SmsService(QObject):
     # -- requests from the widgets ---------------------------------------------------
 
     def load_history(self) -> None:
-        self._tasks.spawn(self._load_history(), name="sms-history")
+        self._spawn(self._load_history(), "sms-history")
 
     async def _load_history(self) -> None:
         lane = await self._ensure_lane()
@@ -317,21 +356,21 @@ class SmsService(QObject):
         self.historyLoaded.emit(messages)
 
     def load_templates(self) -> None:
-        self._tasks.spawn(self._load_templates(), name="sms-templates")
+        self._spawn(self._load_templates(), "sms-templates")
 
     async def _load_templates(self) -> None:
         lane = await self._ensure_lane()
         self.templatesLoaded.emit(await asyncio.to_thread(lane.outbox.templates))
 
     def save_templates(self, templates: Sequence[tuple[str, str]]) -> None:
-        self._tasks.spawn(self._save_templates(list(templates)), name="sms-save-templates")
+        self._spawn(self._save_templates(list(templates)), "sms-save-templates")
 
     async def _save_templates(self, templates: list[tuple[str, str]]) -> None:
         lane = await self._ensure_lane()
         self.templatesLoaded.emit(await asyncio.to_thread(lane.outbox.save_templates, templates))
 
     def load_senders(self) -> None:
-        self._tasks.spawn(self._load_senders(), name="sms-senders")
+        self._spawn(self._load_senders(), "sms-senders")
 
     async def _load_senders(self) -> None:
         lane = await self._ensure_lane()
@@ -345,7 +384,7 @@ class SmsService(QObject):
         self.sendersLoaded.emit(titles, preferred)
 
     def load_balance(self) -> None:
-        self._tasks.spawn(self._load_balance(), name="sms-balance")
+        self._spawn(self._load_balance(), "sms-balance")
 
     async def _load_balance(self) -> None:
         lane = await self._ensure_lane()
@@ -360,8 +399,10 @@ class SmsService(QObject):
                call_id: str | None = None, contact_name: str | None = None,
                source: str = "") -> None:
         """Write the messages to the outbox, then let the sender send them."""
-        self._tasks.spawn(self._submit(request_id, list(recipients), text, sender, call_id,
-                                       contact_name, source), name="sms-submit")
+        if self._spawn(self._submit(request_id, list(recipients), text, sender, call_id,
+                                    contact_name, source), "sms-submit") is None:
+            self.submitFailed.emit(request_id, self.tr(
+                "The app is closing: the message was not saved. Send it after the restart."))
 
     async def _submit(self, request_id: str, recipients: list[str], text: str, sender: str,
                       call_id: str | None, contact_name: str | None, source: str) -> None:
@@ -385,10 +426,10 @@ class SmsService(QObject):
         lane.sender.wake()
 
     def send_again(self, message_id: str) -> None:
-        self._tasks.spawn(self._decide(message_id, again=True), name="sms-send-again")
+        self._spawn(self._decide(message_id, again=True), "sms-send-again")
 
     def dont_send(self, message_id: str) -> None:
-        self._tasks.spawn(self._decide(message_id, again=False), name="sms-dont-send")
+        self._spawn(self._decide(message_id, again=False), "sms-dont-send")
 
     async def _decide(self, message_id: str, *, again: bool) -> None:
         lane = await self._ensure_lane()
@@ -402,7 +443,7 @@ class SmsService(QObject):
         return self._store_token is not None
 
     def save_token(self, token: str) -> None:
-        self._tasks.spawn(self._save_token(token.strip()), name="sms-save-token")
+        self._spawn(self._save_token(token.strip()), "sms-save-token")
 
     async def _save_token(self, token: str) -> None:
         if not token or self._store_token is None:

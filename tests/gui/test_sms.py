@@ -15,8 +15,14 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from desktop.core.sms_outbox import SmsState
-from desktop.core.sms_sender import SenderTiming, SmsApiConfig, SmsNotConfigured, SmsSender
+from desktop.core.sms_outbox import SmsOutbox, SmsState
+from desktop.core.sms_sender import (
+    SenderClosed,
+    SenderTiming,
+    SmsApiConfig,
+    SmsNotConfigured,
+    SmsSender,
+)
 from desktop.core.tasks import TaskSet
 from desktop.simulator import Simulator, SimulatorConfig
 from desktop.ui.sms import SmsComposer, SmsService
@@ -50,6 +56,7 @@ class Env:
             sender_factory=self.make_sender)
         self.path = tmp_path / "outbox.sqlite3"
         self.windows: list = []
+        self.senders: list[SmsSender] = []
 
     def channel(self):
         return self.path, self.config
@@ -63,8 +70,10 @@ class Env:
         self.token = token
 
     def make_sender(self, outbox, config, on_change, on_problem) -> SmsSender:
-        return SmsSender(outbox, config, on_change=on_change, on_problem=on_problem,
-                         timing=TIMING, api_builder=lambda c: c.build(timeout=FAST))
+        sender = SmsSender(outbox, config, on_change=on_change, on_problem=on_problem,
+                           timing=TIMING, api_builder=lambda c: c.build(timeout=FAST))
+        self.senders.append(sender)
+        return sender
 
     def compose(self, recipients, **kwargs) -> SmsComposer:
         composer = self.service.compose(recipients, **kwargs)
@@ -298,3 +307,32 @@ def test_without_a_token_the_composer_asks_for_it(qapp, env: Env):
     wait(qapp, lambda: composer.balance_label.text() == "Balance: 1000")
     assert not composer.token_row.isVisibleTo(composer)
     assert env.token == env.sim.cfg.sms_token
+
+
+def test_closing_finishes_the_agents_send_and_leaves_nothing_running(qapp, env: Env):
+    """The app quits while a composer is still loading and a send was just clicked:
+    the message is in the outbox, the reads stop, and nothing reopens the outbox
+    or builds a new HTTP client after the close (a socket leaked that way)."""
+    composer = env.compose(["0532 411 80 27"])   # starts senders/balance/template loads
+    env.service.submit("req-1", ["0532 411 80 27"], "Kapanmadan önce", "DEMOFIRMA")
+    assert any(name.startswith("sms-") for name in env.tasks.names())
+    run_coroutine(qapp, env.service.close())
+    assert [n for n in env.tasks.names() if n.startswith("sms-")] == []
+    env.service.load_balance()
+    env.service.start()
+    assert [n for n in env.tasks.names() if n.startswith("sms-")] == []
+    refused: list = []
+    env.service.submitFailed.connect(lambda rid, why: refused.append((rid, why)))
+    env.service.submit("req-2", ["0532 411 80 27"], "Çok geç", "DEMOFIRMA")
+    assert [rid for rid, _why in refused] == ["req-2"]
+    assert "closing" in refused[0][1]
+    assert env.senders, "the composer opened the outbox"
+    for sender in env.senders:
+        with pytest.raises(SenderClosed):
+            run_coroutine(qapp, sender.balance())
+    outbox = SmsOutbox(env.path)
+    try:
+        assert [m.text for m in outbox.recent(10)] == ["Kapanmadan önce"]
+    finally:
+        outbox.close()
+    composer.close()

@@ -44,6 +44,7 @@ def qt_asyncio_loop(app: QApplication) -> Iterator[qasync.QEventLoop]:
             task.cancel()
         if pending:
             run_until(app, lambda: all(t.done() for t in pending), timeout_ms=5000)
+        _drain_callbacks(app, loop)
         app.aboutToQuit.disconnect(loop._after_run_forever)
         # Not loop.stop(): it calls QApplication.exit(), which would end the
         # next test's first nested Qt event loop at once.
@@ -51,6 +52,30 @@ def qt_asyncio_loop(app: QApplication) -> Iterator[qasync.QEventLoop]:
         loop._after_run_forever()
         asyncio.events._set_running_loop(None)
         loop.close()
+
+
+def _drain_callbacks(app: QApplication, loop: qasync.QEventLoop) -> None:
+    """Run the callbacks that finished tasks left behind before the loop closes.
+
+    A transport's ``close()`` only schedules the socket's closing
+    (``call_soon(_call_connection_lost)``); a loop closed before that callback
+    runs drops it, and the socket is then found open by the garbage collector
+    (a ``ResourceWarning``, an error under ``filterwarnings = error``) during
+    some later test.  Qt events are processed until no new callback runs:
+    those left are cancelled or are timers far in the future.
+    """
+    callbacks = loop._timer._SimpleTimer__callbacks  # type: ignore[attr-defined]
+
+    def live() -> set[int]:
+        return {id(handle) for handle in callbacks.values() if not handle.cancelled()}
+
+    before = live()
+    for _ in range(50):
+        QApplication.processEvents(QtEventLoop.ProcessEventsFlag.AllEvents, 10)
+        after = live()
+        if not after or after == before:
+            return
+        before = after
 
 
 def run_until(app: QApplication, condition: Any, timeout_ms: int = 5000) -> bool:

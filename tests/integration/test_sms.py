@@ -19,6 +19,7 @@ import pytest
 from desktop.core.sms_outbox import SmsOutbox, SmsState
 from desktop.core.sms_sender import (
     ProblemKind,
+    SenderClosed,
     SenderTiming,
     SmsApiConfig,
     SmsNotConfigured,
@@ -468,3 +469,46 @@ async def test_a_failed_delivery_is_reported(tmp_path: Path, api: str):
         outbox.close()
     finally:
         await sim.stop()
+
+
+@pytest.mark.parametrize("closed_during", ["config", "build"])
+async def test_a_closed_sender_leaves_no_client_open(sim, tmp_path: Path, closed_during: str):
+    """A read still running when the app closes the sender must not leave an
+    HTTP client that nobody closes (it leaked a socket before)."""
+    outbox = SmsOutbox(tmp_path / "outbox.sqlite3")
+    built: list = []
+    entered = asyncio.Event()
+    release = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    cfg = SmsApiConfig("new", sim.http_base, sim.cfg.sms_token)
+
+    def pause(step: str) -> None:  # runs in a worker thread, like the keyring read
+        if step == closed_during:
+            loop.call_soon_threadsafe(entered.set)
+            asyncio.run_coroutine_threadsafe(release.wait(), loop).result(5)
+
+    def config() -> SmsApiConfig:
+        pause("config")
+        return cfg
+
+    def build(c: SmsApiConfig):
+        api = c.build(timeout=FAST)
+        built.append(api)
+        pause("build")
+        return api
+
+    sender = SmsSender(outbox, config, timing=FAST_TIMING, api_builder=build)
+    reading = asyncio.ensure_future(sender.balance())
+    await entered.wait()
+    await sender.aclose()          # the app quits while the read is under way
+    release.set()
+    with pytest.raises(SenderClosed) as caught:
+        await reading
+    assert isinstance(caught.value, NetworkError)
+    assert not caught.value.may_have_reached_server
+    assert all(api._client.is_closed for api in built)
+    assert len(built) == (1 if closed_during == "build" else 0)
+    with pytest.raises(SenderClosed):
+        await sender.balance()
+    assert len(built) <= 1
+    outbox.close()

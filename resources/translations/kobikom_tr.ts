@@ -2980,7 +2980,7 @@ Son aramalar burada görünür.</translation>
     <name>SmsService</name>
     <message>
         <source>SMS not confirmed</source>
-        <extracomment>A sent composer closes itself after this long (the outcome stays in the history). Messages the history window loads. States in which the composer&apos;s own job is over. Builds a lane&apos;s sender: (outbox, config, on_change, on_problem) -&gt; SmsSender.</extracomment>
+        <extracomment>A sent composer closes itself after this long (the outcome stays in the history). Messages the history window loads. How long closing waits for what the agent asked for (an SMS being written to the outbox, &quot;Send again&quot;/&quot;Don&apos;t send&quot;, a new token) before stopping it. States in which the composer&apos;s own job is over. Builds a lane&apos;s sender: (outbox, config, on_change, on_problem) -&gt; SmsSender. This service&apos;s own tasks (they also live in the app&apos;s *tasks*), so that close() can end them before it closes the outboxes and HTTP clients.</extracomment>
         <translation>SMS onaylanmadı</translation>
     </message>
     <message>
@@ -2994,6 +2994,10 @@ Son aramalar burada görünür.</translation>
     <message>
         <source>The SMS to {0} was not sent: {1}</source>
         <translation>{0} numarasına SMS gönderilmedi: {1}</translation>
+    </message>
+    <message>
+        <source>The app is closing: the message was not saved. Send it after the restart.</source>
+        <translation>Uygulama kapanıyor: mesaj kaydedilmedi. Yeniden açıldıktan sonra gönderin.</translation>
     </message>
     <message>
         <source>Enter the SMS token.</source>

@@ -1,6 +1,6 @@
 """Plain functions behind ``kobikom-desktop contacts import FILE`` and ``lookup NUMBER``.
 
-The CLI (``desktop/cli.py``) parses arguments and prints; these functions
+The CLI (``desktop/cli/``) parses arguments and prints; these functions
 do the work and return JSON-ready dicts, so the CLI stays thin and the
 output format is tested here::
 

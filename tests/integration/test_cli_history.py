@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from desktop import cli
+from desktop.cli import common
 from desktop.core.journal import Journal, JournalCall
 from desktop.core.recordings import inspect_audio
 from desktop.simulator import Simulator, SimulatorConfig
@@ -50,10 +51,10 @@ def _fill(home: Path) -> None:
 
 
 def test_history_table_json_and_filters(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli.main(["history"]) == cli.EXIT_NOT_FOUND
+    assert cli.main(["history"]) == common.EXIT_NOT_FOUND
     assert "no call history yet" in capsys.readouterr().err
     _fill(home)
-    assert cli.main(["history"]) == cli.EXIT_OK
+    assert cli.main(["history"]) == common.EXIT_OK
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split()[:2] == ["TIME", "NUMBER"]
     assert [line.split()[-1] for line in lines[1:]] == ["c3", "c2", "c1"]
@@ -63,18 +64,18 @@ def test_history_table_json_and_filters(home: Path, capsys: pytest.CaptureFixtur
     assert "MISSED (new)" in lines[2]
     assert "rec" in lines[3]
 
-    assert cli.main(["history", "--json", "--missed"]) == cli.EXIT_OK
+    assert cli.main(["history", "--json", "--missed"]) == common.EXIT_OK
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [r["call_id"] for r in rows] == ["c2"]
     assert rows[0]["number_key"] == "+902122223344"
     assert rows[0]["new"] is True
 
-    assert cli.main(["history", "--json", "--since", "1d"]) == cli.EXIT_OK
+    assert cli.main(["history", "--json", "--since", "1d"]) == common.EXIT_OK
     assert [json.loads(x)["call_id"] for x in capsys.readouterr().out.splitlines()] == [
         "c3", "c2"]
-    assert cli.main(["history", "--json", "--limit", "1"]) == cli.EXIT_OK
+    assert cli.main(["history", "--json", "--limit", "1"]) == common.EXIT_OK
     assert len(capsys.readouterr().out.splitlines()) == 1
-    assert cli.main(["history", "--since", "geçen hafta"]) == cli.EXIT_USAGE
+    assert cli.main(["history", "--since", "geçen hafta"]) == common.EXIT_USAGE
     assert "not a date" in capsys.readouterr().err
 
 
@@ -133,9 +134,9 @@ def test_recording_save_downloads_checks_and_writes(
     assert len([r for r in sim.received if r["path"] == "/downloadRecording"]) == 1
 
     assert cli.main(["recording", "save", "1.2", "--out", str(out), *options]) == \
-        cli.EXIT_NOT_FOUND
+        common.EXIT_NOT_FOUND
     assert "no recording" in capsys.readouterr().err.lower()
     monkeypatch.setenv("KOBIKOM_PASSWORD", "wrong")
     assert cli.main(["recording", "save", "3.4", "--out", str(out), *options]) == \
-        cli.EXIT_AUTH
+        common.EXIT_AUTH
     assert "giris basarisiz" in capsys.readouterr().err

@@ -25,23 +25,24 @@ import asyncio
 import json
 import os
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
-from desktop.cli import (
+from desktop.cli.common import (
     EXIT_AUTH,
     EXIT_NOT_FOUND,
     EXIT_OK,
     EXIT_SERVER,
     EXIT_USAGE,
-    _account,
-    _exit_code_for,
-    _fail,
+    add_connection_options,
+    exit_code_for,
+    fail,
+    load_account,
 )
 
+COMMANDS = ("qr",)
 
-def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser],
-               add_connection_options: Callable[[argparse.ArgumentParser], None]) -> None:
+
+def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``qr`` sub-command to *sub* (``add_connection_options(p)`` adds --config…)."""
     qr = sub.add_parser(
         "qr", help="save an extension's softphone QR code as a PNG (Tekil Santral)",
@@ -75,38 +76,38 @@ async def _fetch(args: argparse.Namespace) -> int:
     from desktop.pbx.errors import PbxError, RequestError
     from desktop.pbx.rest import TekilSession, png_size
 
-    account = _account(args)
+    account = load_account(args)
     if account.flavor is not Flavor.TEKIL:
-        return _fail(EXIT_USAGE, "QR codes are only available for Tekil Santral accounts: "
+        return fail(EXIT_USAGE, "QR codes are only available for Tekil Santral accounts: "
                                  "KobiPBX (Bulut Santral) documents no QR code service. Ask "
                                  "Kobikom's technical team for the extension's SIP settings.")
     extensions = account.settings.account.extensions
     if not extensions:
-        return _fail(EXIT_USAGE, "no extension: pass --extension EXT or set one in the "
+        return fail(EXIT_USAGE, "no extension: pass --extension EXT or set one in the "
                                  "settings")
     extension = extensions[0]
     if not args.out.parent.is_dir() and str(args.out.parent):
-        return _fail(EXIT_USAGE, f"{args.out.parent}: no such folder")
+        return fail(EXIT_USAGE, f"{args.out.parent}: no such folder")
     try:
         session = account.rest_session()
     except AccountIncomplete as exc:
-        return _fail(EXIT_AUTH, f"cannot sign in: {exc}")
+        return fail(EXIT_AUTH, f"cannot sign in: {exc}")
     assert isinstance(session, TekilSession)
     try:
         png = await session.get_qr_code(extension, args.app)
     except RequestError as exc:
         if exc.status == 404:
-            return _fail(EXIT_NOT_FOUND, f"the PBX has no extension {extension} "
+            return fail(EXIT_NOT_FOUND, f"the PBX has no extension {extension} "
                                          f"({exc.server_message or exc.message})")
-        return _fail(_exit_code_for(exc), exc.message)
+        return fail(exit_code_for(exc), exc.message)
     except PbxError as exc:
-        return _fail(_exit_code_for(exc), exc.message)
+        return fail(exit_code_for(exc), exc.message)
     finally:
         await session.aclose()
     try:
         await asyncio.to_thread(_write_private, args.out, png)
     except OSError as exc:
-        return _fail(EXIT_USAGE, f"cannot write {args.out}: {exc.strerror or exc}")
+        return fail(EXIT_USAGE, f"cannot write {args.out}: {exc.strerror or exc}")
     width, height = png_size(png)
     print(json.dumps({"file": str(args.out), "app": args.app, "extension": extension,
                       "width": width, "height": height, "bytes": len(png)}))
@@ -121,4 +122,4 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_SERVER
 
 
-__all__ = ["add_parser", "run"]
+__all__ = ["COMMANDS", "add_parsers", "run"]

@@ -29,8 +29,12 @@ from typing import Any
 DEFAULT_WAIT = 10.0
 
 
-def add_sms_parser(sub: Any, add_config_options: Callable[[argparse.ArgumentParser], None],
-                   ) -> None:
+COMMANDS = ("sms",)
+
+
+def add_parsers(sub: Any) -> None:
+    from desktop.cli.common import add_config_options
+
     sms = sub.add_parser("sms", help="send SMS through the outbox, and list it")
     actions = sms.add_subparsers(dest="sms_command", metavar="ACTION", required=True)
 
@@ -68,8 +72,8 @@ def add_sms_parser(sub: Any, add_config_options: Callable[[argparse.ArgumentPars
             add_config_options(p)
 
 
-def run_sms(args: argparse.Namespace) -> int:
-    from desktop.cli import EXIT_USAGE
+def run(args: argparse.Namespace) -> int:
+    from desktop.cli.common import EXIT_USAGE
 
     command = args.sms_command
     if command == "list":
@@ -99,12 +103,12 @@ def _outbox() -> Any:
 
 
 def _config_factory(args: argparse.Namespace) -> Callable[[], Any]:
-    from desktop.cli import _load_settings
+    from desktop.cli.common import load_settings
     from desktop.core.account import Account
     from desktop.core.secrets import SecretStore
     from desktop.core.sms_sender import sms_api_config
 
-    settings = _load_settings(args)
+    settings = load_settings(args)
     if getattr(args, "sms_api", None):
         settings.sms.api = args.sms_api
     account = Account(settings, SecretStore())
@@ -136,7 +140,7 @@ def _settled(messages: list[Any]) -> bool:
 
 def _report(messages: list[Any], problem: Any) -> int:
     """Print one JSON line per message and a plain sentence; return the exit code."""
-    from desktop.cli import EXIT_AUTH, EXIT_OK, EXIT_SERVER
+    from desktop.cli.common import EXIT_AUTH, EXIT_OK, EXIT_SERVER
     from desktop.core.sms_outbox import SmsState
     from desktop.core.sms_sender import ProblemKind
 
@@ -191,7 +195,7 @@ async def _drive(outbox: Any, config: Callable[[], Any], ids: list[str],
 
 
 async def _send(args: argparse.Namespace) -> int:
-    from desktop.cli import EXIT_AUTH, EXIT_SERVER, EXIT_USAGE, _fail
+    from desktop.cli.common import EXIT_AUTH, EXIT_SERVER, EXIT_USAGE, fail
     from desktop.core.account import AccountIncomplete
     from desktop.core.sms_outbox import InvalidRecipient, OutboxError, sms_recipient, validate_text
     from desktop.pbx.errors import AuthError, PbxError
@@ -201,14 +205,14 @@ async def _send(args: argparse.Namespace) -> int:
             sms_recipient(raw)
         validate_text(args.text)
     except InvalidRecipient as exc:
-        return _fail(EXIT_USAGE, f"invalid number: {exc}")
+        return fail(EXIT_USAGE, f"invalid number: {exc}")
     except OutboxError as exc:
-        return _fail(EXIT_USAGE, str(exc))
+        return fail(EXIT_USAGE, str(exc))
     config = _config_factory(args)
     try:
         cfg = await asyncio.to_thread(config)  # the token must exist before we write
     except AccountIncomplete as exc:
-        return _fail(EXIT_AUTH, f"cannot send: {exc}")
+        return fail(EXIT_AUTH, f"cannot send: {exc}")
     outbox = await asyncio.to_thread(_outbox)
     try:
         sender = args.sender or _load_sender_default(args) or \
@@ -218,20 +222,20 @@ async def _send(args: argparse.Namespace) -> int:
             try:
                 titles = await api.senders()
             except AuthError as exc:
-                return _fail(EXIT_AUTH, f"cannot send: {exc}")
+                return fail(EXIT_AUTH, f"cannot send: {exc}")
             except PbxError as exc:
-                return _fail(EXIT_SERVER, f"no sender title given (--from) and the account's "
+                return fail(EXIT_SERVER, f"no sender title given (--from) and the account's "
                              f"list could not be loaded: {exc}")
             finally:
                 await api.aclose()
             if not titles:
-                return _fail(EXIT_USAGE, "the account has no sender titles; give --from")
+                return fail(EXIT_USAGE, "the account has no sender titles; give --from")
             sender = titles[0].title
         try:
             messages = await asyncio.to_thread(outbox.enqueue, args.to, args.text, sender,
                                                source="cli")
         except OutboxError as exc:
-            return _fail(EXIT_USAGE, str(exc))
+            return fail(EXIT_USAGE, str(exc))
         messages, problem = await _drive(outbox, config, [m.id for m in messages], args.wait)
         return _report(messages, problem)
     finally:
@@ -239,13 +243,13 @@ async def _send(args: argparse.Namespace) -> int:
 
 
 def _load_sender_default(args: argparse.Namespace) -> str:
-    from desktop.cli import _load_settings
+    from desktop.cli.common import load_settings
 
-    return str(_load_settings(args).sms.sender or "")
+    return str(load_settings(args).sms.sender or "")
 
 
 async def _flush(args: argparse.Namespace) -> int:
-    from desktop.cli import EXIT_OK
+    from desktop.cli.common import EXIT_OK
     from desktop.core.sms_outbox import SmsState
 
     outbox = await asyncio.to_thread(_outbox)
@@ -268,14 +272,14 @@ async def _flush(args: argparse.Namespace) -> int:
 
 
 async def _decide(args: argparse.Namespace, *, again: bool) -> int:
-    from desktop.cli import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, _fail
+    from desktop.cli.common import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, fail
     from desktop.core.sms_outbox import SmsState
 
     outbox = await asyncio.to_thread(_outbox)
     try:
         message = await asyncio.to_thread(outbox.find, args.id)
         if message is None:
-            return _fail(EXIT_NOT_FOUND, f"no message {args.id} in the outbox")
+            return fail(EXIT_NOT_FOUND, f"no message {args.id} in the outbox")
         if again:
             changed = await asyncio.to_thread(
                 outbox.transition, message.id,
@@ -283,7 +287,7 @@ async def _decide(args: argparse.Namespace, *, again: bool) -> int:
                 detail="the agent chose to send it again (command line)",
                 next_at=time.time(), checks=0, error=None)
             if changed is None:
-                return _fail(EXIT_USAGE, f"message {args.id} is {message.state.value}; only "
+                return fail(EXIT_USAGE, f"message {args.id} is {message.state.value}; only "
                              "an unconfirmed or failed message can be sent again")
             messages, problem = await _drive(outbox, _config_factory(args), [message.id],
                                              args.wait)
@@ -294,7 +298,7 @@ async def _decide(args: argparse.Namespace, *, again: bool) -> int:
             SmsState.CANCELLED, detail="the agent chose not to send it (command line)",
             next_at=None)
         if changed is None:
-            return _fail(EXIT_USAGE, f"message {args.id} is {message.state.value} and "
+            return fail(EXIT_USAGE, f"message {args.id} is {message.state.value} and "
                          "cannot be cancelled")
         print(json.dumps(_row(changed), ensure_ascii=False))
         return EXIT_OK
@@ -303,7 +307,7 @@ async def _decide(args: argparse.Namespace, *, again: bool) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    from desktop.cli import EXIT_OK
+    from desktop.cli.common import EXIT_OK
 
     outbox = _outbox()
     try:

@@ -37,28 +37,30 @@ import re
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from desktop.cli import (
+from desktop.cli.common import (
     EXIT_AUTH,
     EXIT_NOT_FOUND,
     EXIT_OK,
     EXIT_SERVER,
     EXIT_USAGE,
-    _account,
-    _exit_code_for,
-    _fail,
+    add_config_options,
+    add_connection_options,
+    exit_code_for,
+    fail,
+    load_account,
 )
 
 _RELATIVE_DAYS = re.compile(r"^(\d{1,4})d$")
 
 
-def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser],
-                add_config_options: Callable[[argparse.ArgumentParser], None],
-                add_connection_options: Callable[[argparse.ArgumentParser], None]) -> None:
+COMMANDS = ("history", "recording")
+
+
+def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     history = sub.add_parser(
         "history", help="print the local call history (newest first)",
         description="Print the calls in the local journal, newest first.")
@@ -140,16 +142,16 @@ def run_history(args: argparse.Namespace) -> int:
         try:
             since = parse_since(args.since)
         except ValueError as exc:
-            return _fail(EXIT_USAGE, str(exc))
+            return fail(EXIT_USAGE, str(exc))
     if args.limit is not None and args.limit < 0:
-        return _fail(EXIT_USAGE, "--limit must not be negative")
+        return fail(EXIT_USAGE, "--limit must not be negative")
     path = _data_dir(args.demo) / "journal.sqlite3"
     if not path.exists():
-        return _fail(EXIT_NOT_FOUND, f"no call history yet ({path})")
+        return fail(EXIT_NOT_FOUND, f"no call history yet ({path})")
     try:
         journal = Journal(path)
     except StorageError as exc:
-        return _fail(EXIT_USAGE, str(exc))
+        return fail(EXIT_USAGE, str(exc))
     try:
         flt = HistoryFilter(kind=HistoryKind.MISSED if args.missed else HistoryKind.ALL,
                             since=since)
@@ -203,7 +205,7 @@ async def _save_recording(args: argparse.Namespace) -> int:
     )
     from desktop.pbx.connection import Flavor
 
-    account = _account(args)
+    account = load_account(args)
     settings = account.settings
     data_dir = _data_dir(args.demo)
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -235,17 +237,17 @@ async def _save_recording(args: argparse.Namespace) -> int:
         except RecordingError as exc:
             cause = exc.__cause__
             if exc.kind == "no_account":
-                return _fail(EXIT_AUTH, str(exc))
+                return fail(EXIT_AUTH, str(exc))
             if exc.kind in ("no_recording", "unknown_call"):
-                return _fail(EXIT_NOT_FOUND, str(exc))
+                return fail(EXIT_NOT_FOUND, str(exc))
             if exc.kind == "download" and cause is not None:
-                return _fail(_exit_code_for(cause), str(exc))
-            return _fail(EXIT_SERVER, str(exc))
+                return fail(exit_code_for(cause), str(exc))
+            return fail(EXIT_SERVER, str(exc))
         try:
             data = recording.path.read_bytes()
             _write_atomic(args.out, data)
         except OSError as exc:
-            return _fail(EXIT_USAGE, f"{args.out}: {exc.strerror or exc}")
+            return fail(EXIT_USAGE, f"{args.out}: {exc.strerror or exc}")
         print(json.dumps({
             "call_id": recording.call_id, "file": str(args.out), "bytes": len(data),
             "codec": recording.info.codec, "seconds": recording.info.duration,
@@ -259,8 +261,12 @@ async def _save_recording(args: argparse.Namespace) -> int:
 
 def run_recording(args: argparse.Namespace) -> int:
     if args.recording_command != "save":  # pragma: no cover - argparse requires one
-        return _fail(EXIT_USAGE, "unknown action")
+        return fail(EXIT_USAGE, "unknown action")
     try:
         return asyncio.run(_save_recording(args))
     except KeyboardInterrupt:
         return EXIT_USAGE
+
+
+def run(args: argparse.Namespace) -> int:
+    return run_history(args) if args.command == "history" else run_recording(args)

@@ -1,0 +1,156 @@
+"""``kobikom-desktop listen``: one JSON line per real-time event.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import signal
+import sys
+from typing import Any
+
+from desktop.cli.common import (
+    EXIT_AUTH,
+    EXIT_NOT_FOUND,
+    EXIT_OK,
+    add_connection_options,
+    apply_connection_options,
+    fail,
+    load_settings,
+)
+
+COMMANDS = ("listen",)
+
+
+
+def add_parsers(sub: Any) -> None:
+    listen = sub.add_parser("listen", help="print real-time events as JSON lines")
+    add_connection_options(listen)
+    listen.add_argument("--count", type=int, metavar="N", help="exit after N events")
+    listen.add_argument("--timeout", type=float, metavar="S", help="exit after S seconds")
+
+
+def run(args: argparse.Namespace) -> int:
+    from desktop.cli.common import setup_logging
+
+    setup_logging(args.debug, to_file=True)
+    try:
+        return asyncio.run(_run(args))
+    except KeyboardInterrupt:
+        return EXIT_OK
+
+
+def event_json(event: Any) -> dict[str, Any]:
+    """One event as the JSON line ``listen`` prints."""
+    from desktop.core.numbers import parse_number
+    from desktop.pbx import events as ev
+
+    names: dict[type, str] = {
+        ev.RingingEvent: "ringing", ev.AnsweredEvent: "answered", ev.HangupEvent: "hangup",
+        ev.DestroyEvent: "destroy", ev.HoldEvent: "hold", ev.UnholdEvent: "unhold",
+        ev.ExtensionRegistrationEvent: "extension-registration",
+        ev.AgentStatusChangeEvent: "agent-status-change",
+        ev.AgentStateChangeEvent: "agent-state-change",
+        ev.BridgeAgentStartEvent: "bridge-agent-start",
+        ev.BridgeAgentEndEvent: "bridge-agent-end",
+        ev.BridgeAgentFailEvent: "bridge-agent-fail",
+        ev.AgentOfferingEvent: "agent-offering", ev.MembersCountEvent: "members-count",
+        ev.MemberQueueStartEvent: "member-queue-start",
+        ev.MemberQueueEndEvent: "member-queue-end",
+        ev.ExtensionStatusEvent: "ExtensionStatus", ev.ReplyEvent: "reply",
+        ev.KeepAliveEvent: "keepalive", ev.UnknownEvent: "unknown",
+    }
+    out: dict[str, Any] = {"event": names.get(type(event), type(event).__name__)}
+    if isinstance(event, ev.UnknownEvent):
+        raw = event.raw
+        if isinstance(raw, bytes):
+            raw = raw.decode("utf-8", "replace")
+        out["raw"] = raw
+        out["reason"] = event.reason
+        return out
+    if isinstance(event, ev.CallEvent):
+        out["call_id"] = event.call_id
+        out["extension"] = getattr(event, "extension", None)
+        caller = getattr(event, "caller", None)
+        if caller is not None:
+            out["caller"] = caller
+            out["caller_e164"] = parse_number(caller).e164
+            out["called"] = getattr(event, "called", None)
+        for key in ("direction", "queue", "hangup_cause", "caller_name"):
+            value = getattr(event, key, None)
+            if value is not None:
+                out[key] = getattr(value, "value", value)
+    elif isinstance(event, ev.ExtensionStatusEvent):
+        out.update(extension=event.extension, status=event.code, text=event.text)
+    elif isinstance(event, ev.ReplyEvent):
+        out.update(command=event.command, ok=event.ok, message=event.message)
+    else:
+        skip = {"raw", "received_at"}
+        for key in getattr(type(event), "__dataclass_fields__", {}):
+            if key not in skip:
+                value = getattr(event, key)
+                out[key] = getattr(value, "value", value)
+    if event.domain is not None:
+        out.setdefault("domain", event.domain)
+    if event.timestamp is not None:
+        out["timestamp"] = event.timestamp
+    return out
+
+
+async def _run(args: argparse.Namespace) -> int:
+    from desktop.core.account import Account, AccountIncomplete
+    from desktop.core.secrets import SecretStore
+    from desktop.pbx.channels import open_channel
+    from desktop.pbx.connection import Phase
+
+    settings = apply_connection_options(load_settings(args), args)
+    account = Account(settings, SecretStore())
+    session = None
+    try:
+        try:
+            session = account.rest_session()
+        except AccountIncomplete:
+            session = None
+        credentials = account.channel_credentials(session)
+    except AccountIncomplete as exc:
+        return fail(EXIT_AUTH, f"cannot connect: {exc}")
+
+    done = asyncio.Event()
+    result: dict[str, Any] = {"code": EXIT_OK, "count": 0, "why": None}
+
+    def on_event(event: Any) -> None:
+        print(json.dumps(event_json(event), ensure_ascii=False), flush=True)
+        result["count"] += 1
+        if args.count and result["count"] >= args.count:
+            done.set()
+
+    def on_state(state: Any) -> None:
+        print(f"state: {state.describe()}", file=sys.stderr, flush=True)
+        if state.phase is Phase.AUTH_FAILED:
+            result["code"] = EXIT_AUTH
+            result["why"] = state.reason
+            done.set()
+
+    channel = open_channel(account.flavor, account.transport, settings.endpoint(),
+                           credentials, on_event=on_event, on_state=on_state)
+    task = asyncio.create_task(channel.run(), name="listen")
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, done.set)
+    try:
+        await asyncio.wait_for(done.wait(), timeout=args.timeout)
+    except TimeoutError:
+        if args.count:
+            result["code"] = EXIT_NOT_FOUND
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        if session is not None:
+            await session.aclose()
+    if result["code"] == EXIT_AUTH:
+        print(f"kobikom-desktop: {result['why'] or 'login rejected'}", file=sys.stderr)
+    return int(result["code"])

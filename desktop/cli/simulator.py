@@ -1,0 +1,79 @@
+"""``kobikom-desktop simulator``: Kobikom's stand-in servers on loopback.
+
+Prints one JSON line with the ports when ready (port 0 = pick a free one)
+and runs until SIGINT/SIGTERM.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import signal
+from typing import Any
+
+from desktop.cli.common import EXIT_OK, EXIT_SERVER, fail
+
+COMMANDS = ("simulator",)
+
+
+
+def add_parsers(sub: Any) -> None:
+    sim = sub.add_parser("simulator", help="run the Kobikom simulator on loopback")
+    sim.add_argument("--flavor", choices=["tekil", "bulut"], default="bulut")
+    sim.add_argument("--host", default="127.0.0.1")
+    sim.add_argument("--tcp-port", type=int, default=0)
+    sim.add_argument("--ws-port", type=int, default=0)
+    sim.add_argument("--http-port", type=int, default=0)
+    sim.add_argument("--tcp-framing", choices=["ndjson", "concat", "split", "noisy"],
+                     default="ndjson", help="how events are framed on the TCP stream")
+    sim.add_argument("--demo-calls", metavar="EXT",
+                     help="keep making EXT ring with varied demo calls")
+    sim.add_argument("--debug", action="store_true")
+
+
+def run(args: argparse.Namespace) -> int:
+    from desktop.cli.common import setup_logging
+
+    setup_logging(args.debug, to_file=False)
+    try:
+        return asyncio.run(_run(args))
+    except KeyboardInterrupt:
+        return EXIT_OK
+
+
+async def _run(args: argparse.Namespace) -> int:
+    from desktop.simulator import Simulator, SimulatorConfig
+
+    cfg = SimulatorConfig(flavor=args.flavor, host=args.host, tcp_port=args.tcp_port,
+                          ws_port=args.ws_port, http_port=args.http_port,
+                          tcp_framing=args.tcp_framing)
+    sim = Simulator(cfg)
+    try:
+        await sim.start()
+    except OSError as exc:
+        return fail(EXIT_SERVER, f"cannot start the simulator: {exc.strerror or exc}")
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+    ready = {
+        "flavor": cfg.flavor, "host": cfg.host, **sim.ports, "http_base": sim.http_base,
+        "domain_uuid": cfg.domain_uuid, "extensions": list(cfg.extensions),
+        "control": f"{sim.http_base}/_sim/",
+    }
+    print(json.dumps(ready), flush=True)
+    demo: asyncio.Task[None] | None = None
+    if args.demo_calls:
+        demo = asyncio.create_task(sim.run_demo(extension=args.demo_calls), name="demo-calls")
+    try:
+        await stop.wait()
+    finally:
+        if demo is not None:
+            demo.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await demo
+        await sim.stop()
+    return EXIT_OK

@@ -8,8 +8,8 @@ outside).  JSON in, JSON out; no authentication (loopback only).
 ``POST /_sim/ring``        ``{"extension":"1001","caller":"05321234567","called":…,
                            "queue":…,"answer_after":…,"hangup_after":…,"hold_for":[s,n],
                            "other_extensions":[…],"direction":"inbound",
-                           "answered_by":…}`` (all but ``extension`` optional) ->
-                           ``{"call_id":…}``
+                           "answered_by":…,"origin":"phone"|"c2c"}`` (all but
+                           ``extension`` optional) -> ``{"call_id":…}``
 ``POST /_sim/answer``      ``{"call_id":…,"extension":…}`` -> ``{"ok":bool}``
 ``POST /_sim/hangup``      ``{"call_id":…}`` -> ``{"ok":bool}``
 ``POST /_sim/emit``        a raw event message (any JSON object) -> ``{"delivered":n}``;
@@ -23,6 +23,9 @@ outside).  JSON in, JSON out; no authentication (loopback only).
 ``POST /_sim/expire-tokens``  every issued JWT/bearer token becomes invalid
 ``POST /_sim/silent``      ``{"silent":true}`` (half-open mode) / ``false``
 ``POST /_sim/restart``     stop and restart the TCP/WS listeners on the same ports
+``GET /_sim/profile``      the profile in effect and the known names (``profiles.py``)
+``POST /_sim/profile``     ``{"profile":"single"}``: switch the profile at once ->
+                           the profile's knobs (400 for an unknown name)
 =========================  ================================================================
 
 Errors: 400 ``{"error":…}`` for a malformed request.
@@ -34,6 +37,8 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
+
+from .profiles import PROFILES
 
 if TYPE_CHECKING:
     from .simulator import Simulator
@@ -76,6 +81,8 @@ class ControlApi:
             web.post("/_sim/expire-tokens", self.expire_tokens),
             web.post("/_sim/silent", self.silent),
             web.post("/_sim/restart", self.restart),
+            web.get("/_sim/profile", self.get_profile),
+            web.post("/_sim/profile", self.set_profile),
         ]
 
     async def ring(self, request: web.Request) -> web.Response:
@@ -91,7 +98,7 @@ class ControlApi:
                 hold_for=(float(hold[0]), float(hold[1])) if hold else None,
                 other_extensions=tuple(body.get("other_extensions") or ()),
                 direction=str(body.get("direction") or "inbound"),
-                answered_by=body.get("answered_by"))
+                answered_by=body.get("answered_by"), origin=str(body.get("origin") or "phone"))
         except (TypeError, ValueError) as exc:
             return _json({"error": str(exc)}, 400)
         return _json({"call_id": call_id})
@@ -150,3 +157,14 @@ class ControlApi:
     async def restart(self, request: web.Request) -> web.Response:
         await self.sim.restart_event_servers()
         return _json({"ports": self.sim.ports})
+
+    async def get_profile(self, request: web.Request) -> web.Response:
+        return _json({"profile": self.sim.profile.describe(), "known": list(PROFILES)})
+
+    async def set_profile(self, request: web.Request) -> web.Response:
+        body = await _body(request)
+        try:
+            profile = self.sim.set_profile(str(body.get("profile") or ""))
+        except ValueError as exc:
+            return _json({"error": str(exc)}, 400)
+        return _json({"profile": profile.describe()})

@@ -77,6 +77,7 @@ class StatusWindow(QWidget):
         self._state: ConnectionState | None = None
         self._ringing = False
         self._missed = 0
+        self._dropped = 0
         self._demo = False
         self._look: TrayLook | None = None
         self._quitting = False
@@ -116,7 +117,9 @@ class StatusWindow(QWidget):
         self.status_label = _plain_label(self)
         self.reason_label = _plain_label(self)
         self.missed_label = _plain_label(self)
-        for label in (self.title_label, self.status_label, self.reason_label, self.missed_label):
+        self.dropped_label = _plain_label(self)
+        for label in (self.title_label, self.status_label, self.reason_label, self.missed_label,
+                      self.dropped_label):
             lines.addWidget(label)
         header.addLayout(lines, 1)
         layout.addLayout(header)
@@ -200,6 +203,11 @@ class StatusWindow(QWidget):
 
     def set_missed(self, count: int) -> None:
         self._missed = max(0, count)
+        self._refresh()
+
+    def set_dropped(self, count: int) -> None:
+        """Messages from the PBX the client could not use (the tracker logs each kind)."""
+        self._dropped = max(0, count)
         self._refresh()
 
     def set_demo(self, demo: bool) -> None:
@@ -293,3 +301,6 @@ class StatusWindow(QWidget):
         missed = status_text.missed_text(self._missed)
         self.missed_label.setText(missed)
         self.missed_label.setVisible(bool(missed))
+        dropped = status_text.dropped_text(self._dropped)
+        self.dropped_label.setText(dropped)
+        self.dropped_label.setVisible(bool(dropped))

@@ -822,6 +822,8 @@ class CallerPopup(QWidget):
         return self._number_text(card.number)
 
     def _number_text(self, number: PhoneNumber) -> str:
+        if self._card.number_not_sent and not number.raw.strip():
+            return self.tr("Number not sent")
         if number.kind is NumberKind.ANONYMOUS:
             return self.tr("Withheld number")
         shown = number.display()
@@ -834,7 +836,8 @@ class CallerPopup(QWidget):
         raw = number.raw.strip()
         if raw:
             return raw
-        return self.tr("withheld") if number.kind is NumberKind.ANONYMOUS else "?"
+        withheld = number.kind is NumberKind.ANONYMOUS and not self._card.number_not_sent
+        return self.tr("withheld") if withheld else "?"
 
     def _format_when(self, at: float) -> tuple[str, str]:
         """("today" | "yesterday" | "date", text) for a wall-clock time."""
@@ -893,6 +896,8 @@ class CallerPopup(QWidget):
             return card.company or ""
         if card.number.kind is NumberKind.INTERNAL:
             return self.tr("Internal call")
+        if card.number_not_sent and not card.number.raw.strip():
+            return self.tr("The PBX did not send the caller's number")
         if card.number.kind is NumberKind.ANONYMOUS:
             return self.tr("The caller withheld the number")
         return self.tr("Unknown number")

@@ -142,6 +142,7 @@ class TrayController(QObject):
         self._ringing = False
         self._ring_frame = 0
         self._missed = 0
+        self._dropped = 0
         self._demo = False
         self._look: TrayLook | None = None
 
@@ -219,6 +220,11 @@ class TrayController(QObject):
 
     def set_missed(self, count: int) -> None:
         self._missed = max(0, count)
+        self._refresh()
+
+    def set_dropped(self, count: int) -> None:
+        """Messages from the PBX the client could not use (shown in the tooltip)."""
+        self._dropped = max(0, count)
         self._refresh()
 
     def set_demo(self, demo: bool) -> None:
@@ -319,7 +325,7 @@ class TrayController(QObject):
             self._look = look
             self._tray.setIcon(tray_icon(look))
         tooltip = status_text.tooltip_text(self._app_name, self._extension, self._state,
-                                           self._missed, self._demo, now)
+                                           self._missed, self._demo, now, self._dropped)
         if tooltip != self._tray.toolTip():
             self._tray.setToolTip(tooltip)
         self._status_action.setText(

@@ -101,7 +101,9 @@ class RecentDials:
     def claim(dial: DialNote) -> None:
         dial.claimed = True
 
-    def __len__(self) -> int:
+    @property
+    def count(self) -> int:
+        """Notes kept (claimed or not)."""
         return len(self._notes)
 
     def _forget_old(self, now: float) -> None:

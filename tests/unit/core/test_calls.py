@@ -249,7 +249,7 @@ def test_an_unexpected_domain_never_drops_an_event(agent: Agent,
     # The server filters by domain already, and FusionPBX names the domain
     # where we are configured with its UUID: a different value is used anyway.
     with caplog.at_level(logging.INFO, logger="kobikom.core.calls"):
-        (call, change), = agent.ring(1.0, domain="902245320088.kobipbx.com")
+        (_, change), = agent.ring(1.0, domain="902245320088.kobipbx.com")
         agent.feed(2.0, event="hangup", callUUID="c1", domain="902245320088.kobipbx.com")
     assert change is CallChange.STARTED
     assert agent.tracker.get("c1") is None  # the hangup ended it

@@ -21,7 +21,7 @@ from dataclasses import replace
 from typing import Any, Final
 
 from desktop.core.history_sync import HistorySync, NameLookup
-from desktop.core.journal import CdrEntry, Journal, JournalCall
+from desktop.core.journal import STATUS_MATCH_SLACK, CdrEntry, Journal, JournalCall
 
 log = logging.getLogger("kobikom.core.caller_fill")
 
@@ -66,15 +66,19 @@ async def fill_caller(sync: HistorySync, call_id: str, extension: str, started_a
 def complete_caller(journal: Journal, call_id: str, extension: str, started_at: float,
                     entries: Sequence[CdrEntry],
                     name_for: NameLookup | None = None) -> JournalCall | None:
-    """The matching hook (blocking): the record of *extension* nearest *started_at*
-    that no other journal row has claimed completes *call_id*; None if none fits."""
+    """The matching hook (blocking): the record of *extension* that lasted over
+    *started_at* (give or take :data:`~desktop.core.journal.STATUS_MATCH_SLACK`
+    of clock skew), nearest to it and not claimed by another journal row,
+    completes *call_id*; None if none fits."""
     best: CdrEntry | None = None
     best_rank: tuple[bool, float] = (False, 0.0)
     for entry in entries:
         call = entry.call
         start = call.started_at
-        if call.extension != extension or not call.number_raw or start is None \
-                or abs(start - started_at) > CALLER_FILL_WINDOW:
+        if call.extension != extension or not call.number_raw or start is None:
+            continue
+        end = call.ended_at if call.ended_at is not None else start
+        if not start - STATUS_MATCH_SLACK <= started_at <= end + STATUS_MATCH_SLACK:
             continue
         owner = journal.resolve(call.call_id)
         if owner is not None and owner.call_id != call_id:

@@ -67,6 +67,10 @@ SOURCES = frozenset({"live", "cdr"})
 MAX_NOTE = _text.MAX_NOTES
 #: Records of the same number this close in time may be the same call (s).
 MATCH_WINDOW = 60.0
+#: A Tekil call known only from its extension's status (no number) takes a
+#: record only if it rang within the record's time, give or take this (s):
+#: clock skew between the PBX and this computer.
+STATUS_MATCH_SLACK = 5.0
 #: ``journal_meta`` key: when the app last knew the journal was complete.
 LAST_SEEN_CONNECTED = "last_seen_connected"
 #: SQLite's default limit of host parameters is 999 (older builds): stay below.
@@ -547,8 +551,11 @@ class Journal(SQLiteStore):
         """
         added: list[str] = []
         merged = skipped = 0
+        # Oldest first: each record takes the nearest row still free, so a call
+        # that followed another closely cannot take that one's row.
+        ordered = sorted(entries, key=lambda e: e.call.started_at or 0.0)
         with self.write() as conn:
-            for entry in entries:
+            for entry in ordered:
                 values = self._values(entry.call)
                 values["source"] = "cdr"
                 if entry.strong and values["cdr_id"] is None:
@@ -599,27 +606,36 @@ class Journal(SQLiteStore):
         if started is None:
             return None
         t = float(started)  # type: ignore[arg-type]
+        if key:
+            # The same number at about the same time (a row that already has it,
+            # e.g. completed from this very call's record, comes first).
+            direction = values["direction"]
+            sql = ("SELECT call_id, source FROM calls WHERE number_key = ? "
+                   "AND started_at BETWEEN ? AND ? "
+                   "AND (direction IS NULL OR direction = 'unknown' OR ? IS NULL "
+                   "OR direction = ?)")
+            if strong:
+                sql += " AND cdr_id IS NULL"
+            sql += " ORDER BY abs(started_at - ?) LIMIT 1"
+            row = conn.execute(sql, (key, t - window, t + window, direction, direction,
+                                     t)).fetchone()
+            if row is not None:
+                return str(row[0]), str(row[1])
         if values["extension"]:
-            # A Tekil call seen only as an extension status (no number yet).
+            # A Tekil call seen only as an extension status (no number yet): it
+            # must have rung while the recorded call lasted.
+            ended = values["ended_at"]
+            end = float(ended) if ended is not None else t  # type: ignore[arg-type]
+            slack = STATUS_MATCH_SLACK
             row = conn.execute(
                 "SELECT call_id, source FROM calls WHERE number_key IS NULL AND extension = ? "
                 "AND call_id LIKE 'ext-status:%' AND started_at BETWEEN ? AND ? "
+                "AND coalesce(ended_at, started_at) >= ? "
                 "ORDER BY abs(started_at - ?) LIMIT 1",
-                (values["extension"], t - window, t + window, t)).fetchone()
+                (values["extension"], t - slack, end + slack, t - slack, t)).fetchone()
             if row is not None:
                 return str(row[0]), str(row[1])
-        if not key:
-            return None
-        direction = values["direction"]
-        sql = ("SELECT call_id, source FROM calls WHERE number_key = ? "
-               "AND started_at BETWEEN ? AND ? "
-               "AND (direction IS NULL OR direction = 'unknown' OR ? IS NULL OR direction = ?)")
-        if strong:
-            sql += " AND cdr_id IS NULL"
-        sql += " ORDER BY abs(started_at - ?) LIMIT 1"
-        row = conn.execute(sql, (key, t - window, t + window, direction, direction,
-                                 t)).fetchone()
-        return None if row is None else (str(row[0]), str(row[1]))
+        return None
 
     def set_recording(self, call_id: str, recording: str) -> None:
         """Remember the recording of a call (found later in its call record)."""

@@ -127,6 +127,10 @@ class SimulatorConfig:
     handshake_ack: bool = True
     #: A call nobody answers (and nobody hangs up) gives up after this long.
     ring_timeout: float = 30.0
+    #: Click to call (REST dial, Tekil ``originate``): the customer answers this
+    #: long after the agent's phone started ringing, and hangs up this long after.
+    dial_answer_after: float = 2.0
+    dial_hangup_after: float = 15.0
 
     list_extension_shape: Literal["wrapped", "unwrapped"] = "wrapped"
     agent_id_style: Literal["uuid", "extension"] = "uuid"

@@ -39,7 +39,8 @@ without ``hangup_after`` stays up until :meth:`Switch.end` (or a Tekil
 
 Tekil commands (``originate``/``redirect``/``hangup``, see ``sessions.py``
 for the reply shape): ``originate`` rings ``internal_num`` as an outbound call
-to ``customer_num`` that is answered after 2 s and lasts 15 s; ``redirect``
+to ``customer_num`` that is answered after ``dial_answer_after`` (2 s) and lasts
+``dial_hangup_after`` (15 s); ``redirect``
 moves a live (or still ringing) call to ``exten``, which rings and answers
 after 1.5 s; ``hangup`` ends the call.  An unknown extension gets
 ``ExtensionStatus`` ``-1`` ("Dahili Bulunamadı") and an error reply.
@@ -64,9 +65,7 @@ from .sessions import ClientSession, EventHub
 
 log = logging.getLogger("kobikom.simulator.pbx")
 
-#: Auto-answer delays for calls started by REST/commands (undocumented).
-DIAL_ANSWER_AFTER = 2.0
-DIAL_HANGUP_AFTER = 15.0
+#: A redirected call is answered this long after it rings the new extension.
 REDIRECT_ANSWER_AFTER = 1.5
 #: Click to call with legs: the agent picks up their ringing phone after this
 #: share of ``answer_after`` (then the customer's leg rings).
@@ -508,7 +507,8 @@ class Switch:
             if not number:
                 return result(False, "customer_num zorunludur")
             placed = self.ring(extension=ext, called=number, direction="outbound",
-                               answer_after=DIAL_ANSWER_AFTER, hangup_after=DIAL_HANGUP_AFTER,
+                               answer_after=self.cfg.dial_answer_after,
+                               hangup_after=self.cfg.dial_hangup_after,
                                deferred=True, origin="c2c")
             return result(True, "Arama başlatıldı", placed.call_id)
         call = self.calls.get(str(msg.get("unique_id") or ""))

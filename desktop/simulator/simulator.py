@@ -25,7 +25,7 @@ from .http_common import RequestLog
 from .http_kobipbx import KobiPbxApi
 from .http_sms import SmsApis
 from .http_tekil import TekilPanel
-from .pbx import DIAL_ANSWER_AFTER, DIAL_HANGUP_AFTER, Call, Switch
+from .pbx import Call, Switch
 from .profiles import Profile, resolve
 from .sessions import EventHub
 from .tcp import TcpEventServer
@@ -212,8 +212,8 @@ class Simulator:
     def dial(self, extension: str, number: str, *, kind: str = "outbound") -> Call:
         """What click to call does: ring *extension*, then "connect" to *number*."""
         return self.switch.ring(extension=extension, called=number, direction="outbound",
-                                kind=kind, answer_after=DIAL_ANSWER_AFTER,
-                                hangup_after=DIAL_HANGUP_AFTER, origin="c2c")
+                                kind=kind, answer_after=self.cfg.dial_answer_after,
+                                hangup_after=self.cfg.dial_hangup_after, origin="c2c")
 
     def answer(self, call_id: str, extension: str | None = None) -> bool:
         call = self.switch.calls.get(call_id)

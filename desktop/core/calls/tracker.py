@@ -368,15 +368,16 @@ class CallTracker(_StatusCalls):
             self._join(tr, ev, ext, caller, called, t)
             self._leg_over(tr, ev.call_id, ev.hangup_cause, t, out)
             return
-        if ev.hangup_cause in ELSEWHERE_CAUSES:
-            self._ignored += 1  # it rang us and a colleague took it: nothing to show
-            return
-        if self._recently_ended((party_key(caller), party_key(called)), ext, t):
-            self._late += 1  # the other leg of a call that just ended
-            return
         if self._synthetic:
+            # Tekil: the extension's status already made a call of it.
             tr = self._merge_synthetic(ext, ev, caller, called, t, out)
         if tr is None:
+            if ev.hangup_cause in ELSEWHERE_CAUSES:
+                self._ignored += 1  # it rang us and a colleague took it: nothing to show
+                return
+            if self._recently_ended((party_key(caller), party_key(called)), ext, t):
+                self._late += 1  # the other leg of a call that just ended
+                return
             tr = self._create(ev, ext, caller, called, CallState.RINGING, t, out)
         self._leg_over(tr, ev.call_id, ev.hangup_cause, t, out)
 

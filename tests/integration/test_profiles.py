@@ -244,7 +244,8 @@ async def scenarios(flavor: str, profile: str, tmp_path: Path) -> None:
         assert the_end(cards).outcome is CardOutcome.ANSWERED
         assert any(c.state is CardState.ON_HOLD for c in cards), "the hold was lost"
         if status_only:
-            assert cards[0].number_not_sent and cards[0].number_source is NumberSource.NOT_SENT
+            assert cards[0].number_not_sent
+            assert cards[0].number_source is NumberSource.NOT_SENT
         else:
             # Tekil rings before any call event: such a first card says so plainly.
             assert cards[-1].number.key == "+905324118027"
@@ -258,7 +259,8 @@ async def scenarios(flavor: str, profile: str, tmp_path: Path) -> None:
         cards = await agent.settle(mark)
         assert len(popups(cards)) == 1, cards
         missed = the_end(cards)
-        assert missed.outcome is CardOutcome.MISSED and missed.direction == "inbound"
+        assert missed.outcome is CardOutcome.MISSED
+        assert missed.direction == "inbound"
         assert tracker.missed_count == missed_before + 1
         if status_only:
             # The popup says the PBX did not send the number; the records fill it in.
@@ -266,7 +268,8 @@ async def scenarios(flavor: str, profile: str, tmp_path: Path) -> None:
             row = await fill_caller(agent.sync, missed.call_id, AGENT,
                                     missed.ringing_at or started, missed.ended_at,
                                     delays=(0.0, 0.5, 1.0))
-            assert row is not None and row.number_key == "+905427730516"
+            assert row is not None
+            assert row.number_key == "+905427730516"
             assert row.outcome == "missed"
 
         # -- a queue call that rings three agents and a colleague takes: not missed
@@ -301,7 +304,8 @@ async def scenarios(flavor: str, profile: str, tmp_path: Path) -> None:
         result = await agent.dialer.dial("0224 221 98 54", source="test")
         assert result.status is DialStatus.STARTED, result
         cards = await agent.settle(mark)
-        assert cards and popups(cards) == [], cards
+        assert cards
+        assert popups(cards) == [], cards
         assert all(c.own_dial and c.direction == "outbound" for c in cards), cards
         assert the_end(cards).outcome is CardOutcome.ANSWERED
         assert tracker.missed_count == missed_before + 1
@@ -313,7 +317,8 @@ async def scenarios(flavor: str, profile: str, tmp_path: Path) -> None:
                               origin="c2c", hangup_after=1.0)
         await sim.wait_call_end(call)
         cards = await agent.settle(mark)
-        assert popups(cards) == [] and all(c.own_dial for c in cards), cards
+        assert popups(cards) == [], cards
+        assert all(c.own_dial for c in cards), cards
         assert the_end(cards).outcome is CardOutcome.NOT_ANSWERED
         assert tracker.missed_count == missed_before + 1
 

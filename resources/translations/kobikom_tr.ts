@@ -398,7 +398,7 @@ Hesabı burada kurun; kaydetmek dosyanın yerine geçer.</translation>
     <name>Application</name>
     <message>
         <source>Settings file</source>
-        <extracomment>The demo extension and how soon the first demo call rings.</extracomment>
+        <extracomment>The demo extension and how soon the first demo call rings. The app&apos;s own click-to-calls, shared by the dialer and every call tracker (their legs are never incoming calls).</extracomment>
         <translation>Ayar dosyası</translation>
     </message>
     <message>
@@ -595,6 +595,10 @@ Ayrıntılar günlük dosyasında:
         <translation>Sonlandır</translation>
     </message>
     <message>
+        <source>Number not sent</source>
+        <translation>Numara iletilmedi</translation>
+    </message>
+    <message>
         <source>Withheld number</source>
         <translation>Gizli numara</translation>
     </message>
@@ -665,6 +669,10 @@ Ayrıntılar günlük dosyasında:
     <message>
         <source>Internal call</source>
         <translation>Dahili arama</translation>
+    </message>
+    <message>
+        <source>The PBX did not send the caller&apos;s number</source>
+        <translation>Santral arayanın numarasını iletmedi</translation>
     </message>
     <message>
         <source>The caller withheld the number</source>
@@ -3160,6 +3168,14 @@ Son aramalar burada görünür.</translation>
     <message>
         <source>%n missed calls</source>
         <translation>%n cevapsız arama</translation>
+    </message>
+    <message>
+        <source>1 message from the PBX could not be used (see the log)</source>
+        <translation>Santralden gelen 1 mesaj kullanılamadı (günlüğe bakın)</translation>
+    </message>
+    <message>
+        <source>%n messages from the PBX could not be used (see the log)</source>
+        <translation>Santralden gelen %n mesaj kullanılamadı (günlüğe bakın)</translation>
     </message>
     <message>
         <source>(demo mode)</source>

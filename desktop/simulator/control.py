@@ -12,6 +12,8 @@ outside).  JSON in, JSON out; no authentication (loopback only).
                            ``extension`` optional) -> ``{"call_id":…}``
 ``POST /_sim/answer``      ``{"call_id":…,"extension":…}`` -> ``{"ok":bool}``
 ``POST /_sim/hangup``      ``{"call_id":…}`` -> ``{"ok":bool}``
+``GET /_sim/calls``        the calls in progress: ``[{"call_id","extension","caller",
+                           "called","direction","origin","state"}]``
 ``POST /_sim/emit``        a raw event message (any JSON object) -> ``{"delivered":n}``;
                            ``?dedup=false`` bypasses the de-duplication cache
 ``POST /_sim/emit-raw``    raw request body bytes to every TCP client -> ``{"delivered":n}``
@@ -70,6 +72,7 @@ class ControlApi:
             web.post("/_sim/ring", self.ring),
             web.post("/_sim/answer", self.answer),
             web.post("/_sim/hangup", self.hangup),
+            web.get("/_sim/calls", self.calls),
             web.post("/_sim/emit", self.emit),
             web.post("/_sim/emit-raw", self.emit_raw),
             web.get("/_sim/received", self.received),
@@ -110,6 +113,12 @@ class ControlApi:
     async def hangup(self, request: web.Request) -> web.Response:
         body = await _body(request)
         return _json({"ok": self.sim.hangup(str(body.get("call_id")))})
+
+    async def calls(self, request: web.Request) -> web.Response:
+        return _json([{"call_id": c.call_id, "extension": c.extension or
+                       (c.ringing[0] if c.ringing else None), "caller": c.caller,
+                       "called": c.called, "direction": c.direction, "origin": c.origin,
+                       "state": c.state} for c in self.sim.switch.calls.values()])
 
     async def emit(self, request: web.Request) -> web.Response:
         body = await _body(request)

@@ -91,7 +91,8 @@ class Simulator:
         except BaseException:
             await self.stop()
             raise
-        log.info("Kobikom simulator (%s) up: %s", self.cfg.flavor, self.ports)
+        log.info("Kobikom simulator (%s, profile %s) up: %s", self.cfg.flavor,
+                 self.profile.name, self.ports)
 
     async def stop(self) -> None:
         """Close all servers and client connections; pending calls are dropped."""

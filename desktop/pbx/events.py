@@ -101,10 +101,13 @@ _ID_KEYS = ("callUUID", "callUuid", "call_uuid", "uniqueid", "uniqueId", "unique
 _OTHER_LEG_KEYS = ("otherLegUUID", "otherLegUuid", "otherLegCallUUID", "other_leg_uuid",
                    "otherLegUniqueId", "Other-Leg-Unique-ID", "bridgeUUID", "bridge_uuid",
                    "linkedid", "linkedId", "linked_id")
+_OTHER_LEG_SET = frozenset(_OTHER_LEG_KEYS)
 _CALLER_KEYS = ("callerNumber", "caller_number", "caller", "callerid", "callerId",
                 "caller_id_number", "src", "customer_num", "from")
 _CALLED_KEYS = ("calledNumber", "called_number", "called", "dst", "did", "destination",
                 "destinationNumber", "pbx_num", "to")
+#: Fields a hangup may carry besides the documented ones (a FreeSWITCH channel's).
+_LEG_FIELDS = frozenset((*_CALLER_KEYS, *_CALLED_KEYS, "direction"))
 _EXTENSION_KEYS = ("extension", "exten", "internal_num", "extensionNumber", "agent")
 _DOMAIN_KEYS = ("domain", "domainUuid", "domain_uuid", "domainUUID")
 _NAME_KEYS = ("event", "Event", "type", "eventName", "event_type")
@@ -179,6 +182,8 @@ def _call_fields(msg: Mapping[str, Any]) -> dict[str, Any] | None:
     call_id = _text(_first(msg, _ID_KEYS))
     if call_id is None:
         return None
+    if _OTHER_LEG_SET.isdisjoint(msg):  # the usual case, checked in C
+        return {"call_id": call_id}
     other = _text(_first(msg, _OTHER_LEG_KEYS))
     return {"call_id": call_id, "other_leg": other if other != call_id else None}
 
@@ -209,8 +214,11 @@ def _answered(msg: Mapping[str, Any], base: dict[str, Any]) -> Event:
 
 
 def _hangup(msg: Mapping[str, Any], base: dict[str, Any]) -> Event:
-    return HangupEvent(**base, hangup_cause=_text(msg.get("hangupCause")) or None,
-                       extension=_text(_first(msg, _EXTENSION_KEYS)),
+    cause = _text(msg.get("hangupCause")) or None
+    extension = _text(_first(msg, _EXTENSION_KEYS))
+    if _LEG_FIELDS.isdisjoint(msg):  # the documented hangup: id and cause only
+        return HangupEvent(**base, hangup_cause=cause, extension=extension)
+    return HangupEvent(**base, hangup_cause=cause, extension=extension,
                        caller=_text(_first(msg, _CALLER_KEYS)) or "",
                        called=_text(_first(msg, _CALLED_KEYS)) or "",
                        direction=_direction(msg.get("direction")))

@@ -300,8 +300,11 @@ class _TrackerCore:
         customer as ``called``.
         """
         ours = self._extensions
-        keys = [k for k in (party_key(caller), party_key(called)) if k and k not in ours]
-        note = self.dials.match(ext, keys, t) if self.dials is not None and keys else None
+        note = None
+        dials = self.dials
+        if dials is not None and dials.pending:
+            keys = [k for k in (party_key(caller), party_key(called)) if k and k not in ours]
+            note = dials.match(ext, keys, t) if keys else None
         if note is not None:
             note.claimed = True
             tr.own_dial = True
@@ -383,24 +386,28 @@ class _TrackerCore:
         call_id = tr.call_id
         self._active.pop(call_id, None)
         ended = self._ended
+        by_leg = self._by_leg
         ended[call_id] = None
         for leg in tr.seen_legs:
             ended[leg] = None
-            if self._by_leg.get(leg) is tr:
-                del self._by_leg[leg]
-        for link in tr.links:
-            if self._by_link.get(link) is tr:
-                del self._by_link[link]
+            if by_leg.get(leg) is tr:
+                del by_leg[leg]
+        if tr.links:
+            for link in tr.links:
+                if self._by_link.get(link) is tr:
+                    del self._by_link[link]
         while len(ended) > self._recent_limit:
             ended.popitem(last=False)
+        key = tr.customer_key
         parties = self._party_ended
+        by_party = self._by_party
         for ext in tr.offered:
-            party = (tr.customer_key, ext)
-            if tr.customer_key and self._by_party.get(party) is tr:
-                del self._by_party[party]
+            party = (key, ext)
+            if key and by_party.get(party) is tr:
+                del by_party[party]
+            parties.pop(party, None)
             parties[party] = t
-            parties.move_to_end(party)
-        while len(parties) > MAX_RECENT_PARTIES:
+        if len(parties) > MAX_RECENT_PARTIES:
             parties.popitem(last=False)
         self._forget_synthetic(tr, t)
 

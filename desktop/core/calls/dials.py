@@ -102,6 +102,11 @@ class RecentDials:
         dial.claimed = True
 
     @property
+    def pending(self) -> bool:
+        """Any note not claimed yet (a cheap test for the tracker's hot path)."""
+        return any(not d.claimed for d in self._notes)
+
+    @property
     def count(self) -> int:
         """Notes kept (claimed or not)."""
         return len(self._notes)

@@ -20,7 +20,7 @@ from desktop.core.calls.model import (
     bare_extension,
 )
 from desktop.core.calls.status import _StatusCalls
-from desktop.core.numbers import NumberKind, PhoneNumber
+from desktop.core.numbers import NumberKind, PhoneNumber, parse_number
 from desktop.pbx.events import (
     AnsweredEvent,
     DestroyEvent,
@@ -81,7 +81,8 @@ class CallTracker(_StatusCalls):
             else:
                 self._ignored += 1
             return []
-        if event.domain is not None:
+        domain = event.domain
+        if domain is not None and self._domains and domain not in self._domains:
             self._check_domain(event)
         out: list[Change] = []
         handler(event, event.received_at or self._clock(), out)
@@ -101,6 +102,11 @@ class CallTracker(_StatusCalls):
         return out
 
     # ------------------------------------------------------------ legs -> calls
+
+    def _pair(self, ev: Detailed) -> tuple[PhoneNumber, PhoneNumber]:
+        """The caller and called number of *ev*, parsed (libphonenumber, cached)."""
+        region = self._region
+        return parse_number(ev.caller, region), parse_number(ev.called, region)
 
     def _find(self, caller: PhoneNumber, called: PhoneNumber, ext: str, other: str | None,
               t: float) -> _Track | None:
@@ -236,7 +242,7 @@ class CallTracker(_StatusCalls):
             self._pending.pop(ext, None)
         tr = self._by_leg.get(leg)
         if tr is None:
-            caller, called = self._number(ev.caller), self._number(ev.called)
+            caller, called = self._pair(ev)
             tr = self._find(caller, called, ext, ev.other_leg, t)
             if tr is not None:
                 if self._join(tr, ev, ext, caller, called, t):
@@ -247,7 +253,7 @@ class CallTracker(_StatusCalls):
             self._create(ev, ext, caller, called, CallState.RINGING, t, out)
             return
         tr.last_at = t
-        changed = self._fill(tr, ev, self._number(ev.caller), self._number(ev.called))
+        changed = self._fill(tr, ev, *self._pair(ev))
         if ext not in tr.offered:
             tr.offered = tr.offered | {ext}
             self._index_party(tr)
@@ -271,7 +277,7 @@ class CallTracker(_StatusCalls):
                 return
             if self._pending:
                 self._pending.pop(ext, None)
-            caller, called = self._number(ev.caller), self._number(ev.called)
+            caller, called = self._pair(ev)
             tr = self._find(caller, called, ext, ev.other_leg, t)
             if tr is not None:
                 filled = self._join(tr, ev, ext, caller, called, t)
@@ -288,7 +294,7 @@ class CallTracker(_StatusCalls):
             return
         tr.legs[leg] = True
         if not filled:
-            filled = self._fill(tr, ev, self._number(ev.caller), self._number(ev.called))
+            filled = self._fill(tr, ev, *self._pair(ev))
         if tr.own_dial and tr.state is CallState.RINGING and tr.seen_legs[:1] == [leg]:
             # The agent picked up their own phone; the customer has not answered.
             if tr.picked_up_at is None:
@@ -362,7 +368,7 @@ class CallTracker(_StatusCalls):
         if ext is None:
             self._ignored += 1
             return
-        caller, called = self._number(ev.caller), self._number(ev.called)
+        caller, called = self._pair(ev)
         tr = self._find(caller, called, ext, ev.other_leg, t)
         if tr is not None:
             self._join(tr, ev, ext, caller, called, t)

@@ -52,6 +52,7 @@ import asyncio
 import json
 import os
 import random
+import signal
 import sys
 import tempfile
 import time
@@ -307,6 +308,9 @@ class Harness:
                 since=mark, timeout=START_TIMEOUT_S)
         finally:
             await side.stop()
+        if shown.get("late"):
+            print(f"  ({side.label}: the icon was mapped before the watcher could select its "
+                  f"events; its time is an upper bound)")
         return (shown["t"] - started) * 1000
 
     async def cold_start(self) -> None:
@@ -414,6 +418,10 @@ async def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     return report(harness.results, args, (loads_before, os.getloadavg()))
 
 
+def _interrupt(_signo: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=4, help="A/B rounds (default 4)")
@@ -430,6 +438,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, metavar="FILE", help="write the figures as JSON")
     args = parser.parse_args(argv)
     require_programs("Xvfb", "openbox", "trayer")
+    signal.signal(signal.SIGTERM, _interrupt)  # clean up the display and the sides
     with tempfile.TemporaryDirectory(prefix="kobikom-bench-agent-") as tmp:
         out = asyncio.run(run(args, Path(tmp)))
     if args.json:

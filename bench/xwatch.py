@@ -98,12 +98,25 @@ class Watcher:
             info["gone"] = True
         return info
 
-    def watch(self, wid: int) -> None:
+    def watch_new(self, wid: int, stamp: float) -> None:
+        """Watch *wid*'s own structure; report it mapped if it already is.
+
+        A window may be mapped before our selection reaches the server (the
+        tray host embeds an icon quickly): then its MapNotify never comes, so
+        the map is reported with the stamp of the event that led here (an
+        upper bound of its time) and ``"late": true``.
+        """
         if wid in self.watched:
             return
         self.watched.add(wid)
-        win = self.dpy.create_resource_object("window", wid)
-        win.change_attributes(event_mask=X.StructureNotifyMask)
+        try:
+            win = self.dpy.create_resource_object("window", wid)
+            win.change_attributes(event_mask=X.StructureNotifyMask)
+            mapped = win.get_attributes().map_state != X.IsUnmapped
+        except error.XError:
+            return
+        if mapped:
+            self.emit(stamp, "map", wid, False, late=True)
 
     def close(self, wid: int) -> None:
         """``WM_DELETE_WINDOW`` to the client of *wid* (the close button's message)."""
@@ -119,8 +132,10 @@ class Watcher:
 
     # -- the loop -----------------------------------------------------------------
 
-    def emit(self, stamp: float, kind: str, wid: int, top: bool) -> None:
-        record = {"t": stamp, "ev": kind, "win": wid, "top": top}
+    def emit(self, stamp: float, kind: str, wid: int, top: bool, *, late: bool = False) -> None:
+        record: dict[str, Any] = {"t": stamp, "ev": kind, "win": wid, "top": top}
+        if late:
+            record["late"] = True
         if kind == "map":
             record.update(self.describe(wid))
         sys.stdout.write(json.dumps(record) + "\n")
@@ -129,8 +144,11 @@ class Watcher:
     def handle(self, ev: Any, stamp: float) -> None:
         root = self.root.id
         if ev.type == X.CreateNotify and ev.parent.id == root:
-            with contextlib.suppress(error.XError):
-                self.watch(ev.window.id)
+            self.watch_new(ev.window.id, stamp)
+        elif ev.type == X.ReparentNotify and ev.event.id == root and ev.parent.id != root:
+            # Leaving the root (into a tray host or a frame): if the CreateNotify
+            # selection came too late for its MapNotify, this catches it.
+            self.watch_new(ev.window.id, stamp)
         elif ev.type == X.MapNotify:
             # On the root's substructure: ev.event is the root.  On the window's
             # own structure: ev.event is the window (it may live in a tray/frame).

@@ -49,6 +49,8 @@ log = logging.getLogger("kobikom.ui.history")
 
 #: Rows read from the journal per page (the first page is the filter's head read).
 PAGE_SIZE: Final = HEAD_ROWS
+#: Event-loop turns between showing a filter's head and reading its ids.
+PAINT_TURNS: Final = 2
 #: Pages kept in memory (a screenful needs one or two).
 CACHED_PAGES: Final = 24
 ICON_SIZE: Final = 16
@@ -248,6 +250,13 @@ class HistoryModel(QAbstractTableModel):
                 self.apply_head(first)
                 if not first.more:
                     self._finish(len(first.ids))
+                    return
+                # Let the view paint the head before the id list (a worker
+                # building 100,000 ints) competes with it for the GIL: Qt
+                # delivers the posted paint request before the loop resumes us.
+                for _ in range(PAINT_TURNS):
+                    await asyncio.sleep(0)
+                if generation != self._generation:
                     return
             ids = await self._run_blocking(self.source.select_ids, flt)
         except asyncio.CancelledError:

@@ -1,5 +1,9 @@
 """Start the tray app: the tray first, everything else while it is already showing.
 
+(Every Qt class a module imports costs at its first import -- PySide6 builds
+its Python type then -- so this module and the tray's own modules import
+only the classes the tray needs.)
+
 An agent logs in and the tray icon should be there at once.  Importing the
 whole app (httpx, websockets, libphonenumber's metadata, the popup, the
 directory, the journal ...) takes several hundred milliseconds, so
@@ -34,9 +38,8 @@ import traceback
 from pathlib import Path
 from typing import Any, Final
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from desktop import __version__
 from desktop.core.logs import setup_logging
@@ -77,6 +80,9 @@ def install_crash_hook(log_file: Path) -> None:
         log.critical("uncaught exception:\n%s",
                      "".join(traceback.format_exception(exc_type, exc, tb)))
         if not shown[0] and QApplication.instance() is not None:
+            from PySide6.QtCore import Qt
+            from PySide6.QtWidgets import QMessageBox
+
             shown[0] = True
             box = QMessageBox(QMessageBox.Icon.Critical, "Kobikom Desktop",
                               f"An unexpected error occurred ({exc_type.__name__}).\n"
@@ -173,6 +179,7 @@ def main(options: argparse.Namespace) -> int:
     translators = install_translators(qapp, choose_language(settings.ui.language))
     install_crash_hook(paths.log_file)
     tray = show_tray(settings, demo=bool(options.demo), started_at=started)
+    qapp.processEvents()  # the dock request goes out before the imports that follow
 
     # asyncio and qasync (~40 ms of imports) are not needed to show the tray.
     from desktop.ui import loop as qtloop

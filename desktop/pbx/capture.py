@@ -287,8 +287,10 @@ class CaptureWriter:
     """Writes one channel's frames to a capture file (see the module docstring).
 
     Pass :meth:`frame` as the channel's ``on_frame`` and wrap its
-    ``on_state`` with :meth:`tap_state`; :meth:`close` when done.  Both taps
-    only queue and never raise.
+    ``on_state`` with :meth:`tap_state`.  Both taps only queue and never
+    raise.  The recording ends by itself when the channel stops (state
+    DISCONNECTED: the writer thread writes what is queued, then closes the
+    file); :meth:`close` ends it earlier and waits for the file.
     """
 
     def __init__(
@@ -344,6 +346,8 @@ class CaptureWriter:
         """The channel's state changed: opens and closes connections in the file."""
         if not self._closed:
             self._queue.put(("state", self._clock(), self._wall(), state))
+            if state.phase is Phase.DISCONNECTED:  # the channel stopped
+                self.finish()
 
     def tap_state(self, on_state: StateCallback) -> StateCallback:
         """*on_state*, which also tells this writer."""
@@ -353,17 +357,26 @@ class CaptureWriter:
 
         return tapped
 
-    def close(self) -> None:
-        """Write what is queued and an ``end`` record, then close the file."""
+    def finish(self) -> None:
+        """Stop recording: the writer thread writes what is queued and an ``end``
+        record, then closes the file.  Does not wait."""
         if self._closed:
             return
         self._closed = True
         self._queue.put(("end", self._clock(), self._wall(), None))
         self._queue.put(None)
+
+    def close(self) -> None:
+        """:meth:`finish` and wait (at most :data:`CLOSE_TIMEOUT`) for the file."""
+        self.finish()
         self._thread.join(CLOSE_TIMEOUT)
         if self._thread.is_alive():
             log.warning("capture: the writer did not finish within %.0f s", CLOSE_TIMEOUT)
-        self._file.close()
+
+    @property
+    def finished(self) -> bool:
+        """Everything is written and the file is closed."""
+        return self._closed and not self._thread.is_alive()
 
     # -- the writer thread -------------------------------------------------------
 
@@ -383,6 +396,7 @@ class CaptureWriter:
         while True:
             item = self._queue.get()
             if item is None:
+                self._file.close()
                 return
             try:
                 self._write(*item)

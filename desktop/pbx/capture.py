@@ -205,8 +205,15 @@ def redact_message(data: Data, redaction: FrameRedaction) -> Data:
     return redaction.apply(text).encode("utf-8", "surrogateescape")
 
 
-def frame_payload(data: Data) -> dict[str, str]:
-    """``{"text": …}`` or ``{"b64": …}`` for a frame record."""
+def frame_payload(data: Data, transport: str) -> dict[str, str]:
+    """``{"text": …}`` or ``{"b64": …}`` for a frame record.
+
+    TCP bytes are written as text when they are UTF-8 (the reader encodes
+    them back); a WebSocket binary message is always ``b64``, so that it is
+    replayed as a binary message.
+    """
+    if isinstance(data, bytes) and transport != "tcp":
+        return {"b64": base64.b64encode(data).decode("ascii")}
     if isinstance(data, bytes):
         try:
             return {"text": data.decode("utf-8")}
@@ -423,7 +430,7 @@ class CaptureWriter:
     def _write_frame(self, data: Data, times: dict[str, float]) -> None:
         self._file.write_line(record_line({"kind": "frame", "conn": self._conn,
                                            "transport": self.info.transport, **times,
-                                           **frame_payload(data)}))
+                                           **frame_payload(data, self.info.transport)}))
         self.frames_written += 1
 
     def _on_state(self, state: ConnectionState, times: dict[str, float]) -> None:

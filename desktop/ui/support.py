@@ -103,7 +103,11 @@ class SupportBundle(QObject):
         dialog.fileSelected.connect(lambda path: self.save(Path(path)))
         dialog.destroyed.connect(self._dialog_gone)
         self._dialog = dialog
-        dialog.open()
+        # Not modal: a popup that rings meanwhile must stay clickable.
+        dialog.setModal(False)
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
         return dialog
 
     def _dialog_gone(self, *_args: Any) -> None:

@@ -84,7 +84,8 @@ def test_tracker_timers_run_in_recorded_time_between_frames() -> None:
         [(True, CallChange.STARTED), (True, CallChange.ENDED)]
     started, ended = changes[0][0], changes[1][0]
     assert started.ringing_at == T0 + 1.0
-    assert ended.outcome is CallOutcome.MISSED and ended.ended_at == T0 + 4.0
+    assert ended.outcome is CallOutcome.MISSED
+    assert ended.ended_at == T0 + 4.0
 
 
 def test_a_new_connection_starts_a_new_decoder() -> None:
@@ -94,7 +95,8 @@ def test_a_new_connection_starts_a_new_decoder() -> None:
                opened(2, 3.0), tcp(2, 3.5, ring)]
     r, changes = replay(records)
     assert [(c.call_id, ch) for c, ch in changes] == [("x", CallChange.STARTED)]
-    assert r.stats.connections == 2 and r.stats.garbage == 0
+    assert r.stats.connections == 2
+    assert r.stats.garbage == 0
 
 
 def test_an_oversized_frame_resets_the_decoder_like_the_channel_does() -> None:
@@ -102,7 +104,8 @@ def test_an_oversized_frame_resets_the_decoder_like_the_channel_does() -> None:
     records = [opened(1, 0.0), tcp(1, 1.0, b'{"blob":"' + b"x" * 3000),
                tcp(1, 2.0, ring)]
     r, changes = replay(records, max_frame=1000)
-    assert r.stats.oversized == 1 and "connection 1" in r.stats.problems[0]
+    assert r.stats.oversized == 1
+    assert "connection 1" in r.stats.problems[0]
     assert [(c.call_id, ch) for c, ch in changes] == [("y", CallChange.STARTED)]
 
 

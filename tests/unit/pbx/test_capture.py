@@ -202,7 +202,8 @@ def test_reader_skips_a_cut_line_and_refuses_what_is_not_a_capture(tmp_path: Pat
         fh.write('{"kind":"frame","conn":1,"text":"cut sho')  # a crash mid-write
     reader = CaptureReader(path)
     assert [r.kind for r in reader.records()] == ["header", "open", "frame", "end"]
-    assert len(reader.problems) == 1 and "cap.jsonl:5" in reader.problems[0]
+    assert len(reader.problems) == 1
+    assert "cap.jsonl:5" in reader.problems[0]
 
     other = tmp_path / "other.jsonl"
     other.write_text('{"kind":"frame","text":"x"}\n', "utf-8")

@@ -17,7 +17,7 @@ from desktop.core.capture import MIN_CAPTURE_MB
 from desktop.core.settings import CaptureSettings
 from desktop.ui.labels import help_label, plain_label
 
-#: Largest size cap of the recording (MB).
+# The largest size cap of the recording (MB).
 MAX_CAPTURE_MB: Final = 500
 
 

@@ -45,7 +45,7 @@ def qt_versions() -> dict[str, str]:
 
 def documents_folder() -> Path:
     found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    return Path(found) if found else Path.home()
+    return Path(found) if found and Path(found).is_dir() else Path.home()
 
 
 class SupportBundle(QObject):

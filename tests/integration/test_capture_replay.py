@@ -27,7 +27,7 @@ from desktop.core.replay import CaptureReplay
 from desktop.pbx.capture import CaptureInfo, CaptureReader, CaptureWriter, capture_secrets
 from desktop.pbx.channels import ChannelTiming, Credentials, open_channel
 from desktop.pbx.connection import Endpoint, Flavor, Phase, Transport
-from desktop.pbx.events import Event
+from desktop.pbx.events import Event, ReplyEvent
 from desktop.simulator import Simulator, SimulatorConfig
 from tests.helpers.fakepbx import WAIT, ChannelProbe, running
 from tests.integration.conftest import FAST_BACKOFF, SLOW_AUTH
@@ -130,7 +130,7 @@ async def test_capture_replay_and_simulator_replay_give_the_same_calls(
         live = Line(sim, flavor, transport, timing, capture)
         async with running(live.channel):
             await live.probe.state(Phase.CONNECTED)
-            await asyncio.sleep(0.2)  # the login acknowledgement and status snapshot
+            await live.probe.event(ReplyEvent)  # logged in: events flow from now on
             expected = await scenario(sim)
             await live.wait_ended(len(expected))
             await asyncio.sleep(0.3)  # trailing destroy events
@@ -203,3 +203,19 @@ def _state(phase: Phase, reason: str | None = None) -> Any:
     from desktop.pbx.connection import ConnectionState
 
     return ConnectionState(phase, reason=reason)
+
+
+async def test_a_failing_frame_tap_never_costs_an_event(timing: ChannelTiming,
+                                                        caplog: pytest.LogCaptureFixture) -> None:
+    def broken(_data: bytes | str) -> None:
+        raise OSError("disk full")
+
+    async with simulator(Flavor.BULUT, "ndjson") as sim:
+        line = Line(sim, Flavor.BULUT, Transport.TCP, timing)
+        line.channel.on_frame = broken
+        async with running(line.channel):
+            await line.probe.state(Phase.CONNECTED)
+            await line.probe.event(ReplyEvent)
+            call = await sim.ring("1001", CALLERS[0])
+            await line.wait_for(lambda: line.tracker.get(call) is not None)
+    assert "on_frame callback failed" in caplog.text

@@ -24,7 +24,8 @@ COMMANDS = ("simulator",)
 
 def add_parsers(sub: Any) -> None:
     sim = sub.add_parser("simulator", help="run the Kobikom simulator on loopback")
-    sim.add_argument("--flavor", choices=["tekil", "bulut"], default="bulut")
+    sim.add_argument("--flavor", choices=["tekil", "bulut"],
+                     help="default: bulut, or the flavour a --replay capture was made with")
     sim.add_argument("--host", default="127.0.0.1")
     sim.add_argument("--tcp-port", type=int, default=0)
     sim.add_argument("--ws-port", type=int, default=0)
@@ -55,18 +56,21 @@ def run(args: argparse.Namespace) -> int:
 async def _run(args: argparse.Namespace) -> int:
     from desktop.simulator import Simulator, SimulatorConfig
 
-    cfg = SimulatorConfig(flavor=args.flavor, host=args.host, tcp_port=args.tcp_port,
+    cfg = SimulatorConfig(flavor=args.flavor or "bulut", host=args.host, tcp_port=args.tcp_port,
                           ws_port=args.ws_port, http_port=args.http_port,
                           tcp_framing=args.tcp_framing)
     if args.replay is not None:
         from desktop.pbx.capture import capture_files
-        from desktop.simulator.replay import CaptureFileError
+        from desktop.simulator.replay import CaptureFileError, load_capture
 
         if not args.replay_speed > 0:
             return fail(EXIT_USAGE, "--replay-speed must be positive")
         cfg.replay_files = tuple(map(str, capture_files(args.replay) or [args.replay]))
         cfg.replay_speed = args.replay_speed
         try:
+            recorded = load_capture(cfg.replay_files).flavor
+            if args.flavor is None and recorded in ("bulut", "tekil"):
+                cfg.flavor = recorded  # type: ignore[assignment]
             sim = Simulator(cfg)
         except CaptureFileError as exc:
             return fail(EXIT_USAGE, f"cannot replay: {exc}")

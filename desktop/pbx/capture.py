@@ -71,6 +71,7 @@ import logging
 import logging.handlers
 import os
 import queue
+import re
 import sys
 import threading
 import time
@@ -101,7 +102,10 @@ TOKEN: Final = "<token>"
 
 Data = bytes | str
 
-_CUT_CHARS: Final = ",{}[]\n"
+_CUT_CHARS: Final = ",{}[]"
+#: A complete JSON string (never across a raw newline), or a quote that opens
+#: one which does not end in this text.
+_SCAN: Final = re.compile(r'"(?:[^"\\\n]|\\.)*"|(?P<open>")')
 
 
 def capture_secrets(credentials: Credentials) -> dict[str, str]:
@@ -122,40 +126,27 @@ def safe_cut(text: str) -> int:
 
     0 when there is none.  A string still open at the end of *text* (it may
     continue in the next read) ends the search; a raw newline ends any
-    string (JSON strings cannot hold one).
+    string (JSON strings cannot hold one), so the usual newline-terminated
+    read is cut at its end at once.
     """
-    cut = 0
-    pos = 0
     end = len(text)
-    while pos < end:
-        quote = text.find('"', pos)
-        stop = end if quote < 0 else quote
-        last = max(text.rfind(c, pos, stop) for c in _CUT_CHARS)
+    start = text.rfind("\n") + 1
+    if start == end:
+        return end
+    gaps: list[tuple[int, int]] = []  # the parts outside strings
+    pos = start
+    for match in _SCAN.finditer(text, start):
+        gaps.append((pos, match.start()))
+        if match.group("open") is not None:  # open until the end of the read
+            break
+        pos = match.end()
+    else:
+        gaps.append((pos, end))
+    for a, b in reversed(gaps):
+        last = max(text.rfind(c, a, b) for c in _CUT_CHARS)
         if last >= 0:
-            cut = last + 1
-        if quote < 0:
-            break
-        closing = _string_end(text, quote + 1)
-        if closing is None:  # open at the end of the read: hold it
-            break
-        if closing < 0:  # broken by a raw newline: continue at that newline
-            pos = -closing
-            continue
-        pos = closing
-    return cut
-
-
-def _string_end(text: str, pos: int) -> int | None:
-    """Index after the string's closing quote; ``-index`` of a newline that broke it."""
-    end = len(text)
-    while pos < end:
-        char = text[pos]
-        if char == '"':
-            return pos + 1
-        if char == "\n":
-            return -pos
-        pos += 2 if char == "\\" else 1
-    return None
+            return last + 1
+    return start
 
 
 class StreamRedactor:

@@ -100,6 +100,8 @@ class FrameRedaction:
                 lookup[value.lower()] = placeholder
                 # PHP's json_encode writes "/" as "\/".
                 lookup[value.replace("/", "\\/").lower()] = placeholder
+                if _UUID.fullmatch(value):  # a UUID may also come without its hyphens
+                    lookup[value.replace("-", "").lower()] = placeholder
         object.__setattr__(self, "_lookup", lookup)
         if lookup:
             alternatives = sorted(lookup, key=len, reverse=True)

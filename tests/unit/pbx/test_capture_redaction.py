@@ -52,6 +52,7 @@ def test_secrets_are_always_replaced_and_the_json_stays_valid() -> None:
     frame = json.dumps({
         **ringing(),
         "domainUuid": DOMAIN.upper(),  # any case
+        "tenant_id": DOMAIN.replace("-", ""),  # without hyphens
         "apikey": API_KEY,
         "echo": API_KEY.replace("/", "\\/"),  # PHP's json_encode escapes "/"
         "token": TOKEN,
@@ -61,8 +62,8 @@ def test_secrets_are_always_replaced_and_the_json_stays_valid() -> None:
     })
     for mask in (True, False):
         out = redaction(mask=mask).apply(frame)
-        for secret in (DOMAIN, DOMAIN.upper(), API_KEY, API_KEY.replace("/", "\\/"), TOKEN,
-                       PASSWORD, "abcdefgh12345678"):
+        for secret in (DOMAIN, DOMAIN.upper(), DOMAIN.replace("-", ""), API_KEY,
+                       API_KEY.replace("/", "\\/"), TOKEN, PASSWORD, "abcdefgh12345678"):
             assert secret.lower() not in out.lower(), (secret, out)
         data = json.loads(out)
         assert data["domain"] == data["domainUuid"] == DOMAIN_UUID

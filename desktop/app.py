@@ -102,6 +102,7 @@ class Application(QObject):
         self.call_history: Any = None  # call history, recordings (issue 5)
         self.sms: Any = None  # quick SMS (issue 6)
         self.setup: Any = None  # first-run wizard, QR provisioning (issue 7)
+        self.support: Any = None  # support bundle (issue 10 §3)
 
     # ------------------------------------------------------------------ start
 
@@ -116,6 +117,7 @@ class Application(QObject):
         self._wire_history()
         self._wire_sms()
         self._wire_setup()
+        self._wire_support()
         self._watch_network()
         await self._start_line()
         self.qapp.aboutToQuit.connect(self._qt_quitting)
@@ -536,8 +538,11 @@ class Application(QObject):
         endpoint = settings.endpoint()
 
         def factory(on_event: Any, on_state: Any) -> Any:
+            capture = self._start_capture(settings, credentials)  # None unless turned on
             return open_channel(settings.account.flavor, settings.account.transport, endpoint,
-                                credentials, on_event=on_event, on_state=on_state)
+                                credentials, on_event=on_event,
+                                on_state=capture.tap_state(on_state) if capture else on_state,
+                                on_frame=capture.frame if capture else None)
 
         self._line_task = self.tasks.spawn(self.line.run(factory), name="phone-line")
         self.tasks.spawn(self._warm_rest_session(), name="warm-rest-session")
@@ -650,7 +655,48 @@ class Application(QObject):
         from desktop.ui.about import AboutDialog
 
         AboutDialog.ask(None, data_dir=self.paths.data_dir, log_dir=self.paths.log_dir,
-                        config_file=self.config_path)
+                        config_file=self.config_path,
+                        save_support_bundle=self.support.ask if self.support else None)
+
+    # ------------------------------------------------------------------ support (issue 10 §3)
+
+    def _wire_support(self) -> None:
+        """"Save support bundle…" in the tray menu and the About box."""
+        from desktop.core.capture import app_capture_path
+        from desktop.core.support_bundle import BundleSources
+        from desktop.ui.support import SupportBundle, qt_versions
+        from desktop.ui.tray import MenuSection
+
+        def sources() -> BundleSources:
+            line = self.line
+            status: dict[str, Any] = {"demo": self.demo, "capture": self.settings.capture}
+            if line is not None:
+                status.update(connection=line.state.describe(), tracker=line.tracker.stats)
+            return BundleSources(
+                log_dir=self.paths.log_dir, config_file=self.config_path,
+                capture_file=app_capture_path(self.paths),
+                domain_uuid=self.current_settings().account.domain_uuid or None,
+                versions=qt_versions(), status=status)
+
+        self.support = SupportBundle(
+            sources, tasks=self.tasks, parent=self,
+            notify=lambda title, text, ok: self.tray.show_message(
+                title, text, MessageKind.INFO if ok else MessageKind.WARNING))
+        self.tray.add_action(self.support.action, MenuSection.APP)
+
+    def _start_capture(self, settings: Settings, credentials: Any) -> Any:
+        """A recording of the channel about to open, if the agent turned it on."""
+        if not settings.capture.enabled:
+            return None
+        from desktop.core.capture import app_capture_path, start_capture
+
+        try:
+            return start_capture(app_capture_path(self.paths), settings, credentials,
+                                 keep_numbers=settings.capture.keep_numbers,
+                                 total_mb=settings.capture.max_mb)
+        except OSError as exc:
+            log.warning("cannot record the PBX connection: %s", exc)
+            return None
 
     def _open_settings(self) -> None:
         try:

@@ -235,12 +235,14 @@ class SimulatorProcess:
 
     def __init__(self, workdir: Path, env: dict[str, str], *, flavor: str = "bulut",
                  tcp_port: int = 0, ws_port: int = 0, http_port: int = 0,
-                 profile: str | None = None) -> None:
+                 args: Sequence[str] = (), profile: str | None = None) -> None:
+        """*args* are more options of ``kobikom-desktop simulator`` (e.g. ``--replay``);
+        *profile* its ``--profile`` (None: the simulator's default, FreeSWITCH legs)."""
         self.workdir = workdir
         self.env = env
         self.argv = [*program(), "simulator", "--flavor", flavor, "--tcp-port", str(tcp_port),
-                     "--ws-port", str(ws_port), "--http-port", str(http_port)]
-        if profile is not None:  # else the simulator's default (FreeSWITCH legs)
+                     "--ws-port", str(ws_port), "--http-port", str(http_port), *args]
+        if profile is not None:
             self.argv += ["--profile", profile]
         self.process: subprocess.Popen[bytes] | None = None
         self.info: dict[str, Any] = {}

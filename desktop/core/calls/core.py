@@ -131,7 +131,11 @@ class _TrackerCore:
         self._dropped_notified = 0
         self._drop_reasons: set[str] = set()
         self._domains_logged: set[str] = set()
+        self._setup()
         self.configure(extensions, domain)
+
+    def _setup(self) -> None:
+        """Hook: subclasses set up their own state here (before :meth:`configure`)."""
 
     # ------------------------------------------------------------ configuration
 

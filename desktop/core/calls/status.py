@@ -27,7 +27,8 @@ the number known from :class:`~desktop.core.calls.dials.RecentDials`).
 from __future__ import annotations
 
 import logging
-from typing import Any, Final, TypeVar
+from collections.abc import Iterable
+from typing import Final, TypeVar
 
 from desktop.core.calls.core import MAX_EXTENSION_STATES, SYNTHETIC_PREFIX, _TrackerCore
 from desktop.core.calls.model import CallChange, CallOutcome, CallState, Change, _Track
@@ -48,8 +49,8 @@ V = TypeVar("V")
 class _StatusCalls(_TrackerCore):
     """The Tekil ``ExtensionStatus`` rules (see the module docstring)."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def _setup(self) -> None:
+        super()._setup()
         self._ext_states: dict[str, int] = {}
         #: our extension -> time its RINGING status was first seen (no call yet)
         self._pending: dict[str, float] = {}
@@ -63,12 +64,11 @@ class _StatusCalls(_TrackerCore):
         self._picked_up: dict[str, tuple[float, float]] = {}
         self._synthetic_seq = 0
 
-    def configure(self, extensions: Any, domain: Any = None) -> None:
+    def configure(self, extensions: Iterable[str],
+                  domain: str | Iterable[str] | None = None) -> None:
         super().configure(extensions, domain)
-        pending = getattr(self, "_pending", None)
-        if pending:
-            for ext in [e for e in pending if e not in self._extensions]:
-                del pending[ext]
+        for ext in [e for e in self._pending if e not in self._extensions]:
+            del self._pending[ext]
 
     # ------------------------------------------------------------ queries
 

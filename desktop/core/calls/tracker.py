@@ -56,8 +56,8 @@ class CallTracker(_StatusCalls):
     Not thread-safe: feed it from one thread (the event loop).
     """
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def _setup(self) -> None:
+        super()._setup()
         self._handlers: dict[type[Event], Handler] = {
             RingingEvent: self._ringing,
             AnsweredEvent: self._answered,

@@ -35,9 +35,12 @@ What is parsed where (sans-I/O): bytes are framed by
 through :func:`events_from_value` / :func:`events_from_text`; the login
 messages (:func:`login_message`), keep-alive answers
 (:func:`keepalive_reply`), error and close-code wording
-(:func:`describe_error`, :func:`describe_close`) and the reconnect policy
-(:class:`~desktop.pbx.backoff.ReconnectPolicy`) are pure functions/classes.
-Only the ``_…Link`` classes touch sockets.
+(:func:`describe_error`, :func:`describe_close`) live in
+:mod:`desktop.pbx.channel_setup`; the reconnect policy
+(:class:`~desktop.pbx.backoff.ReconnectPolicy`) and the sleep/quiet-line
+watchdog (:mod:`desktop.pbx.watchdog`) are pure classes.  Only the links of
+:mod:`desktop.pbx.links` touch sockets; every received frame passes
+``Link.received_frame`` (the raw-frame tap, ``on_frame``) before decoding.
 
 Dead and half-open connections:
 
@@ -47,15 +50,24 @@ Dead and half-open connections:
   ``ping`` (text or JSON) from the server is also answered with a ``pong``
   of the same kind.
 * TCP: neither TCP service documents an application-level ping, so we
-  cannot send one.  Instead an **idle timeout** (``idle_timeout``, 90 s of
-  no bytes at all) drops and reconnects, and the OS TCP keep-alive
-  (SO_KEEPALIVE, 30 s idle, 10 s interval, 3 probes where the platform lets
-  us set them) catches a peer that vanished.  A quiet but healthy TCP line is
-  therefore re-established every 90 s; the reconnect takes one round trip.
-* Sleep/resume: a watchdog compares the monotonic clock with the wall clock
-  (and notices the event loop having been frozen); a jump of more than
-  ``clock_jump`` s drops the connection.  The application should also call
+  cannot send one.  The OS TCP keep-alive (SO_KEEPALIVE, 30 s idle, 10 s
+  interval, 3 probes where the platform lets us set them) catches a peer
+  that vanished: that is a visible loss.  A line that is merely **quiet**
+  (``idle_timeout``, 90 s without a byte: normal, the server sends nothing
+  while nothing happens) is refreshed *quietly*: the connection is closed
+  and opened again at once, and nobody is told (no state change, so no tray
+  flicker and no history fetch) unless the new connection fails.  Each
+  quiet connection gets a new :attr:`ConnectionState.connection` number, so
+  who cares (the call-history gap filler) can tell.
+* Sleep/resume: the watchdog (:mod:`desktop.pbx.watchdog`) measures time
+  asleep with a clock that runs on during a suspend against one that does
+  not (``CLOCK_BOOTTIME`` vs ``CLOCK_MONOTONIC`` on Linux); more than
+  ``clock_jump`` s asleep drops the connection.  A busy event loop is never
+  taken for a sleep.  The application should also call
   :meth:`EventChannel.kick` when the OS reports a resume or a network change.
+* Oversized frames (more than ``max_frame``, 1 MiB) are skipped and counted
+  (``stats.oversized``); the events after them arrive.  Only a frame that
+  never ends (``max_skip``, 16 MiB) resets the connection.
 
 Authentication failures (login replies are undocumented): an explicit
 negative :class:`~desktop.pbx.events.ReplyEvent` to the login, or any
@@ -76,26 +88,16 @@ from __future__ import annotations
 import abc
 import asyncio
 import contextlib
-import errno
-import json
 import logging
 import random
-import socket
 import ssl
-import sys
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from typing import Any, ClassVar, Final
 
-from websockets.asyncio.client import ClientConnection
 from websockets.asyncio.client import connect as ws_connect
-from websockets.exceptions import (
-    ConnectionClosed,
-    InvalidStatus,
-    InvalidURI,
-    WebSocketException,
-)
+from websockets.exceptions import ConnectionClosed, WebSocketException
 
 from desktop.pbx.backoff import (
     AUTH_BACKOFF,
@@ -105,6 +107,27 @@ from desktop.pbx.backoff import (
     Outcome,
     ReconnectPolicy,
 )
+from desktop.pbx.channel_setup import (
+    AUTH_CLOSE_CODES,
+    LOGIN_COMMANDS,
+    USER_AGENT,
+    ChannelStats,
+    ChannelTiming,
+    Credentials,
+    EventCallback,
+    FrameCallback,
+    StateCallback,
+    TokenProvider,
+    check_credentials,
+    describe_close,
+    describe_error,
+    events_from_text,
+    events_from_value,
+    keepalive_reply,
+    line_timing,
+    login_message,
+    size_text,
+)
 from desktop.pbx.connection import (
     ConnectionState,
     Endpoint,
@@ -113,420 +136,23 @@ from desktop.pbx.connection import (
     Transport,
     default_endpoint,
 )
-from desktop.pbx.errors import AuthError, ChannelError, NotConnectedError, PbxError
-from desktop.pbx.events import (
-    Event,
-    KeepAliveEvent,
-    ReplyEvent,
-    UnknownEvent,
-    parse_message,
-    parse_text,
-)
-from desktop.pbx.framing import (
-    DEFAULT_MAX_FRAME,
-    FrameTooLargeError,
-    JsonStreamDecoder,
-    encode_frame,
-)
+from desktop.pbx.errors import ChannelError, NotConnectedError, PbxError
+from desktop.pbx.events import Event, KeepAliveEvent, ReplyEvent, UnknownEvent
+from desktop.pbx.framing import DEFAULT_MAX_FRAME, MAX_SKIP_FACTOR, JsonStreamDecoder
+from desktop.pbx.links import Dropped, Link, TcpLink, WebSocketLink, set_tcp_keepalive
 from desktop.pbx.redact import mask_digits, scrub
+from desktop.pbx.watchdog import SuspendClock, Watchdog, system_clock
+
+__all__ = [  # the names other modules import from here (the split kept them)
+    "AUTH_CLOSE_CODES", "CHANNEL_CLASSES", "LOGIN_COMMANDS", "USER_AGENT", "BulutTcpChannel",
+    "BulutWebSocketChannel", "ChannelStats", "ChannelTiming", "Credentials", "EventCallback",
+    "EventChannel", "FrameCallback", "StateCallback", "TekilTcpChannel", "TekilWebSocketChannel",
+    "TokenProvider", "check_credentials", "describe_close", "describe_error", "events_from_text",
+    "events_from_value", "keepalive_reply", "line_timing", "login_message", "open_channel",
+    "set_tcp_keepalive",
+]
 
 log = logging.getLogger("kobikom.pbx.channel")
-
-#: WebSocket close codes that mean "your credentials were not accepted".
-AUTH_CLOSE_CODES: Final = frozenset({1008, 4001, 4003, 4401, 4403})
-#: Reply ``command`` values that answer our login/handshake.
-LOGIN_COMMANDS: Final = frozenset({"login", "handshake", "kobipbx_tenant", "auth"})
-USER_AGENT: Final = "kobikom-desktop"
-
-EventCallback = Callable[[Event], None]
-StateCallback = Callable[[ConnectionState], None]
-TokenProvider = Callable[[], Awaitable[str]]
-
-
-# ---------------------------------------------------------------- configuration
-
-
-@dataclass(frozen=True, slots=True)
-class Credentials:
-    """What a channel logs in with.  Only the fields of its channel are used.
-
-    * Bulut TCP and WebSocket: ``domain_uuid``.
-    * Tekil TCP: ``api_key``.
-    * Tekil WebSocket: ``token`` or ``token_provider`` (the panel JWT; the
-      provider is awaited before every connection so a fresh JWT is used),
-      else ``api_key``; plus ``crm_id`` (meaning undocumented; sent as given).
-    """
-
-    domain_uuid: str | None = field(default=None, repr=False)
-    api_key: str | None = field(default=None, repr=False)
-    token: str | None = field(default=None, repr=False)
-    token_provider: TokenProvider | None = field(default=None, repr=False, compare=False)
-    crm_id: str = ""
-
-    def __repr__(self) -> str:
-        present = [name for name in ("domain_uuid", "api_key", "token", "token_provider")
-                   if getattr(self, name)]
-        return f"Credentials(<{', '.join(present) or 'empty'} hidden>, crm_id={self.crm_id!r})"
-
-    __str__ = __repr__
-
-    def secrets(self) -> tuple[str, ...]:
-        """The secret strings, for scrubbing server messages."""
-        return tuple(s for s in (self.domain_uuid, self.api_key, self.token) if s)
-
-
-@dataclass(frozen=True, slots=True)
-class ChannelTiming:
-    """Every timeout of a channel, in seconds.  Tests shrink them."""
-
-    #: TCP connect (+ TLS) / WebSocket opening handshake.
-    connect_timeout: float = 10.0
-    #: Writing the login or a command.
-    write_timeout: float = 10.0
-    #: TCP only: no byte at all for this long drops the connection.  ``None``
-    #: disables it (WebSocket channels use pings instead).
-    idle_timeout: float | None = 90.0
-    #: WebSocket protocol pings.
-    ping_interval: float | None = 20.0
-    ping_timeout: float | None = 20.0
-    #: WebSocket closing handshake.
-    close_timeout: float = 2.0
-    #: A connection that stays up this long is "good" (backoff starts over).
-    stable_after: float = 30.0
-    #: A negative reply within this window after the login is a rejection.
-    auth_reply_window: float = 10.0
-    #: The server hanging up this soon after the login, silently, is suspicious.
-    early_close_window: float = 5.0
-    #: How often the watchdog looks at the idle timer and the clocks.
-    watchdog_tick: float = 5.0
-    #: Wall clock vs monotonic clock disagreement that means "we slept".
-    clock_jump: float = 15.0
-    #: OS TCP keep-alive (seconds idle, seconds between probes, probes).
-    keepalive_idle: int = 30
-    keepalive_interval: int = 10
-    keepalive_count: int = 3
-
-    def __post_init__(self) -> None:
-        for name in ("connect_timeout", "write_timeout", "close_timeout", "stable_after",
-                     "watchdog_tick", "clock_jump", "early_close_window", "auth_reply_window"):
-            if not getattr(self, name) > 0:
-                raise ValueError(f"ChannelTiming.{name} must be positive")
-        for name in ("idle_timeout", "ping_interval", "ping_timeout"):
-            value = getattr(self, name)
-            if value is not None and not value > 0:
-                raise ValueError(f"ChannelTiming.{name} must be positive or None")
-
-    def for_websocket(self) -> ChannelTiming:
-        """WebSocket channels rely on pings, not on an idle timer."""
-        return replace(self, idle_timeout=None)
-
-
-@dataclass(slots=True)
-class ChannelStats:
-    """Counters since the channel was created (``channel.stats``)."""
-
-    attempts: int = 0
-    connects: int = 0
-    #: PBX events passed to ``on_event`` (calls, extensions, agents, ...).
-    events: int = 0
-    replies: int = 0
-    keepalives: int = 0
-    #: Messages we could not make sense of (``UnknownEvent``).
-    unknown: int = 0
-    #: Regions of non-JSON garbage skipped on TCP.
-    garbage: int = 0
-    auth_failures: int = 0
-    bytes_received: int = 0
-    messages_received: int = 0
-    last_event_at: float | None = None
-
-
-# ---------------------------------------------------------------- sans-I/O helpers
-
-
-def login_message(flavor: Flavor, transport: Transport, credentials: Credentials,
-                  *, token: str | None = None) -> dict[str, str]:
-    """The documented login/handshake message of a channel (digest §9.2 #10).
-
-    ``token`` is the resolved JWT for Tekil WebSocket logins (from
-    ``credentials.token`` or its provider).  Raises ``ValueError`` when the
-    credential the channel needs is missing.
-    """
-    if flavor is Flavor.BULUT:
-        if not credentials.domain_uuid:
-            raise ValueError("Bulut Santral event channels need the domain UUID")
-        kind = "handshake" if transport is Transport.TCP else "kobipbx_tenant"
-        return {"type": kind, "domainUuid": credentials.domain_uuid}
-    if transport is Transport.TCP:
-        if not credentials.api_key:
-            raise ValueError("the Tekil Santral TCP socket needs the panel API key")
-        return {"cmd": "login", "apikey": credentials.api_key}
-    token = token or credentials.token
-    if token:
-        return {"command": "login", "token": token, "crm_id": credentials.crm_id}
-    if credentials.api_key:
-        return {"command": "login", "password": credentials.api_key, "crm_id": credentials.crm_id}
-    raise ValueError("the Tekil Santral WebSocket needs the panel API key or a token")
-
-
-def check_credentials(flavor: Flavor, transport: Transport, credentials: Credentials) -> None:
-    """Raise ``ValueError`` when ``credentials`` lack what the channel logs in with."""
-    if flavor is Flavor.TEKIL and transport is Transport.WS:
-        if not (credentials.token or credentials.token_provider or credentials.api_key):
-            raise ValueError("the Tekil Santral WebSocket needs the panel API key or a token")
-        return
-    login_message(flavor, transport, credentials)
-
-
-def events_from_value(value: Any, received_at: float) -> list[Event]:
-    """One decoded JSON value -> events; a top-level array is a batch of events."""
-    if isinstance(value, list):
-        return [parse_message(item, received_at=received_at) for item in value]
-    return [parse_message(value, received_at=received_at)]
-
-
-def events_from_text(text: str, received_at: float) -> list[Event]:
-    """One WebSocket text message -> events (arrays expanded, bare ``ping`` kept)."""
-    try:
-        value = json.loads(text)
-    except (ValueError, RecursionError):  # parse_text words it (and keeps a bare "ping")
-        return [parse_text(text, received_at=received_at)]
-    return events_from_value(value, received_at)
-
-
-_NAME_KEYS = ("event", "Event", "type", "eventName", "event_type")
-
-
-def keepalive_reply(event: KeepAliveEvent) -> str | dict[str, Any] | None:
-    """The answer to a server's application-level ``ping``, in the same form.
-
-    ``"ping"`` -> ``"pong"``; ``{"type": "ping", "id": 7}`` ->
-    ``{"type": "pong", "id": 7}``.  Pongs and heartbeats get no answer.
-    """
-    raw = event.raw
-    if isinstance(raw, str):
-        return "pong" if raw.strip().lower() == "ping" else None
-    if isinstance(raw, Mapping):
-        for key in _NAME_KEYS:
-            value = raw.get(key)
-            if isinstance(value, str) and value.strip().lower() == "ping":
-                return {**raw, key: "pong"}
-    return None
-
-
-def _size_text(size: int) -> str:
-    if size >= 1 << 20 and size % (1 << 20) == 0:
-        return f"{size >> 20} MiB"
-    if size >= 1 << 10 and size % (1 << 10) == 0:
-        return f"{size >> 10} KiB"
-    return f"{size} bytes"
-
-
-def describe_close(exc: ConnectionClosed, timing: ChannelTiming,
-                   max_frame: int = DEFAULT_MAX_FRAME) -> tuple[str, bool]:
-    """Plain-English reason for a closed WebSocket, and whether it means "auth failed"."""
-    if exc.sent is not None and exc.rcvd is None:
-        code = exc.sent.code
-        if code == 1009:
-            return f"frame larger than {_size_text(max_frame)}", False
-        if code == 1011 and "keepalive" in exc.sent.reason:
-            return (f"no answer to ping within {timing.ping_timeout or 0:g} s "
-                    "(half-open connection?)"), False
-    if exc.rcvd is None:
-        return "connection lost", False
-    code, text = exc.rcvd.code, exc.rcvd.reason
-    detail = f"code {code}" + (f": {text}" if text else "")
-    if code in AUTH_CLOSE_CODES:
-        return f"login rejected: the server closed the connection ({detail})", True
-    if code == 1009:
-        return f"the server found our message too large ({detail})", False
-    if code in (1000, 1001, 1005):
-        return "server closed the connection" + (f" ({detail})" if text else ""), False
-    return f"server closed the connection ({detail})", False
-
-
-def describe_error(exc: BaseException, timing: ChannelTiming | None = None,
-                   max_frame: int = DEFAULT_MAX_FRAME) -> tuple[str, bool]:
-    """Plain-English reason for a connection failure, and whether it means "auth failed"."""
-    if isinstance(exc, AuthError):
-        return exc.message, True
-    if isinstance(exc, PbxError):
-        return exc.message, False
-    if isinstance(exc, FrameTooLargeError):
-        return f"frame larger than {_size_text(exc.limit)}", False
-    if isinstance(exc, ssl.SSLCertVerificationError):
-        detail = exc.verify_message or exc.reason or str(exc)
-        return f"TLS certificate not trusted: {detail}", False
-    if isinstance(exc, ssl.SSLError):
-        return f"TLS handshake failed: {exc.reason or exc}", False
-    if isinstance(exc, ConnectionClosed):
-        return describe_close(exc, timing or ChannelTiming(), max_frame)
-    if isinstance(exc, InvalidStatus):
-        status = exc.response.status_code
-        if status in (401, 403):
-            return f"login rejected: the server refused the WebSocket (HTTP {status})", True
-        return f"the server refused the WebSocket (HTTP {status})", False
-    if isinstance(exc, InvalidURI):
-        return f"bad WebSocket address: {exc}", False
-    if isinstance(exc, WebSocketException):
-        return f"WebSocket handshake failed: {exc}", False
-    if isinstance(exc, ConnectionRefusedError):
-        return "connection refused", False
-    if isinstance(exc, socket.gaierror):
-        return f"server name not found ({exc.strerror or exc})", False
-    if isinstance(exc, TimeoutError):
-        return "connection timed out", False
-    if isinstance(exc, ConnectionResetError):
-        return "connection reset by the server", False
-    if isinstance(exc, (BrokenPipeError, ConnectionAbortedError)):
-        return "connection lost", False
-    if isinstance(exc, FileNotFoundError) and exc.filename:
-        return f"cannot read {exc.filename}: {exc.strerror}", False
-    if isinstance(exc, OSError):
-        if exc.errno == errno.ENETUNREACH:
-            return "network unreachable", False
-        if exc.errno == errno.EHOSTUNREACH:
-            return "server unreachable", False
-        return f"network error: {exc.strerror or exc}", False
-    return f"unexpected error: {type(exc).__name__}: {exc}", False
-
-
-def set_tcp_keepalive(sock: Any, *, idle: int, interval: int, count: int) -> bool:
-    """Turn on OS TCP keep-alive with our timings where the platform allows it.
-
-    Returns False when even SO_KEEPALIVE could not be set (never raises).
-    """
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
-    except (OSError, AttributeError):
-        return False
-    options = (("TCP_KEEPIDLE", idle), ("TCP_KEEPINTVL", interval), ("TCP_KEEPCNT", count))
-    if sys.platform == "darwin":  # macOS calls the idle time TCP_KEEPALIVE
-        options = (("TCP_KEEPALIVE", idle), *options[1:])
-    for name, value in options:
-        opt = getattr(socket, name, None)
-        if opt is None:
-            continue
-        with contextlib.suppress(OSError):
-            sock.setsockopt(socket.IPPROTO_TCP, opt, value)
-    if sys.platform == "win32" and hasattr(sock, "ioctl"):
-        with contextlib.suppress(OSError, ValueError):
-            sock.ioctl(socket.SIO_KEEPALIVE_VALS, (1, idle * 1000, interval * 1000))  # type: ignore[attr-defined,unused-ignore]
-    return True
-
-
-# ---------------------------------------------------------------- links (the I/O)
-
-
-class _Dropped(Exception):
-    """Ends one connection; carries the outcome for the reconnect policy."""
-
-    def __init__(self, outcome: Outcome, reason: str, *, server_closed: bool = False,
-                 graceful: bool = True) -> None:
-        super().__init__(reason)
-        self.outcome = outcome
-        self.reason = reason
-        #: The server ended it (EOF, close frame, reset): may be an early close.
-        self.server_closed = server_closed
-        #: Say goodbye politely, or just abort (the peer is probably gone).
-        self.graceful = graceful
-
-
-class _Link(abc.ABC):
-    """One open connection: send messages, receive events."""
-
-    bytes_received = 0
-
-    @abc.abstractmethod
-    async def send(self, message: Any) -> None: ...
-
-    @abc.abstractmethod
-    async def receive(self, wait: float, received_at: Callable[[], float]) -> list[Event] | None:
-        """Events that arrived (maybe none), ``None`` on timeout; raises ``_Dropped``."""
-
-    @abc.abstractmethod
-    async def close(self, *, graceful: bool) -> None: ...
-
-
-class _TcpLink(_Link):
-    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
-                 decoder: JsonStreamDecoder, timing: ChannelTiming) -> None:
-        self._reader = reader
-        self._writer = writer
-        self._decoder = decoder
-        self._timing = timing
-
-    async def send(self, message: Any) -> None:
-        self._writer.write(encode_frame(message))
-        async with asyncio.timeout(self._timing.write_timeout):
-            await self._writer.drain()
-
-    async def receive(self, wait: float, received_at: Callable[[], float]) -> list[Event] | None:
-        try:
-            async with asyncio.timeout(wait):
-                data = await self._reader.read(65536)
-        except TimeoutError:
-            return None
-        if not data:
-            raise _Dropped(Outcome.LOST, "server closed the connection", server_closed=True)
-        self.bytes_received += len(data)
-        try:
-            values = self._decoder.feed(data)
-        except FrameTooLargeError as exc:
-            raise _Dropped(Outcome.LOST, describe_error(exc)[0], graceful=False) from exc
-        now = received_at()
-        return [event for value in values for event in events_from_value(value, now)]
-
-    async def close(self, *, graceful: bool) -> None:
-        if not graceful:
-            self._writer.transport.abort()
-        self._writer.close()
-        try:
-            async with asyncio.timeout(1.0):
-                await self._writer.wait_closed()
-        except (OSError, ssl.SSLError, TimeoutError):
-            self._writer.transport.abort()
-        except asyncio.CancelledError:  # cancelled again while closing: never leak it
-            self._writer.transport.abort()
-            raise
-
-
-class _WebSocketLink(_Link):
-    def __init__(self, ws: ClientConnection, timing: ChannelTiming, max_frame: int) -> None:
-        self._ws = ws
-        self._timing = timing
-        self._max_frame = max_frame
-
-    async def send(self, message: Any) -> None:
-        text = message if isinstance(message, str) else json.dumps(message, ensure_ascii=False)
-        async with asyncio.timeout(self._timing.write_timeout):
-            await self._ws.send(text)
-
-    async def receive(self, wait: float, received_at: Callable[[], float]) -> list[Event] | None:
-        try:
-            async with asyncio.timeout(wait):
-                data = await self._ws.recv()  # cancelling recv() loses nothing
-        except TimeoutError:
-            return None
-        except ConnectionClosed as exc:
-            reason, auth = describe_close(exc, self._timing, self._max_frame)
-            outcome = Outcome.AUTH_REJECTED if auth else Outcome.LOST
-            raise _Dropped(outcome, reason, server_closed=exc.rcvd is not None) from exc
-        text = data if isinstance(data, str) else data.decode("utf-8", "replace")
-        self.bytes_received += len(data)
-        return events_from_text(text, received_at())
-
-    async def close(self, *, graceful: bool) -> None:
-        if not graceful:
-            self._ws.transport.abort()
-        try:
-            async with asyncio.timeout(self._timing.close_timeout + 1.0):
-                await self._ws.close()
-        except TimeoutError:
-            self._ws.transport.abort()
-        except asyncio.CancelledError:  # cancelled again while closing: never leak it
-            self._ws.transport.abort()
-            raise
 
 
 # ---------------------------------------------------------------- the channels
@@ -537,12 +163,11 @@ class _Connection:
     """Book-keeping of the current connection (monotonic times)."""
 
     connected_at: float
-    last_rx: float
-    check_mono: float
-    check_wall: float
+    watchdog: Watchdog
     received_any: bool = False
     got_event: bool = False
     garbage_logged: bool = False
+    oversized_logged: bool = False
 
 
 _Result = tuple[Outcome, str, bool]
@@ -557,9 +182,17 @@ class EventChannel(abc.ABC):
         on_event(Event): every event except application-level keep-alives,
             including login/command replies and ``UnknownEvent``.
         on_state(ConnectionState): every change of :attr:`state`.
+        on_frame(bytes | str): optional; every raw frame as received, before
+            decoding (a capture).  Also settable as the attribute
+            :attr:`on_frame` before :meth:`run`.
+
+    Frames larger than ``max_frame`` are skipped; one still open after
+    ``max_skip`` bytes (default 16 × ``max_frame``) resets the connection.
 
     Injectable for tests: ``clock`` (monotonic seconds), ``wall_clock``
-    (``time.time``), ``sleep`` (used for the backoff waits only), ``rng``.
+    (``time.time``, the events' receive time), ``suspend_clock`` (the
+    watchdog's :class:`~desktop.pbx.watchdog.SuspendClock`), ``sleep`` (used
+    for the backoff waits only), ``rng``.
     """
 
     flavor: ClassVar[Flavor]
@@ -573,12 +206,15 @@ class EventChannel(abc.ABC):
         *,
         on_event: EventCallback,
         on_state: StateCallback,
+        on_frame: FrameCallback | None = None,
         timing: ChannelTiming | None = None,
         backoff: BackoffSettings = NETWORK_BACKOFF,
         auth_backoff: BackoffSettings = AUTH_BACKOFF,
         max_frame: int = DEFAULT_MAX_FRAME,
+        max_skip: int | None = None,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
+        suspend_clock: SuspendClock | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         rng: random.Random | None = None,
     ) -> None:
@@ -587,15 +223,18 @@ class EventChannel(abc.ABC):
         self._credentials = credentials
         self._on_event = on_event
         self._on_state = on_state
+        self.on_frame = on_frame
         self.timing = timing or ChannelTiming()
         self.max_frame = max_frame
+        self.max_skip = max_skip if max_skip is not None else max_frame * MAX_SKIP_FACTOR
         self._clock = clock
         self._wall = wall_clock
+        self._suspend_clock = suspend_clock or system_clock()
         self._sleep = sleep
         self._policy = ReconnectPolicy(network=backoff, auth=auth_backoff, rng=rng)
         self.stats = ChannelStats()
         self.state = ConnectionState(Phase.DISCONNECTED, endpoint=endpoint.describe())
-        self._link: _Link | None = None
+        self._link: Link | None = None
         self._conn: _Connection | None = None
         self._kicked = asyncio.Event()
         self._kick_reason = "reconnect requested"
@@ -621,6 +260,12 @@ class EventChannel(abc.ABC):
                 first = False
                 self._last_attempt_at = self._clock()
                 outcome, reason, good = await self._attempt_or_kick()
+                if outcome is Outcome.QUIET:
+                    # Refreshed without a word: still "connected" unless the next
+                    # attempt fails (then the tray learns why).
+                    self._policy.after(outcome, reason, good=good)
+                    self.stats.quiet_refreshes += 1
+                    continue
                 if outcome is Outcome.AUTH_REJECTED:
                     self.stats.auth_failures += 1
                 decision = self._policy.after(outcome, reason, good=good)
@@ -731,27 +376,30 @@ class EventChannel(abc.ABC):
             return (Outcome.AUTH_REJECTED if auth else Outcome.FAILED), reason, False
 
         graceful = True
-        now = self._clock()
-        conn = _Connection(connected_at=now, last_rx=now, check_mono=now, check_wall=self._wall())
+        conn = _Connection(connected_at=self._clock(), watchdog=self._watchdog())
         try:
             self._link = link
+            link.tap = self._tap_frame
             await link.send(login)
-            conn.connected_at = conn.last_rx = conn.check_mono = self._clock()
-            conn.check_wall = self._wall()
+            conn.connected_at = self._clock()
+            conn.watchdog = self._watchdog()
             self._conn = conn
             self.stats.connects += 1
             log.info("%s: connected, login sent", self._name())
             self._set_state(Phase.CONNECTED)
             await self._read_loop(link, conn)
             raise AssertionError("the read loop only ends by raising")  # pragma: no cover
-        except _Dropped as drop:
+        except Dropped as drop:
             graceful = drop.graceful
             outcome = drop.outcome
             if (outcome is Outcome.LOST and drop.server_closed and not conn.received_any
                     and self._clock() - conn.connected_at < self.timing.early_close_window):
                 outcome = Outcome.EARLY_CLOSE
             reason = self._scrub(drop.reason)
-            log.info("%s: disconnected: %s", self._name(), reason)
+            if outcome is Outcome.QUIET:
+                log.info("%s: %s; refreshing the connection quietly", self._name(), reason)
+            else:
+                log.info("%s: disconnected: %s", self._name(), reason)
             return outcome, reason, self._was_good(conn)
         except asyncio.CancelledError:
             graceful = False
@@ -774,43 +422,43 @@ class EventChannel(abc.ABC):
                 await link.close(graceful=graceful)
 
     def _describe(self, exc: BaseException) -> tuple[str, bool]:
-        reason, auth = describe_error(exc, self.timing, self.max_frame)
+        reason, auth = describe_error(exc, self.timing, self.max_skip)
         return self._scrub(reason), auth
 
-    async def _read_loop(self, link: _Link, conn: _Connection) -> None:
-        tick = self.timing.watchdog_tick
-        if self.timing.idle_timeout is not None:
-            tick = min(tick, self.timing.idle_timeout / 3)
+    def _watchdog(self) -> Watchdog:
+        return Watchdog(self._suspend_clock, tick=self.timing.watchdog_tick,
+                        clock_jump=self.timing.clock_jump, idle_timeout=self.timing.idle_timeout)
+
+    async def _read_loop(self, link: Link, conn: _Connection) -> None:
+        watchdog = conn.watchdog
         while True:
             before = link.bytes_received
-            events = await link.receive(tick, self._wall)
+            try:
+                events = await link.receive(watchdog.wait(), self._wall)
+            except Dropped as drop:
+                for event in drop.events:  # what came in the same read, before the failure
+                    await self._handle(event, link, conn)
+                raise
             if events is not None:
-                conn.last_rx = self._clock()
+                watchdog.received()
                 self.stats.bytes_received += link.bytes_received - before
                 if link.bytes_received > before:
                     conn.received_any = True
                 for event in events:
                     await self._handle(event, link, conn)
-            problem = self._watchdog(conn)
-            if problem is not None:
-                raise _Dropped(Outcome.LOST, problem, graceful=False)
+            verdict = watchdog.check()
+            if verdict is not None:
+                kind, reason = verdict
+                if kind == "idle":
+                    raise Dropped(Outcome.QUIET, reason)
+                # Asleep: what the socket already holds came before the sleep; pass
+                # it on (no waiting), then drop the connection the sleep broke.
+                with contextlib.suppress(Dropped):
+                    for event in await link.receive(0.0, self._wall) or ():
+                        await self._handle(event, link, conn)
+                raise Dropped(Outcome.LOST, reason, graceful=False)
 
-    def _watchdog(self, conn: _Connection) -> str | None:
-        mono, wall = self._clock(), self._wall()
-        d_mono, d_wall = mono - conn.check_mono, wall - conn.check_wall
-        conn.check_mono, conn.check_wall = mono, wall
-        jump = self.timing.clock_jump
-        if abs(d_wall - d_mono) > jump:
-            return (f"the clock jumped by {d_wall - d_mono:+.0f} s "
-                    "(resumed from sleep?); reconnecting")
-        if d_mono > self.timing.watchdog_tick + jump:
-            return f"the app was frozen for {d_mono:.0f} s (resumed from sleep?); reconnecting"
-        idle = self.timing.idle_timeout
-        if idle is not None and mono - conn.last_rx >= idle:
-            return f"no data for {idle:g} s (half-open connection?)"
-        return None
-
-    async def _handle(self, event: Event, link: _Link, conn: _Connection) -> None:
+    async def _handle(self, event: Event, link: Link, conn: _Connection) -> None:
         self.stats.messages_received += 1
         if isinstance(event, KeepAliveEvent):
             self.stats.keepalives += 1
@@ -846,12 +494,27 @@ class EventChannel(abc.ABC):
         # A negative reply soon after the login is a rejection, unless real PBX
         # events already proved the login worked.
         if event.ok is False and (is_login or (in_window and not conn.got_event)):
-            raise _Dropped(Outcome.AUTH_REJECTED,
+            raise Dropped(Outcome.AUTH_REJECTED,
                            f"login rejected: {message or 'no reason given'}")
         if event.ok and is_login:
             log.info("%s: login accepted%s", self._name(), f" ({message})" if message else "")
         else:
             log.debug("%s: reply %r ok=%s: %s", self._name(), event.command, event.ok, message)
+
+    def _tap_frame(self, data: bytes | str) -> None:
+        on_frame = self.on_frame
+        if on_frame is not None:
+            on_frame(data)  # Link.received_frame logs a failure; never fatal
+
+    def _on_oversized(self, size: int) -> None:
+        self.stats.oversized += 1
+        conn = self._conn
+        first = conn is not None and not conn.oversized_logged
+        if conn is not None:
+            conn.oversized_logged = True
+        (log.warning if first else log.debug)(
+            "%s: skipped a %d-byte message, larger than the %s limit%s", self._name(), size,
+            size_text(self.max_frame), " (logged once per connection)" if first else "")
 
     def _on_garbage(self, sample: str) -> None:
         self.stats.garbage += 1
@@ -870,7 +533,8 @@ class EventChannel(abc.ABC):
                    retry_in: float | None = None) -> None:
         state = ConnectionState(phase, reason=reason, retry_in=retry_in,
                                 endpoint=self.endpoint.describe(),
-                                attempt=self._policy.failed_attempts)
+                                attempt=self._policy.failed_attempts,
+                                connection=self.stats.connects)
         if state == self.state:
             return
         changed = state.phase is not self.state.phase
@@ -887,13 +551,13 @@ class EventChannel(abc.ABC):
         return login_message(self.flavor, self.transport, self._credentials)
 
     @abc.abstractmethod
-    async def _open(self) -> _Link: ...
+    async def _open(self) -> Link: ...
 
 
 class _TcpChannel(EventChannel):
     transport = Transport.TCP
 
-    async def _open(self) -> _Link:
+    async def _open(self) -> Link:
         ctx = self.endpoint.ssl_context()
         async with asyncio.timeout(self.timing.connect_timeout):
             reader, writer = await asyncio.open_connection(
@@ -904,8 +568,10 @@ class _TcpChannel(EventChannel):
             set_tcp_keepalive(sock, idle=self.timing.keepalive_idle,
                               interval=self.timing.keepalive_interval,
                               count=self.timing.keepalive_count)
-        decoder = JsonStreamDecoder(max_frame=self.max_frame, on_garbage=self._on_garbage)
-        return _TcpLink(reader, writer, decoder, self.timing)
+        decoder = JsonStreamDecoder(max_frame=self.max_frame, max_skip=self.max_skip,
+                                    on_garbage=self._on_garbage,
+                                    on_oversized=self._on_oversized)
+        return TcpLink(reader, writer, decoder, self.timing)
 
 
 class _WebSocketChannel(EventChannel):
@@ -916,7 +582,7 @@ class _WebSocketChannel(EventChannel):
         super().__init__(endpoint, credentials, timing=(timing or ChannelTiming()).for_websocket(),
                          **kwargs)
 
-    async def _open(self) -> _Link:
+    async def _open(self) -> Link:
         options: dict[str, Any] = {}
         ctx = self.endpoint.ssl_context()
         if ctx is not None:
@@ -927,7 +593,7 @@ class _WebSocketChannel(EventChannel):
             ping_interval=self.timing.ping_interval,
             ping_timeout=self.timing.ping_timeout,
             close_timeout=self.timing.close_timeout,
-            max_size=self.max_frame,
+            max_size=self.max_skip,
             user_agent_header=USER_AGENT,
             **options,
         )
@@ -936,7 +602,8 @@ class _WebSocketChannel(EventChannel):
             set_tcp_keepalive(sock, idle=self.timing.keepalive_idle,
                               interval=self.timing.keepalive_interval,
                               count=self.timing.keepalive_count)
-        return _WebSocketLink(ws, self.timing, self.max_frame)
+        return WebSocketLink(ws, self.timing, max_frame=self.max_frame, max_skip=self.max_skip,
+                             on_oversized=self._on_oversized)
 
 
 class BulutTcpChannel(_TcpChannel):
@@ -1026,11 +693,12 @@ def open_channel(
     """Build the channel for ``flavor``/``transport`` (not started: ``await ch.run()``).
 
     ``endpoint=None`` means the documented default (:mod:`desktop.pbx.connection`).
-    ``options`` are the keyword arguments of :class:`EventChannel` (``timing``,
-    ``backoff``, ``auth_backoff``, ``max_frame``, ``clock``, ``wall_clock``,
-    ``sleep``, ``rng``).  Raises ``ValueError`` when ``credentials`` lack what
-    the channel logs in with.
+    ``options`` are the keyword arguments of :class:`EventChannel` (``on_frame``,
+    ``timing``, ``backoff``, ``auth_backoff``, ``max_frame``, ``max_skip``, ``clock``,
+    ``wall_clock``, ``suspend_clock``, ``sleep``, ``rng``).  Raises ``ValueError``
+    when ``credentials`` lack what the channel logs in with.
     """
     cls = CHANNEL_CLASSES[(flavor, transport)]
     return cls(endpoint or default_endpoint(flavor, transport), credentials,
                on_event=on_event, on_state=on_state, **options)
+

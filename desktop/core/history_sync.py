@@ -8,13 +8,29 @@ records of that time and merges them into the journal
 (:meth:`~desktop.core.journal.Journal.merge_cdr`: by call id, then by number
 and time; never twice).
 
-"The time the app was not connected" is persisted in the journal itself
-(``last_seen_connected``, refreshed by :meth:`HistorySync.heartbeat` while
-connected, and a *pending gap* that is cleared only once its records were
-merged), so a crash, a failed fetch or a restart never loses a gap; it is
-fetched with a margin (:data:`GAP_MARGIN`) for calls ringing across the
-moment of the disconnect.  A first start fetches :data:`INITIAL_LOOKBACK`
-and marks those missed calls seen (old history is not "new").
+"The time the journal may be missing calls" starts at the last moment it is
+known complete: the later of the last event the line delivered and the end
+of the last successful fill.  A connection that merely stays up proves
+nothing (a half-open socket, a hung server look just like a quiet line), so
+it does not move that mark.  The mark is persisted in the journal
+(``last_seen_connected``, written by :meth:`HistorySync.heartbeat`, and a
+*pending gap* that is cleared only once its records were merged), so a
+crash, a failed fetch or a restart never loses a gap; it is fetched with a
+margin (:data:`GAP_MARGIN`) for calls ringing across the moment of the
+disconnect.  A first start fetches :data:`INITIAL_LOOKBACK` and marks those
+missed calls seen (old history is not "new").
+
+**A quiet line costs nothing.**  Fills use the APIs' date *and time*
+filters (one small page for a few minutes' window), and run at most once
+every :data:`FILL_INTERVAL` seconds: a request within that time waits for
+it, and every request made meanwhile joins the waiting one.  A quiet
+refresh of the connection (:meth:`HistorySync.line_refreshed`: the line was
+silent, nothing was lost that anyone saw) fetches nothing unless the
+journal has not been known complete for :data:`QUIET_FILL_AFTER` seconds;
+then one fill of that window catches what a silently broken line may have
+swallowed.  A silent line therefore makes one small request every ten
+minutes at most.  Both intervals follow ``KOBIKOM_LINE_TIME_SCALE``
+(:func:`desktop.pbx.channel_setup.time_scale`) for tests and soak runs.
 
 Sources (reads only: retried by the REST session's idempotent retry):
 
@@ -44,6 +60,7 @@ from typing import Any, Final, Protocol, TypeVar
 
 from desktop.core.caller_card import CardOutcome
 from desktop.core.journal import CdrEntry, Journal, JournalCall, MergeReport
+from desktop.pbx.channel_setup import time_scale
 from desktop.core.numbers import NumberKind, parse_number
 from desktop.pbx.cdr import (
     CdrLeg,
@@ -67,8 +84,13 @@ GAP_MARGIN: Final = 300.0
 INITIAL_LOOKBACK: Final = 7 * 86400.0
 #: Never fetch more than this far back (s): a month of calls at most.
 MAX_GAP: Final = 31 * 86400.0
-#: How often the "journal complete until" mark is refreshed while connected (s).
+#: How often the "journal complete until" mark is persisted while connected (s).
 HEARTBEAT_INTERVAL: Final = 60.0
+#: At most one fill of the call records this often (s; scaled by the time knob).
+FILL_INTERVAL: Final = 180.0
+#: A quiet line is checked against the records when the journal has not been
+#: known complete for this long (s; scaled by the time knob).
+QUIET_FILL_AFTER: Final = 600.0
 #: KobiPBX page size asked for (the default is 15).
 VCDRS_PER_PAGE: Final = 100
 #: Safety limit on KobiPBX pages per fetch.
@@ -291,6 +313,13 @@ def _window(since: float, until: float) -> dict[str, str]:
             "time_end": time_end}
 
 
+def _vcdr_filters(since: float, until: float) -> dict[str, str]:
+    """KobiPBX ``vcdrs`` query for a window: dates plus the documented time filters."""
+    window = _window(since, until)
+    return {"startDate": window["date_start"], "endDate": window["date_end"],
+            "timeStart": window["time_start"], "timeEnd": window["time_end"]}
+
+
 class TekilCdrSource:
     """Tekil Santral: ``/v1/getcdr`` plus ``/missedcalls``."""
 
@@ -349,10 +378,9 @@ class KobiPbxCdrSource:
         self.name_for = name_for
 
     async def fetch(self, since: float, until: float) -> list[CdrEntry]:
-        window = _window(since, until)
         records = await self.api.get_all_vcdrs(
             self.domain_uuid, per_page=self.per_page, max_pages=VCDRS_MAX_PAGES,
-            filters={"startDate": window["date_start"], "endDate": window["date_end"]})
+            filters=_vcdr_filters(since, until))
         entries: list[CdrEntry] = []
         seen: set[str] = set()
         for record in records:
@@ -416,13 +444,20 @@ class HistorySync:
     configured, no password); it is asked on every sync, so account changes
     apply at once.  Journal work
     runs in worker threads (``run_blocking``, default ``asyncio.to_thread``).
+
+    ``fill_interval`` / ``quiet_after`` default to :data:`FILL_INTERVAL` /
+    :data:`QUIET_FILL_AFTER` times the time knob; ``monotonic`` and ``sleep``
+    pace the fills (injectable for tests).
     """
 
     def __init__(self, journal: Journal, source_factory: SourceFactory, *,
                  clock: Callable[[], float] = time.time,
                  run_blocking: Runner = _to_thread,
                  initial_lookback: float = INITIAL_LOOKBACK, max_gap: float = MAX_GAP,
-                 margin: float = GAP_MARGIN, name_for: NameLookup | None = None) -> None:
+                 margin: float = GAP_MARGIN, name_for: NameLookup | None = None,
+                 fill_interval: float | None = None, quiet_after: float | None = None,
+                 monotonic: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
         self.journal = journal
         #: Contact names for records without one (called in the worker thread).
         self.name_for = name_for
@@ -432,7 +467,18 @@ class HistorySync:
         self.initial_lookback = initial_lookback
         self.max_gap = max_gap
         self.margin = margin
+        scale = time_scale()
+        self.fill_interval = FILL_INTERVAL * scale if fill_interval is None else fill_interval
+        self.quiet_after = QUIET_FILL_AFTER * scale if quiet_after is None else quiet_after
+        self._monotonic = monotonic
+        self._sleep = sleep
         self._lock = asyncio.Lock()
+        #: When the last fill started (monotonic), for the pacing.
+        self._last_fill_at: float | None = None
+        #: The last event the line delivered (wall clock), not yet persisted maybe.
+        self._event_seen: float | None = None
+        #: Requests for call records made (fills and lookups; diagnostics).
+        self.fetches = 0
         #: The last sync's report and error (diagnostics, the UI's status line).
         self.last_report: SyncReport | None = None
         self.last_error: str | None = None
@@ -452,6 +498,8 @@ class HistorySync:
                 pending_first = first_text == "1"
             except ValueError:
                 pending_since = None
+        if self._event_seen is not None and (last is None or self._event_seen > last):
+            last = self._event_seen
         starts = [t - self.margin for t in (last,) if t is not None]
         if pending_since is not None:
             starts.append(pending_since)
@@ -473,9 +521,33 @@ class HistorySync:
         if pending is None or pending >= gap.since:
             self.journal.set_meta(PENDING_GAP, "")
 
+    def note_event(self, when: float) -> None:
+        """The line delivered an event at *when*: it was working then."""
+        if self._event_seen is None or when > self._event_seen:
+            self._event_seen = when
+
+    def complete_until(self) -> float | None:
+        """The last moment the journal is known complete (blocking: reads the journal)."""
+        last = self.journal.last_seen_connected()
+        seen = self._event_seen
+        if seen is not None and (last is None or seen > last):
+            return seen
+        return last
+
+    def _persist_mark(self) -> None:
+        seen = self._event_seen
+        if seen is None:
+            return
+        last = self.journal.last_seen_connected()
+        if last is None or seen > last:
+            self.journal.set_last_seen_connected(seen)
+
     async def heartbeat(self) -> None:
-        """The line is connected: the journal is complete up to now."""
-        await self.run_blocking(self.journal.set_last_seen_connected, self.clock())
+        """Persist the "complete until" mark (the last event seen, if newer).
+
+        Being connected alone moves nothing: see the module docstring.
+        """
+        await self.run_blocking(self._persist_mark)
 
     # -- syncing ------------------------------------------------------------------
 
@@ -486,13 +558,22 @@ class HistorySync:
             found = await found
         return found
 
-    async def line_connected(self) -> SyncReport | None:
+    async def line_connected(self, *, paced: bool = True) -> SyncReport | None:
         """The line (re)connected: fetch and merge the records of the gap.
 
-        Returns None when the account cannot fetch records.  Raises
-        :class:`HistorySyncError` (the gap stays pending for the next try).
+        Waits first if the last fill was less than ``fill_interval`` ago
+        (*paced*; the agent's "Try again" is not).  Returns None when the
+        account cannot fetch records.  Raises :class:`HistorySyncError` (the
+        gap stays pending for the next try).
         """
+        if paced and self._last_fill_at is not None:
+            wait = self._last_fill_at + self.fill_interval - self._monotonic()
+            if wait > 0:
+                log.info("next call-record fetch in %.0f s (at most one every %.0f s)",
+                         wait, self.fill_interval)
+                await self._sleep(wait)
         async with self._lock:
+            self._last_fill_at = self._monotonic()
             source = await self.source()
             if source is None:
                 return None
@@ -500,6 +581,32 @@ class HistorySync:
             report = await self._fill(source, gap)
             await self.run_blocking(self.close_gap, gap)
             return report
+
+    async def line_refreshed(self) -> SyncReport | None:
+        """The connection was refreshed quietly (a silent line): usually nothing to do.
+
+        Fetches (through :meth:`line_connected`, paced) only when the journal
+        has not been known complete for ``quiet_after`` seconds.
+        """
+        until = await self.run_blocking(self.complete_until)
+        if until is not None and self.clock() - until < self.quiet_after:
+            return None
+        return await self.line_connected()
+
+    async def end_of(self, call_id: str) -> float | None:
+        """When the PBX's record says the call *call_id* ended (None: no record yet).
+
+        One request; nothing is merged (the live call is settled first, then
+        gap filling merges the record as usual).
+        """
+        source = await self.source()
+        if source is None:
+            return None
+        self.fetches += 1
+        entry = await source.lookup(call_id)
+        if entry is None or entry.call.outcome is None:
+            return None
+        return entry.call.ended_at
 
     async def fill(self, since: float, until: float, *, seen: bool = False) -> SyncReport | None:
         """Fetch and merge the records of ``[since, until]`` (no bookkeeping)."""
@@ -511,6 +618,7 @@ class HistorySync:
 
     async def _fill(self, source: CdrSource, gap: Gap) -> SyncReport:
         started = time.monotonic()
+        self.fetches += 1
         log.info("filling the call history from %s to %s%s", _stamp(gap.since),
                  _stamp(gap.until), " (first start)" if gap.first_run else "")
         try:

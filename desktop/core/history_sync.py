@@ -60,7 +60,6 @@ from typing import Any, Final, Protocol, TypeVar
 
 from desktop.core.caller_card import CardOutcome
 from desktop.core.journal import CdrEntry, Journal, JournalCall, MergeReport
-from desktop.pbx.channel_setup import time_scale
 from desktop.core.numbers import NumberKind, parse_number
 from desktop.pbx.cdr import (
     CdrLeg,
@@ -72,6 +71,7 @@ from desktop.pbx.cdr import (
     format_local,
     group_legs,
 )
+from desktop.pbx.channel_setup import time_scale
 from desktop.pbx.errors import RequestError
 
 log = logging.getLogger("kobikom.core.history_sync")

@@ -217,6 +217,10 @@ class PhoneLine:
                 await self.close()
                 self._state_changed(ConnectionState(Phase.DISCONNECTED, reason="stopped"))
 
+    def detach(self) -> None:
+        """The running channel is being replaced: its further states are no news."""
+        self._generation = None
+
     async def close(self, cause: str = "line stopped") -> None:
         """End every call (*cause*) and stop the timers: the line is over."""
         self._generation = None

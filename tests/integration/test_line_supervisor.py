@@ -85,7 +85,7 @@ class Harness:
 
     async def wait_for(self, condition: Callable[[], bool], within: float = WAIT) -> None:
         async with asyncio.timeout(within):
-            while not condition():
+            while not condition():  # noqa: ASYNC110 - polls sockets and callbacks alike
                 await asyncio.sleep(0.01)
 
     def card_states(self, call_id: str) -> list[CardState]:

@@ -56,13 +56,15 @@ from desktop.ui import loop as qtloop
 from desktop.ui.bridges import LineBridge
 from desktop.ui.i18n import choose_language, install_translators
 from desktop.ui.popup import PopupManager
-from desktop.ui.single_instance import SingleInstance, hand_over, server_name
+from desktop.ui.single_instance import InstanceError, SingleInstance, claim, server_name
 from desktop.ui.tray import MessageKind, TrayController
 
 log = logging.getLogger("kobikom.app")
 
 DEMO_CONTACTS: Final = resource("sample-data", "contacts-demo.csv")
 APP_ICON: Final = resource("icons", "kobikom-desktop.svg")
+#: The single-instance lock, in the data folder (per user and data folder).
+INSTANCE_LOCK: Final = "instance.lock"
 
 
 class Application(QObject):
@@ -186,6 +188,7 @@ class Application(QObject):
         t.settingsRequested.connect(self._open_settings)
         t.contactsRequested.connect(self._open_contacts)
         self.instance.messageReceived.connect(self._handed_over)
+        self.instance.release()  # links clicked while we started are handled now
 
     def _watch_network(self) -> None:
         """Reconnect at once when the network comes back (wake from sleep, Wi-Fi)."""
@@ -771,11 +774,14 @@ def main(options: argparse.Namespace) -> int:
 
     name = server_name(str(paths.data_dir))
     argv = [a for a in (options.uri,) if a]
-    if hand_over(name, argv):
+    try:
+        instance = claim(name, argv, paths.data_dir / INSTANCE_LOCK)
+    except InstanceError as exc:
+        log.error("not starting: %s", exc)
+        return 1
+    if instance is None:
         log.info("another instance is running; arguments handed over")
         return 0
-    instance = SingleInstance(name)
-    instance.listen()
 
     try:
         language = choose_language(load_settings(config_path).ui.language)

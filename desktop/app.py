@@ -40,6 +40,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon, QWidge
 from desktop import __version__
 from desktop.core.account import Account, AccountIncomplete
 from desktop.core.caller_card import CallerCard, CardState
+from desktop.core.calls import CallTracker
 from desktop.core.demo_mode import DemoMode
 from desktop.core.directory import Directory
 from desktop.core.journal import Journal
@@ -90,7 +91,8 @@ class Application(QObject):
         self.supervisor = LineSupervisor(
             resolve=self._line_plan, stores=lambda: (self.directory, self.journal),
             on_card=self.bridge.on_card, on_state=self.bridge.on_state,
-            on_missed=self.bridge.on_missed, settle=self._call_ended_at)
+            on_missed=self.bridge.on_missed, settle=self._call_ended_at,
+            tracker_factory=lambda spec: CallTracker(spec.extensions, spec.domain))
         self._quit = asyncio.Event()
         self._windows: list[QWidget] = []
         self.tray: Any = None

@@ -149,7 +149,9 @@ class LineSupervisor:
 
     Hooks: ``resolve()`` -> :data:`LinePlan` (awaited on the worker; may read
     the keyring in a thread); ``stores()`` -> (directory, journal) for a new
-    line; ``settle(call_id)`` -> the end time from the call record, or None;
+    line; ``tracker_factory(spec)`` -> its :class:`CallTracker` (the app adds
+    its own options); ``settle(call_id)`` -> the end time from the call
+    record, or None;
     ``open_channel`` and ``channel_options()`` build the channel (the app's
     timing follows ``KOBIKOM_LINE_TIME_SCALE``).
     """
@@ -166,6 +168,7 @@ class LineSupervisor:
         open_channel: ChannelOpener = open_channel,
         channel_options: Callable[[], dict[str, Any]] | None = None,
         settle_retry: float | None = None,
+        tracker_factory: Callable[[LineSpec], CallTracker] | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._resolve = resolve
@@ -179,6 +182,8 @@ class LineSupervisor:
         self.settle_retry = SETTLE_RETRY * time_scale() if settle_retry is None \
             else settle_retry
         self._clock = clock
+        self._tracker_factory = tracker_factory or (
+            lambda spec: CallTracker(spec.extensions, spec.domain, clock=clock))
         self._pending: deque[_Request] = deque()
         self._wakeup = asyncio.Event()
         self._worker: asyncio.Task[None] | None = None
@@ -342,7 +347,7 @@ class LineSupervisor:
 
     def _make_line(self, spec: LineSpec) -> PhoneLine:
         directory, journal = self._stores()
-        tracker = CallTracker(spec.extensions, spec.domain, clock=self._clock)
+        tracker = self._tracker_factory(spec)
         return PhoneLine(tracker, directory=directory, journal=journal,
                          on_card=self._on_card, on_state=self._state,
                          on_missed=self._on_missed, on_unsettled=self._unsettled,

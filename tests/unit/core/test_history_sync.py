@@ -14,11 +14,11 @@ from desktop.core.history_sync import (
     PENDING_GAP,
     HistorySync,
     TekilCdrSource,
-    _window,
     missed_entry,
     tekil_call,
     vcdr_call,
 )
+from desktop.core.call_records import _window
 from desktop.core.journal import CdrEntry, Journal, JournalCall
 from desktop.pbx.cdr import (
     MissedCall,

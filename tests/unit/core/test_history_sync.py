@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from desktop.core.call_records import _window
 from desktop.core.history_sync import (
     GAP_MARGIN,
     INITIAL_LOOKBACK,
@@ -18,7 +19,6 @@ from desktop.core.history_sync import (
     tekil_call,
     vcdr_call,
 )
-from desktop.core.call_records import _window
 from desktop.core.journal import CdrEntry, Journal, JournalCall
 from desktop.pbx.cdr import (
     MissedCall,

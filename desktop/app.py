@@ -29,6 +29,7 @@ import os
 import sys
 import time
 import traceback
+from dataclasses import astuple
 from pathlib import Path
 from typing import Any, Final
 
@@ -44,7 +45,13 @@ from desktop.core.calls import CallTracker
 from desktop.core.demo_mode import DemoMode
 from desktop.core.directory import Directory
 from desktop.core.journal import Journal
-from desktop.core.line_supervisor import LinePlan, LineProblem, LineSupervisor, line_spec
+from desktop.core.line_supervisor import (
+    LinePlan,
+    LineProblem,
+    LineSpec,
+    LineSupervisor,
+    line_spec,
+)
 from desktop.core.logs import setup_logging
 from desktop.core.paths import AppPaths, app_paths
 from desktop.core.phone_line import PhoneLine
@@ -92,7 +99,8 @@ class Application(QObject):
             resolve=self._line_plan, stores=lambda: (self.directory, self.journal),
             on_card=self.bridge.on_card, on_state=self.bridge.on_state,
             on_missed=self.bridge.on_missed, settle=self._call_ended_at,
-            tracker_factory=lambda spec: CallTracker(spec.extensions, spec.domain))
+            tracker_factory=lambda spec: CallTracker(spec.extensions, spec.domain),
+            channel_taps=self._channel_taps)
         self._quit = asyncio.Event()
         self._windows: list[QWidget] = []
         self.tray: Any = None
@@ -106,6 +114,7 @@ class Application(QObject):
         self.call_history: Any = None  # call history, recordings (issue 5)
         self.sms: Any = None  # quick SMS (issue 6)
         self.setup: Any = None  # first-run wizard, QR provisioning (issue 7)
+        self.support: Any = None  # support bundle (issue 10 §3)
 
     # ------------------------------------------------------------------ start
 
@@ -120,6 +129,7 @@ class Application(QObject):
         self._wire_history()
         self._wire_sms()
         self._wire_setup()
+        self._wire_support()
         self._watch_network()
         if self.demo:
             self.supervisor.switch(self._enter_mode, "starting in demo mode")
@@ -537,7 +547,16 @@ class Application(QObject):
             log.warning("cannot connect: %s", exc)
             return LineProblem(ConnectionState(Phase.AUTH_FAILED, reason=str(exc)))
         self.tasks.spawn(self._warm_rest_session(), name="warm-rest-session")
-        return line_spec(settings, credentials, mode="demo" if self.demo else "live")
+        # The capture settings are part of the channel: a change restarts it (not the calls).
+        return line_spec(settings, credentials, mode="demo" if self.demo else "live",
+                         taps=astuple(settings.capture) if settings.capture.enabled else None)
+
+    def _channel_taps(self, spec: LineSpec, on_state: Any) -> tuple[Any, dict[str, Any]]:
+        """The supervisor's hook for a new channel: record it if the agent turned that on."""
+        capture = self._start_capture(self.current_settings(), spec.credentials)
+        if capture is None:
+            return on_state, {}
+        return capture.tap_state(on_state), {"on_frame": capture.frame}
 
     async def _panel_token(self) -> str:
         """The panel JWT for a Tekil WebSocket login, from the current shared session
@@ -603,7 +622,48 @@ class Application(QObject):
         from desktop.ui.about import AboutDialog
 
         AboutDialog.ask(None, data_dir=self.paths.data_dir, log_dir=self.paths.log_dir,
-                        config_file=self.config_path)
+                        config_file=self.config_path,
+                        save_support_bundle=self.support.ask if self.support else None)
+
+    # ------------------------------------------------------------------ support (issue 10 §3)
+
+    def _wire_support(self) -> None:
+        """"Save support bundle…" in the tray menu and the About box."""
+        from desktop.core.capture import app_capture_path
+        from desktop.core.support_bundle import BundleSources
+        from desktop.ui.support import SupportBundle, qt_versions
+        from desktop.ui.tray import MenuSection
+
+        def sources() -> BundleSources:
+            line = self.line
+            status: dict[str, Any] = {"demo": self.demo, "capture": self.settings.capture}
+            if line is not None:
+                status.update(connection=line.state.describe(), tracker=line.tracker.stats)
+            return BundleSources(
+                log_dir=self.paths.log_dir, config_file=self.config_path,
+                capture_file=app_capture_path(self.paths),
+                domain_uuid=self.current_settings().account.domain_uuid or None,
+                versions=qt_versions(), status=status)
+
+        self.support = SupportBundle(
+            sources, tasks=self.tasks, parent=self,
+            notify=lambda title, text, ok: self.tray.show_message(
+                title, text, MessageKind.INFO if ok else MessageKind.WARNING))
+        self.tray.add_action(self.support.action, MenuSection.APP)
+
+    def _start_capture(self, settings: Settings, credentials: Any) -> Any:
+        """A recording of the channel about to open, if the agent turned it on."""
+        if not settings.capture.enabled:
+            return None
+        from desktop.core.capture import app_capture_path, start_capture
+
+        try:
+            return start_capture(app_capture_path(self.paths), settings, credentials,
+                                 keep_numbers=settings.capture.keep_numbers,
+                                 total_mb=settings.capture.max_mb)
+        except OSError as exc:
+            log.warning("cannot record the PBX connection: %s", exc)
+            return None
 
     def _open_settings(self) -> None:
         try:

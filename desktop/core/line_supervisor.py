@@ -16,9 +16,8 @@ request goes into one queue that one worker task handles in order:
 
   - nothing at all when the line's part is unchanged (a popup-corner save);
   - the tracker's extensions or domain: no reconnect;
-  - the credentials: the same channel logs in again
-    (:meth:`~desktop.pbx.channels.EventChannel.update_credentials`);
-  - the server, port or transport: a new channel, under the same calls;
+  - the server, port, transport, credentials or the channel's taps (a raw
+    capture turned on or off): a new channel, under the same calls;
   - another account (or demo mode): a new line; only then do calls end.
 
   Requests that pile up while one is being resolved are coalesced: a plan
@@ -83,6 +82,8 @@ class LineSpec:
     credentials: Credentials = field(repr=False)
     extensions: tuple[str, ...]
     domain: str | None
+    #: What else the channel is set up with (the capture settings): compared only.
+    taps: Any = None
 
     @property
     def account(self) -> tuple[str, str, str]:
@@ -90,9 +91,12 @@ class LineSpec:
         return (self.mode, self.flavor.value, (self.domain or "").strip().lower())
 
     @property
-    def channel_key(self) -> tuple[Flavor, Transport, Endpoint]:
-        """What the connection goes to: a change needs a new channel."""
-        return (self.flavor, self.transport, self.endpoint)
+    def channel_key(self) -> tuple[Any, ...]:
+        """What the channel is made of: a change needs a new channel.
+
+        The credentials are part of it: a capture redacts the secrets it was
+        started with, so new ones get a new channel (and a new capture)."""
+        return (self.flavor, self.transport, self.endpoint, self.credentials, self.taps)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,18 +109,24 @@ class LineProblem:
 LinePlan = LineSpec | LineProblem
 
 
-def line_spec(settings: Settings, credentials: Credentials, *, mode: str = "live") -> LineSpec:
+def line_spec(settings: Settings, credentials: Credentials, *, mode: str = "live",
+              taps: Any = None) -> LineSpec:
     """The :class:`LineSpec` of *settings* with the resolved *credentials*."""
     acct = settings.account
     return LineSpec(mode=mode, flavor=acct.flavor, transport=acct.transport,
                     endpoint=settings.endpoint(), credentials=credentials,
-                    extensions=tuple(acct.extensions), domain=acct.domain_uuid or None)
+                    extensions=tuple(acct.extensions), domain=acct.domain_uuid or None,
+                    taps=taps)
 
 
 class ChannelOpener(Protocol):
     def __call__(self, flavor: Flavor, transport: Transport, endpoint: Endpoint | None,
                  credentials: Credentials, *, on_event: EventCallback,
                  on_state: StateCallback, **options: Any) -> EventChannel: ...
+
+
+#: ``channel_taps(spec, on_state)`` -> (on_state for the channel, extra channel options).
+ChannelTaps = Callable[[LineSpec, StateCallback], tuple[StateCallback, dict[str, Any]]]
 
 
 @dataclass(slots=True)
@@ -150,8 +160,10 @@ class LineSupervisor:
     Hooks: ``resolve()`` -> :data:`LinePlan` (awaited on the worker; may read
     the keyring in a thread); ``stores()`` -> (directory, journal) for a new
     line; ``tracker_factory(spec)`` -> its :class:`CallTracker` (the app adds
-    its own options); ``settle(call_id)`` -> the end time from the call
-    record, or None;
+    its own options); ``channel_taps(spec, on_state)`` -> (the ``on_state``
+    to give a new channel, extra options such as ``on_frame``): the app's
+    raw capture; ``settle(call_id)`` -> the end time from the call record, or
+    None;
     ``open_channel`` and ``channel_options()`` build the channel (the app's
     timing follows ``KOBIKOM_LINE_TIME_SCALE``).
     """
@@ -169,6 +181,7 @@ class LineSupervisor:
         channel_options: Callable[[], dict[str, Any]] | None = None,
         settle_retry: float | None = None,
         tracker_factory: Callable[[LineSpec], CallTracker] | None = None,
+        channel_taps: ChannelTaps | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._resolve = resolve
@@ -182,6 +195,7 @@ class LineSupervisor:
         self.settle_retry = SETTLE_RETRY * time_scale() if settle_retry is None \
             else settle_retry
         self._clock = clock
+        self._channel_taps = channel_taps
         self._tracker_factory = tracker_factory or (
             lambda spec: CallTracker(spec.extensions, spec.domain, clock=clock))
         self._pending: deque[_Request] = deque()
@@ -333,11 +347,7 @@ class LineSupervisor:
             line.forget_contact()
             log.info("line: extensions/domain updated; no reconnect needed")
         if self.running and current is not None and spec.channel_key == current.channel_key:
-            if spec.credentials != current.credentials:
-                assert self._channel is not None
-                log.info("line: new credentials; logging in again on the same channel")
-                self._channel.update_credentials(spec.credentials)
-            elif (spec.extensions, spec.domain) == (current.extensions, current.domain):
+            if (spec.extensions, spec.domain) == (current.extensions, current.domain):
                 log.info("line: nothing to change")
             self._spec = spec
             return
@@ -354,10 +364,14 @@ class LineSupervisor:
                          clock=self._clock)
 
     def _start_channel(self, line: PhoneLine, spec: LineSpec) -> None:
-        def factory(on_event: Callable[..., None], on_state: Callable[..., None]) -> Any:
+        def factory(on_event: Callable[..., None], on_state: StateCallback) -> Any:
+            options = self._channel_options()
+            if self._channel_taps is not None:
+                on_state, extra = self._channel_taps(spec, on_state)
+                options.update(extra)
             channel = self._open_channel(spec.flavor, spec.transport, spec.endpoint,
                                          spec.credentials, on_event=on_event,
-                                         on_state=on_state, **self._channel_options())
+                                         on_state=on_state, **options)
             self._channel = channel
             return channel
 

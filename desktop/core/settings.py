@@ -130,6 +130,19 @@ class HistorySettings:
     recordings_cache_mb: int = 500
 
 
+# -- [capture]: recording what the PBX sends (issue 10 §3; desktop.core.capture) --
+
+
+@dataclass(slots=True)
+class CaptureSettings:
+    #: Record every raw frame of the event channel to the log folder.
+    enabled: bool = False
+    #: Keep phone numbers in the recording (the agent ticked the box); else masked.
+    keep_numbers: bool = False
+    #: Size cap of the recording over all its rotated files (MB).
+    max_mb: int = 20
+
+
 @dataclass(slots=True)
 class Settings:
     account: AccountSettings = field(default_factory=AccountSettings)
@@ -139,6 +152,7 @@ class Settings:
     dial: DialSettings = field(default_factory=DialSettings)
     sms: SmsSettings = field(default_factory=SmsSettings)
     history: HistorySettings = field(default_factory=HistorySettings)
+    capture: CaptureSettings = field(default_factory=CaptureSettings)
 
     # -- derived values ----------------------------------------------------
 

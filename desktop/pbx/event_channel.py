@@ -405,9 +405,11 @@ class EventChannel(abc.ABC):
             log.debug("%s: reply %r ok=%s: %s", self._name(), event.command, event.ok, message)
 
     def _tap_frame(self, data: bytes | str) -> None:
-        on_frame = self.on_frame
-        if on_frame is not None:
-            on_frame(data)  # Link.received_frame logs a failure; never fatal
+        if self.on_frame is not None:
+            try:
+                self.on_frame(data)
+            except Exception:  # a capture problem never costs an event
+                log.exception("%s: on_frame callback failed", self._name())
 
     def _on_oversized(self, size: int) -> None:
         self.stats.oversized += 1

@@ -48,6 +48,10 @@
         <source>Proprietary software. Uses Qt and PySide6 under the GNU LGPL version 3.</source>
         <translation>Tescilli yazılım. Qt ve PySide6&apos;yı GNU LGPL sürüm 3 kapsamında kullanır.</translation>
     </message>
+    <message>
+        <source>Save support bundle…</source>
+        <translation>Destek paketini kaydet…</translation>
+    </message>
 </context>
 <context>
     <name>AccountCheck</name>
@@ -713,6 +717,41 @@ Ayrıntılar günlük dosyasında:
     <message>
         <source>Call ended</source>
         <translation>Arama sona erdi</translation>
+    </message>
+</context>
+<context>
+    <name>CapturePage</name>
+    <message>
+        <source>Record what the PBX sends (for Kobikom support)</source>
+        <translation>Santralin gönderdiklerini kaydet (Kobikom desteği için)</translation>
+    </message>
+    <message>
+        <source>Every message of the call connection is saved in the log folder, for the support bundle. Passwords, keys and the domain UUID are never saved.</source>
+        <translation>Çağrı bağlantısının her mesajı, destek paketi için günlük klasörüne kaydedilir. Parolalar, anahtarlar ve domain UUID asla kaydedilmez.</translation>
+    </message>
+    <message>
+        <source>Keep phone numbers in the recording</source>
+        <translation>Kayıtta telefon numaralarını sakla</translation>
+    </message>
+    <message>
+        <source>Without this tick, phone numbers are masked (05•••••••67). Tick it only when support asks for them: the recording then holds your callers&apos; numbers.</source>
+        <translation>İşaretlenmezse telefon numaraları gizlenir (05•••••••67). Yalnızca destek ekibi isterse işaretleyin: kayıt o zaman arayanlarınızın numaralarını da içerir.</translation>
+    </message>
+    <message>
+        <source> MB</source>
+        <translation> MB</translation>
+    </message>
+    <message>
+        <source>Keep at most:</source>
+        <translation>En fazla sakla:</translation>
+    </message>
+    <message>
+        <source>The oldest part of the recording is removed beyond this size.</source>
+        <translation>Bu boyut aşılınca kaydın en eski kısmı silinir.</translation>
+    </message>
+    <message>
+        <source>Diagnostics</source>
+        <translation>Tanılama</translation>
     </message>
 </context>
 <context>
@@ -3200,6 +3239,41 @@ Son aramalar burada görünür.</translation>
     <message>
         <source>(demo mode)</source>
         <translation>(demo modu)</translation>
+    </message>
+</context>
+<context>
+    <name>SupportBundle</name>
+    <message>
+        <source>Save support bundle…</source>
+        <translation>Destek paketini kaydet…</translation>
+    </message>
+    <message>
+        <source>One zip file for Kobikom support: logs, settings and the last recording of the PBX connection, without passwords.</source>
+        <translation>Kobikom desteği için tek zip dosyası: günlükler, ayarlar ve santral bağlantısının son kaydı; parolalar olmadan.</translation>
+    </message>
+    <message>
+        <source>Save support bundle</source>
+        <translation>Destek paketini kaydet</translation>
+    </message>
+    <message>
+        <source>Zip files (*.zip)</source>
+        <translation>Zip dosyaları (*.zip)</translation>
+    </message>
+    <message>
+        <source>Support bundle not saved</source>
+        <translation>Destek paketi kaydedilemedi</translation>
+    </message>
+    <message>
+        <source>{file} could not be written: {reason}</source>
+        <translation>{file} yazılamadı: {reason}</translation>
+    </message>
+    <message>
+        <source>Support bundle saved</source>
+        <translation>Destek paketi kaydedildi</translation>
+    </message>
+    <message>
+        <source>Send {file} to Kobikom support.</source>
+        <translation>{file} dosyasını Kobikom desteğine gönderin.</translation>
     </message>
 </context>
 <context>

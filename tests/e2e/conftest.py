@@ -89,7 +89,7 @@ def launch_app(request: pytest.FixtureRequest, x_display: XDisplay,
                compiled_locales: CompiledLocales,
                tmp_path: Path) -> Iterator[Callable[..., AppProcess]]:
     """``launch_app(*args, home=None, lang="C.UTF-8", display=x_display, name="app",
-    env=None)``; *env* adds variables (e.g. ``KOBIKOM_LINE_TIME_SCALE``)."""
+    env=None)``; *env* adds to (or overrides) the display's environment."""
     apps: list[AppProcess] = []
     request.node.stash[_APPS] = apps
 

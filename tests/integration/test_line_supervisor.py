@@ -4,6 +4,7 @@ calls that outlive every restart.  Real loopback sockets, a real journal."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -185,19 +186,19 @@ async def test_settings_saves_during_a_call_keep_the_call_and_one_connection(
     assert line is not None
     assert line.tracker.extensions == frozenset({"1001", "1002"})
 
-    # A corrected API key: the same channel logs in again; the call stays.
+    # A corrected API key: a new channel logs in with it (a capture would redact the
+    # new key); the call stays.
     h.plan = tekil_spec(a, key="key-2", extensions=("1001", "1002"))
     await h.supervisor.reconfigure("settings saved")
-    await a.wait_clients()
     await h.wait_for(lambda: a.connections == 2)
-    assert h.supervisor.channels_started == 1
+    assert h.supervisor.channels_started == 2
     assert a.received[-1] == {"cmd": "login", "apikey": "key-2"}
 
     # Another server: a new channel, under the same call.
     h.plan = tekil_spec(b, key="key-2", extensions=("1001", "1002"))
     await h.supervisor.reconfigure("settings saved")
     await b.wait_clients()
-    assert h.supervisor.channels_started == 2
+    assert h.supervisor.channels_started == 3
     assert h.supervisor.line is line  # the same line and tracker
     assert h.card_states("c1") == [CardState.RINGING, CardState.ANSWERED]  # never ended
     await a.stop()  # the old server is no longer ours: nothing of it may matter
@@ -294,3 +295,58 @@ async def test_close_ends_calls_and_leaves_no_task(harness: Harness,
     assert not names & {"phone-line", "line-supervisor", "settle-calls", "line-tick"}
     with pytest.raises(RuntimeError, match="closed"):
         await h.supervisor.reconfigure("too late")
+
+
+async def test_channel_taps_see_every_frame_and_a_change_of_them_keeps_the_call(
+        tmp_path: Path, servers: list[FakeTcpServer]) -> None:
+    """The app's raw capture hook: a new channel gets it; turning it on keeps the calls."""
+    a, _ = servers
+    journal = Journal(tmp_path / "journal.sqlite3")
+    frames: list[bytes | str] = []
+    states: list[ConnectionState] = []
+    tapped: list[ConnectionState] = []
+    plan = [tekil_spec(a)]
+
+    async def resolve() -> LinePlan:
+        return plan[0]
+
+    def taps(spec: LineSpec, on_state: Callable[[ConnectionState], None]) -> Any:
+        if not spec.taps:
+            return on_state, {}
+
+        def both(state: ConnectionState) -> None:
+            tapped.append(state)
+            on_state(state)
+
+        return both, {"on_frame": frames.append}
+
+    cards: list[CallerCard] = []
+    supervisor = LineSupervisor(
+        resolve=resolve, stores=lambda: (None, journal), on_card=cards.append,
+        on_state=states.append, channel_taps=taps,
+        channel_options=lambda: {"timing": TIMING, "backoff": FAST_BACKOFF})
+    try:
+        await supervisor.reconfigure("start")
+        await a.wait_clients()
+        await a.send(ringing("c1") + answered("c1"))
+        async with asyncio.timeout(WAIT):
+            while not any(c.state is CardState.ANSWERED for c in cards):
+                await asyncio.sleep(0.01)  # noqa: ASYNC110 - polls the card list
+        assert frames == []
+        plan[0] = dataclasses.replace(tekil_spec(a), taps=("capture", True))
+        await supervisor.reconfigure("capture turned on")
+        async with asyncio.timeout(WAIT):
+            while a.connections < 2:
+                await asyncio.sleep(0.01)  # noqa: ASYNC110 - polls the server
+        await a.send(hangup("c1"))
+        async with asyncio.timeout(WAIT):
+            while not any(c.state is CardState.ENDED for c in cards):
+                await asyncio.sleep(0.01)  # noqa: ASYNC110 - polls the card list
+        assert any(b"hangup" in f for f in frames if isinstance(f, bytes))
+        assert [c.outcome for c in cards if c.state is CardState.ENDED] == \
+            [CardOutcome.ANSWERED]  # the call lived across the change
+        assert supervisor.channels_started == 2
+        assert tapped and tapped[-1].phase is Phase.CONNECTED
+    finally:
+        await supervisor.close()
+        journal.close()

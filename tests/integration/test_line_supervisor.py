@@ -44,6 +44,13 @@ def hangup(call_id: str) -> bytes:
     return line({"event": "hangup", "callUUID": call_id, "hangupCause": "NORMAL_CLEARING"})
 
 
+async def until(condition: Callable[[], bool], within: float = WAIT) -> None:
+    """Poll *condition* with a deadline (it spans sockets and callbacks alike)."""
+    async with asyncio.timeout(within):
+        while not condition():  # noqa: ASYNC110
+            await asyncio.sleep(0.01)
+
+
 def tekil_spec(server: FakeTcpServer, key: str = "key-1", *, mode: str = "live",
                extensions: tuple[str, ...] = ("1001",)) -> LineSpec:
     return LineSpec(mode=mode, flavor=Flavor.TEKIL, transport=Transport.TCP,
@@ -85,9 +92,7 @@ class Harness:
         return self.settled.get(call_id)
 
     async def wait_for(self, condition: Callable[[], bool], within: float = WAIT) -> None:
-        async with asyncio.timeout(within):
-            while not condition():  # noqa: ASYNC110 - polls sockets and callbacks alike
-                await asyncio.sleep(0.01)
+        await until(condition, within)
 
     def card_states(self, call_id: str) -> list[CardState]:
         return [c.state for c in self.cards if c.call_id == call_id]
@@ -329,24 +334,19 @@ async def test_channel_taps_see_every_frame_and_a_change_of_them_keeps_the_call(
         await supervisor.reconfigure("start")
         await a.wait_clients()
         await a.send(ringing("c1") + answered("c1"))
-        async with asyncio.timeout(WAIT):
-            while not any(c.state is CardState.ANSWERED for c in cards):
-                await asyncio.sleep(0.01)  # noqa: ASYNC110 - polls the card list
+        await until(lambda: any(c.state is CardState.ANSWERED for c in cards))
         assert frames == []
         plan[0] = dataclasses.replace(tekil_spec(a), taps=("capture", True))
         await supervisor.reconfigure("capture turned on")
-        async with asyncio.timeout(WAIT):
-            while a.connections < 2:
-                await asyncio.sleep(0.01)  # noqa: ASYNC110 - polls the server
+        await until(lambda: a.connections >= 2)
         await a.send(hangup("c1"))
-        async with asyncio.timeout(WAIT):
-            while not any(c.state is CardState.ENDED for c in cards):
-                await asyncio.sleep(0.01)  # noqa: ASYNC110 - polls the card list
+        await until(lambda: any(c.state is CardState.ENDED for c in cards))
         assert any(b"hangup" in f for f in frames if isinstance(f, bytes))
         assert [c.outcome for c in cards if c.state is CardState.ENDED] == \
             [CardOutcome.ANSWERED]  # the call lived across the change
         assert supervisor.channels_started == 2
-        assert tapped and tapped[-1].phase is Phase.CONNECTED
+        assert tapped
+        assert tapped[-1].phase is Phase.CONNECTED
     finally:
         await supervisor.close()
         journal.close()

@@ -299,8 +299,10 @@ class HistorySync:
         source = await self.source()
         if source is None:
             return None
+        known = await self.run_blocking(self.journal.resolve, call_id)
+        pbx_id = (known.cdr_id or known.call_id) if known is not None else call_id
         self.fetches += 1
-        entry = await source.lookup(call_id)
+        entry = await source.lookup(pbx_id)
         if entry is None or entry.call.outcome is None:
             return None
         return entry.call.ended_at

@@ -312,3 +312,23 @@ async def test_lookup_by_unique_id_finds_the_recording(make_sim: SimFactory,
         assert any(r["path"] == f"/v1/getCDRFromUniqueID/{call_id}" for r in sim.received)
     finally:
         await session.aclose()
+
+
+async def test_the_end_of_an_unsettled_call_comes_from_its_record(make_sim: SimFactory,
+                                                                  journal: Journal) -> None:
+    """What the line supervisor asks after a reconnect (one request per call)."""
+    sim = await make_sim(flavor="bulut")
+    start = NOW - 600
+    sim.cdr.append(make_record(call_id="done-1", uuid="done-1", unique_id=f"{int(start)}.1",
+                               kind="direct", direction="inbound", caller="05321234567",
+                               called="1001", start=start, answer=start + 5, end=start + 95,
+                               extension="1001"))
+    session = KobiPbxSession(USER, PASSWORD, base_url=sim.http_base)
+    try:
+        sync = HistorySync(journal, lambda: KobiPbxCdrSource(session, DOMAIN, ["1001"]))
+        assert await sync.end_of("done-1") == pytest.approx(start + 95, abs=1)
+        assert await sync.end_of("still-talking") is None  # no record yet: stays open
+        assert sync.fetches == 2
+        assert journal.count() == 0  # nothing merged: the line settles the call first
+    finally:
+        await session.aclose()

@@ -89,3 +89,30 @@ def test_a_quiet_line_for_ten_minutes(launch_app, simulator: SimulatorProcess,
     # Still a working line: a call now pops up.
     call = simulator.ring("1001", "05321234567")
     app.wait_for_log(rf"popup shown for call {logged_id(call)}")
+
+
+def test_a_call_whose_hangup_was_lost_is_settled_by_its_record(
+        launch_app, simulator: SimulatorProcess, x_display: XDisplay, tmp_path: Path,
+        screenshot) -> None:
+    """Issue 10 §2: across a reconnect the call stays open (popup and buttons), and the
+    PBX's call record settles it; nothing is ended on a guess."""
+    home = tmp_path / "home"
+    write_app_settings(home, simulator, auto_close_seconds=30)
+    app = launch_app(home=home, env={"KOBIKOM_USER": "demo@kobikom.example",
+                                     "KOBIKOM_PASSWORD": "demo-password"})
+    app.wait_for_log(LOGIN)
+    call = simulator.ring("1001", "05321234567")
+    app.wait_for_log(rf"popup shown for call {logged_id(call)}")
+    assert simulator.answer(call)
+    app.wait_for_log(rf"call {logged_id(call)} answered")
+    mark = app.mark()
+    simulator.post("silent", {"silent": True})  # a half-open line: the hangup never comes
+    assert simulator.hangup(call)
+    simulator.post("silent", {"silent": False})
+    simulator.restart_listeners()  # the line notices and reconnects
+    app.wait_for_log(r"1 call\(s\) in progress across a reconnection", since=mark)
+    settled = app.wait_for_log(rf"call {logged_id(call)} settled from its call record",
+                               since=mark)
+    ended = app.wait_for_log(rf"call {logged_id(call)} ended", since=mark)
+    assert ended.index > settled.index
+    screenshot(x_display, "settled-call-popup")

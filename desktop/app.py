@@ -1,18 +1,18 @@
 """The composition root: build every service and widget and wire them.
 
 Nothing else in the package constructs services for the GUI; widgets get
-what they need through their constructors.  The order at start:
+what they need through their constructors.  Starting the process (logging,
+the QApplication, single-instance, translations, the crash hook and the
+tray icon, shown before this module is even imported) is
+:mod:`desktop.launch`; then :class:`Application`:
 
-1. paths, logging, settings;
-2. the QApplication, then single-instance: a second launch hands its
-   arguments (e.g. a ``tel:`` link) to the running instance and exits;
-3. translations, the crash hook;
-4. on the asyncio loop (qasync, :mod:`desktop.ui.loop`): the directory and
-   the journal (opened in worker threads), the tray (or, without a tray, a
-   status window), the popups, and the agent's line, owned by one
-   :class:`~desktop.core.line_supervisor.LineSupervisor` (start, settings
-   changes, the demo switch and stop all go through it, one at a time);
-5. in demo mode (``--demo`` or the tray's "Demo mode"), the simulator runs
+1. on the asyncio loop (qasync, :mod:`desktop.ui.loop`): the directory and
+   the journal (opened in worker threads), the tray it was given (or, built
+   here, the tray or a status window), the popups, and the agent's line,
+   owned by one :class:`~desktop.core.line_supervisor.LineSupervisor`
+   (start, settings changes, the demo switch and stop all go through it,
+   one at a time);
+2. in demo mode (``--demo`` or the tray's "Demo mode"), the simulator runs
    in-process on free loopback ports with sample contacts and rings the
    demo extension every so often (:mod:`desktop.core.demo_mode`).
 
@@ -25,20 +25,15 @@ import argparse
 import asyncio
 import contextlib
 import logging
-import os
-import sys
 import time
-import traceback
 from dataclasses import astuple
 from pathlib import Path
 from typing import Any, Final
 
 from PySide6.QtCore import QObject, Qt, QTimer, Slot
-from PySide6.QtGui import QIcon
 from PySide6.QtNetwork import QNetworkInformation
 from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon, QWidget
 
-from desktop import __version__
 from desktop.core.account import Account, AccountIncomplete
 from desktop.core.caller_card import CallerCard, CardState
 from desktop.core.calls import CallTracker
@@ -52,34 +47,32 @@ from desktop.core.line_supervisor import (
     LineSupervisor,
     line_spec,
 )
-from desktop.core.logs import setup_logging
-from desktop.core.paths import AppPaths, app_paths
+from desktop.core.paths import AppPaths
 from desktop.core.phone_line import PhoneLine
 from desktop.core.secrets import SecretName, SecretStore
 from desktop.core.settings import Settings, SettingsError, load_settings
 from desktop.core.tasks import TaskSet
 from desktop.pbx.connection import ConnectionState, Flavor, Phase
 from desktop.resources import resource
-from desktop.ui import loop as qtloop
 from desktop.ui.bridges import LineBridge
-from desktop.ui.i18n import choose_language, install_translators
 from desktop.ui.popup import PopupManager
-from desktop.ui.single_instance import InstanceError, SingleInstance, claim, server_name
+from desktop.ui.single_instance import SingleInstance
 from desktop.ui.tray import MessageKind, TrayController
 
 log = logging.getLogger("kobikom.app")
 
 DEMO_CONTACTS: Final = resource("sample-data", "contacts-demo.csv")
 APP_ICON: Final = resource("icons", "kobikom-desktop.svg")
-#: The single-instance lock, in the data folder (per user and data folder).
-INSTANCE_LOCK: Final = "instance.lock"
 
 
 class Application(QObject):
     """Owns every long-lived object of the running app."""
 
     def __init__(self, qapp: QApplication, *, options: argparse.Namespace, paths: AppPaths,
-                 config_path: Path, instance: SingleInstance, started_at: float) -> None:
+                 config_path: Path, instance: SingleInstance, started_at: float,
+                 tray: Any = None) -> None:
+        """*tray*: the tray (or status window) ``desktop.launch`` showed before
+        importing the app; None builds one here."""
         super().__init__()
         self.qapp = qapp
         self.options = options
@@ -103,7 +96,7 @@ class Application(QObject):
             channel_taps=self._channel_taps)
         self._quit = asyncio.Event()
         self._windows: list[QWidget] = []
-        self.tray: Any = None
+        self.tray: Any = tray
         self.popups = PopupManager(lambda: self.settings.popup, app=qapp, parent=self)
         self._session: Any = None
         self._session_lock = asyncio.Lock()
@@ -161,6 +154,10 @@ class Application(QObject):
             QTimer.singleShot(0, lambda: self._error(self.tr("Settings file"), message))
 
     def _build_tray(self) -> None:
+        if self.tray is not None:  # shown by desktop.launch before the app was imported
+            if isinstance(self.tray, TrayController):
+                QTimer.singleShot(500, self._log_tray_geometry)
+            return
         if QSystemTrayIcon.isSystemTrayAvailable():
             self.tray = TrayController(parent=self)
         else:
@@ -783,81 +780,3 @@ class Application(QObject):
         self.instance.close()
         if self.tray is not None:
             self.tray.hide()
-
-
-# ---------------------------------------------------------------------- entry point
-
-
-def _install_crash_hook(log_file: Path) -> None:
-    """Uncaught exceptions: logged (scrubbed) and shown once, never a silent death."""
-    shown = [False]
-
-    def hook(exc_type: type[BaseException], exc: BaseException, tb: Any) -> None:
-        if issubclass(exc_type, KeyboardInterrupt):
-            sys.__excepthook__(exc_type, exc, tb)
-            return
-        log.critical("uncaught exception:\n%s",
-                     "".join(traceback.format_exception(exc_type, exc, tb)))
-        if not shown[0] and QApplication.instance() is not None:
-            shown[0] = True
-            box = QMessageBox(QMessageBox.Icon.Critical, "Kobikom Desktop",
-                              f"An unexpected error occurred ({exc_type.__name__}).\n"
-                              f"The details are in {log_file}.")
-            box.setTextFormat(Qt.TextFormat.PlainText)
-            box.open()
-
-    sys.excepthook = hook
-
-
-def _prefer_xcb_on_wayland() -> None:
-    """Qt on Wayland can neither place frameless popups nor keep them on top."""
-    if (os.environ.get("XDG_SESSION_TYPE") == "wayland" and "QT_QPA_PLATFORM" not in os.environ
-            and os.environ.get("DISPLAY")):
-        os.environ["QT_QPA_PLATFORM"] = "xcb"
-        log.info("Wayland session: using XWayland so popups can be placed and kept on top")
-
-
-def main(options: argparse.Namespace) -> int:
-    started = time.monotonic()
-    paths = app_paths().ensure()
-    setup_logging(log_file=paths.log_file, debug=bool(getattr(options, "debug", False)))
-    log.info("kobikom-desktop %s starting (demo=%s)", __version__, bool(options.demo))
-    config_path = Path(options.config) if options.config else paths.config_file
-    _prefer_xcb_on_wayland()
-
-    qapp = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(qapp, QApplication)
-    qapp.setApplicationName("kobikom-desktop")
-    qapp.setApplicationDisplayName("Kobikom Desktop")
-    qapp.setApplicationVersion(__version__)
-    qapp.setQuitOnLastWindowClosed(False)
-    if APP_ICON.exists():
-        qapp.setWindowIcon(QIcon(str(APP_ICON)))
-
-    name = server_name(str(paths.data_dir))
-    argv = [a for a in (options.uri,) if a]
-    try:
-        instance = claim(name, argv, paths.data_dir / INSTANCE_LOCK)
-    except InstanceError as exc:
-        log.error("not starting: %s", exc)
-        return 1
-    if instance is None:
-        log.info("another instance is running; arguments handed over")
-        return 0
-
-    try:
-        language = choose_language(load_settings(config_path).ui.language)
-    except SettingsError:
-        language = choose_language("")
-    translators = install_translators(qapp, language)
-    _install_crash_hook(paths.log_file)
-
-    app = Application(qapp, options=options, paths=paths, config_path=config_path,
-                      instance=instance, started_at=started)
-    signals = qtloop.quit_on_signals(qapp, app.request_quit)
-    try:
-        return qtloop.run(qapp, app.run)
-    finally:
-        signals.close()
-        del translators
-        log.info("stopped")

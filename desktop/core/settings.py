@@ -35,8 +35,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import tomli_w
-
 from desktop.pbx.connection import (
     DEFAULT_API_BASE,
     DEFAULT_OLD_SMS_BASE,
@@ -261,6 +259,8 @@ def load_settings(path: Path) -> Settings:
 def save_settings(settings: Settings, path: Path) -> None:
     """Write atomically (temp file + rename), readable by the user only."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    import tomli_w  # only when saving: not on the way to the tray icon
+
     payload = tomli_w.dumps(settings.to_dict()).encode()
     fd, tmp = tempfile.mkstemp(prefix=".settings-", dir=path.parent)
     try:

@@ -402,7 +402,6 @@ Hesabı burada kurun; kaydetmek dosyanın yerine geçer.</translation>
     <name>Application</name>
     <message>
         <source>Settings file</source>
-        <extracomment>The single-instance lock, in the data folder (per user and data folder).</extracomment>
         <translation>Ayar dosyası</translation>
     </message>
     <message>
@@ -1563,10 +1562,54 @@ Son aramalar burada görünür.</translation>
     </message>
 </context>
 <context>
+    <name>HistoryFilterBar</name>
+    <message>
+        <source>All</source>
+        <extracomment>Search-as-you-type waits this long after the last key (ms). Days before today that the custom range starts at when first shown. Number keys of directory contacts whose name matches (None: no directory).</extracomment>
+        <translation>Tümü</translation>
+    </message>
+    <message>
+        <source>Missed</source>
+        <translation>Cevapsız</translation>
+    </message>
+    <message>
+        <source>Incoming</source>
+        <translation>Gelen</translation>
+    </message>
+    <message>
+        <source>Outgoing</source>
+        <translation>Giden</translation>
+    </message>
+    <message>
+        <source>Any time</source>
+        <translation>Tüm zamanlar</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>Bugün</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>Son 7 gün</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>Son 30 gün</translation>
+    </message>
+    <message>
+        <source>Dates…</source>
+        <translation>Tarih aralığı…</translation>
+    </message>
+    <message>
+        <source>Search name or number</source>
+        <translation>Ad veya numara ara</translation>
+    </message>
+</context>
+<context>
     <name>HistoryModel</name>
     <message>
         <source>Withheld number</source>
-        <extracomment>Rows read from the journal per page. Pages kept in memory (a screenful needs one or two). Search-as-you-type waits this long after the last key (ms). Most matching directory contacts whose numbers a name search also finds. libphonenumber types that can receive an SMS (as in the popup). ``data(index, ROW_ROLE)`` is the row&apos;s :class:`HistoryRow`. Display texts by (row id, column): formatting a number costs more than painting. Call ids shown as &quot;new&quot; (missed and unseen when the window opened). Pages read from the journal (diagnostics, tests, the benchmark).</extracomment>
+        <extracomment>Rows read from the journal per page (the first page is the filter&apos;s head read). Event-loop turns between showing a filter&apos;s head and reading its ids. Pages kept in memory (a screenful needs one or two). ``data(index, ROW_ROLE)`` is the row&apos;s :class:`HistoryRow`. Display texts by (row id, column): formatting a number costs more than painting. The rows shown are only the head of the result (the ids follow). Call ids shown as &quot;new&quot; (missed and unseen when the window opened). Pages read from the journal (diagnostics, tests, the benchmark). A query is running and nothing of its result is shown yet. Every matching row is in the model (the last query has finished).</extracomment>
         <translation>Gizli numara</translation>
     </message>
     <message>
@@ -1645,46 +1688,6 @@ Son aramalar burada görünür.</translation>
         <translation>Son aramalar – Kobikom Desktop</translation>
     </message>
     <message>
-        <source>All</source>
-        <translation>Tümü</translation>
-    </message>
-    <message>
-        <source>Missed</source>
-        <translation>Cevapsız</translation>
-    </message>
-    <message>
-        <source>Incoming</source>
-        <translation>Gelen</translation>
-    </message>
-    <message>
-        <source>Outgoing</source>
-        <translation>Giden</translation>
-    </message>
-    <message>
-        <source>Any time</source>
-        <translation>Tüm zamanlar</translation>
-    </message>
-    <message>
-        <source>Today</source>
-        <translation>Bugün</translation>
-    </message>
-    <message>
-        <source>Last 7 days</source>
-        <translation>Son 7 gün</translation>
-    </message>
-    <message>
-        <source>Last 30 days</source>
-        <translation>Son 30 gün</translation>
-    </message>
-    <message>
-        <source>Dates…</source>
-        <translation>Tarih aralığı…</translation>
-    </message>
-    <message>
-        <source>Search name or number</source>
-        <translation>Ad veya numara ara</translation>
-    </message>
-    <message>
         <source>Try again</source>
         <translation>Tekrar dene</translation>
     </message>
@@ -1737,7 +1740,7 @@ Son aramalar burada görünür.</translation>
     <name>NoteDialog</name>
     <message>
         <source>Note on {0}</source>
-        <extracomment>Search the directory: number keys of contacts whose name matches.</extracomment>
+        <extracomment>Most matching directory contacts whose numbers a name search also finds. libphonenumber types that can receive an SMS (as in the popup). Search the directory: number keys of contacts whose name matches.</extracomment>
         <translation>Not: {0}</translation>
     </message>
     <message>

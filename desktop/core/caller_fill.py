@@ -20,7 +20,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from typing import Any, Final
 
-from desktop.core.history_sync import HistorySync, NameLookup
+from desktop.core.call_records import NameLookup
+from desktop.core.history_sync import HistorySync
 from desktop.core.journal import STATUS_MATCH_SLACK, CdrEntry, Journal, JournalCall
 
 log = logging.getLogger("kobikom.core.caller_fill")

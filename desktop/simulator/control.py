@@ -28,6 +28,8 @@ outside).  JSON in, JSON out; no authentication (loopback only).
 ``GET /_sim/profile``      the profile in effect and the known names (``profiles.py``)
 ``POST /_sim/profile``     ``{"profile":"single"}``: switch the profile at once ->
                            the profile's knobs (400 for an unknown name)
+``POST /_sim/emit-oversized``  ``{"bytes":2097152}``: a valid JSON event frame that large,
+                           made here (no upload), to every TCP client -> ``{"delivered":n}``
 =========================  ================================================================
 
 Errors: 400 ``{"error":…}`` for a malformed request.
@@ -44,6 +46,9 @@ from .profiles import PROFILES
 
 if TYPE_CHECKING:
     from .simulator import Simulator
+
+#: Largest frame ``/_sim/emit-oversized`` makes.
+MAX_OVERSIZED = 64 << 20
 
 
 def _json(data: Any, status: int = 200) -> web.Response:
@@ -86,6 +91,7 @@ class ControlApi:
             web.post("/_sim/restart", self.restart),
             web.get("/_sim/profile", self.get_profile),
             web.post("/_sim/profile", self.set_profile),
+            *self._line_test_routes(),
         ]
 
     async def ring(self, request: web.Request) -> web.Response:
@@ -177,3 +183,21 @@ class ControlApi:
         except ValueError as exc:
             return _json({"error": str(exc)}, 400)
         return _json({"profile": profile.describe()})
+
+    # ------------------------------------------------------------ line tests (issue 11)
+
+    def _line_test_routes(self) -> list[web.RouteDef]:
+        return [web.post("/_sim/emit-oversized", self.emit_oversized)]
+
+    async def emit_oversized(self, request: web.Request) -> web.Response:
+        body = await _body(request)
+        try:
+            size = int(body.get("bytes", 2 << 20))
+        except (TypeError, ValueError):
+            return _json({"error": "bytes must be a number"}, 400)
+        if not 0 < size <= MAX_OVERSIZED:
+            return _json({"error": f"bytes must be within 1..{MAX_OVERSIZED}"}, 400)
+        frame = (json.dumps({"event": "ringing", "callUUID": "oversized", "pad": ""})
+                 .encode())
+        frame = frame[:-2] + b"x" * max(0, size - len(frame) - 1) + b'"}\n'
+        return _json({"delivered": self.sim.emit_raw(frame), "bytes": len(frame)})

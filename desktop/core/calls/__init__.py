@@ -19,9 +19,10 @@ what a ``callUUID`` stands for; KobiPBX is a FreeSWITCH, see
   (or a ``hangup`` carrying the leg's fields) names one of our extensions.
   A new leg joins an active call when a hint names one of its legs
   (``otherLegUUID``, ``linkedid``), or when it has the same customer number
-  on the same extension (while the call rings, for an outgoing call, or
-  within :data:`GROUP_WINDOW` of its start).  The first leg's id is the
-  call's id.
+  on the same extension (while the call rings, for an outgoing call, or, for
+  a leg that does not start by ringing, within :data:`GROUP_WINDOW` of the
+  call's start; a new ringing leg for an answered call is call waiting).
+  The first leg's id is the call's id.
 * **Whose side.** "Incoming to me" comes from where the agent's extension
   stands, never from the PBX's per-leg ``direction`` (the leg that rings the
   agent's phone is "outbound" for FreeSWITCH): a call the app itself placed

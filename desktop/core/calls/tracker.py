@@ -109,9 +109,11 @@ class CallTracker(_StatusCalls):
         return parse_number(ev.caller, region), parse_number(ev.called, region)
 
     def _find(self, caller: PhoneNumber, called: PhoneNumber, ext: str, other: str | None,
-              t: float) -> _Track | None:
+              t: float, *, ringing: bool = False) -> _Track | None:
         """The active call a new leg on *ext* belongs to: named by a hint, or the
-        same customer on the same extension (see :data:`GROUP_WINDOW`)."""
+        same customer on the same extension (see :data:`GROUP_WINDOW`).  A leg
+        that starts *ringing* while that customer's call to us is already
+        answered is a new call (call waiting), not one of its legs."""
         linked = self._linked(other)
         if linked is not None:
             return linked
@@ -124,7 +126,7 @@ class CallTracker(_StatusCalls):
             tr = self._by_party.get((key, ext))
             if tr is not None and (tr.state is CallState.RINGING
                                    or tr.direction is Direction.OUTBOUND
-                                   or t - tr.started_at <= GROUP_WINDOW):
+                                   or (not ringing and t - tr.started_at <= GROUP_WINDOW)):
                 return tr
         return None
 
@@ -243,7 +245,7 @@ class CallTracker(_StatusCalls):
         tr = self._by_leg.get(leg)
         if tr is None:
             caller, called = self._pair(ev)
-            tr = self._find(caller, called, ext, ev.other_leg, t)
+            tr = self._find(caller, called, ext, ev.other_leg, t, ringing=True)
             if tr is not None:
                 if self._join(tr, ev, ext, caller, called, t):
                     out.append((tr.snapshot(), CallChange.UPDATED))

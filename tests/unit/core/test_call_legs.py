@@ -486,3 +486,11 @@ def test_any_interleaving_of_legs_keeps_one_call_per_customer(
     assert sorted(c.customer.key for c in started) == sorted(expected)  # one call each
     assert {c.customer.key: c.outcome for c in ended} == expected
     assert agent.tracker.missed_count == sum(o is CallOutcome.MISSED for o in expected.values())
+
+
+def test_a_new_ringing_leg_for_an_answered_call_is_call_waiting(agent: Agent) -> None:
+    agent.leg(1.0, "ringing", "B")
+    agent.leg(2.0, "answered", "B")
+    out = agent.leg(3.0, "ringing", "C")  # well within the window: still a second call
+    assert [ch for _, ch in out] == [CallChange.STARTED]
+    assert [c.call_id for c in agent.tracker.active_calls()] == ["B", "C"]

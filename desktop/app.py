@@ -47,7 +47,8 @@ from desktop.core.logs import setup_logging
 from desktop.core.paths import AppPaths, app_paths
 from desktop.core.phone_line import PhoneLine
 from desktop.core.secrets import SecretName, SecretStore
-from desktop.core.settings import Settings, SettingsError, load_settings
+from desktop.core.policy import fallback_settings, load_effective_settings, load_policy
+from desktop.core.settings import Settings, SettingsError
 from desktop.core.tasks import TaskSet, cancel_and_wait
 from desktop.pbx.channels import open_channel
 from desktop.pbx.connection import ConnectionState, Flavor, Phase, Transport
@@ -66,6 +67,8 @@ APP_ICON: Final = resource("icons", "kobikom-desktop.svg")
 #: The demo extension and how soon the first demo call rings.
 DEMO_EXTENSION: Final = "1001"
 DEMO_FIRST_CALL_AFTER: Final = 3.0
+#: Exit status when there is no display to show the tray on (a usage problem).
+EXIT_NO_DISPLAY: Final = 2
 
 
 class Application(QObject):
@@ -83,6 +86,9 @@ class Application(QObject):
         self.tasks = TaskSet("app", on_error=self._task_failed)
         self.secrets = SecretStore()
         self.settings = Settings()
+        #: The administrator's machine-wide policy (defaults and locks), read once.
+        self.policy = load_policy()
+        self._settings_notes: list[str] = []
         self.demo = bool(options.demo)
         self.bridge = LineBridge(self)
         self.directory: Directory | None = None
@@ -116,6 +122,7 @@ class Application(QObject):
             asyncio.to_thread(Directory, self._data_dir() / "contacts.sqlite3"),
             asyncio.to_thread(Journal, self._data_dir() / "journal.sqlite3"))
         self._build_tray()
+        self._report_settings_notes()
         self._connect_signals()
         self._wire_dialing()
         self._wire_history()
@@ -135,13 +142,22 @@ class Application(QObject):
         return path
 
     def _load_settings(self) -> None:
+        """Defaults, the administrator's policy, then the agent's file (locks enforced)."""
         try:
-            self.settings = load_settings(self.config_path)
+            effective = load_effective_settings(self.config_path, self.policy)
         except SettingsError as exc:
             log.error("%s", exc)
-            self.settings = Settings()
+            effective = fallback_settings(self.config_path, self.policy)
             message = str(exc)
             QTimer.singleShot(0, lambda: self._error(self.tr("Settings file"), message))
+        self.settings = effective.settings
+        self._settings_notes = [*self.policy.warnings, *effective.warnings]
+
+    def _report_settings_notes(self) -> None:
+        """Ignored settings (unknown keys, bad policy entries): a tray warning, not a box."""
+        if self._settings_notes:
+            self.tray.show_message(self.tr("Some settings were ignored"),
+                                   "\n".join(self._settings_notes), MessageKind.WARNING)
 
     def _build_tray(self) -> None:
         if QSystemTrayIcon.isSystemTrayAvailable():
@@ -805,6 +821,14 @@ def _prefer_xcb_on_wayland() -> None:
 
 def main(options: argparse.Namespace) -> int:
     started = time.monotonic()
+    from desktop.ui.display import display_problem
+
+    problem = display_problem()
+    if problem is not None:
+        print(f"kobikom-desktop: {problem}. The tray app needs a graphical desktop session; "
+              "the command-line tools (kobikom-desktop --help) work without one.",
+              file=sys.stderr)
+        return EXIT_NO_DISPLAY
     paths = app_paths().ensure()
     setup_logging(log_file=paths.log_file, debug=bool(getattr(options, "debug", False)))
     log.info("kobikom-desktop %s starting (demo=%s)", __version__, bool(options.demo))
@@ -829,9 +853,9 @@ def main(options: argparse.Namespace) -> int:
     instance.listen()
 
     try:
-        language = choose_language(load_settings(config_path).ui.language)
+        language = choose_language(load_effective_settings(config_path).settings.ui.language)
     except SettingsError:
-        language = choose_language("")
+        language = choose_language(load_policy().values.ui.language)
     translators = install_translators(qapp, language)
     _install_crash_hook(paths.log_file)
 

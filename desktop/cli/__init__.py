@@ -31,7 +31,8 @@ from desktop.cli.common import EXIT_OK, EXIT_USAGE, add_config_options, log, set
 #: The command-family modules, in the order ``--help`` lists them.  Each has
 #: ``COMMANDS`` (its sub-command names), ``add_parsers(sub)`` and ``run(args)``.
 FAMILIES: tuple[str, ...] = (
-    "simulator", "listen", "contacts", "dial", "history", "sms", "qr",
+    "simulator", "listen", "contacts", "dial", "history", "sms", "qr", "settings",
+    "autostart",
 )
 
 

@@ -46,8 +46,8 @@ from desktop.core.journal import Journal
 from desktop.core.logs import setup_logging
 from desktop.core.paths import AppPaths, app_paths
 from desktop.core.phone_line import PhoneLine
-from desktop.core.secrets import SecretName, SecretStore
 from desktop.core.policy import fallback_settings, load_effective_settings, load_policy
+from desktop.core.secrets import SecretName, SecretStore
 from desktop.core.settings import Settings, SettingsError
 from desktop.core.tasks import TaskSet, cancel_and_wait
 from desktop.pbx.channels import open_channel

@@ -29,13 +29,14 @@ from __future__ import annotations
 
 import abc
 import configparser
+import importlib
 import os
 import plistlib
 import shutil
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Final, Protocol
+from typing import Any, Final, Protocol
 
 #: Command-line flag of launches made by a machine-wide autostart entry.
 AUTOSTART_FLAG: Final = "--autostart"
@@ -232,12 +233,16 @@ class Registry(Protocol):
     def delete(self, hive: str, key: str, name: str) -> None: ...
 
 
+def _winreg() -> Any:
+    """The ``winreg`` module (Windows only; typed loosely so Linux type checks pass)."""
+    return importlib.import_module("winreg")
+
+
 class WinRegistry:
     """:class:`Registry` over ``winreg`` (Windows only; the 64-bit view)."""
 
-    def _open(self, hive: str, key: str, write: bool) -> object:
-        import winreg  # type: ignore[import-not-found,unused-ignore]
-
+    def _open(self, hive: str, key: str, write: bool) -> Any:
+        winreg = _winreg()
         root = winreg.HKEY_CURRENT_USER if hive == "HKCU" else winreg.HKEY_LOCAL_MACHINE
         access = (winreg.KEY_SET_VALUE if write else winreg.KEY_READ) | winreg.KEY_WOW64_64KEY
         if write:
@@ -245,32 +250,27 @@ class WinRegistry:
         return winreg.OpenKey(root, key, 0, access)
 
     def get(self, hive: str, key: str, name: str) -> object | None:
-        import winreg  # type: ignore[import-not-found,unused-ignore]
-
         try:
-            with self._open(hive, key, False) as handle:  # type: ignore[attr-defined]
-                return winreg.QueryValueEx(handle, name)[0]  # type: ignore[no-any-return]
+            with self._open(hive, key, False) as handle:
+                value: object = _winreg().QueryValueEx(handle, name)[0]
+                return value
         except OSError:
             return None
 
     def set_string(self, hive: str, key: str, name: str, value: str) -> None:
-        import winreg  # type: ignore[import-not-found,unused-ignore]
-
-        with self._open(hive, key, True) as handle:  # type: ignore[attr-defined]
+        winreg = _winreg()
+        with self._open(hive, key, True) as handle:
             winreg.SetValueEx(handle, name, 0, winreg.REG_SZ, value)
 
     def set_binary(self, hive: str, key: str, name: str, value: bytes) -> None:
-        import winreg  # type: ignore[import-not-found,unused-ignore]
-
-        with self._open(hive, key, True) as handle:  # type: ignore[attr-defined]
+        winreg = _winreg()
+        with self._open(hive, key, True) as handle:
             winreg.SetValueEx(handle, name, 0, winreg.REG_BINARY, value)
 
     def delete(self, hive: str, key: str, name: str) -> None:
-        import winreg  # type: ignore[import-not-found,unused-ignore]
-
         try:
-            with self._open(hive, key, True) as handle:  # type: ignore[attr-defined]
-                winreg.DeleteValue(handle, name)
+            with self._open(hive, key, True) as handle:
+                _winreg().DeleteValue(handle, name)
         except FileNotFoundError:
             pass
 

@@ -338,7 +338,7 @@ def convert_value(current: Any, value: Any) -> Any:
             raise TypeError("expected true or false")
         return value
     if isinstance(current, int):
-        if isinstance(value, bool) or isinstance(value, float) and not value.is_integer():
+        if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
             raise TypeError("expected a whole number")
         if isinstance(value, int | float):
             return int(value)

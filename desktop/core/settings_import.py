@@ -27,7 +27,6 @@ administrator decides (:data:`ADMIN_KEYS`) and asks only for the rest.
 from __future__ import annotations
 
 import copy
-import dataclasses
 import re
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping
@@ -47,6 +46,7 @@ from desktop.core.settings import (
 
 __all__ = [
     "ADMIN_KEYS",
+    "SECRET_WORDS",
     "SettingsImport",
     "apply_provided",
     "import_settings_file",
@@ -65,8 +65,6 @@ ADMIN_KEYS: Final = frozenset({
     "sms.api", "sms.base", "sms.sender",
 })
 
-#: Re-exported: parts of key names that mean "this is a secret".
-SECRET_WORDS = SECRET_WORDS
 #: Largest settings file we read (an admin file is a few hundred bytes).
 MAX_FILE_SIZE: Final = 256 * 1024
 

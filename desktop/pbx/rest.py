@@ -59,6 +59,7 @@ from desktop.pbx.cdr import (
     parse_vcdrs_page,
 )
 from desktop.pbx.connection import DEFAULT_API_BASE, Flavor
+from desktop.pbx.tls import tls_context
 from desktop.pbx.errors import (
     AmbiguousError,
     AuthError,
@@ -191,17 +192,8 @@ def _negative(body: Mapping[str, Any]) -> bool:
 
 
 def default_tls_context(ca_file: str | None = None) -> ssl.SSLContext:
-    """Verifying TLS: the system's CAs plus certifi's (when installed) plus ``ca_file``."""
-    ctx = ssl.create_default_context()
-    try:
-        import certifi  # optional; ships with httpx
-
-        ctx.load_verify_locations(cafile=certifi.where())
-    except (ImportError, OSError):
-        pass
-    if ca_file:
-        ctx.load_verify_locations(cafile=ca_file)
-    return ctx
+    """Verifying TLS: the system's trust store plus ``ca_file`` (:mod:`desktop.pbx.tls`)."""
+    return tls_context(ca_file)
 
 
 # ---------------------------------------------------------------- sessions

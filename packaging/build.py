@@ -49,7 +49,7 @@ BUNDLE = DIST / NAME
 SIZE_BUDGET_MB = 130
 #: ICU locales kept in the bundle (the UI is Turkish or English).
 ICU_KEEP_LOCALES = re.compile(
-    r"^(root|en|en_001|en_150|en_GB|en_US|en_US_POSIX|tr|tr_TR|tr_CY)\.res$")
+    r"^(res_index|root|en|en_001|en_150|en_GB|en_US|en_US_POSIX|tr|tr_TR|tr_CY)\.res$")
 _ICU_LOCALE_ITEM = re.compile(r"^[a-z]{2,3}(_[A-Za-z0-9]*)*\.res$")
 #: Debian packages the .deb needs beyond the libraries it links to.
 DEB_EXTRA_DEPENDS = ("ca-certificates",)
@@ -290,7 +290,7 @@ def build_deb(bundle: Path, size: float) -> Path:
                 path.chmod(0o755 if path.is_dir() or os.access(path, os.X_OK) else 0o644)
         out = DIST / f"{NAME}_{ver}_{arch}.deb"
         out.unlink(missing_ok=True)
-        run("dpkg-deb", "--root-owner-group", "-Zxz", "--build", stage, out)
+        run("dpkg-deb", "--root-owner-group", "-Zgzip", "--build", stage, out)
     print(f"Depends: {', '.join(depends)}")
     print(f"package: {out} ({out.stat().st_size / 2**20:.1f} MiB)")
     return out
@@ -310,7 +310,7 @@ def build_msi(bundle: Path) -> Path:
         "-cg", "BundleFiles", "-dr", "INSTALLFOLDER", "-var", "var.BundleDir",
         "-out", work / "bundle.wxs")
     wxs = PACKAGING / "windows" / "kobikom-desktop.wxs"
-    run("candle", "-nologo", "-arch", "x64", f"-dVersion={ver}", f"-dBundleDir={bundle}",
+    run("candle", "-nologo", "-arch", "x64", f"-dVersion={ver}", f"-dBundleDir={bundle}", "-dWixl=0",
         "-out", f"{work}{os.sep}", wxs, work / "bundle.wxs")
     out = DIST / f"{NAME}-{ver}.msi"
     run("light", "-nologo", "-spdb", "-sice:ICE61", "-out", out,
@@ -331,16 +331,17 @@ def check_msi() -> Path:
     (fake / "_internal").mkdir(parents=True)
     for name in (f"{NAME}.exe", f"{NAME}-cli.exe", "_internal/python311.dll"):
         (fake / name).write_bytes(b"MZ stand-in for the check")
-    files = sorted(str(p.relative_to(fake)).replace(os.sep, "/")
-                   for p in fake.rglob("*") if p.is_file())
-    heat = subprocess.run(["wixl-heat", "-p", "./", "--component-group", "BundleFiles",
+    files = sorted(str(p) for p in fake.rglob("*") if p.is_file())
+    heat = subprocess.run(["wixl-heat", "-p", f"{fake}/", "--component-group", "BundleFiles",
                            "--var", "var.BundleDir", "--directory-ref", "INSTALLFOLDER"],
                           input="\n".join(files) + "\n", capture_output=True, text=True,
                           check=True, cwd=fake)
     (work / "bundle.wxs").write_text(heat.stdout)
     out = work / f"{NAME}-check.msi"
-    run("wixl", "-a", "x64", "-D", f"Version={version()}", "-D", f"BundleDir={fake}",
-        "-o", out, PACKAGING / "windows" / "kobikom-desktop.wxs", work / "bundle.wxs")
+    # wixl wants the file sources relative to its working folder.
+    run("wixl", "-a", "x64", "-D", f"Version={version()}", "-D", "BundleDir=bundle",
+        "-D", "Wixl=1", "-o", out, PACKAGING / "windows" / "kobikom-desktop.wxs",
+        work / "bundle.wxs", cwd=work)
     tables = run("msiinfo", "tables", out, capture_output=True).stdout.split()
     print("tables: " + " ".join(tables))
     return out

@@ -32,7 +32,7 @@ from desktop.cli.common import EXIT_OK, EXIT_USAGE, add_config_options, log, set
 #: ``COMMANDS`` (its sub-command names), ``add_parsers(sub)`` and ``run(args)``.
 FAMILIES: tuple[str, ...] = (
     "simulator", "listen", "contacts", "dial", "history", "sms", "qr", "settings",
-    "autostart",
+    "autostart", "selftest",
 )
 
 

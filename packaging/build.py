@@ -148,7 +148,11 @@ def trim_icu(bundle: Path) -> None:
     offset = address - int(rodata.group(1), 16) + int(rodata.group(2), 16)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        full, small = work / f"icudt{icu_version}l.dat", work / "small.dat"
+        # icupkg names the items after the output file: both must be icudt<N>l.dat.
+        (work / "in").mkdir()
+        (work / "out").mkdir()
+        full = work / "in" / f"icudt{icu_version}l.dat"
+        small = work / "out" / f"icudt{icu_version}l.dat"
         with lib.open("rb") as fh:
             fh.seek(offset)
             full.write_bytes(fh.read(length))
@@ -176,6 +180,24 @@ def trim_icu(bundle: Path) -> None:
         shutil.copyfile(out, lib)
         print(f"ICU data: {len(items)} items -> {len(items) - len(drop)}; "
               f"{before / 2**20:.1f} MiB -> {lib.stat().st_size / 2**20:.1f} MiB")
+
+
+def strip_symbols(bundle: Path) -> None:
+    """Strip the ELF files that still carry a symbol table (never the stripped ones)."""
+    step("stripping debug symbols")
+    if not shutil.which("strip"):
+        print("skipped: no strip (Debian: binutils)")
+        return
+    before = size_mb(bundle)
+    count = 0
+    for elf in _elf_files(bundle):
+        sections = subprocess.run(["readelf", "-SW", str(elf)], capture_output=True, text=True,
+                                  check=False).stdout
+        if ".symtab" in sections or ".debug_info" in sections:
+            subprocess.run(["strip", "--strip-debug", "--strip-unneeded", str(elf)],
+                           check=True)
+            count += 1
+    print(f"stripped {count} files: {before:.1f} MiB -> {size_mb(bundle):.1f} MiB")
 
 
 def _elf_files(root: Path) -> list[Path]:
@@ -382,6 +404,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     freeze()
     if args.target == "linux":
+        strip_symbols(BUNDLE)
         trim_icu(BUNDLE)
         size = check_bundle(BUNDLE)
         if not args.no_package:

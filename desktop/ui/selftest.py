@@ -127,6 +127,10 @@ def _check_recording() -> dict[str, Any]:
     decoder.bufferReady.connect(ready)
     decoder.finished.connect(loop.quit)
     decoder.error.connect(lambda *_: (errors.append(decoder.errorString()), loop.quit()))
+    if not decoder.isSupported():
+        return {"ok": False, "frames": 0, "file": path.name,
+                "errors": ["QAudioDecoder is not available: no QtMultimedia backend loaded "
+                           "(QT_DEBUG_PLUGINS=1 shows why)"]}
     decoder.setSource(QUrl.fromLocalFile(str(path)))
     QTimer.singleShot(int(DECODE_TIMEOUT_S * 1000), loop.quit)
     started = time.monotonic()

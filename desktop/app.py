@@ -447,7 +447,7 @@ class Application(QObject):
         self.setup = AccountSetup(
             settings=lambda: self.settings, current_settings=self.current_settings,
             secrets=self.secrets, config_path=self.config_path, tasks=self.tasks,
-            rest_session=self.rest_session, parent=self)
+            rest_session=self.rest_session, policy=self.policy, parent=self)
         self.setup.settingsSaved.connect(self._setup_saved)
         self.setup.demoRequested.connect(lambda: self._set_demo(True))
         wizard_action = QAction(self.tr("Set up account…"), self)
@@ -676,7 +676,7 @@ class Application(QObject):
             self._error(self.tr("Settings"), self.tr("The settings window is not available."))
             return
         dialog = SettingsDialog.ask(None, self.settings, self.secrets,
-                                    config_path=self.config_path)
+                                    config_path=self.config_path, policy=self.policy)
         dialog.settingsSaved.connect(self._settings_saved)
 
     @Slot(object)

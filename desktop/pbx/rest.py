@@ -59,7 +59,6 @@ from desktop.pbx.cdr import (
     parse_vcdrs_page,
 )
 from desktop.pbx.connection import DEFAULT_API_BASE, Flavor
-from desktop.pbx.tls import tls_context
 from desktop.pbx.errors import (
     AmbiguousError,
     AuthError,
@@ -70,6 +69,7 @@ from desktop.pbx.errors import (
 )
 from desktop.pbx.http_errors import describe, request_error
 from desktop.pbx.redact import scrub, snippet
+from desktop.pbx.tls import tls_context
 
 __all__ = [
     "DEFAULT_TIMEOUT",

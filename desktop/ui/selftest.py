@@ -45,6 +45,7 @@ def run_self_test(*, tls_url: str | None = None, ca_file: str | None = None,
 
     if display_problem() is not None:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -57,7 +58,7 @@ def run_self_test(*, tls_url: str | None = None, ca_file: str | None = None,
             result = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
         checks[name] = result
 
-    check("qt", lambda: {"ok": True, "platform": app.platformName()})
+    check("qt", lambda: {"ok": True, "platform": QGuiApplication.platformName()})
     check("svg", _check_svg)
     check("translations", lambda: _check_translations(app))
     check("icu", _check_icu)
@@ -126,7 +127,12 @@ def _check_recording() -> dict[str, Any]:
 
     decoder.bufferReady.connect(ready)
     decoder.finished.connect(loop.quit)
-    decoder.error.connect(lambda *_: (errors.append(decoder.errorString()), loop.quit()))
+
+    def failed(*_args: object) -> None:
+        errors.append(decoder.errorString())
+        loop.quit()
+
+    decoder.error.connect(failed)
     if not decoder.isSupported():
         return {"ok": False, "frames": 0, "file": path.name,
                 "errors": ["QAudioDecoder is not available: no QtMultimedia backend loaded "

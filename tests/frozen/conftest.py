@@ -174,6 +174,7 @@ def tls_servers(frozen: FrozenApp,
     finally:
         for server, _url in servers:
             server.shutdown()
+            server.server_close()
         if installed is not None:
             installed.unlink()
             subprocess.run(["chroot", str(frozen.root), "update-ca-certificates", "--fresh"],

@@ -334,7 +334,8 @@ class SetupWizard(QWizard):
             "account.ws_login_with_token": self.tr("connection"),
         }
         seen: list[str] = []
-        for key in sorted(self._locked | self._policy.locked):
+        shown = ("account.", "server.", "sms.")  # what this page asks for
+        for key in sorted(k for k in self._locked | self._policy.locked if k.startswith(shown)):
             label = labels.get(key, key)
             if label not in seen:
                 seen.append(label)

@@ -10,7 +10,7 @@ import enum
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -146,6 +146,9 @@ class AccountPage(QWizardPage):
         self.scroll_area = scroll
         body = QWidget(scroll)
         scroll.setWidget(body)
+        self.body = body
+        body.installEventFilter(self)
+        scroll.viewport().installEventFilter(self)
         layout = QVBoxLayout(body)
         layout.setContentsMargins(2, 2, 8, 2)
         layout.setSpacing(12)
@@ -213,6 +216,24 @@ class AccountPage(QWizardPage):
         self.form.changed.connect(self.completeChanged)
         self.sms_api_combo.currentIndexChanged.connect(wizard.update_for_account)
         self.setButtonText(QWizard.WizardButton.NextButton, self.tr("Test connection"))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.LayoutRequest):
+            QTimer.singleShot(0, self._fit_body)
+        return super().eventFilter(watched, event)
+
+    def _fit_body(self) -> None:
+        """Give the scrolled fields the height their word-wrapped help texts need.
+
+        A scroll area sizes its widget from ``minimumSizeHint()``, which ignores
+        height-for-width: the form's grid of wrapped texts would be squashed.
+        """
+        layout = self.body.layout()
+        if layout is None:
+            return
+        needed = layout.totalHeightForWidth(self.scroll_area.viewport().width())
+        if needed > 0 and needed != self.body.minimumHeight():
+            self.body.setMinimumHeight(needed)
 
     def _toggle_advanced(self, shown: bool) -> None:
         self.advanced.setVisible(shown)

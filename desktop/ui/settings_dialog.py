@@ -48,7 +48,6 @@ from typing import Final
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QResizeEvent
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
@@ -91,7 +90,7 @@ MIN_WIDTH: Final = 640
 PAGES: Final = ("account", "connection", "general", "calls", "sms", "history")
 
 
-class SettingsDialog(SettingsTabs, QDialog):
+class SettingsDialog(SettingsTabs):
     """Account, connection, general, calls, SMS and history settings, with the secrets.
 
     Signals:

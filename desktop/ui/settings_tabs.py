@@ -1,6 +1,6 @@
 """The Settings dialog's tabs beyond the account: general, calls, SMS and history.
 
-:class:`SettingsTabs` is a mixin of :class:`~desktop.ui.settings_dialog.SettingsDialog`
+:class:`SettingsTabs` is the base class of :class:`~desktop.ui.settings_dialog.SettingsDialog`
 (the account and connection tabs come from the shared
 :class:`~desktop.ui.account_form.AccountForm`).  It builds the tabs, fills
 them from :class:`~desktop.core.settings.Settings`, reads them back and
@@ -17,6 +17,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -55,17 +56,17 @@ PREFIX_MAX_LENGTH: Final = 8
 _PREFIX: Final = re.compile(r"[0-9*#]+")
 
 
-class SettingsTabs:
-    """General, calls, SMS and history tabs (a mixin; see the module docstring)."""
+class SettingsTabs(QDialog):
+    """General, calls, SMS and history tabs: the base class of the Settings dialog.
+
+    (A base class rather than a mixin: Qt's translation context of its strings
+    is "SettingsTabs", which the dialog's ``tr`` finds through the class chain.)
+    """
 
     tabs: QTabWidget
     form: AccountForm
     start_at_login: StartAtLogin
     _pages: dict[str, FormRows]
-
-    if TYPE_CHECKING:  # QObject.tr of the dialog
-        def tr(self, sourceText: str, disambiguation: str | None = None,
-               n: int = -1) -> str: ...
 
     def _tab(self, title: str) -> FormRows:
         page = QWidget(self.tabs)

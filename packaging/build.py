@@ -98,7 +98,10 @@ def check_bundle(bundle: Path, *, qt_plugins: Path | None = None) -> float:
     """The files of the known traps are there, and the size is within budget."""
     step("checking the bundle")
     base = internal(bundle)
-    plugins = qt_plugins or base / "PySide6" / "Qt" / "plugins"
+    # Linux and macOS wheels keep Qt under PySide6/Qt, Windows wheels directly in PySide6.
+    plugins = qt_plugins or next(
+        (p for p in (base / "PySide6" / "Qt" / "plugins", base / "PySide6" / "plugins")
+         if p.is_dir()), base / "PySide6" / "Qt" / "plugins")
     translations = plugins.parent / "translations"
     expected = {
         "FFmpeg multimedia plugin": list(plugins.glob("multimedia/*ffmpegmediaplugin*")),

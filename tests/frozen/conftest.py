@@ -24,6 +24,7 @@ import os
 import shutil
 import ssl
 import subprocess
+import sys
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -86,7 +87,12 @@ def frozen(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         assert target.is_symlink() or target.exists(), f"{path} is not installed in {root}"
     env = child_environment()
     # No virtual environment, no Python: the frozen app must stand on its own.
-    env["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+    if NATIVE_DESKTOP:
+        venv = os.environ.get("VIRTUAL_ENV") or str(Path(sys.executable).parent.parent)
+        env["PATH"] = os.pathsep.join(d for d in env.get("PATH", "").split(os.pathsep)
+                                      if not d.startswith(venv))
+    else:
+        env["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
     for name in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME"):
         env.pop(name, None)
     env["KOBIKOM_DESKTOP_HOME"] = str(tmp_path_factory.mktemp("frozen-home"))
@@ -94,8 +100,30 @@ def frozen(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     return FrozenApp(path=path, root=root, env=env)
 
 
+#: Windows and macOS runners (.github/workflows/installers.yml) have their own window
+#: system, tray and keyring; Xvfb, trayer and gnome-keyring are for Linux.
+NATIVE_DESKTOP = sys.platform.startswith("win") or sys.platform == "darwin"
+#: What the self-test should report on each system.
+EXPECTED_PLATFORM = {"win32": "windows", "darwin": "cocoa"}.get(sys.platform, "xcb")
+EXPECTED_KEYRING = {"win32": "WinVaultKeyring", "darwin": "macOS"}.get(sys.platform,
+                                                                       "SecretService")
+
+
+@dataclass
+class NativeDisplay:
+    """The runner's own desktop (Windows, macOS): nothing to start."""
+
+    env: dict[str, str] = field(default_factory=dict)
+
+    def screenshot(self, path: Path) -> Path | None:
+        return None
+
+
 @pytest.fixture(scope="session")
-def x_display(tmp_path_factory: pytest.TempPathFactory) -> Iterator[XDisplay]:
+def x_display(tmp_path_factory: pytest.TempPathFactory) -> Iterator[XDisplay | NativeDisplay]:
+    if NATIVE_DESKTOP:
+        yield NativeDisplay()
+        return
     require_programs("Xvfb", "openbox", "trayer", "xdotool", "import")
     display = XDisplay(tmp_path_factory.mktemp("x")).start()
     try:
@@ -106,6 +134,9 @@ def x_display(tmp_path_factory: pytest.TempPathFactory) -> Iterator[XDisplay]:
 
 @pytest.fixture(scope="session")
 def keyring_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    if NATIVE_DESKTOP:
+        yield {}  # Windows Credential Manager, the macOS keychain
+        return
     require_programs("dbus-daemon", "gnome-keyring-daemon")
     service = SecretService(tmp_path_factory.mktemp("keyring")).start()
     try:
@@ -157,7 +188,18 @@ def tls_servers(frozen: FrozenApp,
     untrusted.cert_pem.write_to_path(str(untrusted_pem))
     env: dict[str, str] = {}
     installed: Path | None = None
-    if frozen.chrooted:
+    native_cleanup: list[str] | None = None
+    if sys.platform.startswith("win"):
+        # The machine's trusted roots, as a company's group policy would put its CA there.
+        subprocess.run(["certutil", "-addstore", "Root", str(trusted_pem)], check=True,
+                       capture_output=True, timeout=60)
+        native_cleanup = ["certutil", "-delstore", "Root", _serial_hex(trusted_pem)]
+    elif sys.platform == "darwin":
+        subprocess.run(["sudo", "security", "add-trusted-cert", "-d", "-r", "trustRoot", "-k",
+                        "/Library/Keychains/System.keychain", str(trusted_pem)], check=True,
+                       capture_output=True, timeout=60)
+        native_cleanup = ["sudo", "security", "remove-trusted-cert", "-d", str(trusted_pem)]
+    elif frozen.chrooted:
         # The way an IT department trusts its TLS-inspecting proxy: the CA goes
         # into the system's store (Debian: update-ca-certificates).
         installed = frozen.root / "usr/local/share/ca-certificates/kobikom-test-ca.crt"
@@ -176,16 +218,25 @@ def tls_servers(frozen: FrozenApp,
         for server, _url in servers:
             server.shutdown()
             server.server_close()
+        if native_cleanup is not None:
+            subprocess.run(native_cleanup, check=False, capture_output=True, timeout=60)
         if installed is not None:
             installed.unlink()
             subprocess.run(["chroot", str(frozen.root), "update-ca-certificates", "--fresh"],
                            check=False, capture_output=True, timeout=120)
 
 
+def _serial_hex(pem: Path) -> str:
+    """The serial number of the certificate in *pem* (certutil deletes by serial)."""
+    from cryptography import x509
+
+    return format(x509.load_pem_x509_certificate(pem.read_bytes()).serial_number, "x")
+
+
 def compiled_locale(lang: str, folder: Path) -> dict[str, str]:
     """``LOCPATH`` for *lang* compiled with localedef (Debian images ship only C.UTF-8)."""
     name, _, charset = lang.partition(".")
-    if shutil.which("localedef") is None:
+    if NATIVE_DESKTOP or shutil.which("localedef") is None:
         return {}
     subprocess.run(["localedef", "-i", name, "-f", charset or "UTF-8", str(folder / lang)],
                    capture_output=True, timeout=120, check=False)

@@ -21,7 +21,14 @@ from pathlib import Path
 import pytest
 
 from desktop import __version__
-from tests.frozen.conftest import FrozenApp, TlsServers, compiled_locale
+from tests.frozen.conftest import (
+    EXPECTED_KEYRING,
+    EXPECTED_PLATFORM,
+    NATIVE_DESKTOP,
+    FrozenApp,
+    TlsServers,
+    compiled_locale,
+)
 from tests.helpers.appprocess import AppProcess, SimulatorProcess
 from tests.helpers.xserver import XDisplay
 
@@ -47,7 +54,7 @@ def test_self_test_finds_everything_the_bundle_needs(
     report = json.loads(done.stdout)
     checks = report["checks"]
     assert report["frozen"] is True
-    assert checks["qt"]["platform"] == "xcb"
+    assert checks["qt"]["platform"] == EXPECTED_PLATFORM
     assert checks["svg"]["ok"], checks["svg"]
     # Turkish: ours, and Qt's own standard buttons (qtbase_tr.qm).
     assert checks["translations"]["qt_cancel"] == "İptal", checks["translations"]
@@ -55,7 +62,7 @@ def test_self_test_finds_everything_the_bundle_needs(
     assert checks["icu"]["ok"], checks["icu"]
     # The sample recording (GSM 6.10 "WAV49", 6 s at 8 kHz) decodes through FFmpeg.
     assert checks["recording"]["frames"] >= 6 * 8000 * 0.9, checks["recording"]
-    assert "SecretService" in checks["keyring"]["backend"], checks["keyring"]
+    assert EXPECTED_KEYRING in checks["keyring"]["backend"], checks["keyring"]
     assert checks["keyring"]["roundtrip"] is True, checks["keyring"]
     assert checks["tls"]["ok"], checks["tls"]
     assert "system trust store" in checks["tls"]["trust"]
@@ -82,6 +89,10 @@ def test_demo_mode_shows_the_tray_and_a_popup_in_turkish(
         tmp_path: Path) -> None:
     lang = "tr_TR.UTF-8"
     env = frozen.env | x_display.env | keyring_env | compiled_locale(lang, tmp_path / "loc")
+    if NATIVE_DESKTOP:  # the runner's system language is English: choose Turkish
+        config = tmp_path / "home" / "config"
+        config.mkdir(parents=True)
+        (config / "settings.toml").write_text('[ui]\nlanguage = "tr"\n', encoding="utf-8")
     app = AppProcess(tmp_path / "home", env, args=["--demo"], lang=lang, name="frozen-demo",
                      command=frozen.command()).start()
     try:
@@ -90,10 +101,10 @@ def test_demo_mode_shows_the_tray_and_a_popup_in_turkish(
         geometry = app.wait_for_log(r"tray icon geometry: (\d+),(\d+) (\d+)x(\d+)", timeout=30)
         assert int(geometry.match.group(3)) > 0
         app.wait_for_log(r"popup shown for call", timeout=DEMO_POPUP_TIMEOUT_S)
-        windows = x_display.wait_for_windows(".", timeout=10)
-        assert windows
-        suffix = "installed" if frozen.chrooted else "bundle"
-        x_display.screenshot(ARTIFACTS / f"frozen-demo-popup-{suffix}.png")
+        if not NATIVE_DESKTOP:
+            assert x_display.wait_for_windows(".", timeout=10)
+            suffix = "installed" if frozen.chrooted else "bundle"
+            x_display.screenshot(ARTIFACTS / f"frozen-demo-popup-{suffix}.png")
     finally:
         code = app.stop()
     assert code == 0, app.tail()

@@ -49,8 +49,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-import tomli_w
-
 from desktop.pbx.connection import (
     DEFAULT_API_BASE,
     DEFAULT_OLD_SMS_BASE,
@@ -163,6 +161,19 @@ class HistorySettings:
     recordings_cache_mb: int = 500
 
 
+# -- [capture]: recording what the PBX sends (issue 10 §3; desktop.core.capture) --
+
+
+@dataclass(slots=True)
+class CaptureSettings:
+    #: Record every raw frame of the event channel to the log folder.
+    enabled: bool = False
+    #: Keep phone numbers in the recording (the agent ticked the box); else masked.
+    keep_numbers: bool = False
+    #: Size cap of the recording over all its rotated files (MB).
+    max_mb: int = 20
+
+
 @dataclass(slots=True)
 class Settings:
     account: AccountSettings = field(default_factory=AccountSettings)
@@ -172,6 +183,7 @@ class Settings:
     dial: DialSettings = field(default_factory=DialSettings)
     sms: SmsSettings = field(default_factory=SmsSettings)
     history: HistorySettings = field(default_factory=HistorySettings)
+    capture: CaptureSettings = field(default_factory=CaptureSettings)
 
     # -- derived values ----------------------------------------------------
 
@@ -441,6 +453,8 @@ def save_settings(settings: Settings, path: Path, *, omit: Collection[str] = ())
     policy locks or provides (see :meth:`desktop.core.policy.Policy.omitted`).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
+    import tomli_w  # only when saving: not on the way to the tray icon
+
     data = settings.to_dict()
     for key in omit:
         section, _, name = key.partition(".")

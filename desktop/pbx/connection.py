@@ -9,10 +9,12 @@ channel separately and is never part of a ``repr``.
 from __future__ import annotations
 
 import enum
-import ssl
 import time
 from dataclasses import dataclass, field
-from typing import Final
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    import ssl
 
 
 class Flavor(enum.Enum):

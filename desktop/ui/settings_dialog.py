@@ -1,4 +1,4 @@
-"""The Settings dialog: account, connection, general, calls, SMS and history.
+"""The Settings dialog: account, connection, general, calls, SMS, history, diagnostics.
 
 :class:`SettingsDialog` edits a copy of :class:`~desktop.core.settings.Settings`
 and the account's secrets (panel password, Tekil API key, SMS token, old SMS
@@ -78,6 +78,7 @@ from desktop.ui.form_rows import FormRows, Level
 from desktop.ui.icons import app_icon
 from desktop.ui.labels import style_as_help
 from desktop.ui.notice import NoticeBox, NoticeKind
+from desktop.ui.settings_capture import CapturePage
 from desktop.ui.settings_tabs import SettingsTabs
 
 __all__ = ["Level", "SettingsDialog"]
@@ -185,6 +186,8 @@ class SettingsDialog(SettingsTabs):
         self._pages["calls"] = self._build_calls_tab()
         self._pages["sms"] = self._build_sms_tab()
         self._pages["history"] = self._build_history_tab()
+        self.capture_page = CapturePage(self.tabs)  # [capture] (desktop/ui/settings_capture.py)
+        self.tabs.addTab(self.capture_page, self.capture_page.title())
         # The account form's widgets under their usual names.
         form = self.form
         self.flavor_combo, self.extensions_edit = form.flavor_combo, form.extensions_edit
@@ -239,6 +242,7 @@ class SettingsDialog(SettingsTabs):
     def _fill(self, settings: Settings) -> None:
         self.form.fill(settings)
         self._fill_tabs(settings)
+        self.capture_page.fill(settings.capture)
 
     @property
     def flavor(self) -> Flavor:
@@ -256,6 +260,7 @@ class SettingsDialog(SettingsTabs):
         administrator locks keep the policy's value)."""
         new = self.form.apply(self._original)
         self._apply_tabs(new)
+        self.capture_page.apply(new.capture)
         return self._policy.enforce(new)
 
     def locked_fields(self) -> list[str]:

@@ -554,7 +554,7 @@ Hesabı burada kurun; kaydetmek dosyanın yerine geçer.</translation>
     <name>Application</name>
     <message>
         <source>Settings file</source>
-        <extracomment>The demo extension and how soon the first demo call rings. How often, and how many times, to look again for the tray icon&apos;s place while the tray host has not embedded it yet (the log line is what the end-to-end tests click). The administrator&apos;s machine-wide policy (defaults and locks), read once.</extracomment>
+        <extracomment>How often, and how many times, to look again for the tray icon&apos;s place while the tray host has not embedded it yet (the log line is what the end-to-end tests click). The administrator&apos;s machine-wide policy (defaults and locks), read once.</extracomment>
         <translation>Ayar dosyası</translation>
     </message>
     <message>
@@ -1161,6 +1161,10 @@ Ayrıntılar günlük dosyasında:
     <message>
         <source>the computer slept or its clock changed</source>
         <translation>bilgisayar uyku modundaydı ya da saati değişti</translation>
+    </message>
+    <message>
+        <source>the computer was asleep for {0} s; reconnecting</source>
+        <translation>bilgisayar {0} sn uykudaydı; yeniden bağlanılıyor</translation>
     </message>
 </context>
 <context>

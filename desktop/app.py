@@ -153,6 +153,10 @@ class Application(QObject):
             self.tray = StatusWindow()
         self.tray.set_demo(self.demo)
         self.tray.set_extension(", ".join(self.settings.account.extensions))
+        # The tray repaints after a popup is on screen, and sums up the calls
+        # the popups had no room for.
+        self.tray.set_paint_gate(self.popups)
+        self.popups.overflowChanged.connect(self.tray.set_overflow)
         self.tray.show()
         elapsed = time.monotonic() - self.started_at
         log.info("tray shown (%s) %.0f ms after start", type(self.tray).__name__, elapsed * 1000)
@@ -274,8 +278,10 @@ class Application(QObject):
         history.missedChanged.connect(self.tray.set_missed)
         self.bridge.cardChanged.connect(history.on_card)
         self.bridge.stateChanged.connect(history.line_state)
-        self.popups.missedDismissed.connect(history.missed_popup_dismissed)
-        self.popups.set_actions(recording=True)
+        # Dismissing the missed-calls card is the agent seeing all the calls it sums up.
+        self.popups.missedDismissed.connect(lambda ids: history.mark_seen(list(ids)))
+        self.popups.showMissedRequested.connect(lambda: history.show(missed_only=True))
+        self.popups.set_actions(recording=True, missed_list=True)
         self.popups.playRecordingRequested.connect(
             lambda card: history.play_recording(card.call_id))
         # A left click on the tray icon opens the recent calls (the status window

@@ -134,7 +134,8 @@ class MissedCallsCard(PopupWindow):
             label.setText(text)
             label.setVisible(bool(text))
         more = count - len(lines)
-        self.more_label.setText(self.tr("and %Ln more", "", more) if more > 0 else "")
+        self.more_label.setText(self.tr("and {count} more", "", more).format(
+            count=self._locale.toString(more)) if more > 0 else "")
         self.more_label.setVisible(more > 0)
         self._update_buttons()
         self.setWindowTitle(window_title_text(self.tr("Kobikom – {count}").format(count=title)))
@@ -146,7 +147,8 @@ class MissedCallsCard(PopupWindow):
     def _count_text(self, count: int) -> str:
         if count == 1:
             return self.tr("1 missed call")
-        return self.tr("%Ln missed calls", "", count)
+        return self.tr("{count} missed calls", "", count).format(
+            count=self._locale.toString(count))
 
     def _who(self, card: CallerCard) -> str:
         if card.known and card.name:

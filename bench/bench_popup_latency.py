@@ -1,7 +1,15 @@
-"""Benchmark: from the PBX's last byte of a ``ringing`` event to the popup on screen.
+"""Benchmark, in-process, to showEvent: the PBX's ringing event to the popup's ``showEvent``.
 
     .venv/bin/python bench/bench_popup_latency.py [--calls 200] [--contacts 100000]
                                                        [--keep DIR] [--profile OUT.prof]
+
+What it measures, and what it does not: everything inside one process, from
+the simulator's write of the ringing event to the popup widget's
+``showEvent``.  ``showEvent`` comes *before* the window reaches the screen
+(the X server maps it, the window manager places it, Qt paints it after the
+expose), so this is a lower bound of what the agent sees.  The benchmark of
+the real app measured from outside (the event's write to ``MapNotify`` on
+X, against a bare-popup script) lives in its own file under ``bench/``.
 
 One process, as in the app: a qasync loop with a QApplication (Qt's xcb
 platform when ``DISPLAY`` is set, else offscreen), the in-process simulator
@@ -171,8 +179,8 @@ class Bench:
         to_show = [self.shown[i] - self.carded[i] for i in ids]
         first = [self.shown[i] - self.sent[i] for i in warm]
         platform = QApplication.platformName()
-        print(f"\npopup latency, {len(ids)} calls, {self.directory.count():,} contacts, "
-              f"Qt platform {platform}:")
+        print(f"\npopup latency (in-process, to showEvent), {len(ids)} calls, "
+              f"{self.directory.count():,} contacts, Qt platform {platform}:")
         print(stats("ringing sent -> popup shown", total))
         print(stats("  ringing sent -> card at the UI", to_card))
         print(stats("  card at the UI -> popup shown", to_show))

@@ -34,8 +34,10 @@ other modules imported from here before the split are re-exported.
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Callable
+from typing import Final
 
 from PySide6.QtCore import QLocale, QObject, QPoint, QRect, QTimer, Signal
 from PySide6.QtGui import QCursor, QGuiApplication, QScreen
@@ -74,6 +76,10 @@ from desktop.ui.popup_widget import DEFAULT_AUTO_CLOSE_SECONDS, CallerPopup
 from desktop.ui.popup_window import CARD_WIDTH, SHADOW_SIZE, PopupWindow
 
 log = logging.getLogger("kobikom.ui.popup")
+
+#: In a flood the end-of-turn flush (hide what went, update the missed-calls card)
+#: still happens at least this often.
+FLUSH_AT_LEAST_EVERY_S: Final = 0.1
 
 __all__ = [
     "CARD_WIDTH", "COLOR_ACTION", "COLOR_ANSWERED", "COLOR_ENDED", "COLOR_MISSED",
@@ -184,6 +190,7 @@ class PopupManager(QObject):
         self._flush_timer.setSingleShot(True)
         self._flush_timer.setInterval(0)
         self._flush_timer.timeout.connect(self.flush)
+        self._flush_asked_at = math.inf
         self._reflow_timer = QTimer(self)
         self._reflow_timer.setSingleShot(True)
         self._reflow_timer.setInterval(0)
@@ -322,8 +329,17 @@ class PopupManager(QObject):
         self._queue.offer(card, replaces=replaces, force=force,
                           enabled=self._current_settings().enabled)
         self._sync()
-        self._flush_timer.start()
+        self._flush_soon()
+        if time.monotonic() - self._flush_asked_at > FLUSH_AT_LEAST_EVERY_S:
+            # A flood keeps the event loop too busy for a zero timer (an idle source
+            # under glib): flush now and then all the same.
+            self.flush()
         return self._assigned.get(card.call_id)
+
+    def _flush_soon(self) -> None:
+        if not self._flush_timer.isActive():
+            self._flush_asked_at = time.monotonic()
+            self._flush_timer.start()
 
     def _sync(self) -> None:
         """Give the calls the queue shows their windows; show new ones at once."""
@@ -333,7 +349,7 @@ class PopupManager(QObject):
             if call_id not in wanted_ids:
                 del self._assigned[call_id]
                 self._leaving[gone] = call_id
-                self._flush_timer.start()
+                self._flush_soon()
         fresh: list[CallerPopup] = []
         for card in wanted:
             current = self._assigned.get(card.call_id)
@@ -357,6 +373,7 @@ class PopupManager(QObject):
         """Hide what the queue no longer shows, update the missed-calls card and the
         count of calls without a popup (once per turn of the event loop)."""
         self._flush_timer.stop()
+        self._flush_asked_at = math.inf
         leaving, self._leaving = self._leaving, {}
         for popup, call_id in leaving.items():
             popup.hide()
@@ -459,7 +476,7 @@ class PopupManager(QObject):
         if by_user and popup.card.missed:
             self.missedDismissed.emit([call_id])
         self._sync()
-        self._flush_timer.start()
+        self._flush_soon()
 
     def _on_missed_closed(self, by_user: bool) -> None:
         ids = self._queue.clear_missed()

@@ -97,6 +97,7 @@ class Bench:
         self.rng = random.Random(11)
         self.unknown = strangers(self.known, random.Random(12))
         self.popups = PopupManager(auto_close_seconds=0.05, translucent=False, app=app)
+        self.popups.prepare_soon()  # as the app does once its tray icon is up
         self.bridge = LineBridge()
         self.tasks = TaskSet("bench")
         self.sent: dict[str, float] = {}

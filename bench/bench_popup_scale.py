@@ -3,8 +3,9 @@
     .venv/bin/python bench/bench_popup_scale.py [--ops 300]
 
 For each number N of live calls (all ringing, so three have a popup and the
-rest, at least one, wait in the tray's count: every close shows the next), a :class:`PopupManager` is filled with N
-calls, then three operations are timed *ops* times each:
+rest, at least one, wait in the tray's count: every close shows the next), a
+:class:`PopupManager` is filled with N calls, then three operations are timed
+*ops* times each:
 
 * ``ring + miss``: a new call rings and is missed at once (``show_card``
   twice, then the end-of-turn :meth:`PopupManager.flush`);

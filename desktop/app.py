@@ -158,6 +158,7 @@ class Application(QObject):
         self.tray.set_paint_gate(self.popups)
         self.popups.overflowChanged.connect(self.tray.set_overflow)
         self.tray.show()
+        self.popups.prepare_soon()  # the popup windows, made before the first ring
         elapsed = time.monotonic() - self.started_at
         log.info("tray shown (%s) %.0f ms after start", type(self.tray).__name__, elapsed * 1000)
         if isinstance(self.tray, TrayController):

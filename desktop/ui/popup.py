@@ -7,8 +7,8 @@ wait (the tray sums them up, :attr:`PopupManager.overflowChanged`), and
 what the one "N missed calls" card says.  The manager only fills, shows,
 hides and places windows:
 
-* The windows are made ahead of time (:meth:`PopupManager.prepare`, on the
-  first turn of the event loop) and reused: a ring fills in text and
+* The windows are made ahead of time (:meth:`PopupManager.prepare_soon`,
+  which the app calls once the tray icon is up) and reused: a ring fills in text and
   shows; a closed popup is hidden, not deleted.  However many calls come,
   there are never more windows than :data:`MAX_CALL_POPUPS` plus the
   missed-calls card, so placing and closing cost the same with 3 or 3,000
@@ -203,8 +203,6 @@ class PopupManager(QObject):
             gui_app.primaryScreenChanged.connect(self._schedule_reflow)
         for screen in QGuiApplication.screens():
             self._watch_screen(screen)
-        install_popup_style(gui_app if isinstance(gui_app, QGuiApplication) else None)
-        QTimer.singleShot(0, self, self.prepare)
 
     # -- settings ---------------------------------------------------------
 
@@ -249,8 +247,22 @@ class PopupManager(QObject):
 
     # -- the windows --------------------------------------------------------
 
+    def prepare_soon(self) -> None:
+        """Make the windows on the coming turns of the event loop, one per turn (the
+        app calls this once its tray icon is up, so the start is not delayed)."""
+        if len(self._pool) < self._queue.max_popups or self._missed_card is None:
+            QTimer.singleShot(0, self, self._prepare_one)
+
+    def _prepare_one(self) -> None:
+        if len(self._pool) < self._queue.max_popups:
+            self._new_popup()
+        else:
+            self._missed_widget()
+        self.prepare_soon()
+
     def prepare(self) -> None:
-        """Make the windows before the first ring (native windows included)."""
+        """Make the windows now, before the first ring (native windows included)."""
+        install_popup_style()
         while len(self._pool) < self._queue.max_popups:
             self._new_popup()
         self._missed_widget()

@@ -68,6 +68,8 @@ class GeometryEvents(QObject):
 
 def test_windows_are_made_ahead_of_the_first_ring(make_manager, qtbot) -> None:
     manager = make_manager()
+    assert manager.windows() == []  # nothing built while the app starts
+    manager.prepare_soon()
     qtbot.waitUntil(lambda: len(manager.windows()) == MAX_CALL_POPUPS + 1)
     made = manager.windows()
     for window in made:

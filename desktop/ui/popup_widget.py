@@ -456,6 +456,7 @@ class CallerPopup(PopupWindow):
     def hideEvent(self, event: QHideEvent) -> None:
         super().hideEvent(event)
         self._tick.stop()
+        self._auto_close.stop()  # hidden by the manager: nothing left to close
 
     def enterEvent(self, event: QEnterEvent) -> None:
         super().enterEvent(event)

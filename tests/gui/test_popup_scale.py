@@ -349,3 +349,16 @@ def test_a_flood_that_keeps_the_event_loop_busy_still_updates_the_card(make_mana
     assert card is not None
     assert card.summary.count >= n // 3
     assert len(visible_windows()) <= MAX_CALL_POPUPS + 1
+
+
+def test_a_popup_that_made_way_keeps_no_timer(make_manager, qtbot) -> None:
+    manager = make_manager(max_popups=1)
+    ended = manager.show_card(make_card("e1", CardState.ENDED))  # counting down to close
+    assert ended.auto_close_pending()
+    manager.show_card(make_card("e1", CardState.ENDED))
+    ringing = manager.show_card(make_card("r1"))  # takes the ended call's window
+    assert ringing is ended
+    assert not ringing.auto_close_pending()
+    manager.show_card(missed("r1"))
+    qtbot.waitUntil(lambda: manager.popups() == [] and manager.missed_card_visible())
+    assert active_timers(manager) == []

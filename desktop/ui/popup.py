@@ -13,11 +13,14 @@ hides and places windows:
   there are never more windows than :data:`MAX_CALL_POPUPS` plus the
   missed-calls card, so placing and closing cost the same with 3 or 3,000
   calls, and quitting closes four windows at most.
-* Showing is immediate (the ring is what the agent waits for); hiding what
-  the queue no longer wants, and updating the missed-calls card, happen
-  once per turn of the event loop (:meth:`PopupManager.flush`).  In a flood
-  of rings and hang-ups a window whose call just went is given to the next
-  ring while still on screen, instead of being unmapped and mapped again.
+* Showing is immediate (the ring is what the agent waits for) while a
+  window is free; hiding what the queue no longer wants, and updating the
+  missed-calls card, happen once per turn of the event loop
+  (:meth:`PopupManager.flush`, at least every 0.1 s).  In a flood of rings
+  and hang-ups every window is soon in use: a ring then waits for the end
+  of the turn, where the window of a call just missed is refilled while
+  still on screen (not unmapped and mapped again), so a burst costs a few
+  refills per turn, not one per call.
 * The stack sits in a corner of the screen the mouse is on (the
   missed-calls card nearest the corner), is placed again whenever screens
   come, go or change size, so no popup is ever off-screen, and a new call
@@ -308,18 +311,21 @@ class PopupManager(QObject):
             out.append(self._missed_card)
         return out
 
-    def _take_popup(self) -> CallerPopup:
-        """A window for a new call: one still on screen whose call just went, else a
-        hidden one, else a new one (only before :meth:`prepare` has run)."""
-        if self._leaving:
+    def _take_popup(self, *, reuse_leaving: bool) -> CallerPopup | None:
+        """A window for a new call: a hidden one (made now if the pool is not full
+        yet), or with *reuse_leaving* one still on screen whose call went; None: the
+        call waits for the next :meth:`flush`."""
+        if reuse_leaving and self._leaving:
             popup = next(iter(self._leaving))
             self.dismissed.emit(self._leaving.pop(popup))
             return popup
-        busy = set(self._assigned.values())
+        busy = set(self._assigned.values()) | set(self._leaving)
         for popup in self._pool:
             if popup not in busy and popup.isHidden():
                 return popup
-        return self._new_popup()
+        if len(self._pool) < self._queue.max_popups:
+            return self._new_popup()
+        return None
 
     # -- popups -----------------------------------------------------------
 
@@ -353,8 +359,14 @@ class PopupManager(QObject):
             self._flush_asked_at = time.monotonic()
             self._flush_timer.start()
 
-    def _sync(self) -> None:
-        """Give the calls the queue shows their windows; show new ones at once."""
+    def _sync(self, *, reuse_leaving: bool = False) -> None:
+        """Give the calls the queue shows their windows; show new ones at once.
+
+        A new call gets a hidden window at once.  When every window is still on
+        screen (in a flood, the one of a call just missed), the call waits for the
+        end of the turn (:meth:`flush`), which refills that window without hiding
+        it: a burst of rings and hang-ups costs one refill per turn, not per call.
+        """
         wanted = self._queue.shown()
         wanted_ids = {card.call_id for card in wanted}
         for call_id, gone in list(self._assigned.items()):
@@ -363,21 +375,28 @@ class PopupManager(QObject):
                 self._leaving[gone] = call_id
                 self._flush_soon()
         fresh: list[CallerPopup] = []
+        changed = False
         for card in wanted:
             current = self._assigned.get(card.call_id)
             if current is not None:
                 if current.card is not card:
-                    current.set_card(card)
+                    current.set_card(card)  # its height may change
+                    changed = True
                 continue
-            popup = self._take_popup()
+            popup = self._take_popup(reuse_leaving=reuse_leaving)
+            if popup is None:
+                self._flush_soon()
+                continue
             popup.set_auto_close_ms(self.auto_close_ms())
             popup.load(card)
             self._assigned[card.call_id] = popup
+            changed = True
             if popup.isVisible():
                 self.popupShown.emit(card.call_id)
             else:
                 fresh.append(popup)
-        self.reflow()
+        if changed:
+            self.reflow()
         for popup in fresh:
             popup.show()
 
@@ -386,6 +405,7 @@ class PopupManager(QObject):
         count of calls without a popup (once per turn of the event loop)."""
         self._flush_timer.stop()
         self._flush_asked_at = math.inf
+        self._sync(reuse_leaving=True)
         leaving, self._leaving = self._leaving, {}
         for popup, call_id in leaving.items():
             popup.hide()
@@ -487,7 +507,9 @@ class PopupManager(QObject):
         self.dismissed.emit(call_id)
         if by_user and popup.card.missed:
             self.missedDismissed.emit([call_id])
-        self._sync()
+        self.reflow()  # the rest close the gap now
+        # The window is hidden once this close event is over: a waiting call gets it
+        # at the end of the turn.
         self._flush_soon()
 
     def _on_missed_closed(self, by_user: bool) -> None:

@@ -1,16 +1,16 @@
 """The composition root: build every service and widget and wire them.
 
 Nothing else in the package constructs services for the GUI; widgets get
-what they need through their constructors.  The order at start:
+what they need through their constructors.  Starting the process (logging,
+the QApplication, single-instance, translations, the crash hook and the
+tray icon, shown before this module is even imported) is
+:mod:`desktop.launch`; then :class:`Application`:
 
-1. paths, logging, settings;
-2. the QApplication, then single-instance: a second launch hands its
-   arguments (e.g. a ``tel:`` link) to the running instance and exits;
-3. translations, the crash hook;
-4. on the asyncio loop (qasync, :mod:`desktop.ui.loop`): the directory and
-   the journal (opened in worker threads), the tray (or, without a tray, a
-   status window), the popups, and the agent's :class:`PhoneLine`;
-5. in demo mode (``--demo`` or the tray's "Demo mode"), the simulator runs
+1. on the asyncio loop (qasync, :mod:`desktop.ui.loop`): the directory and
+   the journal (opened in worker threads), the tray it was given (or, built
+   here, the tray or a status window), the popups, and the agent's
+   :class:`PhoneLine`;
+2. in demo mode (``--demo`` or the tray's "Demo mode"), the simulator runs
    in-process on free loopback ports with sample contacts and rings the
    demo extension every so often.
 
@@ -24,27 +24,21 @@ import argparse
 import asyncio
 import contextlib
 import logging
-import os
-import sys
 import time
-import traceback
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Final
 
 from PySide6.QtCore import QObject, Qt, QTimer, Slot
-from PySide6.QtGui import QIcon
 from PySide6.QtNetwork import QNetworkInformation
 from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon, QWidget
 
-from desktop import __version__
 from desktop.core.account import Account, AccountIncomplete
 from desktop.core.caller_card import CallerCard, CardState
 from desktop.core.calls import CallTracker
 from desktop.core.directory import Directory
 from desktop.core.journal import Journal
-from desktop.core.logs import setup_logging
-from desktop.core.paths import AppPaths, app_paths
+from desktop.core.paths import AppPaths
 from desktop.core.phone_line import PhoneLine
 from desktop.core.secrets import SecretName, SecretStore
 from desktop.core.settings import Settings, SettingsError, load_settings
@@ -52,11 +46,9 @@ from desktop.core.tasks import TaskSet, cancel_and_wait
 from desktop.pbx.channels import open_channel
 from desktop.pbx.connection import ConnectionState, Flavor, Phase, Transport
 from desktop.resources import resource
-from desktop.ui import loop as qtloop
 from desktop.ui.bridges import LineBridge
-from desktop.ui.i18n import choose_language, install_translators
 from desktop.ui.popup import PopupManager
-from desktop.ui.single_instance import SingleInstance, hand_over, server_name
+from desktop.ui.single_instance import SingleInstance
 from desktop.ui.tray import MessageKind, TrayController
 
 log = logging.getLogger("kobikom.app")
@@ -72,7 +64,10 @@ class Application(QObject):
     """Owns every long-lived object of the running app."""
 
     def __init__(self, qapp: QApplication, *, options: argparse.Namespace, paths: AppPaths,
-                 config_path: Path, instance: SingleInstance, started_at: float) -> None:
+                 config_path: Path, instance: SingleInstance, started_at: float,
+                 tray: Any = None) -> None:
+        """*tray*: the tray (or status window) ``desktop.launch`` showed before
+        importing the app; None builds one here."""
         super().__init__()
         self.qapp = qapp
         self.options = options
@@ -96,7 +91,7 @@ class Application(QObject):
         self._demo_task: asyncio.Task[None] | None = None
         self._quit = asyncio.Event()
         self._windows: list[QWidget] = []
-        self.tray: Any = None
+        self.tray: Any = tray
         self.popups = PopupManager(lambda: self.settings.popup, app=qapp, parent=self)
         self._session: Any = None
         self._session_lock = asyncio.Lock()
@@ -107,6 +102,7 @@ class Application(QObject):
         self.call_history: Any = None  # call history, recordings (issue 5)
         self.sms: Any = None  # quick SMS (issue 6)
         self.setup: Any = None  # first-run wizard, QR provisioning (issue 7)
+        self.support: Any = None  # support bundle (issue 10 §3)
 
     # ------------------------------------------------------------------ start
 
@@ -121,6 +117,7 @@ class Application(QObject):
         self._wire_history()
         self._wire_sms()
         self._wire_setup()
+        self._wire_support()
         self._watch_network()
         await self._start_line()
         self.qapp.aboutToQuit.connect(self._qt_quitting)
@@ -144,23 +141,25 @@ class Application(QObject):
             QTimer.singleShot(0, lambda: self._error(self.tr("Settings file"), message))
 
     def _build_tray(self) -> None:
-        if QSystemTrayIcon.isSystemTrayAvailable():
-            self.tray = TrayController(parent=self)
-        else:
-            from desktop.ui.no_tray import StatusWindow
+        if self.tray is None:  # else shown by desktop.launch before the app was imported
+            if QSystemTrayIcon.isSystemTrayAvailable():
+                self.tray = TrayController(parent=self)
+            else:
+                from desktop.ui.no_tray import StatusWindow
 
-            log.warning("no system tray on this desktop: showing a status window instead")
-            self.tray = StatusWindow()
-        self.tray.set_demo(self.demo)
-        self.tray.set_extension(", ".join(self.settings.account.extensions))
-        # The tray repaints after a popup is on screen, and sums up the calls
-        # the popups had no room for.
+                log.warning("no system tray on this desktop: showing a status window instead")
+                self.tray = StatusWindow()
+            self.tray.set_demo(self.demo)
+            self.tray.set_extension(", ".join(self.settings.account.extensions))
+            self.tray.show()
+            elapsed = time.monotonic() - self.started_at
+            log.info("tray shown (%s) %.0f ms after start", type(self.tray).__name__,
+                     elapsed * 1000)
+        # The tray repaints after a popup is on screen, and sums up the calls the
+        # popups had no room for; the popup windows are made before the first ring.
         self.tray.set_paint_gate(self.popups)
         self.popups.overflowChanged.connect(self.tray.set_overflow)
-        self.tray.show()
-        self.popups.prepare_soon()  # the popup windows, made before the first ring
-        elapsed = time.monotonic() - self.started_at
-        log.info("tray shown (%s) %.0f ms after start", type(self.tray).__name__, elapsed * 1000)
+        self.popups.prepare_soon()
         if isinstance(self.tray, TrayController):
             # A tray host needs a moment to embed the icon; log its geometry for tests.
             QTimer.singleShot(500, self._log_tray_geometry)
@@ -544,8 +543,11 @@ class Application(QObject):
         endpoint = settings.endpoint()
 
         def factory(on_event: Any, on_state: Any) -> Any:
+            capture = self._start_capture(settings, credentials)  # None unless turned on
             return open_channel(settings.account.flavor, settings.account.transport, endpoint,
-                                credentials, on_event=on_event, on_state=on_state)
+                                credentials, on_event=on_event,
+                                on_state=capture.tap_state(on_state) if capture else on_state,
+                                on_frame=capture.frame if capture else None)
 
         self._line_task = self.tasks.spawn(self.line.run(factory), name="phone-line")
         self.tasks.spawn(self._warm_rest_session(), name="warm-rest-session")
@@ -658,7 +660,48 @@ class Application(QObject):
         from desktop.ui.about import AboutDialog
 
         AboutDialog.ask(None, data_dir=self.paths.data_dir, log_dir=self.paths.log_dir,
-                        config_file=self.config_path)
+                        config_file=self.config_path,
+                        save_support_bundle=self.support.ask if self.support else None)
+
+    # ------------------------------------------------------------------ support (issue 10 §3)
+
+    def _wire_support(self) -> None:
+        """"Save support bundle…" in the tray menu and the About box."""
+        from desktop.core.capture import app_capture_path
+        from desktop.core.support_bundle import BundleSources
+        from desktop.ui.support import SupportBundle, qt_versions
+        from desktop.ui.tray import MenuSection
+
+        def sources() -> BundleSources:
+            line = self.line
+            status: dict[str, Any] = {"demo": self.demo, "capture": self.settings.capture}
+            if line is not None:
+                status.update(connection=line.state.describe(), tracker=line.tracker.stats)
+            return BundleSources(
+                log_dir=self.paths.log_dir, config_file=self.config_path,
+                capture_file=app_capture_path(self.paths),
+                domain_uuid=self.current_settings().account.domain_uuid or None,
+                versions=qt_versions(), status=status)
+
+        self.support = SupportBundle(
+            sources, tasks=self.tasks, parent=self,
+            notify=lambda title, text, ok: self.tray.show_message(
+                title, text, MessageKind.INFO if ok else MessageKind.WARNING))
+        self.tray.add_action(self.support.action, MenuSection.APP)
+
+    def _start_capture(self, settings: Settings, credentials: Any) -> Any:
+        """A recording of the channel about to open, if the agent turned it on."""
+        if not settings.capture.enabled:
+            return None
+        from desktop.core.capture import app_capture_path, start_capture
+
+        try:
+            return start_capture(app_capture_path(self.paths), settings, credentials,
+                                 keep_numbers=settings.capture.keep_numbers,
+                                 total_mb=settings.capture.max_mb)
+        except OSError as exc:
+            log.warning("cannot record the PBX connection: %s", exc)
+            return None
 
     def _open_settings(self) -> None:
         try:
@@ -776,78 +819,3 @@ class Application(QObject):
         self.instance.close()
         if self.tray is not None:
             self.tray.hide()
-
-
-# ---------------------------------------------------------------------- entry point
-
-
-def _install_crash_hook(log_file: Path) -> None:
-    """Uncaught exceptions: logged (scrubbed) and shown once, never a silent death."""
-    shown = [False]
-
-    def hook(exc_type: type[BaseException], exc: BaseException, tb: Any) -> None:
-        if issubclass(exc_type, KeyboardInterrupt):
-            sys.__excepthook__(exc_type, exc, tb)
-            return
-        log.critical("uncaught exception:\n%s",
-                     "".join(traceback.format_exception(exc_type, exc, tb)))
-        if not shown[0] and QApplication.instance() is not None:
-            shown[0] = True
-            box = QMessageBox(QMessageBox.Icon.Critical, "Kobikom Desktop",
-                              f"An unexpected error occurred ({exc_type.__name__}).\n"
-                              f"The details are in {log_file}.")
-            box.setTextFormat(Qt.TextFormat.PlainText)
-            box.open()
-
-    sys.excepthook = hook
-
-
-def _prefer_xcb_on_wayland() -> None:
-    """Qt on Wayland can neither place frameless popups nor keep them on top."""
-    if (os.environ.get("XDG_SESSION_TYPE") == "wayland" and "QT_QPA_PLATFORM" not in os.environ
-            and os.environ.get("DISPLAY")):
-        os.environ["QT_QPA_PLATFORM"] = "xcb"
-        log.info("Wayland session: using XWayland so popups can be placed and kept on top")
-
-
-def main(options: argparse.Namespace) -> int:
-    started = time.monotonic()
-    paths = app_paths().ensure()
-    setup_logging(log_file=paths.log_file, debug=bool(getattr(options, "debug", False)))
-    log.info("kobikom-desktop %s starting (demo=%s)", __version__, bool(options.demo))
-    config_path = Path(options.config) if options.config else paths.config_file
-    _prefer_xcb_on_wayland()
-
-    qapp = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(qapp, QApplication)
-    qapp.setApplicationName("kobikom-desktop")
-    qapp.setApplicationDisplayName("Kobikom Desktop")
-    qapp.setApplicationVersion(__version__)
-    qapp.setQuitOnLastWindowClosed(False)
-    if APP_ICON.exists():
-        qapp.setWindowIcon(QIcon(str(APP_ICON)))
-
-    name = server_name(str(paths.data_dir))
-    argv = [a for a in (options.uri,) if a]
-    if hand_over(name, argv):
-        log.info("another instance is running; arguments handed over")
-        return 0
-    instance = SingleInstance(name)
-    instance.listen()
-
-    try:
-        language = choose_language(load_settings(config_path).ui.language)
-    except SettingsError:
-        language = choose_language("")
-    translators = install_translators(qapp, language)
-    _install_crash_hook(paths.log_file)
-
-    app = Application(qapp, options=options, paths=paths, config_path=config_path,
-                      instance=instance, started_at=started)
-    signals = qtloop.quit_on_signals(qapp, app.request_quit)
-    try:
-        return qtloop.run(qapp, app.run)
-    finally:
-        signals.close()
-        del translators
-        log.info("stopped")

@@ -140,6 +140,9 @@ USER_AGENT: Final = "kobikom-desktop"
 
 EventCallback = Callable[[Event], None]
 StateCallback = Callable[[ConnectionState], None]
+#: Raw-frame tap (``desktop.pbx.capture``): a TCP read (bytes) or a WebSocket
+#: message (str, or bytes for a binary one), as received, before decoding.
+FrameCallback = Callable[[bytes | str], None]
 TokenProvider = Callable[[], Awaitable[str]]
 
 
@@ -436,6 +439,8 @@ class _Link(abc.ABC):
     """One open connection: send messages, receive events."""
 
     bytes_received = 0
+    #: Sees every received frame before it is decoded (the channel's ``on_frame``).
+    tap: FrameCallback | None = None
 
     @abc.abstractmethod
     async def send(self, message: Any) -> None: ...
@@ -470,6 +475,8 @@ class _TcpLink(_Link):
         if not data:
             raise _Dropped(Outcome.LOST, "server closed the connection", server_closed=True)
         self.bytes_received += len(data)
+        if self.tap is not None:
+            self.tap(data)
         try:
             values = self._decoder.feed(data)
         except FrameTooLargeError as exc:
@@ -512,6 +519,8 @@ class _WebSocketLink(_Link):
             reason, auth = describe_close(exc, self._timing, self._max_frame)
             outcome = Outcome.AUTH_REJECTED if auth else Outcome.LOST
             raise _Dropped(outcome, reason, server_closed=exc.rcvd is not None) from exc
+        if self.tap is not None:
+            self.tap(data)
         text = data if isinstance(data, str) else data.decode("utf-8", "replace")
         self.bytes_received += len(data)
         return events_from_text(text, received_at())
@@ -557,6 +566,9 @@ class EventChannel(abc.ABC):
         on_event(Event): every event except application-level keep-alives,
             including login/command replies and ``UnknownEvent``.
         on_state(ConnectionState): every change of :attr:`state`.
+        on_frame(bytes | str): optional; every raw frame as received, before
+            decoding (a capture, :mod:`desktop.pbx.capture`).  Also settable
+            as the attribute :attr:`on_frame` before :meth:`run`.
 
     Injectable for tests: ``clock`` (monotonic seconds), ``wall_clock``
     (``time.time``), ``sleep`` (used for the backoff waits only), ``rng``.
@@ -573,6 +585,7 @@ class EventChannel(abc.ABC):
         *,
         on_event: EventCallback,
         on_state: StateCallback,
+        on_frame: FrameCallback | None = None,
         timing: ChannelTiming | None = None,
         backoff: BackoffSettings = NETWORK_BACKOFF,
         auth_backoff: BackoffSettings = AUTH_BACKOFF,
@@ -587,6 +600,7 @@ class EventChannel(abc.ABC):
         self._credentials = credentials
         self._on_event = on_event
         self._on_state = on_state
+        self.on_frame = on_frame
         self.timing = timing or ChannelTiming()
         self.max_frame = max_frame
         self._clock = clock
@@ -735,6 +749,7 @@ class EventChannel(abc.ABC):
         conn = _Connection(connected_at=now, last_rx=now, check_mono=now, check_wall=self._wall())
         try:
             self._link = link
+            link.tap = self._tap_frame
             await link.send(login)
             conn.connected_at = conn.last_rx = conn.check_mono = self._clock()
             conn.check_wall = self._wall()
@@ -852,6 +867,13 @@ class EventChannel(abc.ABC):
             log.info("%s: login accepted%s", self._name(), f" ({message})" if message else "")
         else:
             log.debug("%s: reply %r ok=%s: %s", self._name(), event.command, event.ok, message)
+
+    def _tap_frame(self, data: bytes | str) -> None:
+        if self.on_frame is not None:
+            try:
+                self.on_frame(data)
+            except Exception:
+                log.exception("%s: on_frame callback failed", self._name())
 
     def _on_garbage(self, sample: str) -> None:
         self.stats.garbage += 1
@@ -1026,7 +1048,7 @@ def open_channel(
     """Build the channel for ``flavor``/``transport`` (not started: ``await ch.run()``).
 
     ``endpoint=None`` means the documented default (:mod:`desktop.pbx.connection`).
-    ``options`` are the keyword arguments of :class:`EventChannel` (``timing``,
+    ``options`` are the keyword arguments of :class:`EventChannel` (``on_frame``, ``timing``,
     ``backoff``, ``auth_backoff``, ``max_frame``, ``clock``, ``wall_clock``,
     ``sleep``, ``rng``).  Raises ``ValueError`` when ``credentials`` lack what
     the channel logs in with.

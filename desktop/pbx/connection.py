@@ -9,10 +9,12 @@ channel separately and is never part of a ``repr``.
 from __future__ import annotations
 
 import enum
-import ssl
 import time
 from dataclasses import dataclass, field
-from typing import Final
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    import ssl
 
 
 class Flavor(enum.Enum):
@@ -54,6 +56,8 @@ class Endpoint:
         """A verifying TLS context (system CAs plus ``ca_file``), or None."""
         if not self.tls:
             return None
+        import ssl  # only for TLS endpoints: not on the way to the tray icon
+
         ctx = ssl.create_default_context()
         if not ctx.cert_store_stats().get("x509_ca"):
             # Python.org builds on macOS (and some Windows setups) ship no system

@@ -85,8 +85,8 @@ class _CurrentJournal:
             raise RuntimeError("the call journal is not open")
         return journal
 
-    def select_ids(self, flt: Any = None) -> list[int]:
-        return self._get().select_ids(flt)
+    def select_ids(self, flt: Any = None, limit: int | None = None) -> list[int]:
+        return self._get().select_ids(flt, limit)
 
     def rows(self, row_ids: Any) -> list[Any]:
         return self._get().rows(row_ids)

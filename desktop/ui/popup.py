@@ -259,8 +259,9 @@ class PopupManager(QObject):
     def _prepare_one(self) -> None:
         if len(self._pool) < self._queue.max_popups:
             self._new_popup()
-        else:
+        elif self._missed_card is None:
             self._missed_widget()
+            log.info("popup windows made ahead: %d", len(self.windows()))
         self.prepare_soon()
 
     def prepare(self) -> None:

@@ -184,6 +184,7 @@ def test_flood_then_missed_calls_then_a_ring(display: XDisplay, simulator: Simul
         app.wait_for_log(r"tray shown \(TrayController\)")
         app.wait_for_log(r"login accepted")
         app.wait_for_log(r"tray icon geometry")
+        app.wait_for_log(rf"popup windows made ahead: {MAX_WINDOWS}")
         assert app.process is not None
         pid = app.process.pid
         watcher = Watcher(display, pid)

@@ -29,6 +29,8 @@ outside).  JSON in, JSON out; no authentication (loopback only).
                            *hangup_after* s after it rang (a flood of missed calls);
                            answers when the last has rung -> ``{"call_ids":[…],
                            "seconds":…}``
+``POST /_sim/emit-oversized``  ``{"bytes":2097152}``: a valid JSON event frame that large,
+                           made here (no upload), to every TCP client -> ``{"delivered":n}``
 =========================  ================================================================
 
 Errors: 400 ``{"error":…}`` for a malformed request.
@@ -47,6 +49,8 @@ if TYPE_CHECKING:
 
 #: Most calls one ``/_sim/flood`` request may ring.
 FLOOD_MAX_CALLS: Final = 100_000
+#: Largest frame ``/_sim/emit-oversized`` makes.
+MAX_OVERSIZED = 64 << 20
 
 
 def _json(data: Any, status: int = 200) -> web.Response:
@@ -87,6 +91,7 @@ class ControlApi:
             web.post("/_sim/silent", self.silent),
             web.post("/_sim/restart", self.restart),
             web.post("/_sim/flood", self.flood),
+            *self._line_test_routes(),
         ]
 
     async def ring(self, request: web.Request) -> web.Response:
@@ -190,3 +195,20 @@ class ControlApi:
             ids.append(call.call_id)
         return _json({"call_ids": ids, "seconds": loop.time() - started})
 
+    # ------------------------------------------------------------ line tests (issue 11)
+
+    def _line_test_routes(self) -> list[web.RouteDef]:
+        return [web.post("/_sim/emit-oversized", self.emit_oversized)]
+
+    async def emit_oversized(self, request: web.Request) -> web.Response:
+        body = await _body(request)
+        try:
+            size = int(body.get("bytes", 2 << 20))
+        except (TypeError, ValueError):
+            return _json({"error": "bytes must be a number"}, 400)
+        if not 0 < size <= MAX_OVERSIZED:
+            return _json({"error": f"bytes must be within 1..{MAX_OVERSIZED}"}, 400)
+        frame = (json.dumps({"event": "ringing", "callUUID": "oversized", "pad": ""})
+                 .encode())
+        frame = frame[:-2] + b"x" * max(0, size - len(frame) - 1) + b'"}\n'
+        return _json({"delivered": self.sim.emit_raw(frame), "bytes": len(frame)})

@@ -28,6 +28,12 @@ outside).  JSON in, JSON out; no authentication (loopback only).
 ``GET /_sim/profile``      the profile in effect and the known names (``profiles.py``)
 ``POST /_sim/profile``     ``{"profile":"single"}``: switch the profile at once ->
                            the profile's knobs (400 for an unknown name)
+``POST /_sim/flood``       ``{"extension":"1001","count":2000,"seconds":2.0,
+                           "hangup_after":0.0,"first_caller":"05550000000"}``: *count*
+                           calls rung evenly over *seconds*, each hung up unanswered
+                           *hangup_after* s after it rang (a flood of missed calls);
+                           answers when the last has rung -> ``{"call_ids":[…],
+                           "seconds":…}``
 ``POST /_sim/emit-oversized``  ``{"bytes":2097152}``: a valid JSON event frame that large,
                            made here (no upload), to every TCP client -> ``{"delivered":n}``
 =========================  ================================================================
@@ -37,8 +43,9 @@ Errors: 400 ``{"error":…}`` for a malformed request.
 
 from __future__ import annotations
 
+import asyncio
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from aiohttp import web
 
@@ -47,6 +54,8 @@ from .profiles import PROFILES
 if TYPE_CHECKING:
     from .simulator import Simulator
 
+#: Most calls one ``/_sim/flood`` request may ring.
+FLOOD_MAX_CALLS: Final = 100_000
 #: Largest frame ``/_sim/emit-oversized`` makes.
 MAX_OVERSIZED = 64 << 20
 
@@ -91,6 +100,7 @@ class ControlApi:
             web.post("/_sim/restart", self.restart),
             web.get("/_sim/profile", self.get_profile),
             web.post("/_sim/profile", self.set_profile),
+            web.post("/_sim/flood", self.flood),
             *self._line_test_routes(),
         ]
 
@@ -183,6 +193,34 @@ class ControlApi:
         except ValueError as exc:
             return _json({"error": str(exc)}, 400)
         return _json({"profile": profile.describe()})
+
+    # -- floods (the soak test) -------------------------------------------------------
+
+    async def flood(self, request: web.Request) -> web.Response:
+        """Many unanswered calls, rung at an even pace (see the module table)."""
+        body = await _body(request)
+        try:
+            extension = str(body["extension"])
+            count = int(body.get("count", 100))
+            seconds = float(body.get("seconds", 1.0))
+            hangup_after = float(body.get("hangup_after", 0.0))
+            first = int(str(body.get("first_caller", "05550000000")))
+        except (KeyError, TypeError, ValueError) as exc:
+            return _json({"error": f"bad flood request: {exc}"}, 400)
+        if not 0 < count <= FLOOD_MAX_CALLS or seconds < 0 or hangup_after < 0:
+            return _json({"error": f"count must be 1..{FLOOD_MAX_CALLS}, times >= 0"}, 400)
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        ids: list[str] = []
+        for index in range(count):
+            due = started + seconds * index / count
+            delay = due - loop.time()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            call = self.sim.switch.ring(extension=extension, caller=f"0{first + index}",
+                                        hangup_after=hangup_after)
+            ids.append(call.call_id)
+        return _json({"call_ids": ids, "seconds": loop.time() - started})
 
     # ------------------------------------------------------------ line tests (issue 11)
 

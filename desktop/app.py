@@ -404,10 +404,11 @@ class Application(QObject):
 
     def _history_popup_update(self, card: CallerCard) -> None:
         """A recording (or the caller the PBX had not sent) was found for an ended
-        call: its popup, if still open, shows it."""
+        call: its popup, if still open, shows it; so does the missed-calls card."""
         popup = self.popups.popup(card.call_id)
-        if popup is not None and popup.isVisible():
-            if card.number_source is NumberSource.CDR and self.directory is not None:
+        filled = card.number_source is NumberSource.CDR
+        if filled or (popup is not None and popup.isVisible()):
+            if filled and self.directory is not None:
                 contact = self.directory.lookup(card.number)
                 if contact is not None:
                     card = with_contact(card, contact.id, contact.name, contact.company,

@@ -1941,6 +1941,10 @@ Son aramalar burada görünür.</translation>
         </translation>
     </message>
     <message>
+        <source>Number not sent</source>
+        <translation>Numara iletilmedi</translation>
+    </message>
+    <message>
         <source>Withheld number</source>
         <translation>Gizli numara</translation>
     </message>

@@ -97,3 +97,17 @@ def test_the_tray_shows_the_count(qapp, clock: FakeClock) -> None:
             "2 messages from the PBX could not be used (see the log)")
     finally:
         tray.hide()
+
+
+def test_the_missed_calls_card_says_so_then_names_the_caller(make_manager, qtbot) -> None:
+    manager = make_manager()
+    missed = not_sent(state=CardState.ENDED, outcome=CardOutcome.MISSED)
+    manager.show_card(not_sent())
+    manager.show_card(missed)
+    qtbot.waitUntil(manager.missed_card_visible)
+    card = manager.missed_card()
+    assert card.caller_labels[0].text().startswith("Number not sent · ")
+    # The call records named the caller: the card is refreshed, the call counted once.
+    manager.show_card(with_caller(missed, "05427730516", "missed"))
+    qtbot.waitUntil(lambda: card.caller_labels[0].text().startswith("0542 773 05 16 · "))
+    assert card.title_label.text() == "1 missed call"

@@ -178,6 +178,12 @@ class Journal(SQLiteStore):
         writer = self._writer
         return True if writer is None else writer.flush(timeout)
 
+    @property
+    def lost_rows(self) -> int:
+        """Queued rows that could not be written (each one logged as an error)."""
+        writer = self._writer
+        return 0 if writer is None else writer.lost
+
     def write_rows(self, rows: list[Row]) -> None:
         """Write prepared live rows in one transaction, in order (the writer's sink)."""
         with self.write() as conn:

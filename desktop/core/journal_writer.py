@@ -115,6 +115,18 @@ class JournalWriter:
         return job.future
 
     @property
+    def queued(self) -> int:
+        """Rows and jobs waiting for the thread (not counting the one in hand)."""
+        with self._cond:
+            return len(self._live) + len(self._jobs)
+
+    @property
+    def busy(self) -> bool:
+        """The thread is writing rows or running a job right now."""
+        with self._cond:
+            return self._busy
+
+    @property
     def pending(self) -> int:
         """Rows and jobs queued and not done yet."""
         with self._cond:

@@ -16,16 +16,23 @@ few messages by the command line (``drive()``).  The rules:
   :meth:`SmsSender.wake` (the network is back, the agent pressed Retry).
   A rejected token (401) also leaves the message ``queued``; the sender
   waits until the token changes.
+* **Listed before sent.**  Right before each attempt the sender lists the
+  provider's messages to that number (:meth:`~desktop.pbx.sms.SmsApi.listing`,
+  a read) and stores their ids and the provider's clock with the claim.
+  If the list fails because nothing can reach the provider, the message
+  stays ``queued`` (as below); any other failure of the list does not hold
+  the message back, but an unconfirmed send of it then goes to the agent.
 * **Maybe went out** (timeout or connection lost after sending, a 5xx, an
   unreadable answer, a crash while ``sending``): ``unknown``, and **never
-  resent automatically**.  The sender asks the provider whether it has the
-  message (:meth:`~desktop.pbx.sms.SmsApi.find_sent`: messages to that
-  number around that time; new API matched by text, old API by sender and
-  time since its history has no text), ``check_delays`` apart.  Found: the
-  message is ``sent`` with the provider's id.  Not found after the last
-  check, or several candidates that cannot be told apart: ``needs_agent``;
-  the UI asks "Was this SMS sent? …" and only the agent's "Send again"
-  queues it once more.
+  resent automatically**.  The sender asks the provider for its messages to
+  that number, ``check_delays`` apart, and counts one as ours only when it
+  can tie it to the attempt (:mod:`desktop.core.sms_confirm`: not listed
+  before it, created while our request was open by the provider's clock,
+  same number, title and text, not another message's).  Exactly one: the
+  message is ``sent`` with the provider's id.  None after the last check,
+  several, or nothing that can be tied (no list from before the attempt):
+  ``needs_agent``; the UI asks "Was this SMS sent? …" and only the agent's
+  "Send again" queues it once more.
 * **Refused** (a 4xx other than 401/429: invalid number, insufficient
   balance…): ``failed`` with the server's words; the agent may retry.
 * **Delivery** of a ``sent`` message is polled with ``poll_delays`` (growing
@@ -45,19 +52,17 @@ import enum
 import hashlib
 import logging
 import math
-import re
 import time
-import unicodedata
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final, TypeVar
+from typing import Any, TypeVar
 
 import httpx
 
 from desktop.core.account import Account, AccountIncomplete
 from desktop.core.logs import register_secret
-from desktop.core.numbers import normalize
 from desktop.core.secrets import SecretName
+from desktop.core.sms_confirm import MatchResult, attempt_of, match_sent
 from desktop.core.sms_outbox import OutboxMessage, SmsOutbox, SmsState
 from desktop.core.sms_text import SmsEncoding
 from desktop.core.storage import StorageError
@@ -66,9 +71,9 @@ from desktop.pbx.sms import (
     SMS_TIMEOUT,
     DeliveryState,
     SenderTitle,
+    SentListing,
     SmsApi,
     SmsBalance,
-    SmsMessage,
     make_sms_api,
 )
 
@@ -156,8 +161,10 @@ class SenderTiming:
     recheck_credentials: float = 60.0
     #: After an unconfirmed send: ask the provider after these delays, then the agent.
     check_delays: tuple[float, ...] = (3.0, 15.0, 45.0)
-    #: Clock difference we tolerate between us and the provider.
-    clock_skew: float = 600.0
+    #: Listings of the provider's messages reach this far either side of our
+    #: attempt (its clock may be off; tying a message to an attempt uses the
+    #: offset measured from the listing's ``Date`` header, not this).
+    clock_skew: float = 86400.0
     #: Delivery polls: these delays (the last one repeats) for poll_window seconds.
     poll_delays: tuple[float, ...] = (3.0, 5.0, 10.0, 20.0, 40.0, 60.0, 120.0, 300.0)
     poll_window: float = 1800.0
@@ -165,58 +172,6 @@ class SenderTiming:
     stale_sending: float = 180.0
     #: Longest sleep of the loop without a wake-up.
     idle: float = 300.0
-
-
-class MatchResult(enum.Enum):
-    FOUND = "found"
-    NONE = "none"
-    SEVERAL = "several"
-
-
-_SUFFIX: Final = re.compile(r"\s+\S{1,12}")
-
-
-def _norm(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", text).split())
-
-
-def same_text(ours: str, theirs: str) -> bool:
-    """The provider's copy of our text (it may append a short tag, e.g. `` B035``)."""
-    a, b = _norm(ours), _norm(theirs)
-    if a == b:
-        return True
-    return b.startswith(a) and _SUFFIX.fullmatch(" " + b[len(a):].strip()) is not None \
-        and len(b) - len(a) <= 14
-
-
-def match_sent(message: OutboxMessage, rows: Sequence[SmsMessage], claimed: set[str], *,
-               lists_text: bool, since: float, until: float,
-               ) -> tuple[MatchResult, SmsMessage | None]:
-    """Decide whether the provider's *rows* contain *message* (see the module docstring)."""
-    candidates = []
-    for row in rows:
-        if not row.provider_id or row.provider_id in claimed:
-            continue
-        if row.to and normalize(row.to) != message.to_key:
-            continue
-        if row.sender and message.sender and row.sender.casefold() != message.sender.casefold():
-            continue
-        if row.created_at is not None and not since <= row.created_at <= until:
-            continue
-        if lists_text:
-            if row.text is None or not same_text(message.text, row.text):
-                continue
-        elif str(row.raw.get("send_by", "api")).lower() not in ("api", ""):
-            continue
-        candidates.append(row)
-    if not candidates:
-        return MatchResult.NONE, None
-    if lists_text:
-        # The text matched: any copy proves it went out; take the earliest.
-        return MatchResult.FOUND, min(candidates, key=lambda r: r.created_at or 0.0)
-    if len(candidates) == 1:
-        return MatchResult.FOUND, candidates[0]
-    return MatchResult.SEVERAL, None
 
 
 ApiBuilder = Callable[[SmsApiConfig], SmsApi]
@@ -414,13 +369,51 @@ class SmsSender:
         else:  # nothing to do in this state: stop scheduling it
             await asyncio.to_thread(self.outbox.update, message.id, next_at=None)
 
-    async def _send_one(self, api: SmsApi, message: OutboxMessage) -> None:
+    async def _list_before(self, api: SmsApi, message: OutboxMessage,
+                           ) -> SentListing | bool | None:
+        """The provider's messages to the number right before an attempt.
+
+        None: no list (the attempt goes ahead, but if its answer is lost only
+        the agent can settle it); False: the provider cannot be reached, is too
+        slow, or rejected the token (the message stays queued, nothing was sent).
+        """
         assert self._cfg is not None
         now = self._clock()
+        try:
+            return await api.listing(message.to_send, message.sender,
+                                     since=now - self.timing.clock_skew,
+                                     until=now + self.timing.clock_skew)
+        except AuthError as exc:
+            self._rejected = self._cfg.fingerprint
+            self._block(ProblemKind.AUTH, str(exc), now + self.timing.recheck_credentials)
+            await self._bookkeep(message, next_at=now, attempts=message.attempts + 1,
+                                 error=f"not sent: the SMS token was rejected ({_plain(exc)})")
+            return False
+        except NetworkError as exc:  # unreachable or too slow: the send would be too
+            self._network_failed(exc)
+            await self._bookkeep(message, next_at=now, attempts=message.attempts + 1,
+                                 error=_plain(exc))
+            return False
+        except PbxError as exc:  # the list is broken, not the provider: send
+            log.warning("SMS %s: listing the provider's messages first failed (%s); "
+                        "sending anyway", message.id, exc)
+            return None
+
+    async def _send_one(self, api: SmsApi, message: OutboxMessage) -> None:
+        assert self._cfg is not None
+        listing = await self._list_before(api, message)
+        if listing is False:
+            return
+        now = self._clock()
+        known = listing if isinstance(listing, SentListing) else None
         claimed = await asyncio.to_thread(
             self.outbox.transition, message.id, (SmsState.QUEUED,), SmsState.SENDING,
             detail=f"sending via {api.service}", sending_at=now,
-            attempts=message.attempts + 1, api=self._cfg.identity, next_at=None, error=None)
+            attempts=message.attempts + 1, api=self._cfg.identity, next_at=None, error=None,
+            listed_at=now if known is not None else None,
+            clock_offset=known.clock_offset if known is not None else None,
+            attempt_ended_at=None,
+            listed=[row.provider_id for row in known.rows] if known is not None else [])
         if claimed is None:
             return  # another sender took it, or the agent cancelled it
         self._changed(claimed)
@@ -474,6 +467,7 @@ class SmsSender:
                     message.id, exc)
         await self._move(message, SmsState.SENDING, SmsState.UNKNOWN,
                          "the server did not confirm", checks=0,
+                         attempt_ended_at=self._clock(),
                          next_at=self._clock() + self.timing.check_delays[0],
                          error=_plain(exc))
 
@@ -497,21 +491,37 @@ class SmsSender:
                                  error=f"checking whether it went out: {_plain(exc)}")
             return
         self._network_ok()
-        claimed = await asyncio.to_thread(self.outbox.claimed_provider_ids, message.to_key,
-                                          exclude=message.id)
-        result, row = match_sent(message, rows, claimed, lists_text=api.lists_text,
-                                 since=since, until=until)
+        claimed, listed = await asyncio.to_thread(self._claimed_and_listed, message)
+        result, row = match_sent(message, rows, claimed, attempt_of(message, listed),
+                                 lists_text=api.lists_text)
         if result is MatchResult.FOUND and row is not None:
             delivered = row.state is DeliveryState.DELIVERED
-            await self._move(
-                message, SmsState.UNKNOWN,
+            offset = message.clock_offset or 0.0
+            changed = await asyncio.to_thread(
+                self.outbox.transition, message.id, (SmsState.UNKNOWN,),
                 SmsState.DELIVERED if delivered else SmsState.SENT,
-                "the provider has it (it went out despite the missing answer)",
+                detail="the provider has it (it went out despite the missing answer)",
                 provider_id=row.provider_id, provider_status=row.status or None,
-                sent_at=row.created_at or message.sending_at,
-                delivered_at=(row.delivered_at or now) if delivered else None,
+                sent_at=(row.created_at - offset) if row.created_at else message.sending_at,
+                delivered_at=(row.delivered_at - offset if row.delivered_at else now)
+                if delivered else None,
                 next_at=None if delivered else now + self.timing.poll_delays[0],
                 checks=0, error=None)
+            if changed is not None:
+                log.info("SMS %s was sent after all (provider id %s)", message.id,
+                         row.provider_id)
+                self._changed(changed)
+                return
+            claimed, listed = await asyncio.to_thread(self._claimed_and_listed, message)
+            if row.provider_id not in claimed:
+                return  # the message moved on meanwhile (the agent decided)
+            result = MatchResult.NONE  # another of our messages owns it now
+        if result is MatchResult.UNTIABLE:
+            await self._move(message, SmsState.UNKNOWN, SmsState.NEEDS_AGENT,
+                             "cannot tell which message at the provider is this one",
+                             next_at=None, error="the server did not confirm, and its list "
+                             "from before the attempt is missing, so no message there can "
+                             "be tied to this one")
             return
         if result is MatchResult.SEVERAL:
             await self._move(message, SmsState.UNKNOWN, SmsState.NEEDS_AGENT,
@@ -598,6 +608,10 @@ class SmsSender:
         changed = await asyncio.to_thread(self.outbox.update, message.id, **fields)
         if changed is not None:
             self._changed(changed)
+
+    def _claimed_and_listed(self, message: OutboxMessage) -> tuple[set[str], set[str]]:
+        return (self.outbox.claimed_provider_ids(message.to_key, exclude=message.id),
+                self.outbox.listed_before(message.id))
 
     def _get_all(self, ids: Sequence[str]) -> list[OutboxMessage | None]:
         return [self.outbox.get(i) for i in ids]

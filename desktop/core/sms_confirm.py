@@ -57,6 +57,32 @@ MAX_REQUEST_SECONDS: Final = float(sum(
 _SUFFIX: Final = re.compile(r"\s+\S{1,12}")
 
 
+class Doubt(enum.Enum):
+    """Why an unconfirmed message waits for the agent."""
+
+    NO_RECORD = "no_record"
+    SEVERAL = "several"
+    UNTIABLE = "untiable"
+
+
+#: The ``error`` stored with a ``needs_agent`` message, per doubt (also in logs).
+DOUBT_ERRORS: Final = {
+    Doubt.NO_RECORD: "the server did not confirm, and Kobikom has no record of it",
+    Doubt.SEVERAL: "several messages to this number could be this one; the server did "
+                   "not confirm which",
+    Doubt.UNTIABLE: "the server did not confirm, and the list from before the attempt is "
+                    "missing, so no message at Kobikom can be tied to this one",
+}
+
+
+def doubt_of(error: str | None) -> Doubt | None:
+    """The doubt a ``needs_agent`` message's ``error`` names (None: another reason)."""
+    for doubt, text in DOUBT_ERRORS.items():
+        if error and error.startswith(text):
+            return doubt
+    return None
+
+
 class MatchResult(enum.Enum):
     FOUND = "found"
     NONE = "none"

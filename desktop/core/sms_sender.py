@@ -62,7 +62,7 @@ import httpx
 from desktop.core.account import Account, AccountIncomplete
 from desktop.core.logs import register_secret
 from desktop.core.secrets import SecretName
-from desktop.core.sms_confirm import MatchResult, attempt_of, match_sent
+from desktop.core.sms_confirm import DOUBT_ERRORS, Doubt, MatchResult, attempt_of, match_sent
 from desktop.core.sms_outbox import OutboxMessage, SmsOutbox, SmsState
 from desktop.core.sms_text import SmsEncoding
 from desktop.core.storage import StorageError
@@ -519,22 +519,18 @@ class SmsSender:
         if result is MatchResult.UNTIABLE:
             await self._move(message, SmsState.UNKNOWN, SmsState.NEEDS_AGENT,
                              "cannot tell which message at the provider is this one",
-                             next_at=None, error="the server did not confirm, and its list "
-                             "from before the attempt is missing, so no message there can "
-                             "be tied to this one")
+                             next_at=None, error=DOUBT_ERRORS[Doubt.UNTIABLE])
             return
         if result is MatchResult.SEVERAL:
             await self._move(message, SmsState.UNKNOWN, SmsState.NEEDS_AGENT,
                              "several messages at the provider could be this one",
-                             next_at=None, error="several messages to this number could be "
-                             "this one; the server did not confirm which")
+                             next_at=None, error=DOUBT_ERRORS[Doubt.SEVERAL])
             return
         checks = message.checks + 1
         if checks >= len(self.timing.check_delays):
             await self._move(message, SmsState.UNKNOWN, SmsState.NEEDS_AGENT,
                              "the provider has no record of it", next_at=None, checks=checks,
-                             error="the server did not confirm, and Kobikom has no record "
-                             "of it")
+                             error=DOUBT_ERRORS[Doubt.NO_RECORD])
             return
         await self._bookkeep(message, checks=checks,
                              next_at=now + self.timing.check_delays[checks])

@@ -42,6 +42,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.sms_batch import BatchProgress, Outcome, outcome_of
+from desktop.core.sms_confirm import Doubt, doubt_of
 from desktop.core.sms_outbox import (
     InvalidRecipient,
     OutboxError,
@@ -58,15 +60,19 @@ from desktop.ui.labels import plain_label
 from desktop.ui.notice import NoticeBox, NoticeKind
 from desktop.ui.popup import rich_tooltip_for_plain
 from desktop.ui.sms_templates import TemplatesDialog
-from desktop.ui.sms_words import counter_text, encoding_text, format_balance, split_recipients
+from desktop.ui.sms_words import (
+    counter_text,
+    encoding_text,
+    format_balance,
+    split_recipients,
+    state_text,
+)
 
 if TYPE_CHECKING:
     from desktop.ui.sms_service import SmsService
 
 #: A sent composer closes itself after this long (the outcome stays in the history).
 CLOSE_AFTER_SENT_MS: Final = 1500
-_SETTLED: Final = frozenset({SmsState.SENT, SmsState.DELIVERED, SmsState.FAILED,
-                             SmsState.NEEDS_AGENT, SmsState.CANCELLED})
 
 
 class SmsComposer(QWidget):
@@ -87,7 +93,11 @@ class SmsComposer(QWidget):
         self.call_id = call_id
         self.source = source or ("popup" if call_id else "tray")
         self._request_id: str | None = None
+        # The send in progress (one message per recipient) ...
         self._messages: dict[str, OutboxMessage] = {}
+        # ... and the settled messages of earlier sends from this window.
+        self._earlier: dict[str, OutboxMessage] = {}
+        self._last_ids: list[str] = []
         self._templates: list[Template] = []
         self._balance: SmsBalance | None = None
         self._count = count_sms("")
@@ -128,6 +138,13 @@ class SmsComposer(QWidget):
         to_column.setSpacing(2)
         to_column.addWidget(self.to_edit)
         to_column.addWidget(self.to_error)
+        # Recipients of this window that are done (sent, or waiting for the
+        # agent): they left "To" and are never sent again from here.
+        self.done_label = self._plain_label()
+        self.done_label.setStyleSheet("color: #188038;")
+        self.done_label.setWordWrap(True)
+        self.done_label.setVisible(False)
+        to_column.addWidget(self.done_label)
         form.addRow(self.tr("To:"), to_column)
 
         self.sender_combo = QComboBox(self)
@@ -376,11 +393,17 @@ class SmsComposer(QWidget):
             return  # one composer sends once: double clicks and Ctrl+Enter repeats do nothing
         recipients = self.recipients()
         problems = []
+        done = BatchProgress.of(self.all_messages()).done_keys
         for raw in recipients:
             try:
-                sms_recipient(raw)
+                number = sms_recipient(raw)
             except InvalidRecipient as exc:
                 problems.append(str(exc))
+                continue
+            if number.key in done:
+                problems.append(self.tr("Already sent to {0} from this window. Remove it from "
+                                        "To: an SMS is not sent twice.")
+                                .format(number.display()))
         if not recipients:
             problems.append(self.tr("Enter the recipient's number."))
         if problems:
@@ -462,65 +485,138 @@ class SmsComposer(QWidget):
         if message.id in self._messages:
             self._messages[message.id] = message
             self._show_progress()
+        elif message.id in self._earlier:  # e.g. delivered later
+            self._earlier[message.id] = message
+            self._show_done()
 
     def messages(self) -> list[OutboxMessage]:
-        return list(self._messages.values())
+        """The messages of the send in progress, or of the last one once it settled."""
+        if self._messages:
+            return list(self._messages.values())
+        return [self._earlier[i] for i in self._last_ids if i in self._earlier]
+
+    def all_messages(self) -> list[OutboxMessage]:
+        """Every message this window sent, earlier sends first."""
+        return [*self._earlier.values(), *self._messages.values()]
 
     def _show_progress(self) -> None:
-        messages = self.messages()
+        messages = list(self._messages.values())
         if not messages:
             return
-        states = [m.state for m in messages]
+        progress = BatchProgress.of(messages)
         self._show_decision(False)
-        if all(s in (SmsState.SENT, SmsState.DELIVERED) for s in states):
+        self._show_done()
+        self.close_button.setText(self.tr("Close"))
+        if progress.all_sent:
+            self._set_to([m.to_raw for m in messages])
             self.send_button.setText(self.tr("Sent"))
             self.notice.show_message(NoticeKind.SUCCESS, self.tr("Sent"),
                                      self.tr("Kobikom accepted the message. Delivery is shown "
                                              "in the SMS history."))
-            self.close_button.setText(self.tr("Close"))
             if not getattr(self, "_closing", False):
                 self._closing = True
                 self.sentAll.emit(messages)
                 QTimer.singleShot(CLOSE_AFTER_SENT_MS, self, self.close)
             return
-        needs = [m for m in messages if m.state is SmsState.NEEDS_AGENT]
-        failed = [m for m in messages if m.state is SmsState.FAILED]
-        queued = [m for m in messages if m.state is SmsState.QUEUED]
-        unknown = [m for m in messages if m.state is SmsState.UNKNOWN]
-        self.close_button.setText(self.tr("Close"))
-        self.send_button.setText(self.tr("Sending…") if unknown or
-                                 any(s is SmsState.SENDING for s in states) else self.tr("Send"))
-        if needs:
-            self.notice.show_message(
-                NoticeKind.WARNING, self.tr("Was this SMS sent?"),
-                self.tr("The server did not confirm, and Kobikom has no record of it. "
-                        "Send it again, or leave it unsent?"))
+        deciding = progress.with_outcome(Outcome.DECIDING)
+        pending = progress.with_outcome(Outcome.PENDING)
+        # The ones that got it leave "To" at once (it stays locked while in flight).
+        self._set_to([m.to_raw for m in progress.with_outcome(
+            Outcome.PENDING, Outcome.DECIDING, Outcome.REFUSED)])
+        self.send_button.setText(self.tr("Sending…") if pending else self.tr("Send"))
+        if deciding:
+            self.notice.show_message(NoticeKind.WARNING, self.tr("Was this SMS sent?"),
+                                     self._question(deciding))
             self._show_decision(True)
-        elif failed:
-            self.notice.show_message(NoticeKind.ERROR, self.tr("Not sent"),
-                                     "\n".join(m.error or "" for m in failed))
-            if all(s in _SETTLED for s in states):
-                self._request_id = None
-                self._messages = {}
-                self._unlock()
-        elif unknown:
+        elif pending:
+            self._show_pending(pending)
+        else:
+            self._settle(progress)
+
+    def _question(self, deciding: list[OutboxMessage]) -> str:
+        doubts = {doubt_of(m.error) for m in deciding}
+        if Doubt.SEVERAL in doubts:
+            text = self.tr("The server did not confirm, and several messages at Kobikom could "
+                           "be this one.")
+        elif Doubt.UNTIABLE in doubts:
+            text = self.tr("The server did not confirm, and Kobikom's list could not be "
+                           "checked for it.")
+        else:
+            text = self.tr("The server did not confirm, and Kobikom has no record of it.")
+        if len(self._messages) > 1:
+            text += " " + self.tr("(To {0}.)").format(
+                ", ".join(m.number.display() for m in deciding))
+        return text + " " + self.tr("Send it again, or leave it unsent?")
+
+    def _show_pending(self, pending: list[OutboxMessage]) -> None:
+        if any(m.state is SmsState.UNKNOWN for m in pending):
             self.notice.show_message(
                 NoticeKind.INFO, self.tr("Checking…"),
                 self.tr("The server did not confirm the send. Checking with Kobikom "
                         "whether it went out; it will not be sent twice."))
-        elif queued:
-            problem = self.service.problem
-            if problem is not None and problem.kind is not ProblemKind.NETWORK:
-                self._update_problem(problem)
-            elif problem is not None or any(m.attempts > 0 for m in queued):
-                self.notice.show_message(
-                    NoticeKind.WARNING, self.tr("Queued"),
-                    self.tr("No connection to the SMS service. The message is saved and will "
-                            "be sent when the connection is back."))
-            else:
-                self.notice.show_message(NoticeKind.INFO, self.tr("Sending…"), "")
+            return
+        queued = [m for m in pending if m.state is SmsState.QUEUED]
+        problem = self.service.problem
+        if queued and problem is not None and problem.kind is not ProblemKind.NETWORK:
+            self._update_problem(problem)
+        elif queued and (problem is not None or any(m.attempts > 0 for m in queued)):
+            self.notice.show_message(
+                NoticeKind.WARNING, self.tr("Queued"),
+                self.tr("No connection to the SMS service. The message is saved and will "
+                        "be sent when the connection is back."))
         else:
             self.notice.show_message(NoticeKind.INFO, self.tr("Sending…"), "")
+
+    def _settle(self, progress: BatchProgress) -> None:
+        """Nothing is on its way any more and some did not get it: only the
+        refused recipients go back into "To"; the window can send again."""
+        self._earlier.update(self._messages)
+        self._last_ids = list(self._messages)
+        self._messages = {}
+        self._request_id = None
+        retry = progress.retry_recipients
+        self._set_to(retry)
+        self._unlock()
+        sent = progress.with_outcome(Outcome.SENT)
+        lines = [self.tr("Not sent to {0}: {1}").format(m.number.display(), m.error or "")
+                 for m in progress.with_outcome(Outcome.REFUSED, Outcome.UNDELIVERED)]
+        if sent:
+            title = self.tr("Sent to {0} of {1}").format(len(sent), len(progress.messages))
+            if retry:
+                lines += ["", self.tr("The others got it and left To. Fix the problem and "
+                                      "press Send: only the numbers in To are sent.")]
+        elif progress.with_outcome(Outcome.REFUSED, Outcome.UNDELIVERED):
+            title = self.tr("Not sent")
+        else:
+            title = state_text(SmsState.CANCELLED)
+        kind = NoticeKind.ERROR if lines else NoticeKind.INFO
+        self.notice.show_message(kind, title, "\n".join(lines))
+        self.service.load_balance()  # what the sends cost, before the agent tries again
+        if retry:
+            self.send_button.setFocus()
+
+    def _set_to(self, recipients: list[str]) -> None:
+        text = ", ".join(recipients)
+        if text != self.to_edit.text():
+            self.to_edit.setText(text)
+
+    def _show_done(self) -> None:
+        """List the numbers this window is done with (they are not in "To" any more)."""
+        messages = [m for m in self.all_messages() if outcome_of(m) is not Outcome.PENDING]
+        groups = (
+            (Outcome.SENT, self.tr("Sent: {0}")),
+            (Outcome.UNDELIVERED, self.tr("Not delivered: {0}")),
+            (Outcome.CANCELLED, self.tr("Not sent (your decision): {0}")),
+        )
+        lines = []
+        for outcome, text in groups:
+            numbers = [m.number.display() for m in messages if outcome_of(m) is outcome]
+            if numbers:
+                lines.append(text.format(", ".join(numbers)))
+        current = list(self._messages.values())
+        partial = bool(self._earlier) or not BatchProgress.of(current).all_sent
+        self.done_label.setText("\n".join(lines))
+        self.done_label.setVisible(bool(lines) and partial)
 
     def _show_decision(self, visible: bool) -> None:
         self.again_button.setVisible(visible)

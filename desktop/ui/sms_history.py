@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.sms_confirm import Doubt, doubt_of
 from desktop.core.sms_outbox import (
     OutboxMessage,
     SmsState,
@@ -244,10 +245,16 @@ class SmsHistoryWindow(QWidget):
             title = state_text(message.state)
         lines = [message.text, ""]
         if message.state is SmsState.NEEDS_AGENT:
-            lines.append(self.tr("Kobikom has no record of it. Send it again, or leave it "
-                                 "unsent?") if "no record" in (message.error or "")
-                         else self.tr("Several messages at Kobikom could be this one. Send it "
-                                      "again, or leave it unsent?"))
+            doubt = doubt_of(message.error)
+            if doubt is Doubt.SEVERAL:
+                lines.append(self.tr("Several messages at Kobikom could be this one. Send it "
+                                     "again, or leave it unsent?"))
+            elif doubt is Doubt.UNTIABLE:
+                lines.append(self.tr("Kobikom's list could not be checked for it. Send it "
+                                     "again, or leave it unsent?"))
+            else:
+                lines.append(self.tr("Kobikom has no record of it. Send it again, or leave it "
+                                     "unsent?"))
         elif message.error and message.state not in (SmsState.SENT, SmsState.DELIVERED):
             lines.append(message.error[:1].upper() + message.error[1:])
         else:

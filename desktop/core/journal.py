@@ -173,6 +173,10 @@ class Journal(SQLiteStore):
         """Await ``fn(*args, **kwargs)`` run on the writer thread."""
         return await asyncio.wrap_future(self.submit(lambda: fn(*args, **kwargs)))
 
+    async def written(self) -> None:
+        """Return once every row queued so far is on disk (or was given up)."""
+        await asyncio.wrap_future(self.writer.barrier())
+
     def flush(self, timeout: float | None = None) -> bool:
         """Wait until every queued write is done; False on timeout."""
         writer = self._writer

@@ -73,6 +73,13 @@ class WriterClosed(RuntimeError):
 
 
 @dataclass(slots=True)
+class _Barrier:
+    """A mark in the live queue: done once every row queued before it was written."""
+
+    future: Future[None] = field(default_factory=Future)
+
+
+@dataclass(slots=True)
 class _Job:
     fn: Callable[[], Any]
     future: Future[Any] = field(default_factory=Future)
@@ -85,7 +92,7 @@ class JournalWriter:
         self._sink = sink
         self._name = name
         self._cond = threading.Condition()
-        self._live: deque[Row] = deque()
+        self._live: deque[Row | _Barrier] = deque()
         self._jobs: deque[_Job] = deque()
         self._busy = False
         self._closing = False
@@ -103,6 +110,23 @@ class JournalWriter:
             self._live.append(row)
             self._start()
             self._cond.notify_all()
+
+    def barrier(self) -> Future[None]:
+        """A future done once every live row queued so far was written (or given up).
+
+        Rows go before jobs, so this does not wait for a merge in progress
+        beyond its current chunk.
+        """
+        mark = _Barrier()
+        with self._cond:
+            self._check_open()
+            if not self._live and not self._busy:
+                mark.future.set_result(None)
+                return mark.future
+            self._live.append(mark)
+            self._start()
+            self._cond.notify_all()
+        return mark.future
 
     def submit(self, fn: Callable[[], T]) -> Future[T]:
         """Run *fn* on the writer thread (after the live rows queued so far)."""
@@ -164,9 +188,14 @@ class JournalWriter:
             return not self._live and not self._jobs
         thread.join(timeout)
         with self._cond:
-            left_rows, left_jobs = len(self._live), list(self._jobs)
+            left = list(self._live)
+            left_jobs = list(self._jobs)
             self._live.clear()
             self._jobs.clear()
+        left_rows = sum(1 for item in left if not isinstance(item, _Barrier))
+        for item in left:
+            if isinstance(item, _Barrier):
+                item.future.set_result(None)
         for job in left_jobs:
             job.future.set_exception(WriterClosed("the journal closed before this write ran"))
         if left_rows or left_jobs or thread.is_alive():
@@ -187,9 +216,8 @@ class JournalWriter:
         if not self.on_writer_thread():
             return 0
         with self._cond:
-            rows = self._take_live()
-        if rows:
-            self._write(rows)
+            rows, marks = self._take_live()
+        self._write_and_mark(rows, marks)
         return len(rows)
 
     def _check_open(self) -> None:
@@ -201,11 +229,25 @@ class JournalWriter:
             self._thread = threading.Thread(target=self._run, name=self._name, daemon=True)
             self._thread.start()
 
-    def _take_live(self) -> list[Row]:
+    def _take_live(self) -> tuple[list[Row], list[_Barrier]]:
+        """The next rows to write, up to the first barrier (taken with them)."""
         rows: list[Row] = []
+        marks: list[_Barrier] = []
         while self._live and len(rows) < LIVE_BATCH:
-            rows.append(self._live.popleft())
-        return rows
+            item = self._live.popleft()
+            if isinstance(item, _Barrier):
+                marks.append(item)
+                break
+            rows.append(item)
+        return rows, marks
+
+    def _write_and_mark(self, rows: list[Row], marks: list[_Barrier]) -> None:
+        try:
+            if rows:
+                self._write(rows)
+        finally:
+            for mark in marks:
+                mark.future.set_result(None)
 
     def _run(self) -> None:
         while True:
@@ -215,12 +257,12 @@ class JournalWriter:
                 if not self._live and not self._jobs:
                     self._cond.notify_all()
                     return  # closing, and nothing left
-                rows = self._take_live()
-                job = self._jobs.popleft() if not rows and self._jobs else None
+                rows, marks = self._take_live()
+                job = self._jobs.popleft() if not rows and not marks and self._jobs else None
                 self._busy = True
             try:
-                if rows:
-                    self._write(rows)
+                if rows or marks:
+                    self._write_and_mark(rows, marks)
                 elif job is not None:
                     self._run_job(job)
             finally:

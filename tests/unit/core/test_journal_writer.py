@@ -7,6 +7,7 @@ a second process does; nothing is mocked.
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import threading
 import time
@@ -231,3 +232,38 @@ async def test_run_write_awaits_a_write_on_the_writer_thread(journal: Journal) -
     assert journal.notes_for(KEY) == "geri ara"
     with pytest.raises(ZeroDivisionError):
         await journal.run_write(lambda: 1 / 0)
+
+
+async def test_written_returns_once_the_rows_queued_before_are_on_disk(
+        journal: Journal, locker: Locker) -> None:
+    await journal.written()  # nothing queued: at once
+    locker.hold()
+    journal.enqueue(call("late", 6000.0, outcome="missed", ended_at=6010.0))
+    waiting = asyncio.ensure_future(journal.written())
+    await asyncio.sleep(0.2)
+    assert not waiting.done(), "the row cannot be on disk while the lock is held"
+    locker.release()
+    await asyncio.wait_for(waiting, DEADLINE)
+    assert journal.unseen_missed_count() == 1
+
+
+def test_written_does_not_wait_for_a_whole_merge(journal: Journal) -> None:
+    """The badge refresh after a missed call waits for one merge chunk, not the merge."""
+    chunk = 50
+    resolved_mid_merge: list[bool] = []
+
+    def records() -> Iterator[CdrEntry]:
+        mark = None
+        for n in range(4 * chunk):
+            if n == chunk:
+                journal.enqueue(call("missed-during-merge", 9100.0, outcome="missed",
+                                     ended_at=9110.0))
+                mark = journal.writer.barrier()
+            if n == 2 * chunk:
+                resolved_mid_merge.append(mark is not None and mark.done())
+            yield CdrEntry(JournalCall(f"cdr-{n}", direction="inbound",
+                                       number_raw=f"0533{n:07d}", ringing_at=100.0 + n,
+                                       outcome="answered", ended_at=130.0 + n))
+
+    journal.submit(lambda: journal.merge_cdr(records(), chunk=chunk)).result(DEADLINE)
+    assert resolved_mid_merge == [True]

@@ -42,8 +42,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.sms_batch import BatchProgress, Outcome, outcome_of
-from desktop.core.sms_confirm import Doubt, doubt_of
+from desktop.core.sms_batch import BatchProgress, Outcome
 from desktop.core.sms_outbox import (
     InvalidRecipient,
     OutboxError,
@@ -54,18 +53,24 @@ from desktop.core.sms_outbox import (
     validate_text,
 )
 from desktop.core.sms_sender import ProblemKind, SenderProblem
-from desktop.core.sms_text import SmsEncoding, count_sms, prepare_text, render_template
+from desktop.core.sms_text import count_sms, prepare_text, render_template
 from desktop.pbx.sms import SenderTitle, SmsBalance
 from desktop.ui.labels import plain_label
 from desktop.ui.notice import NoticeBox, NoticeKind
 from desktop.ui.popup import rich_tooltip_for_plain
+from desktop.ui.sms_progress import (
+    balance_view,
+    counter_hints,
+    done_lines,
+    pending_notice,
+    question_text,
+    settled_notice,
+)
 from desktop.ui.sms_templates import TemplatesDialog
 from desktop.ui.sms_words import (
     counter_text,
     encoding_text,
-    format_balance,
     split_recipients,
-    state_text,
 )
 
 if TYPE_CHECKING:
@@ -275,16 +280,8 @@ class SmsComposer(QWidget):
         if count.special:
             self.encoding_label.setText(self.tr("{0} (because of {1})").format(
                 encoding_text(count), " ".join(count.special)))
-        hints = []
-        if count.encoding is SmsEncoding.UNICODE:
-            hints.append(self.tr("Kobikom's documents say 75 or 65; we count the stricter 65."))
-        if multi:
-            hints.append(self.tr("Each part of a long message costs one SMS."))
-        if count.too_long:
-            hints.append(self.tr("Too long: at most 8 SMS."))
-        if self.balance_too_low() and self._balance is not None:
-            hints.append(self.tr("The balance ({0}) is not enough for this message ({1} SMS).")
-                         .format(format_balance(self._balance.amount), self.needed_sms()))
+        hints = counter_hints(count, self._balance.amount if self._balance else None,
+                              self.needed_sms())
         self.hint_label.setText("\n".join(hints))
         self.hint_label.setVisible(bool(hints))
         self._update_balance_text()
@@ -339,21 +336,10 @@ class SmsComposer(QWidget):
     def _update_balance_text(self) -> None:
         if self._balance is None:
             return
-        amount = self._balance.amount
-        self.balance_label.setToolTip("")
-        if amount <= 0:
-            self.balance_label.setText(self.tr("Balance used up: {0}")
-                                       .format(format_balance(amount)))
-            self.balance_label.setStyleSheet("color: #d93025; font-weight: bold;")
-        elif self.balance_too_low():
-            self.balance_label.setText(self.tr("Balance too low: {0}")
-                                       .format(format_balance(amount)))
-            self.balance_label.setStyleSheet("color: #d93025; font-weight: bold;")
-            self.balance_label.setToolTip(self.tr("This message needs {0} SMS.")
-                                          .format(self.needed_sms()))
-        else:
-            self.balance_label.setText(self.tr("Balance: {0}").format(format_balance(amount)))
-            self.balance_label.setStyleSheet("color: #5f6368;")
+        text, style, tooltip = balance_view(self._balance.amount, self.needed_sms())
+        self.balance_label.setText(text)
+        self.balance_label.setStyleSheet(style)
+        self.balance_label.setToolTip(tooltip)
 
     def _refresh(self) -> None:
         self.service.load_senders()
@@ -526,46 +512,19 @@ class SmsComposer(QWidget):
         self.send_button.setText(self.tr("Sending…") if pending else self.tr("Send"))
         if deciding:
             self.notice.show_message(NoticeKind.WARNING, self.tr("Was this SMS sent?"),
-                                     self._question(deciding))
+                                     question_text(deciding, len(messages)))
             self._show_decision(True)
         elif pending:
             self._show_pending(pending)
         else:
             self._settle(progress)
 
-    def _question(self, deciding: list[OutboxMessage]) -> str:
-        doubts = {doubt_of(m.error) for m in deciding}
-        if Doubt.SEVERAL in doubts:
-            text = self.tr("The server did not confirm, and several messages at Kobikom could "
-                           "be this one.")
-        elif Doubt.UNTIABLE in doubts:
-            text = self.tr("The server did not confirm, and Kobikom's list could not be "
-                           "checked for it.")
-        else:
-            text = self.tr("The server did not confirm, and Kobikom has no record of it.")
-        if len(self._messages) > 1:
-            text += " " + self.tr("(To {0}.)").format(
-                ", ".join(m.number.display() for m in deciding))
-        return text + " " + self.tr("Send it again, or leave it unsent?")
-
     def _show_pending(self, pending: list[OutboxMessage]) -> None:
-        if any(m.state is SmsState.UNKNOWN for m in pending):
-            self.notice.show_message(
-                NoticeKind.INFO, self.tr("Checking…"),
-                self.tr("The server did not confirm the send. Checking with Kobikom "
-                        "whether it went out; it will not be sent twice."))
-            return
-        queued = [m for m in pending if m.state is SmsState.QUEUED]
-        problem = self.service.problem
-        if queued and problem is not None and problem.kind is not ProblemKind.NETWORK:
-            self._update_problem(problem)
-        elif queued and (problem is not None or any(m.attempts > 0 for m in queued)):
-            self.notice.show_message(
-                NoticeKind.WARNING, self.tr("Queued"),
-                self.tr("No connection to the SMS service. The message is saved and will "
-                        "be sent when the connection is back."))
+        notice = pending_notice(pending, self.service.problem)
+        if notice is None:
+            self._update_problem(self.service.problem)
         else:
-            self.notice.show_message(NoticeKind.INFO, self.tr("Sending…"), "")
+            self.notice.show_message(*notice)
 
     def _settle(self, progress: BatchProgress) -> None:
         """Nothing is on its way any more and some did not get it: only the
@@ -577,20 +536,7 @@ class SmsComposer(QWidget):
         retry = progress.retry_recipients
         self._set_to(retry)
         self._unlock()
-        sent = progress.with_outcome(Outcome.SENT)
-        lines = [self.tr("Not sent to {0}: {1}").format(m.number.display(), m.error or "")
-                 for m in progress.with_outcome(Outcome.REFUSED, Outcome.UNDELIVERED)]
-        if sent:
-            title = self.tr("Sent to {0} of {1}").format(len(sent), len(progress.messages))
-            if retry:
-                lines += ["", self.tr("The others got it and left To. Fix the problem and "
-                                      "press Send: only the numbers in To are sent.")]
-        elif progress.with_outcome(Outcome.REFUSED, Outcome.UNDELIVERED):
-            title = self.tr("Not sent")
-        else:
-            title = state_text(SmsState.CANCELLED)
-        kind = NoticeKind.ERROR if lines else NoticeKind.INFO
-        self.notice.show_message(kind, title, "\n".join(lines))
+        self.notice.show_message(*settled_notice(progress))
         self.service.load_balance()  # what the sends cost, before the agent tries again
         if retry:
             self.send_button.setFocus()
@@ -602,17 +548,7 @@ class SmsComposer(QWidget):
 
     def _show_done(self) -> None:
         """List the numbers this window is done with (they are not in "To" any more)."""
-        messages = [m for m in self.all_messages() if outcome_of(m) is not Outcome.PENDING]
-        groups = (
-            (Outcome.SENT, self.tr("Sent: {0}")),
-            (Outcome.UNDELIVERED, self.tr("Not delivered: {0}")),
-            (Outcome.CANCELLED, self.tr("Not sent (your decision): {0}")),
-        )
-        lines = []
-        for outcome, text in groups:
-            numbers = [m.number.display() for m in messages if outcome_of(m) is outcome]
-            if numbers:
-                lines.append(text.format(", ".join(numbers)))
+        lines = done_lines(self.all_messages())
         current = list(self._messages.values())
         partial = bool(self._earlier) or not BatchProgress.of(current).all_sent
         self.done_label.setText("\n".join(lines))

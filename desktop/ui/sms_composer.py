@@ -146,7 +146,7 @@ class SmsComposer(QWidget):
         # Recipients of this window that are done (sent, or waiting for the
         # agent): they left "To" and are never sent again from here.
         self.done_label = self._plain_label()
-        self.done_label.setStyleSheet("color: #188038;")
+        self.done_label.setStyleSheet("color: #3c4043;")
         self.done_label.setWordWrap(True)
         self.done_label.setVisible(False)
         to_column.addWidget(self.done_label)

@@ -394,6 +394,12 @@ class SmsSender:
 
     async def _check_one(self, api: SmsApi, message: OutboxMessage) -> None:
         now = self._clock()
+        blind = attempt_of(message, ())
+        if blind.listed_before is None or blind.window is None:  # no list will ever tell
+            await self._move(message, SmsState.UNKNOWN, SmsState.NEEDS_AGENT,
+                             "cannot tell which message at the provider is this one",
+                             next_at=None, error=DOUBT_ERRORS[Doubt.UNTIABLE])
+            return
         since = (message.sending_at or message.created_at) - self.timing.clock_skew
         until = now + self.timing.clock_skew
         try:
@@ -437,11 +443,6 @@ class SmsSender:
             if row.provider_id not in claimed:
                 return  # the message moved on meanwhile (the agent decided)
             result = MatchResult.NONE  # another of our messages owns it now
-        if result is MatchResult.UNTIABLE:
-            await self._move(message, SmsState.UNKNOWN, SmsState.NEEDS_AGENT,
-                             "cannot tell which message at the provider is this one",
-                             next_at=None, error=DOUBT_ERRORS[Doubt.UNTIABLE])
-            return
         if result is MatchResult.SEVERAL:
             await self._move(message, SmsState.UNKNOWN, SmsState.NEEDS_AGENT,
                              "several messages at the provider could be this one",

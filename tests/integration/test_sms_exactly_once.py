@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from desktop.core.sms_confirm import Doubt, doubt_of
 from desktop.core.sms_outbox import SmsOutbox, SmsState
 from desktop.simulator import Simulator, SimulatorConfig
 from tests.integration.test_sms import (
@@ -223,3 +224,19 @@ async def test_a_crash_mid_send_is_settled_by_the_list_not_resent(sim, tmp_path:
         assert len(sms_requests(sim, "/api/message/send")) == 1
     finally:
         again.close()
+
+
+async def test_an_attempt_without_a_list_from_before_goes_to_the_agent(sim, outbox):
+    """An unconfirmed send from before this version (or whose list failed) cannot be
+    tied to any message at the provider, even one that matches: the agent decides."""
+    [queued] = outbox.enqueue([MOBILE], TEXT, "DEMOFIRMA")
+    now = time.time()
+    outbox.transition(queued.id, [SmsState.QUEUED], SmsState.UNKNOWN, sending_at=now,
+                      attempt_ended_at=now + 1, next_at=now, attempts=1)
+    sim.add_sms(MOBILE, TEXT, "DEMOFIRMA")  # a perfect match, but whose?
+    sender = make_sender(outbox, sim)
+    [asked] = await drive_until(sender, [queued.id], ASKED_OR_SENT)
+    await sender.aclose()
+    assert asked.state is SmsState.NEEDS_AGENT
+    assert doubt_of(asked.error) is Doubt.UNTIABLE
+    assert not sms_requests(sim, "/api/message/send")

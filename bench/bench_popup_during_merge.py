@@ -13,8 +13,9 @@ thread, then ``Journal.merge_cdr`` on the journal's writer thread), one
 *merge-rows* batch of fresh call records after another, for the whole run.
 
 Before issue 11 a call's journal row was written on the GUI thread and
-waited behind such a merge (1.15 s seen).  Now the row is queued and the
-merge lets it in between two chunks.  The report gives the popup latency of
+waited behind such a merge (1.15 s seen); ``--old`` measures that path
+(rows written on the GUI thread, one transaction per merge).  Now the row
+is queued and the merge lets it in between two chunks.  The report gives the popup latency of
 the calls rung while a merge was running, how long each merge took, and how
 long the live rows waited in the writer's queue.  Goal: p99 < 50 ms.
 """
@@ -31,6 +32,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -42,19 +44,38 @@ from bench_popup_latency import Bench, stats
 from PySide6.QtWidgets import QApplication
 
 from desktop.core.history_sync import HistorySync
-from desktop.core.journal import CdrEntry, JournalCall
+from desktop.core.journal import CdrEntry, Journal, JournalCall
 from desktop.simulator import Simulator
 from desktop.ui import loop as qtloop
 from tests.helpers import history_data
+
+
+class SyncJournal:
+    """The journal as the line used it before issue 11: written on the GUI thread."""
+
+    def __init__(self, journal: Journal) -> None:
+        self.journal = journal
+
+    def enqueue(self, call: JournalCall) -> None:
+        self.journal.record(call)
+
+    def history(self, *args: Any, **kwargs: Any) -> Any:
+        return self.journal.history(*args, **kwargs)
+
+    def notes_for(self, key: str) -> str | None:
+        return self.journal.notes_for(key)
 
 
 class MergeBench(Bench):
     """:class:`Bench` with history merges running all the time."""
 
     def __init__(self, app: QApplication, work: Path, contacts: int, calls: int,
-                 merge_rows: int) -> None:
+                 merge_rows: int, *, old: bool = False) -> None:
         super().__init__(app, work, contacts, calls)
         self.merge_rows = merge_rows
+        self.old = old
+        if old:
+            self.line_journal = SyncJournal(self.journal)
         self.sync = HistorySync(self.journal, lambda: None,
                                 name_for=self._name_for)
         self.merging = False
@@ -77,16 +98,21 @@ class MergeBench(Bench):
                 for call in history_data.generate(self.merge_rows, seed=tag)])
 
     async def _merge_forever(self) -> None:
-        for entries in self._batches:
+        # After the prepared batches, the same records again: merging them into
+        # the rows they made is a 5,000-row write too.
+        for entries in itertools.cycle(self._batches):
             started = time.perf_counter()
             self.merging = True
             try:
-                report = await self.sync.merge_async(entries)
+                if self.old:  # one transaction in a worker thread, as before issue 11
+                    report = await asyncio.to_thread(self.journal.merge_cdr, entries,
+                                                     chunk=len(entries))
+                else:
+                    report = await self.sync.merge_async(entries)
             finally:
                 self.merging = False
             self.merge_seconds.append(time.perf_counter() - started)
             assert report.added + report.merged == len(entries), report
-        print("ran out of prepared merges: raise --rounds")
 
     async def _probe_queue(self) -> None:
         """How long a queued live row waits for the disk while merges run."""
@@ -137,8 +163,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--calls", type=int, default=200)
     parser.add_argument("--merge-rows", type=int, default=5000)
-    parser.add_argument("--rounds", type=int, default=40,
-                        help="merges prepared (the run needs one per ~0.5-1 s)")
+    parser.add_argument("--old", action="store_true",
+                        help="the line writes its rows on the GUI thread and a merge is one "
+                        "transaction, as before issue 11 (for comparison)")
+    parser.add_argument("--rounds", type=int, default=20,
+                        help="batches of records prepared (merged in turn, again and again)")
     parser.add_argument("--contacts", type=int, default=100_000)
     parser.add_argument("--keep", type=Path, help="folder for the directory (reused)")
     args = parser.parse_args()
@@ -149,7 +178,8 @@ def main() -> int:
         journal_file = work / "journal.sqlite3"
         for leftover in work.glob("journal.sqlite3*"):
             leftover.unlink()  # a kept folder: start from an empty journal
-        bench = MergeBench(app, work, args.contacts, args.calls, args.merge_rows)
+        bench = MergeBench(app, work, args.contacts, args.calls, args.merge_rows,
+                           old=args.old)
         started = time.perf_counter()
         bench.prepare(args.rounds)
         print(f"{args.rounds} merges of {args.merge_rows:,} records prepared in "

@@ -153,6 +153,8 @@ class Journal(SQLiteStore):
         """The journal's writer thread (started on first use)."""
         with self._writer_lock:
             if self._writer is None:
+                if self._closed:
+                    raise WriterClosed(f"{self.path.name} is closed")
                 self._writer = JournalWriter(self, name=f"journal-writer-{self.path.stem}")
             return self._writer
 

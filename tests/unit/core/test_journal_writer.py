@@ -295,3 +295,10 @@ def test_a_small_write_from_another_thread_goes_in_between_merge_chunks(
     merging.result(DEADLINE)
     assert waited <= 2, f"the write waited {waited} merge chunks"
     assert journal.notes_for(KEY) == "geri aranacak"
+
+
+def test_a_closed_journal_refuses_rows_even_if_it_never_wrote(tmp_path: Path) -> None:
+    journal = Journal(tmp_path / "journal.sqlite3")
+    journal.close()
+    with pytest.raises(WriterClosed):
+        journal.enqueue(call("after-close", 7000.0))

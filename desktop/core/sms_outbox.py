@@ -18,7 +18,11 @@ message, and the history of each message can be shown and audited::
 
 ``unknown`` is an ambiguous send (timeout or connection lost after the
 request went out, a 5xx): it is never resent automatically; the sender asks
-the provider first (:mod:`desktop.core.sms_sender`).
+the provider first (:mod:`desktop.core.sms_sender`).  For that, each attempt
+stores the provider's message ids listed right before it
+(:meth:`SmsOutbox.listed_before`), the provider's clock offset and when the
+request gave up; a provider id can confirm only one message of the outbox
+(:meth:`SmsOutbox.transition` refuses a second).
 
 ``next_at`` says when the sender should look at a message again (send a
 queued one, check an unknown one, poll a sent one's delivery); ``None``

@@ -31,7 +31,7 @@ from desktop.cli.common import EXIT_OK, EXIT_USAGE, add_config_options, log, set
 #: The command-family modules, in the order ``--help`` lists them.  Each has
 #: ``COMMANDS`` (its sub-command names), ``add_parsers(sub)`` and ``run(args)``.
 FAMILIES: tuple[str, ...] = (
-    "simulator", "listen", "contacts", "dial", "history", "sms", "qr",
+    "simulator", "listen", "replay", "contacts", "dial", "history", "sms", "qr",
 )
 
 
@@ -65,7 +65,7 @@ def _hand_over_to_running_instance(args: argparse.Namespace) -> bool:
     """A second launch passes its URI to the running app, importing only QtNetwork.
 
     Importing the whole GUI stack first would add half a second before a clicked
-    ``tel:`` link reaches the running instance.  ``desktop.app.main`` checks
+    ``tel:`` link reaches the running instance.  ``desktop.launch.main`` checks
     again (a race with an instance starting at the same moment).
     """
     from desktop.core.paths import app_paths
@@ -82,20 +82,36 @@ def _subcommands() -> dict[str, ModuleType]:
     return {name: family for family in _families() for name in family.COMMANDS}
 
 
+def _is_app_launch(argv: list[str]) -> bool:
+    """No sub-command: the tray app (``[--demo] [--debug] [--config F] [URI]``).
+
+    Decided without importing the command families when it can be (no
+    arguments, or an option first: sub-commands are words), so an agent's
+    launch does not pay for them before the tray shows.
+    """
+    if not argv or (argv[0].startswith("-") and argv[0] not in _PARSER_OPTIONS):
+        return True
+    return argv[0] not in _subcommands() and argv[0] not in _PARSER_OPTIONS
+
+
+#: Options of the sub-command parser itself.
+_PARSER_OPTIONS = frozenset({"-h", "--help", "--version"})
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    commands = _subcommands()
-    if not argv or (argv[0] not in commands and argv[0] not in {"-h", "--help", "--version"}):
+    if _is_app_launch(argv):
         app_args = _app_parser().parse_args(argv)
         if _hand_over_to_running_instance(app_args):
             setup_logging(app_args.debug)
             log.info("another instance is running; arguments handed over")
             return EXIT_OK
-        from desktop.app import main as app_main  # the GUI stack is imported only here
+        # The GUI stack is imported only here: the tray first, the rest while it shows.
+        from desktop.launch import main as app_main
 
         return app_main(app_args)
     args = build_parser().parse_args(argv)
-    family = commands.get(args.command or "")
+    family = _subcommands().get(args.command or "")
     if family is None:
         build_parser().print_help()
         return EXIT_USAGE

@@ -54,9 +54,11 @@ async def fill_caller(sync: HistorySync, call_id: str, extension: str, started_a
         except Exception as exc:  # a read: the next ask may succeed
             log.info("no call record for call %s yet: %s", call_id, exc)
             continue
-        row: JournalCall | None = await sync.run_blocking(
-            complete_caller, sync.journal, call_id, extension, started_at, entries,
-            sync.name_for)
+        # Names from the directory in a worker thread; the row on the journal's
+        # writer thread (like gap filling's merge).
+        named = await sync.run_blocking(sync.named, entries)
+        row: JournalCall | None = await sync.journal.run_write(
+            complete_caller, sync.journal, call_id, extension, started_at, named)
         if row is not None:
             log.info("caller of call %s filled in from its call record", call_id)
             return row

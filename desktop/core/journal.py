@@ -285,9 +285,7 @@ class Journal(SQLiteStore):
         """
         added: list[str] = []
         merged = skipped = 0
-        # Oldest first: each record takes the nearest row still free, so a call
-        # that followed another closely cannot take that one's row.
-        source = iter(sorted(entries, key=lambda e: e.call.started_at or 0.0))
+        source = iter(entries)
         while True:
             batch = list(itertools.islice(source, max(1, chunk)))
             if not batch:

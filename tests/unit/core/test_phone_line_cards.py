@@ -42,6 +42,7 @@ def test_a_status_only_call_says_the_pbx_did_not_send_the_number(journal: Journa
     line._publish(line.tracker.tick(T + 1))  # what the line's timer does
     line.feed(status(0, T + 9))
     assert [c.state.value for c in cards] == ["ringing", "ended"]
+    journal.flush()  # the line queues its rows for the journal's writer thread
     assert all(c.number_source is NumberSource.NOT_SENT and c.number_not_sent for c in cards)
     assert all(c.shows_popup for c in cards)
     row = journal.get(cards[0].call_id)
@@ -72,6 +73,7 @@ def test_the_agents_own_click_to_call_makes_no_popup(journal: Journal) -> None:
     assert {c.direction for c in cards} == {"outbound"}
     assert cards[0].number_source is NumberSource.DIALLED
     assert cards[0].number.key == "+905321234567"
+    journal.flush()
     row = journal.get("c1")
     assert row is not None
     assert (row.direction, row.outcome, row.number_key) == ("outbound", "not_answered",

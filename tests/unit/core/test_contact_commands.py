@@ -92,7 +92,7 @@ def test_import_report_to_json(directory: Directory, tmp_path: Path) -> None:
         "errors": [
             {
                 "line": 4,
-                "reason": "no valid number (unparseable number 'xyz') and no name",
+                "reason": "no valid number (not a phone number: 'xyz') and no name",
                 "skipped": True,
             }
         ],

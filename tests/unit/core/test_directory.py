@@ -53,7 +53,7 @@ def draft(name: str, *numbers: str, company: str = "", **kw: str) -> ContactDraf
 # ------------------------------------------------------------------ storage
 def test_wal_mode_and_schema_version(directory: Directory, tmp_path: Path) -> None:
     assert directory.journal_mode() == "wal"
-    assert directory.schema_version() == 1
+    assert directory.schema_version() == 2
     raw = sqlite3.connect(tmp_path / "contacts.sqlite3")
     assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     raw.close()

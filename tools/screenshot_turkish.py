@@ -186,14 +186,14 @@ def part_contacts(app: QApplication) -> None:
     from desktop.core.contact_import import import_contacts
     from desktop.core.directory import Directory
     from desktop.core.tasks import TaskSet
-    from desktop.ui.contacts import ContactEditDialog, ContactsService, ContactsWindow
+    from desktop.ui.contacts import ContactEditDialog, ContactsBridge, ContactsWindow
 
     work = Path(tempfile.mkdtemp(prefix="kobikom-tr-contacts-"))
     directory = Directory(work / "contacts.sqlite3")
     import_contacts(directory, ROOT / "resources" / "sample-data" / "contacts-demo.csv")
     tasks = TaskSet("tr-shots")
     with qt_asyncio_loop(app):
-        service = ContactsService(directory, tasks=tasks)
+        service = ContactsBridge.for_directory(directory, tasks=tasks)
         window = ContactsWindow(service)
         window.resize(900, 520)
         window.show()

@@ -138,12 +138,6 @@ def read_number_cell(cell: str, label: str | None, *, single: bool = False) -> C
             f"cell too long for phone numbers: only the first {MAX_NUMBER_CELL} characters "
             "were read", dropped=0))
         clean = clean[:MAX_NUMBER_CELL]
-    if _SCIENTIFIC.fullmatch(clean):
-        out.problems.append(CellProblem(
-            f"Excel scientific notation {quote(cell)}: Excel stored the number as a "
-            "floating-point value and its last digits are lost; format the column as Text "
-            "in Excel and export again"))
-        return out
     whole = parse_number_uncached(clean)
     if _acceptable(whole):
         if len(clean) > _text.MAX_NUMBER:  # e.g. a tel: link with long parameters
@@ -151,6 +145,12 @@ def read_number_cell(cell: str, label: str | None, *, single: bool = False) -> C
             whole = parse_number_uncached(f"{short} ext. {whole.extension}"
                                           if whole.extension else short)
         out.numbers.append(ContactNumber.from_parsed(whole, _label(label, whole)))
+        return out
+    if _SCIENTIFIC.fullmatch(clean):
+        out.problems.append(CellProblem(
+            f"Excel scientific notation {quote(cell)}: Excel stored the number as a "
+            "floating-point value and its last digits are lost; format the column as Text "
+            "in Excel and export again"))
         return out
     if single or _SPLIT_CHARS.search(clean) is None:
         out.problems.append(CellProblem(f"{_why_not(whole)}: {quote(cell)}"))

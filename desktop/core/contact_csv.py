@@ -136,6 +136,8 @@ class Columns:
     """The header row mapped to roles (column indexes)."""
 
     header: list[str]
+    #: The header cells as problems quote them.
+    names: list[str] = field(default_factory=list)
     full: list[int] = field(default_factory=list)
     given: list[int] = field(default_factory=list)
     middle: list[int] = field(default_factory=list)
@@ -150,7 +152,7 @@ class Columns:
 
     @classmethod
     def from_header(cls, header: Sequence[str]) -> Columns:
-        cols = cls(list(header))
+        cols = cls(list(header), [_text.clean(h, 60) for h in header])
         label_columns: dict[str, int] = {}
         phone_groups: list[tuple[int, str | None, str | None]] = []
         titles: list[int] = []
@@ -188,7 +190,7 @@ class Columns:
         return bool(self.full or self.given or self.family or self.company or self.phones)
 
     def name_of(self, index: int) -> str:
-        return _text.clean(self.header[index], 60) if index < len(self.header) else ""
+        return self.names[index] if index < len(self.names) else ""
 
 
 def sniff_delimiter(first_line: str) -> str:
@@ -209,7 +211,7 @@ def _count_outside_quotes(line: str, char: str) -> int:
 
 def unescape(cell: str) -> str:
     """A cell escaped for Excel by our export (``'=1+1``, ``'+90 532…``) as it was."""
-    return cell[1:] if cell[:2] and _ESCAPED.match(cell) else cell
+    return cell[1:] if cell[:1] == "'" and _ESCAPED.match(cell) else cell
 
 
 def read_csv(lines: Iterable[str], log: ReadLog) -> Iterator[ParsedContact]:
@@ -274,21 +276,18 @@ def _chain(first: str, rest: Iterator[str]) -> Iterator[str]:
     yield from rest
 
 
-def _cell(row: Sequence[str], indexes: Sequence[int]) -> tuple[str, int]:
-    """The first non-blank cell of *indexes* (all < len(row)) and its column."""
+def _text_field(row: Sequence[str], cols: Columns, indexes: Sequence[int], limit: int,
+                what: str, problems: RowProblems) -> str:
+    """The first non-blank cell of *indexes* (all < len(row)), cut to *limit* with a warning."""
     for i in indexes:
         value = row[i].strip()
         if value:
-            return unescape(value), i
-    return "", -1
-
-
-def _text_field(row: Sequence[str], cols: Columns, indexes: Sequence[int], limit: int,
-                what: str, problems: RowProblems) -> str:
-    value, i = _cell(row, indexes)
-    if not value:
-        return ""
-    return capped(value, limit, cols.name_of(i), what, problems)
+            if value[0] == "'":
+                value = unescape(value)
+            if len(value) <= limit:
+                return value  # the directory cleans every field on write
+            return capped(value, limit, cols.name_of(i), what, problems)
+    return ""
 
 
 def _row(row: list[str], line: int, record: int, cols: Columns,

@@ -199,6 +199,7 @@ def _types(prop: _Property) -> str:
 def _card(props: list[_Property], line: int, index: int, log: ReadLog) -> ParsedContact | None:
     problems = RowProblems(line, index)
     fn = n = org = email = ""
+    shown_as_company = False
     notes: list[str] = []
     numbers: list[ContactNumber] = []
     for prop in props:
@@ -228,6 +229,10 @@ def _card(props: list[_Property], line: int, index: int, log: ReadLog) -> Parsed
                            problems)
         elif prop.name == "NOTE":
             notes.append(unescape(prop.value))
+        elif prop.name == "X-ABSHOWAS":
+            shown_as_company = prop.value.strip().upper() == "COMPANY"
+    if shown_as_company and org:
+        fn = ""  # Apple's company card: FN is the company, not a person's name
     draft = ContactDraft(
         name=fn.strip() or n,
         company=org,

@@ -194,6 +194,14 @@ class Directory(SQLiteStore):
             conn.execute("SELECT count(*) FROM contacts WHERE source = ?", (source,)).fetchone()[0]
         )
 
+    def most_numbers(self) -> int:
+        """The most numbers any one contact has (0 for an empty directory)."""
+        with self.read() as conn:
+            row = conn.execute(
+                "SELECT max(n) FROM (SELECT count(*) AS n FROM numbers GROUP BY contact_id)"
+            ).fetchone()
+        return int(row[0] or 0)
+
     def iter_all(self, *, batch: int = 1000) -> Iterator[Contact]:
         """Every contact by id, read in batches (no transaction is held between them)."""
         last = 0

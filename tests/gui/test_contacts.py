@@ -1,4 +1,4 @@
-"""The contacts window, the edit dialog and ContactsService (real SQLite, real simulator).
+"""The contacts window, the edit dialog and the contacts bridge (real SQLite, real simulator).
 
 Async: the service runs directory work with ``asyncio.to_thread`` and talks
 HTTP with httpx on the app's qasync loop.  These tests install the same
@@ -23,7 +23,7 @@ from desktop.simulator import Simulator, SimulatorConfig
 from desktop.ui.contacts import (
     ContactEdit,
     ContactEditDialog,
-    ContactsService,
+    ContactsBridge,
     ContactsWindow,
     ContactTableModel,
     pbx_contact_fields,
@@ -67,7 +67,7 @@ def add(directory: Directory, name: str, number: str = "", company: str = "",
 def make_window(qtbot, qloop, directory: Directory, tasks: TaskSet
                 ) -> Callable[..., ContactsWindow]:
     def make(pbx: Callable[[], TekilSession | None] | None = None) -> ContactsWindow:
-        service = ContactsService(directory, tasks=tasks, pbx=pbx)
+        service = ContactsBridge.for_directory(directory, tasks=tasks, pbx=pbx)
         window = ContactsWindow(service)
         qtbot.addWidget(window)
         window.show()
@@ -129,7 +129,7 @@ def test_an_older_search_result_is_dropped(qtbot, qloop, directory: Directory,
                                            tasks: TaskSet) -> None:
     add(directory, "Ayşe Yılmaz", "0532 412 18 75")
     add(directory, "Mehmet Öztürk", "0542 318 27 64")
-    service = ContactsService(directory, tasks=tasks)
+    service = ContactsBridge.for_directory(directory, tasks=tasks)
     results: list[tuple[str, list[str]]] = []
     service.searchFinished.connect(lambda q, c: results.append((q, [x.name for x in c])))
     service.search("ayşe")
@@ -327,7 +327,7 @@ def test_import_csv_reports_the_bad_row_and_lists_the_good_ones(
     window.problems_button.click()
     assert window.problems_list.isVisible()
     assert window.problems_list.count() == 1
-    assert window.problems_list.item(0).text().startswith("Line 3:")
+    assert window.problems_list.item(0).text().startswith("Row 3, column “Cep Telefonu”:")
     qtbot.waitUntil(lambda: sorted(names(window)) == ["Ayşe Yılmaz", "Mehmet Öztürk"])
     source = window.model.data(window.model.index(0, ContactTableModel.SOURCE))
     assert source == "rehber.csv (CSV)"
@@ -435,7 +435,7 @@ def test_add_to_pbx_failure_is_reported_and_not_retried(
         qtbot, qloop, directory: Directory, tasks: TaskSet,
         tekil: tuple[Simulator, TekilSession]) -> None:
     sim, session = tekil
-    service = ContactsService(directory, tasks=tasks, pbx=lambda: session)
+    service = ContactsBridge.for_directory(directory, tasks=tasks, pbx=lambda: session)
     sim.fault("/createContact", "500")
     draft = ContactDraft(name="Ali Veli", numbers=(ContactNumber.of("0532 000 00 01"),))
     with qtbot.waitSignal(service.pbxAddFailed, timeout=10000) as failed:

@@ -1,4 +1,9 @@
 """``kobikom-desktop listen``: one JSON line per real-time event.
+
+Exit codes: 0 stopped (Ctrl-C, ``--timeout``, ``--count`` reached), 1
+``--count`` not reached before ``--timeout``, 2 bad input (a port out of
+range on the command line or in the settings), 3 login rejected or
+credentials missing, 4 the channel never connected.
 """
 
 from __future__ import annotations
@@ -15,10 +20,13 @@ from desktop.cli.common import (
     EXIT_AUTH,
     EXIT_NOT_FOUND,
     EXIT_OK,
+    EXIT_SERVER,
     add_connection_options,
     apply_connection_options,
     fail,
     load_settings,
+    positive_int,
+    positive_seconds,
 )
 
 COMMANDS = ("listen",)
@@ -28,8 +36,9 @@ COMMANDS = ("listen",)
 def add_parsers(sub: Any) -> None:
     listen = sub.add_parser("listen", help="print real-time events as JSON lines")
     add_connection_options(listen)
-    listen.add_argument("--count", type=int, metavar="N", help="exit after N events")
-    listen.add_argument("--timeout", type=float, metavar="S", help="exit after S seconds")
+    listen.add_argument("--count", type=positive_int, metavar="N", help="exit after N events")
+    listen.add_argument("--timeout", type=positive_seconds, metavar="S",
+                        help="exit after S seconds")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -118,7 +127,8 @@ async def _run(args: argparse.Namespace) -> int:
         return fail(EXIT_AUTH, f"cannot connect: {exc}")
 
     done = asyncio.Event()
-    result: dict[str, Any] = {"code": EXIT_OK, "count": 0, "why": None}
+    result: dict[str, Any] = {"code": EXIT_OK, "count": 0, "why": None, "connected": False,
+                              "last": None}
 
     def on_event(event: Any) -> None:
         print(json.dumps(event_json(event), ensure_ascii=False), flush=True)
@@ -128,6 +138,9 @@ async def _run(args: argparse.Namespace) -> int:
 
     def on_state(state: Any) -> None:
         print(f"state: {state.describe()}", file=sys.stderr, flush=True)
+        result["last"] = state.describe()
+        if state.phase is Phase.CONNECTED:
+            result["connected"] = True
         if state.phase is Phase.AUTH_FAILED:
             result["code"] = EXIT_AUTH
             result["why"] = state.reason
@@ -153,4 +166,8 @@ async def _run(args: argparse.Namespace) -> int:
             await session.aclose()
     if result["code"] == EXIT_AUTH:
         print(f"kobikom-desktop: {result['why'] or 'login rejected'}", file=sys.stderr)
+    elif not result["connected"]:
+        endpoint = settings.endpoint()
+        return fail(EXIT_SERVER, f"never connected to {endpoint.host}:{endpoint.port} "
+                                 f"({result['last'] or 'no answer'})")
     return int(result["code"])

@@ -13,7 +13,7 @@ import json
 import signal
 from typing import Any
 
-from desktop.cli.common import EXIT_OK, EXIT_SERVER, fail
+from desktop.cli.common import EXIT_OK, EXIT_SERVER, fail, port_or_zero
 
 COMMANDS = ("simulator",)
 
@@ -23,14 +23,18 @@ def add_parsers(sub: Any) -> None:
     sim = sub.add_parser("simulator", help="run the Kobikom simulator on loopback")
     sim.add_argument("--flavor", choices=["tekil", "bulut"], default="bulut")
     sim.add_argument("--host", default="127.0.0.1")
-    sim.add_argument("--tcp-port", type=int, default=0)
-    sim.add_argument("--ws-port", type=int, default=0)
-    sim.add_argument("--http-port", type=int, default=0)
+    sim.add_argument("--tcp-port", type=port_or_zero, default=0,
+                     help="0 (the default): any free port")
+    sim.add_argument("--ws-port", type=port_or_zero, default=0,
+                     help="0 (the default): any free port")
+    sim.add_argument("--http-port", type=port_or_zero, default=0,
+                     help="0 (the default): any free port")
     sim.add_argument("--tcp-framing", choices=["ndjson", "concat", "split", "noisy"],
                      default="ndjson", help="how events are framed on the TCP stream")
     sim.add_argument("--demo-calls", metavar="EXT",
                      help="keep making EXT ring with varied demo calls")
     sim.add_argument("--debug", action="store_true")
+    # No --config: the simulator reads no settings (argparse refuses the option).
 
 
 def run(args: argparse.Namespace) -> int:

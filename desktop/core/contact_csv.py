@@ -254,9 +254,9 @@ def read_csv(lines: Iterable[str], log: ReadLog) -> Iterator[ParsedContact]:
                                          "was not read", True, record + 1))
             log.stopped_at = line
             break
+        record += 1  # blank rows count: a spreadsheet shows them too
         if not "".join(row).strip():
             continue
-        record += 1
         if header is None:
             header = Columns.from_header([_text.clean(h, 200) for h in row])
             if not header.usable():

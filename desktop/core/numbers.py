@@ -10,11 +10,11 @@ number".
 
 Three jobs, each done in one place:
 
-* **Cleaning pasted text** (:func:`clean_number_text`): what WhatsApp,
-  Outlook, Word or a web page put around a number - bidi marks
-  (``\\u202a+90 532 …\\u202c``), zero-width spaces, non-breaking spaces,
-  typographic dashes, full-width and Arabic-Indic digits.  Lookup, dial,
-  import and the dialer all go through it (via :func:`parse_number`).
+* **Cleaning pasted text** (:func:`clean_number_text`, in
+  :mod:`desktop.core.number_text`): what WhatsApp, Outlook, Word or a web
+  page put around a number - bidi marks, zero-width spaces, non-breaking
+  spaces, typographic dashes, full-width and Arabic-Indic digits.  Lookup,
+  dial, import and the dialer all go through it (via :func:`parse_number`).
 * **Links**: ``tel:``/``callto:``/``sip:`` prefixes (:func:`link_parts`);
   a ``tel:`` link's ``;ext=`` parameter is an extension.
 * **Extensions**: a public number may carry an extension - the main number
@@ -47,14 +47,28 @@ from __future__ import annotations
 import enum
 import functools
 import re
-import unicodedata
 from dataclasses import dataclass
-from urllib.parse import unquote
 
 import phonenumbers
 from phonenumbers import PhoneMetadata, PhoneNumberFormat, PhoneNumberType
 
 from desktop.core import text as _text
+from desktop.core.number_text import ascii_digits, clean_number_text, link_parts
+
+__all__ = [
+    "DEFAULT_REGION",
+    "MAX_EXTENSION_DIGITS",
+    "MAX_INTERNAL_DIGITS",
+    "NumberKind",
+    "PhoneNumber",
+    "ascii_digits",
+    "clean_number_text",
+    "link_parts",
+    "mask",
+    "normalize",
+    "parse_number",
+    "parse_number_uncached",
+]
 
 DEFAULT_REGION = "TR"
 
@@ -74,7 +88,6 @@ _SEPARATORS = re.compile(r"[\s\-./()]+")
 #: refused: libphonenumber would read "0532-abc" as the vanity "0532-222".
 _DIALLABLE = re.compile(r"\+?\d+")
 _INTERNAL = re.compile(rf"\*?\d{{1,{MAX_INTERNAL_DIGITS}}}")
-_LINK = re.compile(r"^(?P<scheme>tel|callto|sips?):(?!\s)(?://)?(?P<rest>.*)$", re.IGNORECASE)
 
 # ---------------------------------------------------------------- extensions
 # Matched on the search-folded text (lower case, "DAHİLİ" -> "dahili").
@@ -169,74 +182,6 @@ class PhoneNumber:
     def masked(self) -> str:
         """For INFO logs (KVKK): keep the last two digits only."""
         return mask(self.key)
-
-
-# ---------------------------------------------------------------- cleaning
-def ascii_digits(text: str) -> str:
-    """Any Unicode decimal digit as its ASCII digit (``٠٥``, ``０５`` -> ``05``)."""
-    if text.isascii():
-        return text
-    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() and not ch.isascii() else ch
-                   for ch in text)
-
-
-def clean_number_text(text: object) -> str:
-    """Pasted text made plain: the one cleaner behind lookup, dial, import and the dialer.
-
-    Compatibility forms folded (NFKC: full-width digits and brackets),
-    invisible format characters removed (bidi marks and isolates,
-    zero-width spaces and joiners, BOMs, soft hyphens), every kind of space
-    made one space, typographic dashes made ``-``, Unicode digits made
-    ASCII, ends stripped.  Letters and everything else are kept: what is
-    not a number stays recognisably not a number.
-    """
-    if text is None:
-        return ""
-    value = text if isinstance(text, str) else str(text)
-    if value.isascii() and value.isprintable():
-        return value.strip()
-    value = unicodedata.normalize("NFKC", value)
-    out: list[str] = []
-    for ch in value:
-        category = unicodedata.category(ch)
-        if category == "Cf":
-            continue
-        if category in ("Zs", "Zl", "Zp", "Cc"):
-            out.append(" ")
-        elif category == "Pd" or ch == "\u2212":  # en/em dashes, minus sign
-            out.append("-")
-        else:
-            out.append(ch)
-    return ascii_digits(" ".join("".join(out).split()))
-
-
-def link_parts(text: str) -> tuple[str, str, str | None] | None:
-    """``(scheme, number part, extension)`` of a ``tel:``/``callto:``/``sip:`` link, else None.
-
-    Parameters (``;user=phone``…) and headers (``?…``) are dropped, a
-    ``tel:`` link's ``;ext=`` is returned as the extension, a ``sip:``
-    link's user part is the number, and a ``tel:`` local number with a
-    global ``phone-context`` (RFC 3966 §5.1.5) gets the context in front.
-    *text* should be cleaned first (:func:`clean_number_text`).
-    """
-    match = _LINK.match(text)
-    if match is None:
-        return None
-    scheme = match["scheme"].lower()
-    rest = unquote(match["rest"]).strip().split("?", 1)[0]
-    if scheme in ("sip", "sips"):
-        rest = rest.split("@", 1)[0]  # the user is before the host
-    number, *params = (part.strip() for part in rest.split(";"))
-    extension: str | None = None
-    for param in params:
-        name, _, value = param.partition("=")
-        name, value = name.strip().lower(), value.strip()
-        if name == "ext" and value:
-            extension = value
-        elif (scheme == "tel" and name == "phone-context" and value.startswith("+")
-              and not number.startswith("+")):
-            number = value + number
-    return scheme, number, extension
 
 
 # ---------------------------------------------------------------- parsing

@@ -137,6 +137,8 @@ def _not_a_command(word: str, commands: Sequence[str]) -> CliError:
 def _run_app(argv: list[str], commands: dict[str, ModuleType]) -> int:
     from desktop.core.number_text import looks_like_number_or_link
 
+    if argv and not argv[0].startswith("-") and not looks_like_number_or_link(argv[0]):
+        raise _not_a_command(argv[0], list(commands))
     app_args = _app_parser().parse_args(argv)
     if app_args.uri is not None:
         if app_args.uri in commands:

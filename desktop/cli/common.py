@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import stat
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -107,10 +108,14 @@ def positive_seconds(text: str) -> float:
 def input_file(text: str) -> Path:
     """A file to read: it exists, and is a file, not a folder."""
     path = Path(text).expanduser()
-    if path.is_dir():
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise argparse.ArgumentTypeError(f"{text}: no such file") from None
+    except OSError as exc:
+        raise argparse.ArgumentTypeError(f"cannot read {text}: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(info.st_mode):
         raise argparse.ArgumentTypeError(f"{text} is a folder, not a file")
-    if not path.exists():
-        raise argparse.ArgumentTypeError(f"{text}: no such file")
     return path
 
 

@@ -138,7 +138,8 @@ async def _run(args: argparse.Namespace) -> int:
 
     def on_state(state: Any) -> None:
         print(f"state: {state.describe()}", file=sys.stderr, flush=True)
-        result["last"] = state.describe()
+        if state.phase is not Phase.DISCONNECTED:  # not the "stopped" at the end
+            result["last"] = state.describe()
         if state.phase is Phase.CONNECTED:
             result["connected"] = True
         if state.phase is Phase.AUTH_FAILED:

@@ -226,7 +226,8 @@ def test_history_into_a_closed_pipe(tmp_path: Path) -> None:
     head = subprocess.Popen([*program(), "history"], env=base_env(home),
                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE)
-    assert head.stdout is not None and head.stderr is not None
+    assert head.stdout is not None
+    assert head.stderr is not None
     head.stdout.readline()
     head.stdout.close()  # the reader goes away after one line
     stderr = head.stderr.read().decode()

@@ -259,7 +259,8 @@ def test_one_cleaner_behind_lookup_dial_import_and_the_dialer(tmp_path) -> None:
         directory.add(ContactDraft(name="Ayşe", numbers=(ContactNumber.of("05321234567"),)))
         for raw in PASTED:
             found = directory.lookup(raw)  # lookup
-            assert found is not None and found.name == "Ayşe", raw
+            assert found is not None, raw
+            assert found.name == "Ayşe", raw
             target = dial_target(raw)  # dial
             assert isinstance(target, DialTarget), raw
             assert target.dial_string == "05321234567", raw

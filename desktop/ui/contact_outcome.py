@@ -24,19 +24,21 @@ from desktop.ui.notice import NoticeBox, NoticeKind
 PROBLEM_ROWS_SHOWN: Final = 6
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ImportSummary", text)
-
-
 def problem_text(problem: ImportRowError) -> str:
     """One problem row as the agent reads it (row, column, what happened)."""
-    where = _tr("Row {row}").format(row=problem.row) if problem.row else \
-        _tr("Line {line}").format(line=problem.line)
+    if problem.row:
+        where = QCoreApplication.translate("ImportSummary", "Row {row}").format(row=problem.row)
+    else:
+        where = QCoreApplication.translate("ImportSummary", "Line {line}").format(
+            line=problem.line)
     if problem.column:
-        where = _tr("{where}, column “{column}”").format(where=where, column=problem.column)
+        where = QCoreApplication.translate("ImportSummary", "{where}, column “{column}”").format(
+            where=where, column=problem.column)
     if problem.skipped:
-        return _tr("{where}: {reason}").format(where=where, reason=problem.reason)
-    return _tr("{where}: {reason} (the rest of the row was imported)").format(
+        return QCoreApplication.translate("ImportSummary", "{where}: {reason}").format(
+            where=where, reason=problem.reason)
+    return QCoreApplication.translate(
+        "ImportSummary", "{where}: {reason} (the rest of the row was imported)").format(
         where=where, reason=problem.reason)
 
 
@@ -44,25 +46,32 @@ def import_summary(report: ImportReport) -> tuple[NoticeKind, str, str, list[str
     """``(kind, title, text, problem rows)`` of a finished import."""
     file = report.source.split(":", 1)[1] if ":" in report.source else report.source
     if report.cancelled:
-        return (NoticeKind.INFO, _tr("Import cancelled"),
-                _tr("Nothing from {file} was saved.").format(file=file), [])
-    text = _tr("Added {added}, updated {updated}, unchanged {unchanged}, skipped {skipped}."
-               ).format(added=report.added, updated=report.updated,
-                        unchanged=report.unchanged, skipped=report.skipped)
-    text += " " + _tr("{rows} rows read; {numbers} numbers saved, {dropped} dropped, "
-                      "{fax} fax numbers skipped.").format(
-        rows=report.rows, numbers=report.numbers, dropped=report.numbers_dropped,
-        fax=report.fax_skipped)
+        return (NoticeKind.INFO, QCoreApplication.translate("ImportSummary", "Import cancelled"),
+                QCoreApplication.translate("ImportSummary", "Nothing from {file} was saved."
+                                           ).format(file=file), [])
+    text = QCoreApplication.translate(
+        "ImportSummary",
+        "Added {added}, updated {updated}, unchanged {unchanged}, skipped {skipped}.",
+    ).format(added=report.added, updated=report.updated, unchanged=report.unchanged,
+             skipped=report.skipped)
+    text += " " + QCoreApplication.translate(
+        "ImportSummary",
+        "{rows} rows read; {numbers} numbers saved, {dropped} dropped, {fax} fax skipped.",
+    ).format(rows=report.rows, numbers=report.numbers, dropped=report.numbers_dropped,
+             fax=report.fax_skipped)
     if report.stopped_at is not None:
-        text += " " + _tr("The file could be read only up to line {line}.").format(
+        text += " " + QCoreApplication.translate(
+            "ImportSummary", "The file could be read only up to line {line}.").format(
             line=report.stopped_at)
     problems = [problem_text(e) for e in report.errors]
     if report.problems_not_listed:
-        problems.append(_tr("… and {count} more problems.").format(
+        problems.append(QCoreApplication.translate(
+            "ImportSummary", "… and {count} more problems.").format(
             count=report.problems_not_listed))
     trouble = report.skipped or report.numbers_dropped or report.stopped_at is not None
     kind = NoticeKind.WARNING if trouble else NoticeKind.SUCCESS
-    return kind, _tr("Imported {file}").format(file=file), text, problems
+    title = QCoreApplication.translate("ImportSummary", "Imported {file}").format(file=file)
+    return kind, title, text, problems
 
 
 class OutcomeBox(NoticeBox):

@@ -1084,10 +1084,9 @@ Ayrıntılar günlük dosyasında:
     </message>
 </context>
 <context>
-    <name>ContactsService</name>
+    <name>ContactsBridge</name>
     <message>
         <source>Only Tekil Santral accounts have a PBX phonebook; KobiPBX (Bulut Santral) has no phonebook API. For Tekil, enter the panel e-mail and password in Settings.</source>
-        <extracomment>Delay between the last key typed in the search box and the search. Most results of one search. Contacts listed while the search box is empty (type to find the others). Problem rows of an import visible without scrolling. createContact ``tur`` (digest §5.2): 1 Ev (home), 2 İş (work), 3 Diğer (other). Inline error text (the popup&apos;s &quot;missed&quot; red). The contact to update, or None for a new one. Also add it to the Tekil PBX phonebook (``createContact``). The phonebook group id (``getGroupList`` ``id``); None = the first group.</extracomment>
         <translation>Santral rehberi yalnızca Tekil Santral hesaplarında var; KobiPBX&apos;in (Bulut Santral) rehber API&apos;si yok. Tekil için panel e-postasını ve şifresini Ayarlar&apos;a girin.</translation>
     </message>
     <message>
@@ -1113,6 +1112,10 @@ Ayrıntılar günlük dosyasında:
     <message>
         <source>{file} could not be imported: {error}</source>
         <translation>{file} içe aktarılamadı: {error}</translation>
+    </message>
+    <message>
+        <source>{file} could not be written: {error}</source>
+        <translation>{file} yazılamadı: {error}</translation>
     </message>
     <message>
         <source>The PBX sent a phonebook we cannot read: {error}</source>
@@ -1163,7 +1166,7 @@ Ayrıntılar günlük dosyasında:
     <name>ContactsWindow</name>
     <message>
         <source>Contacts – Kobikom Desktop</source>
-        <extracomment>A saved edit also goes to the PBX: its outcome must not be hidden by &quot;Saved&quot;.</extracomment>
+        <extracomment>Delay between the last key typed in the search box and the search. A saved edit also goes to the PBX: its outcome must not be hidden by &quot;Saved&quot;.</extracomment>
         <translation>Kişiler – Kobikom Desktop</translation>
     </message>
     <message>
@@ -1193,6 +1196,10 @@ Ayrıntılar günlük dosyasında:
     <message>
         <source>Import…</source>
         <translation>İçe aktar…</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>Dışa aktar…</translation>
     </message>
     <message>
         <source>Sync with PBX</source>
@@ -1285,28 +1292,32 @@ Kişi ekleyin, CSV ya da vCard dosyası içe aktarın veya santral rehberiyle e�
         <translation>{file} içe aktarılıyor…</translation>
     </message>
     <message>
-        <source>Import cancelled</source>
-        <translation>İçe aktarma iptal edildi</translation>
+        <source>Export contacts</source>
+        <translation>Kişileri dışa aktar</translation>
     </message>
     <message>
-        <source>Nothing from {file} was saved.</source>
-        <translation>{file} dosyasından hiçbir şey kaydedilmedi.</translation>
+        <source>CSV for Excel (*.csv)</source>
+        <translation>Excel için CSV (*.csv)</translation>
     </message>
     <message>
-        <source>Imported {file}</source>
-        <translation>{file} içe aktarıldı</translation>
+        <source>vCard (*.vcf)</source>
+        <translation>vCard (*.vcf)</translation>
     </message>
     <message>
-        <source>Added {added}, updated {updated}, unchanged {unchanged}, skipped {skipped}.</source>
-        <translation>Eklenen {added}, güncellenen {updated}, değişmeyen {unchanged}, atlanan {skipped}.</translation>
+        <source>contacts</source>
+        <translation>kisiler</translation>
     </message>
     <message>
-        <source>Line {line}: {reason}</source>
-        <translation>Satır {line}: {reason}</translation>
+        <source>Exporting to {file}…</source>
+        <translation>{file} dosyasına aktarılıyor…</translation>
     </message>
     <message>
-        <source>Line {line}: {reason} (the rest of the row was imported)</source>
-        <translation>Satır {line}: {reason} (satırın geri kalanı içe aktarıldı)</translation>
+        <source>Exported {count} contacts</source>
+        <translation>{count} kişi dışa aktarıldı</translation>
+    </message>
+    <message>
+        <source>Saved to {path}.</source>
+        <translation>{path} konumuna kaydedildi.</translation>
     </message>
     <message>
         <source>Sync with the PBX failed</source>
@@ -1315,6 +1326,10 @@ Kişi ekleyin, CSV ya da vCard dosyası içe aktarın veya santral rehberiyle e�
     <message>
         <source>Import failed</source>
         <translation>İçe aktarma başarısız</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>Dışa aktarma başarısız</translation>
     </message>
     <message>
         <source>Fetching the PBX phonebook…</source>
@@ -1343,22 +1358,6 @@ Kişi ekleyin, CSV ya da vCard dosyası içe aktarın veya santral rehberiyle e�
     <message>
         <source>Something went wrong</source>
         <translation>Bir sorun oluştu</translation>
-    </message>
-    <message>
-        <source>Hide the row with a problem</source>
-        <translation>Sorunlu satırı gizle</translation>
-    </message>
-    <message>
-        <source>Hide the {count} rows with problems</source>
-        <translation>Sorunlu {count} satırı gizle</translation>
-    </message>
-    <message>
-        <source>Show the row with a problem</source>
-        <translation>Sorunlu satırı göster</translation>
-    </message>
-    <message>
-        <source>Show the {count} rows with problems</source>
-        <translation>Sorunlu {count} satırı göster</translation>
     </message>
 </context>
 <context>
@@ -1691,6 +1690,58 @@ Son aramalar burada görünür.</translation>
     </message>
 </context>
 <context>
+    <name>ImportSummary</name>
+    <message>
+        <source>Row {row}</source>
+        <extracomment>Problem rows of an import visible without scrolling.</extracomment>
+        <translation>Satır {row}</translation>
+    </message>
+    <message>
+        <source>Line {line}</source>
+        <translation>Dosya satırı {line}</translation>
+    </message>
+    <message>
+        <source>{where}, column “{column}”</source>
+        <translation>{where}, “{column}” sütunu</translation>
+    </message>
+    <message>
+        <source>{where}: {reason}</source>
+        <translation>{where}: {reason}</translation>
+    </message>
+    <message>
+        <source>{where}: {reason} (the rest of the row was imported)</source>
+        <translation>{where}: {reason} (satırın geri kalanı aktarıldı)</translation>
+    </message>
+    <message>
+        <source>Import cancelled</source>
+        <translation>İçe aktarma iptal edildi</translation>
+    </message>
+    <message>
+        <source>Nothing from {file} was saved.</source>
+        <translation>{file} dosyasından hiçbir şey kaydedilmedi.</translation>
+    </message>
+    <message>
+        <source>Added {added}, updated {updated}, unchanged {unchanged}, skipped {skipped}.</source>
+        <translation>Eklenen {added}, güncellenen {updated}, değişmeyen {unchanged}, atlanan {skipped}.</translation>
+    </message>
+    <message>
+        <source>{rows} rows read; {numbers} numbers saved, {dropped} dropped, {fax} fax skipped.</source>
+        <translation>{rows} satır okundu; {numbers} numara kaydedildi, {dropped} numara atıldı, {fax} faks numarası atlandı.</translation>
+    </message>
+    <message>
+        <source>The file could be read only up to line {line}.</source>
+        <translation>Dosya yalnızca {line}. satıra kadar okunabildi.</translation>
+    </message>
+    <message>
+        <source>… and {count} more problems.</source>
+        <translation>… ve {count} sorun daha.</translation>
+    </message>
+    <message>
+        <source>Imported {file}</source>
+        <translation>{file} içe aktarıldı</translation>
+    </message>
+</context>
+<context>
     <name>NoteDialog</name>
     <message>
         <source>Note on {0}</source>
@@ -1731,6 +1782,32 @@ Son aramalar burada görünür.</translation>
     <message>
         <source>Other</source>
         <translation>Diğer</translation>
+    </message>
+</context>
+<context>
+    <name>NumberText</name>
+    <message>
+        <source>{number} ext. {extension}</source>
+        <translation>{number} dahili {extension}</translation>
+    </message>
+</context>
+<context>
+    <name>OutcomeBox</name>
+    <message>
+        <source>Hide the row with a problem</source>
+        <translation>Sorunlu satırı gizle</translation>
+    </message>
+    <message>
+        <source>Hide the {count} rows with problems</source>
+        <translation>Sorunlu {count} satırı gizle</translation>
+    </message>
+    <message>
+        <source>Show the row with a problem</source>
+        <translation>Sorunlu satırı göster</translation>
+    </message>
+    <message>
+        <source>Show the {count} rows with problems</source>
+        <translation>Sorunlu {count} satırı göster</translation>
     </message>
 </context>
 <context>
@@ -3308,6 +3385,7 @@ Son aramalar burada görünür.</translation>
     <name>_NumberRow</name>
     <message>
         <source>0532 123 45 67</source>
+        <extracomment>Inline error text (the popup&apos;s &quot;missed&quot; red).</extracomment>
         <translation>0532 123 45 67</translation>
     </message>
     <message>

@@ -56,13 +56,52 @@ def quote(cell: str, limit: int = MAX_QUOTE) -> str:
     return f"'{flat}'"
 
 
+#: What each kind of problem says, in English (the command line, the log, JSON).
+#: The UI words the same codes and parameters in the agent's language.
+PROBLEM_TEXTS: dict[str, str] = {
+    "not_a_number": "not a phone number: {cell}",
+    "not_valid": "not a valid phone number: {cell}",
+    "part_not_a_number": "not a phone number: '{part}' in {cell}",
+    "part_not_valid": "not a valid phone number: '{part}' in {cell}",
+    "scientific": "Excel scientific notation {cell}: Excel stored the number as a "
+                  "floating-point value and its last digits are lost; format the column as "
+                  "Text in Excel and export again",
+    "cell_too_long": "cell too long for phone numbers: only the first {limit} characters "
+                     "were read",
+    "not_an_extension": "not an extension: {cell}",
+    "field_too_long": "{what} too long ({length} characters): cut to {limit} characters, "
+                      "starting {start}",
+    "too_many_numbers": "{count} numbers: only the first {limit} are kept, {extra} dropped",
+    "no_name_no_number": "no name and no phone number",
+    "no_valid_number": "no valid number ({reasons}) and no name",
+    "too_many_columns": "too many columns ({count}, the header has {width})",
+    "csv_syntax": "CSV syntax error ({error}); the rest of the file was not read",
+    "card_no_end": "card has no END:VCARD",
+    "same_contact": "same contact as {where}",
+}
+
+
+def describe_problem(code: str, params: tuple[tuple[str, str], ...]) -> str:
+    """The English text of a problem."""
+    return PROBLEM_TEXTS[code].format(**dict(params))
+
+
 @dataclass(frozen=True, slots=True)
 class CellProblem:
     """Something in a cell that was not stored (or stored differently)."""
 
-    reason: str
+    code: str
+    params: tuple[tuple[str, str], ...] = ()
     #: Numbers of the cell that were dropped because of it.
     dropped: int = 1
+
+    @classmethod
+    def of(cls, code: str, dropped: int = 1, **params: object) -> CellProblem:
+        return cls(code, tuple((k, str(v)) for k, v in params.items()), dropped)
+
+    @property
+    def reason(self) -> str:
+        return describe_problem(self.code, self.params)
 
 
 @dataclass(slots=True)
@@ -115,9 +154,8 @@ def _acceptable(parsed: PhoneNumber) -> bool:
 
 
 def _why_not(parsed: PhoneNumber) -> str:
-    if parsed.kind is NumberKind.EXTERNAL:
-        return "not a valid phone number"
-    return "not a phone number"
+    """The problem code of a number that is not kept."""
+    return "not_valid" if parsed.kind is NumberKind.EXTERNAL else "not_a_number"
 
 
 def read_number_cell(cell: str, label: str | None, *, single: bool = False) -> CellNumbers:
@@ -134,9 +172,7 @@ def read_number_cell(cell: str, label: str | None, *, single: bool = False) -> C
     if link is not None:  # a vCard 4 "tel:" URI: the number (and ;ext=) is what counts
         clean = f"{link[1]} ext. {link[2]}" if link[2] else link[1]
     if len(clean) > MAX_NUMBER_CELL:
-        out.problems.append(CellProblem(
-            f"cell too long for phone numbers: only the first {MAX_NUMBER_CELL} characters "
-            "were read", dropped=0))
+        out.problems.append(CellProblem.of("cell_too_long", 0, limit=MAX_NUMBER_CELL))
         clean = clean[:MAX_NUMBER_CELL]
     whole = parse_number_uncached(clean)
     if _acceptable(whole):
@@ -147,13 +183,10 @@ def read_number_cell(cell: str, label: str | None, *, single: bool = False) -> C
         out.numbers.append(ContactNumber.from_parsed(whole, _label(label, whole)))
         return out
     if _SCIENTIFIC.fullmatch(clean):
-        out.problems.append(CellProblem(
-            f"Excel scientific notation {quote(cell)}: Excel stored the number as a "
-            "floating-point value and its last digits are lost; format the column as Text "
-            "in Excel and export again"))
+        out.problems.append(CellProblem.of("scientific", cell=quote(cell)))
         return out
     if single or _SPLIT_CHARS.search(clean) is None:
-        out.problems.append(CellProblem(f"{_why_not(whole)}: {quote(cell)}"))
+        out.problems.append(CellProblem.of(_why_not(whole), cell=quote(cell)))
         return out
     _read_list(clean, label, cell, out)
     return out
@@ -187,7 +220,8 @@ def _read_list(clean: str, label: str | None, cell: str, out: CellNumbers) -> No
         if parsed.kind is NumberKind.INTERNAL:
             out.numbers.append(ContactNumber.from_parsed(parsed, _label(label, parsed)))
             continue
-        out.problems.append(CellProblem(f"{_why_not(parsed)}: '{part}' in {quote(cell)}"))
+        out.problems.append(CellProblem.of("part_" + _why_not(parsed), part=part,
+                                           cell=quote(cell)))
 
 
 def _extension_of(main_raw: str, extension: str, written: str) -> PhoneNumber | None:
@@ -215,11 +249,11 @@ def attach_extension(numbers: list[ContactNumber], extension_cell: str) -> CellN
     if not clean:
         return out
     if _SCIENTIFIC.fullmatch(clean):
-        out.problems.append(CellProblem(f"Excel scientific notation {quote(extension_cell)}"))
+        out.problems.append(CellProblem.of("scientific", cell=quote(extension_cell)))
         return out
     internal = parse_number_uncached(clean)
     if internal.kind is not NumberKind.INTERNAL or not _SHORT.fullmatch(internal.key):
-        out.problems.append(CellProblem(f"not an extension: {quote(extension_cell)}"))
+        out.problems.append(CellProblem.of("not_an_extension", cell=quote(extension_cell)))
         return out
     for index, number in enumerate(numbers):
         parsed = number.parsed()

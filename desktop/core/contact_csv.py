@@ -250,8 +250,7 @@ def read_csv(lines: Iterable[str], log: ReadLog) -> Iterator[ParsedContact]:
         except StopIteration:
             break
         except csv.Error as exc:
-            log.add(ImportRowError(line, f"CSV syntax error ({exc}); the rest of the file "
-                                         "was not read", True, record + 1))
+            log.add(ImportRowError.of(line, "csv_syntax", row=record + 1, error=exc))
             log.stopped_at = line
             break
         record += 1  # blank rows count: a spreadsheet shows them too
@@ -298,8 +297,8 @@ def _row(row: list[str], line: int, record: int, cols: Columns,
         row.extend([""] * (width - len(row)))
     elif len(row) > width and "".join(row[width:]).strip():
         log.rows += 1
-        log.add(ImportRowError(line, f"too many columns ({len(row)}, the header has {width})",
-                               True, record))
+        log.add(ImportRowError.of(line, "too_many_columns", row=record, count=len(row),
+                                  width=width))
         return None
     name = _text_field(row, cols, cols.full, _text.MAX_NAME, "name", problems)
     if not name:

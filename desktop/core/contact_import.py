@@ -279,8 +279,8 @@ def _report(source: str, result: MergeResult | None, readlog: ReadLog,
     for index, first in result.duplicates:
         where = f"row {rows[first]}" if rows[first] == lines[first] else \
             f"row {rows[first]} (line {lines[first]})"
-        errors.append(ImportRowError(lines[index], f"same contact as {where}", True,
-                                     rows[index]))
+        errors.append(ImportRowError.of(lines[index], "same_contact", row=rows[index],
+                                        where=where, first_row=rows[first]))
     errors.sort(key=lambda e: e.line)
     skipped = readlog.rows_skipped + len(result.duplicates)
     return dataclasses.replace(

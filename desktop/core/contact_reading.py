@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from desktop.core import text as _text
-from desktop.core.contact_cells import CellNumbers, quote
+from desktop.core.contact_cells import CellNumbers, CellProblem, describe_problem, quote
 from desktop.core.contact_model import MAX_NUMBERS_PER_CONTACT, ContactDraft, ContactNumber
 
 #: Problems kept for the report; beyond that only counted (a broken file of
@@ -40,6 +40,16 @@ class ImportRowError:
     skipped: bool = True
     row: int = 0
     column: str = ""
+    #: What kind of problem (:data:`~desktop.core.contact_cells.PROBLEM_TEXTS`) and its
+    #: parameters: the UI words it in the agent's language from these.
+    code: str = ""
+    params: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def of(cls, line: int, code: str, *, skipped: bool = True, row: int = 0,
+           column: str = "", **params: object) -> ImportRowError:
+        items = tuple((k, str(v)) for k, v in params.items())
+        return cls(line, describe_problem(code, items), skipped, row, column, code, items)
 
     def describe(self, file: str) -> str:
         """``rehber.csv row 12 (line 14), column 'Telefon': <reason>`` for a terminal."""
@@ -100,15 +110,15 @@ class RowProblems:
     def __init__(self, line: int, row: int) -> None:
         self.line = line
         self.row = row
-        self.items: list[tuple[str, str]] = []  # (column, reason)
+        self.items: list[tuple[str, CellProblem]] = []  # (column, problem)
         self.dropped = 0
 
-    def note(self, column: str, reason: str) -> None:
-        self.items.append((column, reason))
+    def note(self, column: str, problem: CellProblem) -> None:
+        self.items.append((column, problem))
 
     def numbers(self, column: str, found: CellNumbers) -> list[ContactNumber]:
         for problem in found.problems:
-            self.items.append((column, problem.reason))
+            self.items.append((column, problem))
             self.dropped += problem.dropped
         return found.numbers
 
@@ -120,8 +130,9 @@ def capped(value: str, limit: int, column: str, what: str, problems: RowProblems
         return value  # the directory cleans every field on write
     cleaned = _text.clean(value, limit * 4 + 64, multiline=multiline)
     if len(cleaned) > limit:
-        problems.note(column, f"{what} too long ({len(value):,} characters): cut to "
-                              f"{limit:,} characters, starting {quote(value, 40)}")
+        problems.note(column, CellProblem.of("field_too_long", 0, what=what,
+                                             length=f"{len(value):,}", limit=f"{limit:,}",
+                                             start=quote(value, 40)))
         return cleaned[:limit].rstrip()
     return cleaned
 
@@ -133,8 +144,9 @@ def finish_contact(log: ReadLog, problems: RowProblems, draft: ContactDraft,
     numbers = _distinct(draft.numbers) if len(draft.numbers) > 1 else list(draft.numbers)
     if len(numbers) > MAX_NUMBERS_PER_CONTACT:
         extra = len(numbers) - MAX_NUMBERS_PER_CONTACT
-        problems.note(number_column, f"{len(numbers)} numbers: only the first "
-                                     f"{MAX_NUMBERS_PER_CONTACT} are kept, {extra} dropped")
+        problems.note(number_column, CellProblem.of(
+            "too_many_numbers", 0, count=len(numbers), limit=MAX_NUMBERS_PER_CONTACT,
+            extra=extra))
         problems.dropped += extra
         numbers = numbers[:MAX_NUMBERS_PER_CONTACT]
     if len(numbers) != len(draft.numbers):
@@ -144,18 +156,25 @@ def finish_contact(log: ReadLog, problems: RowProblems, draft: ContactDraft,
     log.numbers_dropped += problems.dropped
     if not draft.numbers and not (_text.clean(draft.name) or _text.clean(draft.company)):
         if problems.items:  # every number was bad: one problem that says so, row skipped
-            reasons = "; ".join(reason for _column, reason in problems.items)
-            columns = ", ".join(dict.fromkeys(c for c, _r in problems.items if c))
-            log.add(ImportRowError(problems.line, f"no valid number ({reasons}) and no name",
-                                   True, problems.row, columns))
+            reasons = "; ".join(p.reason for _column, p in problems.items)
+            cells = ", ".join(dict.fromkeys(_quoted(p) for _c, p in problems.items))
+            columns = ", ".join(dict.fromkeys(c for c, _p in problems.items if c))
+            log.add(ImportRowError.of(problems.line, "no_valid_number", row=problems.row,
+                                      column=columns, reasons=reasons, cells=cells))
         else:
-            log.add(ImportRowError(problems.line, "no name and no phone number", True,
-                                   problems.row))
+            log.add(ImportRowError.of(problems.line, "no_name_no_number", row=problems.row))
         return None
-    for column, reason in problems.items:
-        log.add(ImportRowError(problems.line, reason, False, problems.row, column))
+    for column, item in problems.items:
+        log.add(ImportRowError(problems.line, item.reason, False, problems.row, column,
+                               item.code, item.params))
     log.numbers += len(draft.numbers)
     return ParsedContact(problems.line, draft, problems.row)
+
+
+def _quoted(problem: CellProblem) -> str:
+    """The part or cell a number problem is about, quoted."""
+    params = dict(problem.params)
+    return f"'{params['part']}'" if "part" in params else params.get("cell", "")
 
 
 def _distinct(numbers: tuple[ContactNumber, ...]) -> list[ContactNumber]:

@@ -187,7 +187,7 @@ def read_vcard(lines: Iterable[str], log: ReadLog) -> Iterator[ParsedContact]:
             card.append(prop)
     if card is not None:
         log.rows += 1
-        log.add(ImportRowError(begin, "card has no END:VCARD", True, cards))
+        log.add(ImportRowError.of(begin, "card_no_end", row=cards))
     if not cards:
         raise ContactImportError("no vCard found in the file")
 

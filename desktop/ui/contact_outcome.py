@@ -19,9 +19,71 @@ from PySide6.QtWidgets import QListWidget, QToolButton, QWidget
 
 from desktop.core.contact_import import ImportReport, ImportRowError
 from desktop.ui.notice import NoticeBox, NoticeKind
+from desktop.ui.popup import rich_tooltip_for_plain
 
 #: Problem rows of an import visible without scrolling.
 PROBLEM_ROWS_SHOWN: Final = 6
+
+
+def _reasons() -> dict[str, str]:
+    """Each kind of import problem in the agent's language (same parameters as the core's
+    English :data:`~desktop.core.contact_cells.PROBLEM_TEXTS`)."""
+    return {
+        "not_a_number": QCoreApplication.translate(
+            "ImportProblem", "not a phone number: {cell}"),
+        "not_valid": QCoreApplication.translate(
+            "ImportProblem", "not a valid phone number: {cell}"),
+        "part_not_a_number": QCoreApplication.translate(
+            "ImportProblem", "not a phone number: '{part}' in {cell}"),
+        "part_not_valid": QCoreApplication.translate(
+            "ImportProblem", "not a valid phone number: '{part}' in {cell}"),
+        "scientific": QCoreApplication.translate(
+            "ImportProblem", "Excel scientific notation {cell}: its last digits are lost; "
+            "format the column as Text in Excel and export again"),
+        "cell_too_long": QCoreApplication.translate(
+            "ImportProblem", "cell too long: only its first {limit} characters were read"),
+        "not_an_extension": QCoreApplication.translate(
+            "ImportProblem", "not an extension: {cell}"),
+        "field_too_long": QCoreApplication.translate(
+            "ImportProblem", "{what} too long ({length} characters): cut to {limit}"),
+        "too_many_numbers": QCoreApplication.translate(
+            "ImportProblem", "{count} numbers: only the first {limit} are kept"),
+        "no_name_no_number": QCoreApplication.translate(
+            "ImportProblem", "no name and no phone number"),
+        "no_valid_number": QCoreApplication.translate(
+            "ImportProblem", "no valid number ({cells}) and no name"),
+        "too_many_columns": QCoreApplication.translate(
+            "ImportProblem", "too many columns ({count}; the header has {width})"),
+        "csv_syntax": QCoreApplication.translate(
+            "ImportProblem", "CSV syntax error ({error}); the rest of the file was not read"),
+        "card_no_end": QCoreApplication.translate(
+            "ImportProblem", "the card has no END:VCARD"),
+        "same_contact": QCoreApplication.translate(
+            "ImportProblem", "the same contact as row {first_row}"),
+    }
+
+
+def _fields() -> dict[str, str]:
+    return {
+        "name": QCoreApplication.translate("ImportProblem", "the name"),
+        "company": QCoreApplication.translate("ImportProblem", "the company"),
+        "e-mail": QCoreApplication.translate("ImportProblem", "the e-mail address"),
+        "notes": QCoreApplication.translate("ImportProblem", "the notes"),
+    }
+
+
+def reason_text(problem: ImportRowError) -> str:
+    """What happened, in the agent's language (the core's English text if unknown)."""
+    template = _reasons().get(problem.code)
+    if template is None:
+        return problem.reason
+    params = dict(problem.params)
+    if "what" in params:
+        params["what"] = _fields().get(params["what"], params["what"])
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError, ValueError):  # a translation with a wrong placeholder
+        return problem.reason
 
 
 def problem_text(problem: ImportRowError) -> str:
@@ -36,10 +98,10 @@ def problem_text(problem: ImportRowError) -> str:
             where=where, column=problem.column)
     if problem.skipped:
         return QCoreApplication.translate("ImportSummary", "{where}: {reason}").format(
-            where=where, reason=problem.reason)
+            where=where, reason=reason_text(problem))
     return QCoreApplication.translate(
         "ImportSummary", "{where}: {reason} (the rest of the row was imported)").format(
-        where=where, reason=problem.reason)
+        where=where, reason=reason_text(problem))
 
 
 def import_summary(report: ImportReport) -> tuple[NoticeKind, str, str, list[str]]:
@@ -97,6 +159,10 @@ class OutcomeBox(NoticeBox):
         self.show_message(kind, title, text)
         self.problems_list.clear()
         self.problems_list.addItems(list(problems))
+        for row, text in enumerate(problems):  # long cells are elided in the list
+            item = self.problems_list.item(row)
+            if item is not None:
+                item.setToolTip(rich_tooltip_for_plain(text))
         self.problems_button.setVisible(bool(problems))
         self.problems_button.setChecked(False)
         self._toggle_problems(False)

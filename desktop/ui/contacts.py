@@ -152,7 +152,7 @@ class ContactsWindow(QWidget):
         header.setSectionResizeMode(ContactTableModel.COMPANY, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(ContactTableModel.NUMBER, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(ContactTableModel.SOURCE, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(ContactTableModel.NUMBER, 170)
+        header.resizeSection(ContactTableModel.NUMBER, 230)  # room for "dahili 101"
         header.resizeSection(ContactTableModel.SOURCE, 160)
         self.table.doubleClicked.connect(self._edit_index)
         self.table.activated.connect(self._edit_index)

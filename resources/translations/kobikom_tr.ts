@@ -1690,10 +1690,89 @@ Son aramalar burada görünür.</translation>
     </message>
 </context>
 <context>
+    <name>ImportProblem</name>
+    <message>
+        <source>not a phone number: {cell}</source>
+        <extracomment>Problem rows of an import visible without scrolling.</extracomment>
+        <translation>telefon numarası değil: {cell}</translation>
+    </message>
+    <message>
+        <source>not a valid phone number: {cell}</source>
+        <translation>geçerli bir telefon numarası değil: {cell}</translation>
+    </message>
+    <message>
+        <source>not a phone number: &apos;{part}&apos; in {cell}</source>
+        <translation>telefon numarası değil: {cell} içindeki &apos;{part}&apos;</translation>
+    </message>
+    <message>
+        <source>not a valid phone number: &apos;{part}&apos; in {cell}</source>
+        <translation>geçerli bir telefon numarası değil: {cell} içindeki &apos;{part}&apos;</translation>
+    </message>
+    <message>
+        <source>Excel scientific notation {cell}: its last digits are lost; format the column as Text in Excel and export again</source>
+        <translation>Excel bilimsel gösterimi {cell}: numaranın son haneleri kaybolmuş; Excel&apos;de sütunu Metin olarak biçimlendirip yeniden dışa aktarın</translation>
+    </message>
+    <message>
+        <source>cell too long: only its first {limit} characters were read</source>
+        <translation>hücre çok uzun: yalnızca ilk {limit} karakteri okundu</translation>
+    </message>
+    <message>
+        <source>not an extension: {cell}</source>
+        <translation>dahili numara değil: {cell}</translation>
+    </message>
+    <message>
+        <source>{what} too long ({length} characters): cut to {limit}</source>
+        <translation>{what} çok uzun ({length} karakter): {limit} karaktere kısaltıldı</translation>
+    </message>
+    <message>
+        <source>{count} numbers: only the first {limit} are kept</source>
+        <translation>{count} numara var: yalnızca ilk {limit} numara saklandı</translation>
+    </message>
+    <message>
+        <source>no name and no phone number</source>
+        <translation>ad da telefon numarası da yok</translation>
+    </message>
+    <message>
+        <source>no valid number ({cells}) and no name</source>
+        <translation>geçerli numara yok ({cells}) ve ad yok</translation>
+    </message>
+    <message>
+        <source>too many columns ({count}; the header has {width})</source>
+        <translation>sütun sayısı fazla ({count}; başlıkta {width} sütun var)</translation>
+    </message>
+    <message>
+        <source>CSV syntax error ({error}); the rest of the file was not read</source>
+        <translation>CSV söz dizimi hatası ({error}); dosyanın geri kalanı okunmadı</translation>
+    </message>
+    <message>
+        <source>the card has no END:VCARD</source>
+        <translation>kartın END:VCARD satırı yok</translation>
+    </message>
+    <message>
+        <source>the same contact as row {first_row}</source>
+        <translation>{first_row}. satırdaki kişiyle aynı</translation>
+    </message>
+    <message>
+        <source>the name</source>
+        <translation>Ad</translation>
+    </message>
+    <message>
+        <source>the company</source>
+        <translation>Firma adı</translation>
+    </message>
+    <message>
+        <source>the e-mail address</source>
+        <translation>E-posta adresi</translation>
+    </message>
+    <message>
+        <source>the notes</source>
+        <translation>Notlar</translation>
+    </message>
+</context>
+<context>
     <name>ImportSummary</name>
     <message>
         <source>Row {row}</source>
-        <extracomment>Problem rows of an import visible without scrolling.</extracomment>
         <translation>Satır {row}</translation>
     </message>
     <message>

@@ -168,7 +168,7 @@ def read_number_cell(cell: str, label: str | None, *, single: bool = False) -> C
     clean = clean_number_text(cell)
     if not clean:
         return out
-    link = link_parts(clean)
+    link = link_parts(clean) if ":" in clean else None
     if link is not None:  # a vCard 4 "tel:" URI: the number (and ;ext=) is what counts
         clean = f"{link[1]} ext. {link[2]}" if link[2] else link[1]
     if len(clean) > MAX_NUMBER_CELL:

@@ -32,6 +32,7 @@ warning and the rest of the file is read.
 from __future__ import annotations
 
 import csv
+import itertools
 import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
@@ -239,7 +240,7 @@ def read_csv(lines: Iterable[str], log: ReadLog) -> Iterator[ParsedContact]:
         rest: Iterable[str] = source
     else:
         delimiter = sniff_delimiter(first)
-        rest = _chain(first, source)
+        rest = itertools.chain((first,), source)
     reader = csv.reader(rest, delimiter=delimiter)
     header: Columns | None = None
     record = 0
@@ -268,11 +269,6 @@ def read_csv(lines: Iterable[str], log: ReadLog) -> Iterator[ParsedContact]:
             yield found
     if header is None:
         raise ContactImportError("the file is empty")
-
-
-def _chain(first: str, rest: Iterator[str]) -> Iterator[str]:
-    yield first
-    yield from rest
 
 
 def _text_field(row: Sequence[str], cols: Columns, indexes: Sequence[int], limit: int,

@@ -154,11 +154,11 @@ def _check(path: Path) -> int:
     return info.st_size
 
 
-def _encoding(head: bytes, path: Path) -> str:
+def _encoding(head: bytes, path: Path) -> tuple[str, bool]:
     if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
+        return "utf-8-sig", _has_nul(path)
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
+        return "utf-16", True  # NULs can only be told apart after decoding
     for magic, what in _BINARY_MAGIC:
         if head.startswith(magic):
             raise ContactImportError(f"{path.name} is {what}")
@@ -166,16 +166,32 @@ def _encoding(head: bytes, path: Path) -> str:
     if b"\x00" in head or controls > len(head) // 100:
         raise ContactImportError(f"{path.name} is not a text file (it holds binary data)")
     decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        with path.open("rb") as raw:
-            while chunk := raw.read(_CHUNK):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        # Not UTF-8: Excel TR and most Turkish Windows software write cp1254
-        # (a superset of ISO-8859-9 for letters).
-        return "cp1254"
-    return "utf-8"
+    nul = False
+    utf8 = True
+    with path.open("rb") as raw:
+        while chunk := raw.read(_CHUNK):
+            nul = nul or b"\x00" in chunk
+            if utf8:
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    utf8 = False
+        if utf8:
+            try:
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                utf8 = False
+    # Not UTF-8: Excel TR and most Turkish Windows software write cp1254 (a
+    # superset of ISO-8859-9 for letters).
+    return ("utf-8" if utf8 else "cp1254"), nul
+
+
+def _has_nul(path: Path) -> bool:
+    with path.open("rb") as raw:
+        while chunk := raw.read(_CHUNK):
+            if b"\x00" in chunk:
+                return True
+    return False
 
 
 def _count(path: Path, needle: bytes) -> int:
@@ -198,7 +214,7 @@ def _open(path: Path) -> Iterator[_Opened]:
     try:
         with path.open("rb") as raw:
             head = raw.read(_HEAD_BYTES)
-        encoding = _encoding(head, path)
+        encoding, nul = _encoding(head, path)
         text = io.TextIOWrapper(path.open("rb"), encoding=encoding, errors="replace",
                                 newline="")
     except OSError as exc:
@@ -214,7 +230,7 @@ def _open(path: Path) -> Iterator[_Opened]:
         else:
             kind = "csv"
             estimate = max(0, _count(path, b"\n") - 1)
-        yield _Opened(kind, _without_nul(text), estimate)
+        yield _Opened(kind, _without_nul(text) if nul else iter(text), estimate)
 
 
 # ------------------------------------------------------------------ entry points

@@ -260,12 +260,15 @@ def prepare_row(draft: ContactDraft, source: str | None = None) -> Row:
     """Clean *draft* and compute its keys (the only way rows reach the database)."""
     clean = _text.clean
     numbers: list[ContactNumber] = []
-    seen: set[str] = set()
+    identities: list[str] = []
     for given in draft.numbers:
         num = clean_number(given)
-        if num is None or num.identity in seen:
+        if num is None:
             continue
-        seen.add(num.identity)
+        identity = num.identity
+        if identity in identities:
+            continue
+        identities.append(identity)
         numbers.append(num)
         if len(numbers) >= MAX_NUMBERS_PER_CONTACT:
             break
@@ -277,9 +280,11 @@ def prepare_row(draft: ContactDraft, source: str | None = None) -> Row:
     name_fold = _text.search_fold(name)
     company_fold = _text.search_fold(company)
     name_key = name_fold or company_fold
-    keys = list(dict.fromkeys(n.key for n in numbers))
+    keys = list(dict.fromkeys([n.key for n in numbers])) if len(numbers) > 1 else \
+        [n.key for n in numbers]
     search = " | ".join([name_fold, company_fold, *map(number_search_form, keys)])
-    identities = sorted(n.identity for n in numbers)
+    if len(identities) > 1:
+        identities.sort()
     ident = stable_hash("x", external_id) if external_id else \
         stable_hash("n", name_key, *identities)
     parts: list[str] = [name, company, email, notes, external_id or ""]

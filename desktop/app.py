@@ -599,7 +599,10 @@ class Application(QObject):
         assert self.directory is not None
         numbers: list[str] = []
         for contact in self.directory.iter_all():
-            numbers.extend(n.raw for n in contact.numbers if n.key.startswith("+90"))
+            # The main number as a phone would send it (a number's extension is not part
+            # of any caller ID).
+            numbers.extend(n.raw if not n.extension else n.key for n in contact.numbers
+                           if n.key.startswith("+90"))
             if len(numbers) >= limit:
                 break
         return numbers[:limit]

@@ -34,6 +34,7 @@ from desktop.core.numbers import (
     clean_number_text,
     link_parts,
     parse_number_uncached,
+    turkish_key,
 )
 
 #: Longest cell read as numbers (longer ones are truncated with a warning).
@@ -158,6 +159,19 @@ def _why_not(parsed: PhoneNumber) -> str:
     return "not_valid" if parsed.kind is NumberKind.EXTERNAL else "not_a_number"
 
 
+def plain_turkish_number(cell: str, label: str | None) -> ContactNumber | None:
+    """The number of a cell that is just one plain Turkish number (nearly every cell of a
+    file), without the general machinery; None for anything else.  Gives exactly what
+    :func:`read_number_cell` gives for such a cell (a test compares them)."""
+    if not (cell.isascii() and cell.isprintable() and len(cell) <= _text.MAX_NUMBER):
+        return None
+    key = turkish_key(cell)
+    if key is None:
+        return None
+    norm = label if label in LABELS else label_from(label)
+    return ContactNumber(cell.strip(), key, norm or default_label(key))
+
+
 def read_number_cell(cell: str, label: str | None, *, single: bool = False) -> CellNumbers:
     """The numbers in one cell (see the module docstring).
 
@@ -165,6 +179,10 @@ def read_number_cell(cell: str, label: str | None, *, single: bool = False) -> C
     splitting into a list.
     """
     out = CellNumbers([], [])
+    plain = plain_turkish_number(cell, label)
+    if plain is not None:
+        out.numbers.append(plain)
+        return out
     clean = clean_number_text(cell)
     if not clean:
         return out

@@ -39,7 +39,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from desktop.core import text as _text
-from desktop.core.contact_cells import attach_extension, read_number_cell
+from desktop.core.contact_cells import (
+    attach_extension,
+    plain_turkish_number,
+    read_number_cell,
+)
 from desktop.core.contact_model import ContactDraft, ContactNumber, is_fax, label_from
 from desktop.core.contact_reading import (
     ContactImportError,
@@ -315,7 +319,11 @@ def _row(row: list[str], line: int, record: int, cols: Columns,
                 log.fax_skipped += _count_numbers(cell)
                 continue
             label = _TR_TYPE.get(value) or label_from(value) or label
-        numbers += problems.numbers(column, read_number_cell(unescape(cell.strip()), label))
+        plain = plain_turkish_number(cell, label)
+        if plain is not None:
+            numbers.append(plain)
+        else:
+            numbers += problems.numbers(column, read_number_cell(unescape(cell.strip()), label))
     for i in cols.extension:
         if row[i].strip():
             numbers += problems.numbers(cols.name_of(i), attach_extension(numbers, row[i]))
@@ -326,8 +334,11 @@ def _row(row: list[str], line: int, record: int, cols: Columns,
     if cols.notes:
         texts = [capped(unescape(row[i].strip()), _text.MAX_NOTES, cols.name_of(i), "notes",
                         problems, multiline=True) for i in cols.notes if row[i].strip()]
-        notes = capped("\n".join(t for t in texts if t), _text.MAX_NOTES, "", "notes",
-                       problems, multiline=True)
+        if len(texts) == 1:
+            notes = texts[0]
+        elif texts:
+            notes = capped("\n".join(t for t in texts if t), _text.MAX_NOTES, "", "notes",
+                           problems, multiline=True)
     draft = ContactDraft(
         name=name,
         company=_text_field(row, cols, cols.company, _text.MAX_COMPANY, "company", problems),

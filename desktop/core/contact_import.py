@@ -274,7 +274,7 @@ def import_contacts(
                 return parsed.draft
 
             result = directory.merge(source, drafts(), progress=progress, cancel=cancel,
-                                     total=opened.estimate)
+                                     total=opened.estimate, checked_numbers=True)
         except OSError as exc:
             raise ContactImportError(f"cannot read {path}: {exc.strerror or exc}") from exc
     log.info("imported %s: %d rows, %d skipped, %d numbers (%d dropped, %d fax)", source,

@@ -256,13 +256,23 @@ def clean_number(num: ContactNumber) -> ContactNumber | None:
     return ContactNumber(raw, parsed.key, label, extension)
 
 
-def prepare_row(draft: ContactDraft, source: str | None = None) -> Row:
-    """Clean *draft* and compute its keys (the only way rows reach the database)."""
+#: Company names repeat across a file's rows: their folded form is remembered.
+_fold_company = functools.lru_cache(maxsize=4096)(_text.search_fold)
+
+
+def prepare_row(draft: ContactDraft, source: str | None = None, *,
+                checked: bool = False) -> Row:
+    """Clean *draft* and compute its keys (the only way rows reach the database).
+
+    *checked*: the numbers were made by the importers from parsed text
+    (:func:`~desktop.core.contact_cells.read_number_cell`), so they are not
+    parsed again.
+    """
     clean = _text.clean
     numbers: list[ContactNumber] = []
     identities: list[str] = []
     for given in draft.numbers:
-        num = clean_number(given)
+        num = given if checked else clean_number(given)
         if num is None:
             continue
         identity = num.identity
@@ -278,7 +288,7 @@ def prepare_row(draft: ContactDraft, source: str | None = None) -> Row:
     notes = clean(draft.notes, _text.MAX_NOTES, multiline=True)
     external_id = clean(draft.external_id, _text.MAX_SHORT) or None
     name_fold = _text.search_fold(name)
-    company_fold = _text.search_fold(company)
+    company_fold = _fold_company(company)
     name_key = name_fold or company_fold
     keys = list(dict.fromkeys([n.key for n in numbers])) if len(numbers) > 1 else \
         [n.key for n in numbers]

@@ -343,6 +343,7 @@ class Directory(SQLiteStore):
         progress: Callable[[int, int], None] | None = None,
         cancel: threading.Event | None = None,
         total: int | None = None,
+        checked_numbers: bool = False,
     ) -> MergeResult | None:
         """Bring the contacts of *source* in line with *drafts*, in one transaction.
 
@@ -360,6 +361,8 @@ class Directory(SQLiteStore):
         *drafts* may be any iterable (importers stream a generator);
         *progress* receives ``(drafts done, total)`` where *total* is
         ``len(drafts)`` for a sequence, else the given estimate.
+        *checked_numbers*: the drafts' numbers were made by the importers
+        from parsed text and are not parsed again.
 
         Returns None, with nothing changed, when *cancel* gets set.
         """
@@ -371,7 +374,7 @@ class Directory(SQLiteStore):
             (lambda done: progress(done, max(done, expected)))
         try:
             with self._merge_lock, self.write() as conn:
-                run = DirectoryMerge(conn, source)
+                run = DirectoryMerge(conn, source, checked_numbers=checked_numbers)
                 result = run.run(drafts, remove_missing=remove_missing, progress=report,
                                  cancel=cancel)
         except Cancelled:

@@ -37,9 +37,11 @@ class Cancelled(Exception):
 class DirectoryMerge:
     """One merge run inside its write transaction."""
 
-    def __init__(self, conn: sqlite3.Connection, source: str) -> None:
+    def __init__(self, conn: sqlite3.Connection, source: str, *,
+                 checked_numbers: bool = False) -> None:
         self.conn = conn
         self.source = source
+        self.checked_numbers = checked_numbers
         self.now = time.time()
         self.existing: dict[int, int] = {}  # ident -> contact id (first of a kind)
         self.fingerprints: dict[int, int] = {}  # contact id -> fingerprint
@@ -71,7 +73,8 @@ class DirectoryMerge:
         inserts: list[tuple[int, Row]] = []
         replaces: list[tuple[int, Row]] = []
         for index, draft in enumerate(drafts):
-            self._plan(index, prepare_row(draft, self.source), inserts, replaces)
+            row = prepare_row(draft, self.source, checked=self.checked_numbers)
+            self._plan(index, row, inserts, replaces)
             self.count = index + 1
             if self.count % BATCH == 0:
                 self._write(inserts, replaces)

@@ -294,3 +294,21 @@ def test_the_turkish_plan_gives_libphonenumbers_number_type(national: str) -> No
 
     number = phonenumbers.PhoneNumber(country_code=90, national_number=int(national))
     assert _TR_PLAN.number_type(national) == _TYPE_NAMES[phonenumbers.number_type(number)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.from_regex(r"[2-9][0-9]{9}", fullmatch=True),
+       st.sampled_from(["0{}", "90{}", "+90{}", "0090{}", "{}", "+90 {}", "0 ({})", " 0{} "]),
+       st.sampled_from([None, "mobile", "work", "İş", "Cep", "voice"]))
+def test_the_importers_shortcut_gives_the_parsers_number(digits: str, notation: str,
+                                                         label: str | None) -> None:
+    from desktop.core.contact_cells import _label, read_number_cell
+    from desktop.core.contact_model import ContactNumber
+    from desktop.core.numbers import clean_number_text, parse_number_uncached, turkish_key
+
+    raw = notation.format(digits)
+    parsed = parse_number_uncached(clean_number_text(raw))
+    assert turkish_key(raw) == (parsed.key if parsed.valid else None)
+    if parsed.kind is NumberKind.EXTERNAL and parsed.valid:
+        assert read_number_cell(raw, label).numbers == [
+            ContactNumber.from_parsed(parsed, _label(label, parsed))]

@@ -154,6 +154,8 @@ class Columns:
     fax: list[int] = field(default_factory=list)
     #: (column, fixed label, index of the column holding the label per row)
     phones: list[tuple[int, str | None, int | None]] = field(default_factory=list)
+    #: The non-empty ones of given, middle and family name columns, in that order.
+    name_parts: list[list[int]] = field(default_factory=list)
 
     @classmethod
     def from_header(cls, header: Sequence[str]) -> Columns:
@@ -189,6 +191,7 @@ class Columns:
             ]
             cols.given = first_names
             cols.full = [i for i in cols.full if i not in first_names]
+        cols.name_parts = [idx for idx in (cols.given, cols.middle, cols.family) if idx]
         return cols
 
     def usable(self) -> bool:
@@ -300,10 +303,11 @@ def _row(row: list[str], line: int, record: int, cols: Columns,
         log.add(ImportRowError.of(line, "too_many_columns", row=record, count=len(row),
                                   width=width))
         return None
-    name = _text_field(row, cols, cols.full, _text.MAX_NAME, "name", problems)
+    name = _text_field(row, cols, cols.full, _text.MAX_NAME, "name", problems) \
+        if cols.full else ""
     if not name:
         parts = [_text_field(row, cols, idx, _text.MAX_NAME, "name", problems)
-                 for idx in (cols.given, cols.middle, cols.family)]
+                 for idx in cols.name_parts]
         name = " ".join(p for p in parts if p)
     numbers: list[ContactNumber] = []
     number_column = ""
@@ -311,7 +315,7 @@ def _row(row: list[str], line: int, record: int, cols: Columns,
         cell = row[i]
         if not cell or cell.isspace():
             continue
-        column = cols.name_of(i)
+        column = cols.names[i]
         number_column = number_column or column
         if label_col is not None:
             value = row[label_col].strip()
@@ -339,13 +343,11 @@ def _row(row: list[str], line: int, record: int, cols: Columns,
         elif texts:
             notes = capped("\n".join(t for t in texts if t), _text.MAX_NOTES, "", "notes",
                            problems, multiline=True)
-    draft = ContactDraft(
-        name=name,
-        company=_text_field(row, cols, cols.company, _text.MAX_COMPANY, "company", problems),
-        numbers=tuple(numbers),
-        email=_text_field(row, cols, cols.email, _text.MAX_EMAIL, "e-mail", problems),
-        notes=notes,
-    )
+    company = _text_field(row, cols, cols.company, _text.MAX_COMPANY, "company", problems) \
+        if cols.company else ""
+    email = _text_field(row, cols, cols.email, _text.MAX_EMAIL, "e-mail", problems) \
+        if cols.email else ""
+    draft = ContactDraft(name, company, tuple(numbers), email, notes)
     return finish_contact(log, problems, draft, number_column)
 
 

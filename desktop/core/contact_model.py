@@ -292,7 +292,9 @@ def prepare_row(draft: ContactDraft, source: str | None = None, *,
     name_key = name_fold or company_fold
     keys = list(dict.fromkeys([n.key for n in numbers])) if len(numbers) > 1 else \
         [n.key for n in numbers]
-    search = " | ".join([name_fold, company_fold, *map(number_search_form, keys)])
+    search = " | ".join([name_fold, company_fold,
+                         *["0" + k[3:] if k.startswith("+90") else number_search_form(k)
+                           for k in keys]])
     if len(identities) > 1:
         identities.sort()
     ident = stable_hash("x", external_id) if external_id else \
@@ -302,16 +304,6 @@ def prepare_row(draft: ContactDraft, source: str | None = None, *,
         parts += (n.raw, n.key, n.label)
         if n.extension:
             parts.append("ext=" + n.extension)
-    return Row(
-        name=name,
-        company=company,
-        email=email,
-        notes=notes,
-        source=source or clean(draft.source, _text.MAX_SHORT) or "local",
-        external_id=external_id,
-        numbers=numbers,
-        name_key=name_key,
-        ident=ident,
-        fingerprint=stable_hash(*parts),
-        search=search,
-    )
+    return Row(name, company, email, notes,
+               source or clean(draft.source, _text.MAX_SHORT) or "local", external_id,
+               numbers, name_key, ident, stable_hash(*parts), search)

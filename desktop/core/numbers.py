@@ -285,7 +285,10 @@ def turkish_key(text: str) -> str | None:
     The bulk importer's shortcut: exactly what :func:`parse_number` answers for
     such text, without building a :class:`PhoneNumber` (a test compares them).
     """
-    match = _TR_TEN.fullmatch(_SEPARATORS.sub("", text))
+    compact = text.replace(" ", "")  # most numbers are written with spaces only
+    if not compact.isdigit():
+        compact = _SEPARATORS.sub("", compact)
+    match = _TR_TEN.fullmatch(compact)
     if match is None or _TR_PLAN.number_type(match.group(1)) == "UNKNOWN":
         return None
     return "+90" + match.group(1)

@@ -220,11 +220,10 @@ def _open(path: Path) -> Iterator[_Opened]:
     except OSError as exc:
         raise ContactImportError(f"cannot read {path}: {exc.strerror or exc}") from exc
     with text:
-        start = head.decode(encoding if encoding != "utf-16" else "utf-16",
-                            errors="replace")[:512]
-        if not start.strip("\ufeff \t\r\n\x00"):
+        start = head.decode(encoding, errors="replace").lstrip("\ufeff \t\r\n\x00")
+        if not start and len(head) < _HEAD_BYTES:
             raise ContactImportError(f"{path.name} is empty (only blank lines)")
-        if looks_like_vcard(start):
+        if looks_like_vcard(start[:64]):
             kind = "vcard"
             estimate = _count(path, b"BEGIN:VCARD") or _count(path, b"begin:vcard")
         else:

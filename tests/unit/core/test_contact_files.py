@@ -250,3 +250,12 @@ def test_the_problem_names_file_row_column_and_the_whole_cell(
         "rehber.csv row 3, column 'Cep Telefonu': not a phone number: '0212 yok 44' in "
         "'0532 412 18 75 / 0212 yok 44' (rest of the row imported)")
     assert numbers(directory.lookup("05324121875")) == [("+905324121875", None, "mobile")]
+
+
+def test_blank_lines_before_the_first_card_do_not_hide_it(directory: Directory,
+                                                          tmp_path: Path) -> None:
+    path = tmp_path / "padded.vcf"
+    path.write_text("\r\n" * 2000 + "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ayşe\r\n"
+                    "TEL:0532 412 18 75\r\nEND:VCARD\r\n", encoding="utf-8")
+    report = import_contacts(directory, path)
+    assert (report.source, report.added) == ("vcard:padded.vcf", 1)

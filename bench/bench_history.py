@@ -10,20 +10,27 @@ Prints, with the issue's goal (filter/search latency < 100 ms):
   row ids in a worker thread and paint the first screenful (``repaint()``
   of the table's viewport, synchronous) -- "time to first paint";
 * scrolling: jump to the middle and to the end (one page read each);
-* filter and search latency: from ``set_filter`` to the repainted table,
-  for the missed/incoming/outgoing filters, a date range, a name (Turkish
-  folding) and number fragments; median and worst of ``--repeat`` runs;
+* filter and search latency: from ``set_filter`` to the repainted table
+  showing the first screenful of matching calls (the model's head read,
+  see ``desktop.core.history_query``) -- the goal's figure -- and, beside
+  it, to the model holding every matching row id (exact scroll range and
+  count: "complete"); for the missed/incoming/outgoing filters, a date
+  range, a name (Turkish folding) and number fragments; median and worst of
+  ``--repeat`` runs;
 * the tray badge's query (unseen missed calls) and ``Journal.record`` of an
   outgoing call (which also marks called-back missed calls).
 
 Runs on Qt's offscreen platform with the app's qasync loop integration
-(the row-id query runs in a worker thread as in the app).
+(the queries run in a worker thread as in the app).  The badge and
+``record`` figures are taken on a copy of the journal, so ``--keep`` can
+reuse the same 100,000 calls next time.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -109,25 +116,34 @@ def main() -> int:
             ("number '45'", HistoryFilter(text="45")),
             ("missed + 'özkan'", HistoryFilter(kind=HistoryKind.MISSED, text="özkan")),
         ]
-        print(f"\nfilter/search -> repainted table (goal < {GOAL_MS:.0f} ms), "
+        print(f"\nfilter/search -> repainted first screenful (goal < {GOAL_MS:.0f} ms), "
               f"{args.repeat} runs each:")
         for name, flt in cases:
-            times = []
+            times: list[float] = []
+            completes: list[float] = []
             for _ in range(args.repeat):
                 model.set_filter(HistoryFilter(kind=HistoryKind.OUTBOUND, since=week))
-                run_until(app, lambda: not model.loading, 30_000)
+                run_until(app, lambda: model.complete, 30_000)
                 t = time.perf_counter()
                 model.set_filter(flt)
                 run_until(app, lambda: not model.loading, 30_000)
                 window.table.viewport().repaint()
                 times.append(time.perf_counter() - t)
+                run_until(app, lambda: model.complete, 30_000)
+                window.table.viewport().repaint()
+                completes.append(time.perf_counter() - t)
             worst.append(max(times))
             flag = "ok" if max(times) * 1000 < GOAL_MS else "OVER GOAL"
             print(f"  {name:22} {model.rowCount():7,} rows  median {ms(statistics.median(times))}"
-                  f"  worst {ms(max(times))}  {flag}")
+                  f"  worst {ms(max(times))}  {flag:9}  complete: median "
+                  f"{ms(statistics.median(completes))}, worst {ms(max(completes))}")
 
         window.close()
         run_until(app, lambda: len(tasks) == 0)
+    journal.close()
+    scratch = folder / "journal-scratch.sqlite3"
+    shutil.copyfile(path, scratch)
+    journal = Journal(scratch)
 
     counts = []
     for _ in range(50):
@@ -145,6 +161,7 @@ def main() -> int:
     print(f"Journal.record (outgoing, marks called back): median "
           f"{ms(statistics.median(records))}, worst {ms(max(records))}")
     journal.close()
+    scratch.unlink(missing_ok=True)
     print(f"\nworst filter/search latency: {ms(max(worst))} "
           f"({'within' if max(worst) * 1000 < GOAL_MS else 'OVER'} the {GOAL_MS:.0f} ms goal)")
     return 0

@@ -77,6 +77,8 @@ def part_tray(app: QApplication) -> None:
             tray.add_action(_app_action(text, tray))
         for text in ("Set up account…", "Softphone QR code…"):
             tray.add_action(_app_action(text, tray), MenuSection.WINDOWS)
+        tray.add_action(QAction(QCoreApplication.translate(
+            "SupportBundle", "Save support bundle…"), tray), MenuSection.APP)
         states = {
             "connected": ConnectionState(Phase.CONNECTED, endpoint="santral.example:7777"),
             "reconnecting": ConnectionState(Phase.RECONNECTING, reason="connection refused",
@@ -110,7 +112,8 @@ def part_about(app: QApplication) -> None:
 
     dialog = AboutDialog(data_dir="/home/ayse/.local/share/kobikom-desktop",
                          log_dir="/home/ayse/.local/state/kobikom-desktop/log",
-                         config_file="/home/ayse/.config/kobikom-desktop/settings.toml")
+                         config_file="/home/ayse/.config/kobikom-desktop/settings.toml",
+                         save_support_bundle=lambda _parent: None)
     dialog.show()
     shoot(dialog, "about")
     dialog.close()

@@ -45,7 +45,7 @@ from desktop.cli.common import (
 #: The command-family modules, in the order ``--help`` lists them.  Each has
 #: ``COMMANDS`` (its sub-command names), ``add_parsers(sub)`` and ``run(args)``.
 FAMILIES: tuple[str, ...] = (
-    "simulator", "listen", "contacts", "dial", "history", "sms", "qr",
+    "simulator", "listen", "replay", "contacts", "dial", "history", "sms", "qr",
 )
 
 DESCRIPTION = ("Tray companion for Kobikom PBX agents: caller popup, click-to-call, "
@@ -109,7 +109,7 @@ def _hand_over_to_running_instance(args: argparse.Namespace) -> bool:
     """A second launch passes its URI to the running app, importing only QtNetwork.
 
     Importing the whole GUI stack first would add half a second before a clicked
-    ``tel:`` link reaches the running instance.  ``desktop.app.main`` checks
+    ``tel:`` link reaches the running instance.  ``desktop.launch.main`` checks
     again (a race with an instance starting at the same moment).
     """
     from desktop.core.paths import app_paths
@@ -134,36 +134,57 @@ def _not_a_command(word: str, commands: Sequence[str]) -> CliError:
                                 "digits or a tel:, callto: or sip: link. See --help.")
 
 
-def _run_app(argv: list[str], commands: dict[str, ModuleType]) -> int:
+#: Options of the sub-command parser itself.
+_PARSER_OPTIONS = frozenset({"-h", "--help", "--version"})
+
+
+def _is_app_launch(argv: list[str]) -> bool:
+    """No sub-command: the tray app (``[--demo] [--debug] [--config F] [LINK]``).
+
+    Decided without importing the command families when it can be (no
+    arguments, or an option first: sub-commands are words), so an agent's
+    launch does not pay for them before the tray shows.  A first word that
+    is no command is the app's link only when it is digits or a link.
+    """
+    from desktop.core.number_text import looks_like_number_or_link  # standard library only
+
+    if not argv or (argv[0].startswith("-") and argv[0] not in _PARSER_OPTIONS):
+        return True
+    if argv[0] in _PARSER_OPTIONS or argv[0] in _subcommands():
+        return False
+    if not looks_like_number_or_link(argv[0]):
+        raise _not_a_command(argv[0], list(_subcommands()))
+    return True
+
+
+def _run_app(argv: list[str]) -> int:
     from desktop.core.number_text import looks_like_number_or_link
 
-    if argv and not argv[0].startswith("-") and not looks_like_number_or_link(argv[0]):
-        raise _not_a_command(argv[0], list(commands))
     app_args = _app_parser().parse_args(argv)
-    if app_args.uri is not None:
+    if app_args.uri is not None and not looks_like_number_or_link(app_args.uri):
+        commands = _subcommands()  # only now: a launch with a link never pays for them
         if app_args.uri in commands:
             raise CliError(EXIT_USAGE, f"'{app_args.uri}' is a command: put it first "
                                        f"(kobikom-desktop {app_args.uri} [options])")
-        if not looks_like_number_or_link(app_args.uri):
-            raise _not_a_command(app_args.uri, list(commands))
+        raise _not_a_command(app_args.uri, list(commands))
     if _hand_over_to_running_instance(app_args):
         setup_logging(app_args.debug)
         log.info("another instance is running; arguments handed over")
         return EXIT_OK
-    from desktop.app import main as app_main  # the GUI stack is imported only here
+    # The GUI stack is imported only here: the tray first, the rest while it shows.
+    from desktop.launch import main as app_main
 
     return int(app_main(app_args))
 
 
 def _run(argv: list[str]) -> int:
-    commands = _subcommands()
     if argv and argv[0] in ("-h", "--help"):
         _app_parser(with_commands=True).print_help()
         return EXIT_OK
-    if not argv or (argv[0] not in commands and argv[0] != "--version"):
-        return _run_app(argv, commands)
+    if _is_app_launch(argv):
+        return _run_app(argv)
     args = build_parser().parse_args(argv)
-    family = commands.get(args.command or "")
+    family = _subcommands().get(args.command or "")
     if family is None:
         _app_parser(with_commands=True).print_help()
         return EXIT_USAGE

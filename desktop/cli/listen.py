@@ -1,5 +1,10 @@
 """``kobikom-desktop listen``: one JSON line per real-time event.
 
+``--capture FILE`` also records every raw frame as received
+(:mod:`desktop.pbx.capture`) for ``replay`` and ``simulator --replay``.
+Secrets and the domain UUID are always left out; phone numbers are kept
+(whoever runs this at a terminal chose to), unless ``--mask-numbers``.
+
 Exit codes: 0 stopped (Ctrl-C, ``--timeout``, ``--count`` reached), 1
 ``--count`` not reached before ``--timeout``, 2 bad input (a port out of
 range on the command line or in the settings), 3 login rejected or
@@ -21,10 +26,12 @@ from desktop.cli.common import (
     EXIT_NOT_FOUND,
     EXIT_OK,
     EXIT_SERVER,
+    EXIT_USAGE,
     add_connection_options,
     apply_connection_options,
     fail,
     load_settings,
+    output_file,
     positive_int,
     positive_seconds,
 )
@@ -39,6 +46,14 @@ def add_parsers(sub: Any) -> None:
     listen.add_argument("--count", type=positive_int, metavar="N", help="exit after N events")
     listen.add_argument("--timeout", type=positive_seconds, metavar="S",
                         help="exit after S seconds")
+    cap = listen.add_argument_group("capture (what the server really sends)")
+    cap.add_argument("--capture", type=output_file, metavar="FILE",
+                     help="record every raw frame with its receive time to FILE (JSON lines, "
+                          "rotated as FILE.1, FILE.2, ...); secrets are never recorded")
+    cap.add_argument("--mask-numbers", action="store_true",
+                     help="mask phone numbers in the capture (kept by default)")
+    cap.add_argument("--capture-max-mb", type=positive_int, default=20, metavar="MB",
+                     help="size cap of the capture over all its files (default 20)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -147,8 +162,23 @@ async def _run(args: argparse.Namespace) -> int:
             result["why"] = state.reason
             done.set()
 
+    capture = None
+    if args.capture:
+        from desktop.core.capture import start_capture
+
+        try:
+            capture = start_capture(args.capture, settings, credentials,
+                                    keep_numbers=not args.mask_numbers,
+                                    total_mb=args.capture_max_mb)
+        except OSError as exc:
+            if session is not None:
+                await session.aclose()
+            return fail(EXIT_USAGE, f"cannot write the capture {args.capture}: "
+                                    f"{exc.strerror or exc}")
     channel = open_channel(account.flavor, account.transport, settings.endpoint(),
-                           credentials, on_event=on_event, on_state=on_state)
+                           credentials, on_event=on_event,
+                           on_state=capture.tap_state(on_state) if capture else on_state,
+                           on_frame=capture.frame if capture is not None else None)
     task = asyncio.create_task(channel.run(), name="listen")
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -165,6 +195,8 @@ async def _run(args: argparse.Namespace) -> int:
             await task
         if session is not None:
             await session.aclose()
+        if capture is not None:
+            await asyncio.to_thread(capture.close)
     if result["code"] == EXIT_AUTH:
         print(f"kobikom-desktop: {result['why'] or 'login rejected'}", file=sys.stderr)
     elif not result["connected"]:

@@ -1,7 +1,9 @@
 """``kobikom-desktop simulator``: Kobikom's stand-in servers on loopback.
 
 Prints one JSON line with the ports when ready (port 0 = pick a free one)
-and runs until SIGINT/SIGTERM.
+and runs until SIGINT/SIGTERM.  ``--replay FILE`` serves a capture
+(``listen --capture`` or the app's) on the event channels instead of
+simulated calls, at the recorded timing (``--replay-speed`` to go faster).
 """
 
 from __future__ import annotations
@@ -11,9 +13,10 @@ import asyncio
 import contextlib
 import json
 import signal
+from pathlib import Path
 from typing import Any
 
-from desktop.cli.common import EXIT_OK, EXIT_SERVER, fail, port_or_zero
+from desktop.cli.common import EXIT_OK, EXIT_SERVER, EXIT_USAGE, fail, port_or_zero
 
 COMMANDS = ("simulator",)
 
@@ -21,7 +24,8 @@ COMMANDS = ("simulator",)
 
 def add_parsers(sub: Any) -> None:
     sim = sub.add_parser("simulator", help="run the Kobikom simulator on loopback")
-    sim.add_argument("--flavor", choices=["tekil", "bulut"], default="bulut")
+    sim.add_argument("--flavor", choices=["tekil", "bulut"],
+                     help="default: bulut, or the flavour a --replay capture was made with")
     sim.add_argument("--host", default="127.0.0.1")
     sim.add_argument("--tcp-port", type=port_or_zero, default=0,
                      help="0 (the default): any free port")
@@ -35,6 +39,12 @@ def add_parsers(sub: Any) -> None:
                      help="keep making EXT ring with varied demo calls")
     sim.add_argument("--debug", action="store_true")
     # No --config: the simulator reads no settings (argparse refuses the option).
+    replay = sim.add_argument_group("replay a capture from a real installation")
+    replay.add_argument("--replay", type=Path, metavar="FILE",
+                        help="serve this capture on the event channels (its rotated older "
+                             "parts FILE.1, FILE.2, ... too)")
+    replay.add_argument("--replay-speed", type=float, default=1.0, metavar="X",
+                        help="play the recorded timing X times faster (default 1)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -50,10 +60,26 @@ def run(args: argparse.Namespace) -> int:
 async def _run(args: argparse.Namespace) -> int:
     from desktop.simulator import Simulator, SimulatorConfig
 
-    cfg = SimulatorConfig(flavor=args.flavor, host=args.host, tcp_port=args.tcp_port,
+    cfg = SimulatorConfig(flavor=args.flavor or "bulut", host=args.host, tcp_port=args.tcp_port,
                           ws_port=args.ws_port, http_port=args.http_port,
                           tcp_framing=args.tcp_framing)
-    sim = Simulator(cfg)
+    if args.replay is not None:
+        from desktop.pbx.capture import capture_files
+        from desktop.simulator.replay import CaptureFileError, load_capture
+
+        if not args.replay_speed > 0:
+            return fail(EXIT_USAGE, "--replay-speed must be positive")
+        cfg.replay_files = tuple(map(str, capture_files(args.replay) or [args.replay]))
+        cfg.replay_speed = args.replay_speed
+        try:
+            recorded = load_capture(cfg.replay_files).flavor
+            if args.flavor is None and recorded in ("bulut", "tekil"):
+                cfg.flavor = recorded  # type: ignore[assignment]
+            sim = Simulator(cfg)
+        except CaptureFileError as exc:
+            return fail(EXIT_USAGE, f"cannot replay: {exc}")
+    else:
+        sim = Simulator(cfg)
     try:
         await sim.start()
     except OSError as exc:
@@ -68,6 +94,8 @@ async def _run(args: argparse.Namespace) -> int:
         "domain_uuid": cfg.domain_uuid, "extensions": list(cfg.extensions),
         "control": f"{sim.http_base}/_sim/",
     }
+    if cfg.replay_files:
+        ready["replay"] = list(cfg.replay_files)
     print(json.dumps(ready), flush=True)
     demo: asyncio.Task[None] | None = None
     if args.demo_calls:

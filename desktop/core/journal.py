@@ -684,14 +684,20 @@ class Journal(SQLiteStore):
         return int(self._conn().execute(f"SELECT count(*) FROM calls{where}",
                                         params).fetchone()[0])
 
-    def select_ids(self, flt: HistoryFilter | None = None) -> list[int]:
-        """Row ids of every matching call, newest first (feed them to :meth:`rows`)."""
+    def select_ids(self, flt: HistoryFilter | None = None,
+                   limit: int | None = None) -> list[int]:
+        """Row ids of the matching calls, newest first (feed them to :meth:`rows`).
+
+        With *limit*, only the first ones: the scan of the index stops there
+        (the history window's first page, see ``desktop.core.history_query``).
+        """
         flt = flt or HistoryFilter()
         where, params = _where(flt)
-        cursor = self._conn().execute(
-            f"SELECT rowid FROM {_source(flt)}{where} ORDER BY started_at DESC, rowid DESC",
-            params)
-        return [r[0] for r in cursor]
+        sql = f"SELECT rowid FROM {_source(flt)}{where} ORDER BY started_at DESC, rowid DESC"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params = [*params, max(0, limit)]
+        return [r[0] for r in self._conn().execute(sql, params)]
 
     def rows(self, row_ids: Sequence[int]) -> list[HistoryRow]:
         """The calls with these row ids, in the order given (missing ones left out)."""

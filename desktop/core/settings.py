@@ -35,8 +35,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import tomli_w
-
 from desktop.pbx.connection import (
     DEFAULT_API_BASE,
     DEFAULT_OLD_SMS_BASE,
@@ -130,6 +128,19 @@ class HistorySettings:
     recordings_cache_mb: int = 500
 
 
+# -- [capture]: recording what the PBX sends (issue 10 §3; desktop.core.capture) --
+
+
+@dataclass(slots=True)
+class CaptureSettings:
+    #: Record every raw frame of the event channel to the log folder.
+    enabled: bool = False
+    #: Keep phone numbers in the recording (the agent ticked the box); else masked.
+    keep_numbers: bool = False
+    #: Size cap of the recording over all its rotated files (MB).
+    max_mb: int = 20
+
+
 @dataclass(slots=True)
 class Settings:
     account: AccountSettings = field(default_factory=AccountSettings)
@@ -139,6 +150,7 @@ class Settings:
     dial: DialSettings = field(default_factory=DialSettings)
     sms: SmsSettings = field(default_factory=SmsSettings)
     history: HistorySettings = field(default_factory=HistorySettings)
+    capture: CaptureSettings = field(default_factory=CaptureSettings)
 
     # -- derived values ----------------------------------------------------
 
@@ -247,6 +259,8 @@ def load_settings(path: Path) -> Settings:
 def save_settings(settings: Settings, path: Path) -> None:
     """Write atomically (temp file + rename), readable by the user only."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    import tomli_w  # only when saving: not on the way to the tray icon
+
     payload = tomli_w.dumps(settings.to_dict()).encode()
     fd, tmp = tempfile.mkstemp(prefix=".settings-", dir=path.parent)
     try:

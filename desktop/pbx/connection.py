@@ -9,10 +9,12 @@ channel separately and is never part of a ``repr``.
 from __future__ import annotations
 
 import enum
-import ssl
 import time
 from dataclasses import dataclass, field
-from typing import Final
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    import ssl
 
 
 class Flavor(enum.Enum):
@@ -54,6 +56,8 @@ class Endpoint:
         """A verifying TLS context (system CAs plus ``ca_file``), or None."""
         if not self.tls:
             return None
+        import ssl  # only for TLS endpoints: not on the way to the tray icon
+
         ctx = ssl.create_default_context()
         if not ctx.cert_store_stats().get("x509_ca"):
             # Python.org builds on macOS (and some Windows setups) ship no system
@@ -118,6 +122,10 @@ class ConnectionState:
     endpoint: str | None = None
     #: Consecutive failed attempts.
     attempt: int = 0
+    #: Which connection of the channel this is (1, 2, ...).  A CONNECTED state
+    #: with a new number and no phase change in between is a quiet refresh
+    #: (the line was silent; see :mod:`desktop.pbx.channels`).
+    connection: int = 0
     since: float = field(default_factory=time.time, compare=False)
 
     def describe(self) -> str:

@@ -135,6 +135,13 @@ class SimulatorConfig:
     #: Seed for every random choice (framing splits, demo calls, ids); None = random.
     random_seed: int | None = None
 
+    # -- replay (simulator --replay; replay.py) ---------------------------------
+    #: Capture files (oldest first) to serve on the event channels instead of
+    #: the simulated switch; empty = simulate.
+    replay_files: tuple[str, ...] = ()
+    #: Recorded timings are divided by this (2 = twice as fast).
+    replay_speed: float = 1.0
+
     def all_domains(self) -> tuple[str, ...]:
         return (self.domain_uuid, *self.other_domains)
 

@@ -58,6 +58,10 @@ class Simulator:
         self._sms_api = SmsApis(self)
         self._tcp = TcpEventServer(self.hub, self.cfg, self.rng)
         self._ws = WsEventServer(self.hub, self.cfg)
+        if self.cfg.replay_files:  # serve a capture from a real installation (replay.py)
+            from .replay import replay_servers
+
+            self._tcp, self._ws = replay_servers(self.hub, self.cfg)
         self._runner: web.AppRunner | None = None
         self.ports: dict[str, int] = {"tcp": 0, "ws": 0, "http": 0}
         if self.cfg.seed_history:

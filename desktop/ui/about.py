@@ -1,7 +1,9 @@
 """The About dialog: versions, where the app keeps its data and logs, the license.
 
 Support asks for exactly this when an agent calls in, so every value can be
-selected and copied, and the folders can be opened from here.
+selected and copied, the folders can be opened from here, and "Save support
+bundle…" puts it all (with the logs and the last capture) in one zip
+(:mod:`desktop.ui.support`).
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ class AboutDialog(QDialog):
         config_file: Path | str | None = None,
         version: str = desktop.__version__,
         open_url: Callable[[QUrl], object] = QDesktopServices.openUrl,
+        save_support_bundle: Callable[[QWidget], object] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -116,6 +119,12 @@ class AboutDialog(QDialog):
         layout.addWidget(self.license_label)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        self.support_button: QPushButton | None = None
+        if save_support_bundle is not None:
+            self.support_button = buttons.addButton(
+                self.tr("Save support bundle…"), QDialogButtonBox.ButtonRole.ActionRole)
+            self.support_button.setAutoDefault(False)
+            self.support_button.clicked.connect(lambda: save_support_bundle(self))
         buttons.rejected.connect(self.reject)
         buttons.accepted.connect(self.accept)
         layout.addWidget(buttons)
@@ -128,8 +137,10 @@ class AboutDialog(QDialog):
         data_dir: Path | str | None = None,
         log_dir: Path | str | None = None,
         config_file: Path | str | None = None,
+        save_support_bundle: Callable[[QWidget], object] | None = None,
     ) -> AboutDialog:
         """Show the dialog without blocking (the agent never waits); tests replace this."""
-        dialog = cls(data_dir=data_dir, log_dir=log_dir, config_file=config_file, parent=parent)
+        dialog = cls(data_dir=data_dir, log_dir=log_dir, config_file=config_file,
+                     save_support_bundle=save_support_bundle, parent=parent)
         dialog.show()
         return dialog

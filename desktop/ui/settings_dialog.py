@@ -1,4 +1,4 @@
-"""The Settings dialog: account, connection, popup, calls, SMS and history.
+"""The Settings dialog: account, connection, popup, calls, SMS, history, diagnostics.
 
 :class:`SettingsDialog` edits a copy of :class:`~desktop.core.settings.Settings`
 and the account's secrets (panel password, Tekil API key, SMS token, old SMS
@@ -79,6 +79,7 @@ from desktop.pbx.connection import (
 from desktop.ui.icons import app_icon
 from desktop.ui.labels import plain_label, style_as_help
 from desktop.ui.notice import NoticeBox, NoticeKind
+from desktop.ui.settings_capture import CapturePage
 
 log = logging.getLogger("kobikom.ui.settings")
 
@@ -265,6 +266,8 @@ class SettingsDialog(QDialog):
         self._build_calls_tab()
         self._build_sms_tab()
         self._build_history_tab()
+        self.capture_page = CapturePage(self.tabs)  # [capture] (desktop/ui/settings_capture.py)
+        self.tabs.addTab(self.capture_page, self.capture_page.title())
 
         self.error_box = NoticeBox(self)
         outer.addWidget(self.error_box)
@@ -605,6 +608,7 @@ class SettingsDialog(QDialog):
         self.sms_sender_edit.setText(sms.sender)
         self.agent_name_edit.setText(sms.agent_name)
         self.recordings_cache_spin.setValue(settings.history.recordings_cache_mb)
+        self.capture_page.fill(settings.capture)
         self._update_sms_fields()
 
     @property
@@ -662,6 +666,7 @@ class SettingsDialog(QDialog):
         new.sms.sender = self.sms_sender_edit.text().strip()
         new.sms.agent_name = self.agent_name_edit.text().strip()
         new.history.recordings_cache_mb = self.recordings_cache_spin.value()
+        self.capture_page.apply(new.capture)
         return new
 
     @property

@@ -48,6 +48,10 @@
         <source>Proprietary software. Uses Qt and PySide6 under the GNU LGPL version 3.</source>
         <translation>Tescilli yazılım. Qt ve PySide6&apos;yı GNU LGPL sürüm 3 kapsamında kullanır.</translation>
     </message>
+    <message>
+        <source>Save support bundle…</source>
+        <translation>Destek paketini kaydet…</translation>
+    </message>
 </context>
 <context>
     <name>AccountCheck</name>
@@ -398,7 +402,6 @@ Hesabı burada kurun; kaydetmek dosyanın yerine geçer.</translation>
     <name>Application</name>
     <message>
         <source>Settings file</source>
-        <extracomment>The demo extension and how soon the first demo call rings.</extracomment>
         <translation>Ayar dosyası</translation>
     </message>
     <message>
@@ -716,6 +719,41 @@ Ayrıntılar günlük dosyasında:
     </message>
 </context>
 <context>
+    <name>CapturePage</name>
+    <message>
+        <source>Record what the PBX sends (for Kobikom support)</source>
+        <translation>Santralin gönderdiklerini kaydet (Kobikom desteği için)</translation>
+    </message>
+    <message>
+        <source>Every message of the call connection is saved in the log folder, for the support bundle. Passwords, keys and the domain UUID are never saved.</source>
+        <translation>Çağrı bağlantısının her mesajı, destek paketi için günlük klasörüne kaydedilir. Parolalar, anahtarlar ve domain UUID asla kaydedilmez.</translation>
+    </message>
+    <message>
+        <source>Keep phone numbers in the recording</source>
+        <translation>Kayıtta telefon numaralarını sakla</translation>
+    </message>
+    <message>
+        <source>Without this tick, phone numbers are masked (05•••••••67). Tick it only when support asks for them: the recording then holds your callers&apos; numbers.</source>
+        <translation>İşaretlenmezse telefon numaraları gizlenir (05•••••••67). Yalnızca destek ekibi isterse işaretleyin: kayıt o zaman arayanlarınızın numaralarını da içerir.</translation>
+    </message>
+    <message>
+        <source> MB</source>
+        <translation> MB</translation>
+    </message>
+    <message>
+        <source>Keep at most:</source>
+        <translation>En fazla sakla:</translation>
+    </message>
+    <message>
+        <source>The oldest part of the recording is removed beyond this size.</source>
+        <translation>Bu boyut aşılınca kaydın en eski kısmı silinir.</translation>
+    </message>
+    <message>
+        <source>Diagnostics</source>
+        <translation>Tanılama</translation>
+    </message>
+</context>
+<context>
     <name>CheckPage</name>
     <message>
         <source>Test connection</source>
@@ -966,6 +1004,10 @@ Ayrıntılar günlük dosyasında:
     <message>
         <source>the computer slept or its clock changed</source>
         <translation>bilgisayar uyku modundaydı ya da saati değişti</translation>
+    </message>
+    <message>
+        <source>the computer was asleep for {0} s; reconnecting</source>
+        <translation>bilgisayar {0} sn uykudaydı; yeniden bağlanılıyor</translation>
     </message>
 </context>
 <context>
@@ -1519,10 +1561,54 @@ Son aramalar burada görünür.</translation>
     </message>
 </context>
 <context>
+    <name>HistoryFilterBar</name>
+    <message>
+        <source>All</source>
+        <extracomment>Search-as-you-type waits this long after the last key (ms). Days before today that the custom range starts at when first shown. Number keys of directory contacts whose name matches (None: no directory).</extracomment>
+        <translation>Tümü</translation>
+    </message>
+    <message>
+        <source>Missed</source>
+        <translation>Cevapsız</translation>
+    </message>
+    <message>
+        <source>Incoming</source>
+        <translation>Gelen</translation>
+    </message>
+    <message>
+        <source>Outgoing</source>
+        <translation>Giden</translation>
+    </message>
+    <message>
+        <source>Any time</source>
+        <translation>Tüm zamanlar</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>Bugün</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>Son 7 gün</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>Son 30 gün</translation>
+    </message>
+    <message>
+        <source>Dates…</source>
+        <translation>Tarih aralığı…</translation>
+    </message>
+    <message>
+        <source>Search name or number</source>
+        <translation>Ad veya numara ara</translation>
+    </message>
+</context>
+<context>
     <name>HistoryModel</name>
     <message>
         <source>Withheld number</source>
-        <extracomment>Rows read from the journal per page. Pages kept in memory (a screenful needs one or two). Search-as-you-type waits this long after the last key (ms). Most matching directory contacts whose numbers a name search also finds. libphonenumber types that can receive an SMS (as in the popup). ``data(index, ROW_ROLE)`` is the row&apos;s :class:`HistoryRow`. Display texts by (row id, column): formatting a number costs more than painting. Call ids shown as &quot;new&quot; (missed and unseen when the window opened). Pages read from the journal (diagnostics, tests, the benchmark).</extracomment>
+        <extracomment>Rows read from the journal per page (the first page is the filter&apos;s head read). Event-loop turns between showing a filter&apos;s head and reading its ids. Pages kept in memory (a screenful needs one or two). ``data(index, ROW_ROLE)`` is the row&apos;s :class:`HistoryRow`. Display texts by (row id, column): formatting a number costs more than painting. The rows shown are only the head of the result (the ids follow). Call ids shown as &quot;new&quot; (missed and unseen when the window opened). Pages read from the journal (diagnostics, tests, the benchmark). A query is running and nothing of its result is shown yet. Every matching row is in the model (the last query has finished).</extracomment>
         <translation>Gizli numara</translation>
     </message>
     <message>
@@ -1599,46 +1685,6 @@ Son aramalar burada görünür.</translation>
     <message>
         <source>Recent calls – Kobikom Desktop</source>
         <translation>Son aramalar – Kobikom Desktop</translation>
-    </message>
-    <message>
-        <source>All</source>
-        <translation>Tümü</translation>
-    </message>
-    <message>
-        <source>Missed</source>
-        <translation>Cevapsız</translation>
-    </message>
-    <message>
-        <source>Incoming</source>
-        <translation>Gelen</translation>
-    </message>
-    <message>
-        <source>Outgoing</source>
-        <translation>Giden</translation>
-    </message>
-    <message>
-        <source>Any time</source>
-        <translation>Tüm zamanlar</translation>
-    </message>
-    <message>
-        <source>Today</source>
-        <translation>Bugün</translation>
-    </message>
-    <message>
-        <source>Last 7 days</source>
-        <translation>Son 7 gün</translation>
-    </message>
-    <message>
-        <source>Last 30 days</source>
-        <translation>Son 30 gün</translation>
-    </message>
-    <message>
-        <source>Dates…</source>
-        <translation>Tarih aralığı…</translation>
-    </message>
-    <message>
-        <source>Search name or number</source>
-        <translation>Ad veya numara ara</translation>
     </message>
     <message>
         <source>Try again</source>
@@ -1824,7 +1870,7 @@ Son aramalar burada görünür.</translation>
     <name>NoteDialog</name>
     <message>
         <source>Note on {0}</source>
-        <extracomment>Search the directory: number keys of contacts whose name matches.</extracomment>
+        <extracomment>Most matching directory contacts whose numbers a name search also finds. libphonenumber types that can receive an SMS (as in the popup). Search the directory: number keys of contacts whose name matches.</extracomment>
         <translation>Not: {0}</translation>
     </message>
     <message>
@@ -3352,6 +3398,41 @@ Son aramalar burada görünür.</translation>
     <message>
         <source>(demo mode)</source>
         <translation>(demo modu)</translation>
+    </message>
+</context>
+<context>
+    <name>SupportBundle</name>
+    <message>
+        <source>Save support bundle…</source>
+        <translation>Destek paketini kaydet…</translation>
+    </message>
+    <message>
+        <source>One zip file for Kobikom support: logs, settings and the last recording of the PBX connection, without passwords.</source>
+        <translation>Kobikom desteği için tek zip dosyası: günlükler, ayarlar ve santral bağlantısının son kaydı; parolalar olmadan.</translation>
+    </message>
+    <message>
+        <source>Save support bundle</source>
+        <translation>Destek paketini kaydet</translation>
+    </message>
+    <message>
+        <source>Zip files (*.zip)</source>
+        <translation>Zip dosyaları (*.zip)</translation>
+    </message>
+    <message>
+        <source>Support bundle not saved</source>
+        <translation>Destek paketi kaydedilemedi</translation>
+    </message>
+    <message>
+        <source>{file} could not be written: {reason}</source>
+        <translation>{file} yazılamadı: {reason}</translation>
+    </message>
+    <message>
+        <source>Support bundle saved</source>
+        <translation>Destek paketi kaydedildi</translation>
+    </message>
+    <message>
+        <source>Send {file} to Kobikom support.</source>
+        <translation>{file} dosyasını Kobikom desteğine gönderin.</translation>
     </message>
 </context>
 <context>

@@ -88,13 +88,15 @@ def compiled_locales(tmp_path_factory: pytest.TempPathFactory) -> CompiledLocale
 def launch_app(request: pytest.FixtureRequest, x_display: XDisplay,
                compiled_locales: CompiledLocales,
                tmp_path: Path) -> Iterator[Callable[..., AppProcess]]:
-    """``launch_app(*args, home=None, lang="C.UTF-8", display=x_display, name="app")``."""
+    """``launch_app(*args, home=None, lang="C.UTF-8", display=x_display, name="app",
+    env=None)``; *env* adds to (or overrides) the display's environment."""
     apps: list[AppProcess] = []
     request.node.stash[_APPS] = apps
 
     def launch(*args: str, home: Path | None = None, lang: str = "C.UTF-8",
-               display: XDisplay | None = None, name: str = "app") -> AppProcess:
-        env = (display or x_display).env | compiled_locales.env_for(lang)
+               display: XDisplay | None = None, name: str = "app",
+               env: dict[str, str] | None = None) -> AppProcess:
+        env = (display or x_display).env | compiled_locales.env_for(lang) | (env or {})
         app = AppProcess(home or tmp_path / f"home-{len(apps)}", env, args=args, lang=lang,
                          name=name)
         apps.append(app)

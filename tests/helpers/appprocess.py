@@ -234,11 +234,13 @@ class SimulatorProcess:
     """``kobikom-desktop simulator`` on loopback, driven through ``/_sim/``."""
 
     def __init__(self, workdir: Path, env: dict[str, str], *, flavor: str = "bulut",
-                 tcp_port: int = 0, ws_port: int = 0, http_port: int = 0) -> None:
+                 tcp_port: int = 0, ws_port: int = 0, http_port: int = 0,
+                 args: Sequence[str] = ()) -> None:
+        """*args* are more options of ``kobikom-desktop simulator`` (e.g. ``--replay``)."""
         self.workdir = workdir
         self.env = env
         self.argv = [*program(), "simulator", "--flavor", flavor, "--tcp-port", str(tcp_port),
-                     "--ws-port", str(ws_port), "--http-port", str(http_port)]
+                     "--ws-port", str(ws_port), "--http-port", str(http_port), *args]
         self.process: subprocess.Popen[bytes] | None = None
         self.info: dict[str, Any] = {}
         self._client: httpx.Client | None = None
@@ -305,6 +307,14 @@ class SimulatorProcess:
 
     def hangup(self, call_id: str) -> bool:
         return bool(self.post("hangup", {"call_id": call_id})["ok"])
+
+    def emit_oversized(self, size: int) -> int:
+        """A valid JSON event frame of *size* bytes to every TCP client (made there)."""
+        return int(self.post("emit-oversized", {"bytes": size})["delivered"])
+
+    def received(self, *, clear: bool = False) -> list[dict[str, Any]]:
+        """The REST requests the simulator answered so far."""
+        return list(self.get("received" + ("?clear=1" if clear else "")))
 
     def restart_listeners(self) -> dict[str, int]:
         return dict(self.post("restart")["ports"])

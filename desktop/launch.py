@@ -1,0 +1,202 @@
+"""Start the tray app: the tray first, everything else while it is already showing.
+
+(Every Qt class a module imports costs at its first import -- PySide6 builds
+its Python type then -- so this module and the tray's own modules import
+only the classes the tray needs.)
+
+An agent logs in and the tray icon should be there at once.  Importing the
+whole app (httpx, websockets, libphonenumber's metadata, the popup, the
+directory, the journal ...) takes several hundred milliseconds, so
+:func:`main` imports only what the tray needs, in this order:
+
+1. paths, logging, settings (for the language and the extension shown);
+2. the QApplication, then single-instance (:func:`~desktop.ui.single_instance.claim`,
+   race-free: a lock file decides): a second launch hands its arguments
+   (e.g. a ``tel:`` link) to the running instance and exits without ever
+   showing a tray;
+3. translations, the crash hook;
+4. the tray icon (or, without a tray host, the status window), shown;
+5. on the asyncio loop (qasync, :mod:`desktop.ui.loop`, itself imported
+   only now): the rest of the app
+   is imported one heavy module group at a time (:data:`LATE_MODULES`),
+   giving the event loop a turn between them, so the tray host can embed
+   the icon and the icon is painted meanwhile; then
+   :class:`desktop.app.Application` (the composition root) is built around
+   the tray that is already there and runs.
+
+SIGINT/SIGTERM during step 5 quit as soon as the app exists.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import os
+import sys
+import time
+import traceback
+from pathlib import Path
+from typing import Any, Final
+
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon
+
+from desktop import __version__
+from desktop.core.logs import setup_logging
+from desktop.core.paths import app_paths
+from desktop.core.settings import Settings, SettingsError, load_settings
+from desktop.resources import resource
+from desktop.ui.i18n import choose_language, install_translators
+from desktop.ui.single_instance import InstanceError, claim, server_name
+from desktop.ui.tray import TrayController
+
+log = logging.getLogger("kobikom.app")
+
+APP_ICON: Final = resource("icons", "kobikom-desktop.svg")
+#: The single-instance lock, in the data folder (per user and data folder).
+INSTANCE_LOCK: Final = "instance.lock"
+#: Imported after the tray is shown, one group per event-loop turn, heaviest
+#: first (``python -X importtime``: the REST and event clients bring httpx and
+#: websockets, the numbers bring libphonenumber's metadata).
+LATE_MODULES: Final = (
+    "desktop.pbx.rest",
+    "desktop.pbx.channels",
+    "desktop.core.numbers",
+    "desktop.core.account",
+    "desktop.ui.popup",
+    "desktop.core.directory",
+    "desktop.core.journal",
+    "desktop.core.phone_line",
+    "desktop.app",
+)
+
+
+def install_crash_hook(log_file: Path) -> None:
+    """Uncaught exceptions: logged (scrubbed) and shown once, never a silent death."""
+    shown = [False]
+
+    def hook(exc_type: type[BaseException], exc: BaseException, tb: Any) -> None:
+        if issubclass(exc_type, KeyboardInterrupt):
+            sys.__excepthook__(exc_type, exc, tb)
+            return
+        log.critical("uncaught exception:\n%s",
+                     "".join(traceback.format_exception(exc_type, exc, tb)))
+        if not shown[0] and QApplication.instance() is not None:
+            from PySide6.QtCore import Qt
+            from PySide6.QtWidgets import QMessageBox
+
+            shown[0] = True
+            box = QMessageBox(QMessageBox.Icon.Critical, "Kobikom Desktop",
+                              f"An unexpected error occurred ({exc_type.__name__}).\n"
+                              f"The details are in {log_file}.")
+            box.setTextFormat(Qt.TextFormat.PlainText)
+            box.open()
+
+    sys.excepthook = hook
+
+
+def prefer_xcb_on_wayland() -> None:
+    """Qt on Wayland can neither place frameless popups nor keep them on top."""
+    if (os.environ.get("XDG_SESSION_TYPE") == "wayland" and "QT_QPA_PLATFORM" not in os.environ
+            and os.environ.get("DISPLAY")):
+        os.environ["QT_QPA_PLATFORM"] = "xcb"
+        log.info("Wayland session: using XWayland so popups can be placed and kept on top")
+
+
+def show_tray(settings: Settings, *, demo: bool, started_at: float) -> Any:
+    """The tray icon (or the status window without a tray host), shown."""
+    tray: Any
+    if QSystemTrayIcon.isSystemTrayAvailable():
+        tray = TrayController()
+    else:
+        from desktop.ui.no_tray import StatusWindow
+
+        log.warning("no system tray on this desktop: showing a status window instead")
+        tray = StatusWindow()
+    tray.set_demo(demo)
+    tray.set_extension(", ".join(settings.account.extensions))
+    tray.show()
+    elapsed = time.monotonic() - started_at
+    log.info("tray shown (%s) %.0f ms after start", type(tray).__name__, elapsed * 1000)
+    return tray
+
+
+class _Quit:
+    """SIGINT/SIGTERM before the app exists are remembered and honoured once it does."""
+
+    def __init__(self) -> None:
+        self.app: Any = None
+        self.requested = False
+
+    def __call__(self) -> None:
+        self.requested = True
+        if self.app is not None:
+            self.app.request_quit()
+
+
+async def _run(qapp: QApplication, tray: Any, quit_request: _Quit, **kwargs: Any) -> int:
+    import asyncio
+
+    for name in LATE_MODULES:
+        importlib.import_module(name)
+        await asyncio.sleep(0)  # a loop turn: the tray host embeds, the icon paints
+    from desktop.app import Application
+
+    app = Application(qapp, tray=tray, **kwargs)
+    quit_request.app = app
+    if quit_request.requested:
+        app.request_quit()
+    return await app.run()
+
+
+def main(options: argparse.Namespace) -> int:
+    started = time.monotonic()
+    paths = app_paths().ensure()
+    setup_logging(log_file=paths.log_file, debug=bool(getattr(options, "debug", False)))
+    log.info("kobikom-desktop %s starting (demo=%s)", __version__, bool(options.demo))
+    config_path = Path(options.config) if options.config else paths.config_file
+    prefer_xcb_on_wayland()
+
+    qapp = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(qapp, QApplication)
+    qapp.setApplicationName("kobikom-desktop")
+    qapp.setApplicationDisplayName("Kobikom Desktop")
+    qapp.setApplicationVersion(__version__)
+    qapp.setQuitOnLastWindowClosed(False)
+    if APP_ICON.exists():
+        qapp.setWindowIcon(QIcon(str(APP_ICON)))
+
+    name = server_name(str(paths.data_dir))
+    argv = [a for a in (options.uri,) if a]
+    try:
+        instance = claim(name, argv, paths.data_dir / INSTANCE_LOCK)
+    except InstanceError as exc:
+        log.error("not starting: %s", exc)
+        return 1
+    if instance is None:
+        log.info("another instance is running; arguments handed over")
+        return 0
+
+    try:
+        settings = load_settings(config_path)
+    except SettingsError:
+        settings = Settings()  # the app reports the broken file once it runs
+    translators = install_translators(qapp, choose_language(settings.ui.language))
+    install_crash_hook(paths.log_file)
+    tray = show_tray(settings, demo=bool(options.demo), started_at=started)
+    qapp.processEvents()  # the dock request goes out before the imports that follow
+
+    # asyncio and qasync (~40 ms of imports) are not needed to show the tray.
+    from desktop.ui import loop as qtloop
+
+    quit_request = _Quit()
+    signals = qtloop.quit_on_signals(qapp, quit_request)
+    try:
+        return qtloop.run(qapp, lambda: _run(
+            qapp, tray, quit_request, options=options, paths=paths, config_path=config_path,
+            instance=instance, started_at=started))
+    finally:
+        signals.close()
+        del translators
+        log.info("stopped")

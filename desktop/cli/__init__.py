@@ -46,6 +46,7 @@ from desktop.cli.common import (
 #: ``COMMANDS`` (its sub-command names), ``add_parsers(sub)`` and ``run(args)``.
 FAMILIES: tuple[str, ...] = (
     "simulator", "listen", "replay", "contacts", "dial", "history", "sms", "qr",
+    "settings", "autostart", "selftest",
 )
 
 DESCRIPTION = ("Tray companion for Kobikom PBX agents: caller popup, click-to-call, "
@@ -98,11 +99,24 @@ def _app_parser(*, with_commands: bool = False) -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     p.add_argument("--demo", action="store_true",
                    help="run against the embedded simulator with sample contacts")
+    p.add_argument("--autostart", action="store_true",
+                   help="started at login by the system: quit at once if this user "
+                        "switched starting at login off")
     add_config_options(p)
     p.add_argument("uri", nargs="?", metavar="LINK",
                    help="a tel:, callto: or sip: link, or a number (digits only), to dial; "
                         "handed to the running app if there is one")
     return p
+
+
+def _autostart_switched_off() -> bool:
+    """A machine-wide login entry started us, but this user switched it off."""
+    from desktop.core.autostart import for_this_system
+
+    try:
+        return not for_this_system().enabled()
+    except OSError:
+        return False
 
 
 def _hand_over_to_running_instance(args: argparse.Namespace) -> bool:
@@ -167,6 +181,10 @@ def _run_app(argv: list[str]) -> int:
             raise CliError(EXIT_USAGE, f"'{app_args.uri}' is a command: put it first "
                                        f"(kobikom-desktop {app_args.uri} [options])")
         raise _not_a_command(app_args.uri, list(commands))
+    if app_args.autostart and _autostart_switched_off():
+        setup_logging(app_args.debug)
+        log.info("started at login, but starting at login is off for this user: quitting")
+        return EXIT_OK
     if _hand_over_to_running_instance(app_args):
         setup_logging(app_args.debug)
         log.info("another instance is running; arguments handed over")

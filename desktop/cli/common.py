@@ -194,13 +194,16 @@ def setup_logging(debug: bool, *, to_file: bool = True) -> None:
 
 # ---------------------------------------------------------------- settings
 def load_settings(args: argparse.Namespace) -> Any:
-    """The settings file (``--config`` or the default one); CliError (2) when it is bad.
+    """The settings in effect: defaults, the administrator's policy, the agent's file.
 
-    A missing default file gives the defaults; a ``--config`` file that is
-    missing or a folder is an error (the user named it).
+    Ignored keys (unknown, or locked by the policy) are warned about on
+    stderr, naming each; an invalid file is a CliError (2) naming every bad
+    value.  A missing default file gives the defaults; a ``--config`` file
+    that is missing or a folder is an error (the user named it).
     """
     from desktop.core.paths import app_paths
-    from desktop.core.settings import SettingsError, load_settings
+    from desktop.core.policy import load_effective_settings, load_policy
+    from desktop.core.settings import SettingsError
 
     given = getattr(args, "config", None)
     path = Path(given).expanduser() if given else app_paths().config_file
@@ -208,10 +211,14 @@ def load_settings(args: argparse.Namespace) -> Any:
         raise CliError(EXIT_USAGE, f"{given} is a folder, not a settings file")
     if given and not path.exists():
         raise CliError(EXIT_USAGE, f"{given}: no such settings file")
+    policy = load_policy()
     try:
-        return load_settings(path)
+        effective = load_effective_settings(path, policy)
     except SettingsError as exc:
         raise CliError(EXIT_USAGE, str(exc)) from None
+    for warning in (*policy.warnings, *effective.warnings):
+        print(f"kobikom-desktop: warning: {warning}", file=sys.stderr)
+    return effective.settings
 
 
 def check_port(settings: Any) -> None:

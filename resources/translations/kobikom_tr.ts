@@ -726,12 +726,8 @@ Ayrıntılar günlük dosyasında:
 <context>
     <name>CallerPopup</name>
     <message>
-        <source>Dismiss</source>
-        <extracomment>Seconds an ended (not missed) call&apos;s popup stays before closing itself. Width of the card in logical pixels (the window adds the shadow around it). Gap between the screen&apos;s available area and the cards (logical px). Gap between two stacked cards (logical px). Soft shadow around the card when the window can be translucent. The call timer ticks on whole seconds of talk time. Frame interval and period of the ringing pulse. Lines of notes shown before eliding (the full text is in the tooltip). How many closed call ids are remembered so late updates do not reopen them. Accent colours by state. Colour of the action buttons (the brand blue, independent of the state). libphonenumber types that can receive an SMS. Live-call control (Tekil WebSocket only): transfer to an extension, hang up.</extracomment>
-        <translation>Kapat</translation>
-    </message>
-    <message>
         <source>Add to contacts</source>
+        <extracomment>Seconds an ended (not missed) call&apos;s popup stays before closing itself. The call timer ticks on whole seconds of talk time. Lines of notes shown before eliding (the full text is in the tooltip).</extracomment>
         <translation>Rehbere ekle</translation>
     </message>
     <message>
@@ -2032,6 +2028,50 @@ Son aramalar burada görünür.</translation>
     </message>
 </context>
 <context>
+    <name>MissedCallsCard</name>
+    <message>
+        <source>Call back</source>
+        <extracomment>Caller lines on the card (the summary keeps this many of the newest).</extracomment>
+        <translation>Geri ara</translation>
+    </message>
+    <message>
+        <source>Show all</source>
+        <translation>Tümünü göster</translation>
+    </message>
+    <message>
+        <source>Missed calls</source>
+        <translation>Cevapsız aramalar</translation>
+    </message>
+    <message numerus="yes">
+        <source>and {count} more</source>
+        <translation>
+            <numerusform>ve {count} arama daha</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Kobikom – {count}</source>
+        <translation>Kobikom – {count}</translation>
+    </message>
+    <message>
+        <source>1 missed call</source>
+        <translation>1 cevapsız arama</translation>
+    </message>
+    <message numerus="yes">
+        <source>{count} missed calls</source>
+        <translation>
+            <numerusform>{count} cevapsız arama</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Withheld number</source>
+        <translation>Gizli numara</translation>
+    </message>
+    <message>
+        <source>Unknown caller</source>
+        <translation>Bilinmeyen arayan</translation>
+    </message>
+</context>
+<context>
     <name>NoteDialog</name>
     <message>
         <source>Note on {0}</source>
@@ -2098,6 +2138,14 @@ Son aramalar burada görünür.</translation>
     <message>
         <source>Show the {count} rows with problems</source>
         <translation>Sorunlu {count} satırı göster</translation>
+    </message>
+</context>
+<context>
+    <name>PopupWindow</name>
+    <message>
+        <source>Dismiss</source>
+        <extracomment>Width of the card in logical pixels (the window adds the shadow around it). Soft shadow around the card when the window can be translucent. Frame interval and period of the ringing pulse (10 frames a second at most).</extracomment>
+        <translation>Kapat</translation>
     </message>
 </context>
 <context>
@@ -2844,7 +2892,7 @@ Son aramalar burada görünür.</translation>
     <name>SmsComposer</name>
     <message>
         <source>Send SMS</source>
-        <extracomment>Asks before a multi-part message; tests replace it.</extracomment>
+        <extracomment>A sent composer closes itself after this long (the outcome stays in the history). Asks before a multi-part message; tests replace it.</extracomment>
         <translation>SMS gönder</translation>
     </message>
     <message>
@@ -2968,6 +3016,10 @@ Son aramalar burada görünür.</translation>
         <translation>Bakiye: {0}</translation>
     </message>
     <message>
+        <source>Already sent to {0} from this window. Remove it from To: an SMS is not sent twice.</source>
+        <translation>{0} numarasına bu pencereden zaten gönderildi. Alıcılardan çıkarın: bir SMS iki kez gönderilmez.</translation>
+    </message>
+    <message>
         <source>Enter the recipient&apos;s number.</source>
         <translation>Alıcının numarasını girin.</translation>
     </message>
@@ -3004,16 +3056,32 @@ Son aramalar burada görünür.</translation>
         <translation>Kobikom mesajı kabul etti. İletim durumu SMS geçmişinde görünür.</translation>
     </message>
     <message>
+        <source>The server did not confirm, and several messages at Kobikom could be this one.</source>
+        <translation>Sunucu onaylamadı ve Kobikom&apos;daki birkaç mesaj bu olabilir.</translation>
+    </message>
+    <message>
+        <source>The server did not confirm, and Kobikom&apos;s list could not be checked for it.</source>
+        <translation>Sunucu onaylamadı ve Kobikom&apos;un listesi bu mesaj için denetlenemedi.</translation>
+    </message>
+    <message>
+        <source>The server did not confirm, and Kobikom has no record of it.</source>
+        <translation>Sunucu onaylamadı ve Kobikom&apos;da bu mesajın kaydı yok.</translation>
+    </message>
+    <message>
+        <source>(To {0}.)</source>
+        <translation>({0} numarasına.)</translation>
+    </message>
+    <message>
+        <source>Send it again, or leave it unsent?</source>
+        <translation>Yeniden gönderilsin mi, yoksa gönderilmeden kalsın mı?</translation>
+    </message>
+    <message>
         <source>Close</source>
         <translation>Kapat</translation>
     </message>
     <message>
         <source>Was this SMS sent?</source>
         <translation>Bu SMS gönderildi mi?</translation>
-    </message>
-    <message>
-        <source>The server did not confirm, and Kobikom has no record of it. Send it again, or leave it unsent?</source>
-        <translation>Sunucu onaylamadı ve Kobikom&apos;da bu mesajın kaydı yok. Yeniden gönderilsin mi, yoksa gönderilmeden kalsın mı?</translation>
     </message>
     <message>
         <source>Checking…</source>
@@ -3030,6 +3098,30 @@ Son aramalar burada görünür.</translation>
     <message>
         <source>No connection to the SMS service. The message is saved and will be sent when the connection is back.</source>
         <translation>SMS servisine bağlantı yok. Mesaj kaydedildi; bağlantı gelince gönderilecek.</translation>
+    </message>
+    <message>
+        <source>Not sent to {0}: {1}</source>
+        <translation>{0} numarasına gönderilmedi: {1}</translation>
+    </message>
+    <message>
+        <source>Sent to {0} of {1}</source>
+        <translation>{1} alıcıdan {0} alıcıya gönderildi</translation>
+    </message>
+    <message>
+        <source>The others got it and left To. Fix the problem and press Send: only the numbers in To are sent.</source>
+        <translation>Diğerleri mesajı aldı ve alıcılardan çıkarıldı. Sorunu giderip Gönder&apos;e basın: yalnızca Alıcı alanındaki numaralara gönderilir.</translation>
+    </message>
+    <message>
+        <source>Sent: {0}</source>
+        <translation>Gönderildi: {0}</translation>
+    </message>
+    <message>
+        <source>Not delivered: {0}</source>
+        <translation>İletilemedi: {0}</translation>
+    </message>
+    <message>
+        <source>Not sent (your decision): {0}</source>
+        <translation>Gönderilmedi (sizin kararınız): {0}</translation>
     </message>
     <message>
         <source>The SMS token was rejected. Enter the token from the SMS panel (Ayarlar &gt; SMS API).</source>
@@ -3095,6 +3187,10 @@ Son aramalar burada görünür.</translation>
         <translation>Kobikom&apos;daki birkaç mesaj bu olabilir. Yeniden gönderilsin mi, yoksa gönderilmeden kalsın mı?</translation>
     </message>
     <message>
+        <source>Kobikom&apos;s list could not be checked for it. Send it again, or leave it unsent?</source>
+        <translation>Kobikom&apos;un listesi bu mesaj için denetlenemedi. Yeniden gönderilsin mi, yoksa gönderilmeden kalsın mı?</translation>
+    </message>
+    <message>
         <source>Retry</source>
         <translation>Yeniden dene</translation>
     </message>
@@ -3127,7 +3223,7 @@ Son aramalar burada görünür.</translation>
     <name>SmsService</name>
     <message>
         <source>SMS not confirmed</source>
-        <extracomment>A sent composer closes itself after this long (the outcome stays in the history). Messages the history window loads. How long closing waits for what the agent asked for (an SMS being written to the outbox, &quot;Send again&quot;/&quot;Don&apos;t send&quot;, a new token) before stopping it. States in which the composer&apos;s own job is over. Builds a lane&apos;s sender: (outbox, config, on_change, on_problem) -&gt; SmsSender. This service&apos;s own tasks (they also live in the app&apos;s *tasks*), so that close() can end them before it closes the outboxes and HTTP clients.</extracomment>
+        <extracomment>Messages the history window loads. How long closing waits for what the agent asked for (an SMS being written to the outbox, &quot;Send again&quot;/&quot;Don&apos;t send&quot;, a new token) before stopping it. States in which the composer&apos;s own job is over. Builds a lane&apos;s sender: (outbox, config, on_change, on_problem) -&gt; SmsSender. This service&apos;s own tasks (they also live in the app&apos;s *tasks*), so that close() can end them before it closes the outboxes and HTTP clients.</extracomment>
         <translation>SMS onaylanmadı</translation>
     </message>
     <message>
@@ -3244,7 +3340,7 @@ Son aramalar burada görünür.</translation>
     <name>StatusActions</name>
     <message>
         <source>Settings…</source>
-        <extracomment>The application&apos;s name as the tray shows it (not translated: a product name). How often the ringing handset wiggles, and for how long at most. How often the &quot;retrying in N s&quot; countdown is refreshed. How long a tray notification stays (a hint; the desktop may ignore it). Below the status lines: &quot;Dial…&quot;, &quot;Dial number from clipboard&quot;, &quot;Send SMS…&quot;, &quot;Recent calls…&quot;. With &quot;Settings…&quot; and &quot;Contacts…&quot;. With &quot;Demo mode&quot; and &quot;About&quot;.</extracomment>
+        <extracomment>Below the status lines: &quot;Dial…&quot;, &quot;Dial number from clipboard&quot;, &quot;Send SMS…&quot;, &quot;Recent calls…&quot;. With &quot;Settings…&quot; and &quot;Contacts…&quot;. With &quot;Demo mode&quot; and &quot;About&quot;.</extracomment>
         <translation>Ayarlar…</translation>
     </message>
     <message>
@@ -3440,6 +3536,18 @@ Son aramalar burada görünür.</translation>
     <message>
         <source>Transfer</source>
         <translation>Aktar</translation>
+    </message>
+</context>
+<context>
+    <name>TrayController</name>
+    <message>
+        <source>1 more call without a popup</source>
+        <extracomment>The application&apos;s name as the tray shows it (not translated: a product name). How often the ringing handset wiggles, and for how long at most. How often the &quot;retrying in N s&quot; countdown is refreshed. How long a tray notification stays (a hint; the desktop may ignore it). Longest the tray waits for a popup&apos;s first paint before it repaints anyway.</extracomment>
+        <translation>Açılır penceresi olmayan 1 arama daha</translation>
+    </message>
+    <message>
+        <source>%Ln more calls without a popup</source>
+        <translation>Açılır penceresi olmayan %Ln arama daha</translation>
     </message>
 </context>
 <context>

@@ -37,6 +37,7 @@ def test_the_table_counts_the_goals_met_and_aligns_its_columns() -> None:
     assert lines[0] == ("=== issue 14 goals: 1 of 2 met (load average 1.25 before, "
                         "2.50 after; 2 CPUs) ===")
     header, fail, ok = lines[1:]
-    assert fail.endswith("FAIL") and ok.endswith("PASS")
+    assert fail.endswith("FAIL")
+    assert ok.endswith("PASS")
     assert header.index("result") == fail.index("FAIL") == ok.index("PASS")
     assert header.index("figure") == fail.index("2.00x")

@@ -56,7 +56,8 @@ class QtLoop(qasync.QEventLoop):  # type: ignore[misc]  # qasync is untyped
         notifier = QSocketNotifier(fileno, QSocketNotifier.Type.Read)
         handle = asyncio.Handle(callback, args, self)
         # ["int"]: qasync's _remove_reader and close() disconnect that overload
-        notifier.activated["int"].connect(lambda *_: self._reader_ready(fd, notifier, handle))
+        activated: Any = notifier.activated  # the stubs know no overload index
+        activated["int"].connect(lambda *_: self._reader_ready(fd, notifier, handle))
         notifier.setEnabled(True)
         self._read_notifiers[fd] = notifier
 

@@ -78,9 +78,16 @@ class CallerCard:
     replaces: str | None = None
     #: Recording path/URL once the PBX has one (history/recording issues).
     recording: str | None = None
+    #: Where ``name``/``company`` came from: "local" (the directory), "ldap" or
+    #: "http" (a remote lookup; then ``contact_id`` is None), None if unknown.
+    contact_source: str | None = None
+    #: A remote directory lookup for the number is running (within its time
+    #: budget); a later card of the same call brings its answer.
+    lookup_pending: bool = False
 
     @property
     def known(self) -> bool:
+        """The caller is in the local directory (remote contacts cannot be edited)."""
         return self.contact_id is not None
 
     @property

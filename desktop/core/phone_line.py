@@ -12,6 +12,14 @@ It keeps the real-time channel running, feeds every event to the
 3. hands an immutable :class:`~desktop.core.caller_card.CallerCard` to
    ``on_card``.
 
+**Late contacts.**  A number the local directory does not know is looked up
+in the remote sources (LDAP, HTTP: :mod:`desktop.core.remote_directory`)
+*after* the first card went out: that card says ``lookup_pending`` and the
+popup shows the number at once.  When the answer comes (within the sources'
+time budgets), the call gets one more card (``UPDATED``) with the name, and
+the journal row gets it too.  A remote answer already in the cache is on the
+first card.  The network is never waited for before a card.
+
 It knows nothing about Qt: the UI wraps it in a bridge QObject that
 re-emits the callbacks as signals.  Callbacks are plain functions called on
 the event loop; an exception in one is logged, never fatal to the line.
@@ -31,6 +39,7 @@ from desktop.core.calls import Call, CallChange, CallState, CallTracker
 from desktop.core.directory import Contact
 from desktop.core.journal import JournalCall, NumberHistory
 from desktop.core.numbers import PhoneNumber
+from desktop.core.remote_directory import RemoteContact, lookup_key
 from desktop.core.tasks import cancel_and_wait
 from desktop.pbx.connection import ConnectionState, Phase
 from desktop.pbx.errors import ChannelError, NotConnectedError
@@ -53,6 +62,16 @@ RECONNECT_TALK_GRACE: Final = 30 * 60.0
 
 class ContactSource(Protocol):
     def lookup(self, number: str | PhoneNumber) -> Contact | None: ...
+
+
+class RemoteLookup(Protocol):
+    """The remote directory sources (:class:`desktop.core.remote_directory.RemoteDirectory`)."""
+
+    def __bool__(self) -> bool: ...
+
+    def cached(self, number: PhoneNumber) -> tuple[bool, RemoteContact | None]: ...
+
+    async def lookup(self, number: PhoneNumber) -> RemoteContact | None: ...
 
 
 class CallLog(Protocol):
@@ -86,6 +105,16 @@ class _Known:
     contact: Contact | None
     history: NumberHistory
     notes: str | None
+    #: The remote directory's contact (only when the local one knows nothing).
+    remote: RemoteContact | None = None
+    #: A remote lookup is running for this number.
+    pending: bool = False
+
+    @property
+    def name(self) -> str | None:
+        if self.contact is not None:
+            return self.contact.display_name
+        return self.remote.display_name if self.remote is not None else None
 
 
 _STATE = {
@@ -101,7 +130,9 @@ def other_party(call: Call) -> PhoneNumber:
     return call.called if call.direction is Direction.OUTBOUND else call.caller
 
 
-def journal_entry(call: Call, contact: Contact | None) -> JournalCall:
+def journal_entry(call: Call, contact: Contact | None, *,
+                  name: str | None = None) -> JournalCall:
+    """The journal row of *call*; *name* stands in when no local *contact* is known."""
     party = other_party(call)
     ended = call.state is CallState.ENDED
     return JournalCall(
@@ -113,7 +144,7 @@ def journal_entry(call: Call, contact: Contact | None) -> JournalCall:
         called_raw=(call.caller.raw if call.direction is Direction.OUTBOUND else call.called.raw)
         or None,
         queue=call.queue,
-        contact_name_at_time=contact.display_name if contact else None,
+        contact_name_at_time=contact.display_name if contact else (name or None),
         ringing_at=call.ringing_at,
         answered_at=call.answered_at,
         ended_at=call.ended_at,
@@ -141,10 +172,14 @@ class PhoneLine:
         on_card: Callable[[CallerCard], None],
         on_state: Callable[[ConnectionState], None],
         on_missed: Callable[[int], None] | None = None,
+        remote: RemoteLookup | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.tracker = tracker
         self._directory = directory
+        self._remote = remote
+        #: Remote lookups in flight (kept referenced; cancelled when the line stops).
+        self._remote_tasks: set[asyncio.Task[None]] = set()
         self._journal = journal
         self._on_card = on_card
         self._on_state = on_state
@@ -173,6 +208,7 @@ class PhoneLine:
             await channel.run()
         finally:
             await cancel_and_wait(ticker)
+            await self._cancel_remote_lookups()
             self._channel = None
             self._publish(self.tracker.end_all(cause="line stopped"))
             self._state_changed(ConnectionState(Phase.DISCONNECTED, reason="stopped"))
@@ -316,6 +352,58 @@ class PhoneLine:
         """The directory changed: look numbers up again for live calls."""
         self._known.clear()
 
+    def set_remote(self, remote: RemoteLookup | None) -> None:
+        """Use other remote directory sources from now on (the settings changed)."""
+        self._remote = remote
+
+    @property
+    def remote_lookups(self) -> int:
+        """Remote lookups in flight (diagnostics, tests)."""
+        return len(self._remote_tasks)
+
+    async def _cancel_remote_lookups(self) -> None:
+        tasks, self._remote_tasks = self._remote_tasks, set()
+        for task in tasks:
+            await cancel_and_wait(task)
+
+    def _start_remote(self, call: Call, known: _Known) -> None:
+        """Ask the remote sources about *known*'s number, unless the cache knows already."""
+        remote = self._remote
+        if not remote or lookup_key(known.number) is None:
+            return
+        hit, contact = remote.cached(known.number)
+        if hit:
+            known.remote = contact
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return  # fed outside the event loop (replays, tests): local directory only
+        known.pending = True
+        task = loop.create_task(self._remote_lookup(remote, known),
+                                name=f"remote-lookup-{call.call_id}")
+        self._remote_tasks.add(task)
+        task.add_done_callback(self._remote_tasks.discard)
+
+    async def _remote_lookup(self, remote: RemoteLookup, known: _Known) -> None:
+        try:
+            contact = await remote.lookup(known.number)
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # the directory catches its sources' failures; this is a bug
+            log.exception("remote lookup failed")
+            contact = None
+        known.remote = contact
+        known.pending = False
+        call_id = next((cid for cid, k in self._known.items() if k is known), None)
+        call = self.tracker.get(call_id) if call_id is not None else None
+        if call is None:
+            return  # the call ended meanwhile; its last card stays as it was
+        if contact is not None:
+            log.info("call %s: %s directory knows %s", call.call_id, contact.source,
+                     known.number.masked())
+        self._publish([(call, CallChange.UPDATED)])
+
     def _lookup(self, call: Call) -> _Known:
         known = self._known.get(call.call_id)
         if known is None and call.replaces is not None:
@@ -342,13 +430,15 @@ class PhoneLine:
                     log.exception("journal history failed")
         known = _Known(party, contact, history, notes)
         self._known[call.call_id] = known
+        if contact is None:
+            self._start_remote(call, known)
         return known
 
     def _card(self, call: Call, change: CallChange) -> CallerCard:
         known = self._lookup(call)
         if self._journal is not None:
             try:
-                self._journal.record(journal_entry(call, known.contact))
+                self._journal.record(journal_entry(call, known.contact, name=known.name))
             except Exception:
                 # Never hold the popup back because the disk is full; say it loudly.
                 log.exception("could not write call %s to the journal", call.call_id)
@@ -357,6 +447,8 @@ class PhoneLine:
         log.info("call %s %s (%s, %s)", call.call_id, change.value, call.extension,
                  known.number.masked())
         contact = known.contact
+        remote = known.remote if contact is None else None
+        source = "local" if contact is not None else (remote.source if remote else None)
         outcome = CardOutcome(call.outcome.value) if call.outcome is not None else None
         return CallerCard(
             call_id=call.call_id,
@@ -368,9 +460,10 @@ class PhoneLine:
             called=call.called if call.direction is not Direction.OUTBOUND else call.caller,
             queue=call.queue,
             contact_id=contact.id if contact else None,
-            name=(contact.name or None) if contact else None,
-            company=(contact.company or None) if contact else None,
-            notes=(contact.notes or None) if contact else None,
+            name=((contact.name if contact else remote.name if remote else "") or None),
+            company=((contact.company if contact else remote.company if remote else "")
+                     or None),
+            notes=((contact.notes if contact else remote.notes if remote else "") or None),
             pbx_name=call.caller_name,
             previous_calls=known.history.count,
             last_call_at=known.history.last_at,
@@ -381,4 +474,6 @@ class PhoneLine:
             ended_at=call.ended_at,
             synthetic=call.synthetic,
             replaces=call.replaces,
+            contact_source=source,
+            lookup_pending=known.pending,
         )

@@ -192,6 +192,25 @@ class RemoteDirectory:
         for cache in self._caches.values():
             cache.clear()
 
+    def cached(self, number: PhoneNumber | str) -> tuple[bool, RemoteContact | None]:
+        """What :meth:`lookup` would answer from the cache alone, without waiting.
+
+        ``(True, contact_or_None)`` when the cache settles it (every source
+        up to the one that knows the number has a fresh answer), else
+        ``(False, None)``.
+        """
+        parsed = number if isinstance(number, PhoneNumber) else parse_number(number)
+        key = lookup_key(parsed)
+        if key is None:
+            return True, None
+        for source in self.sources:
+            hit, contact = self._caches[id(source)].get(key)
+            if not hit:
+                return False, None
+            if contact is not None:
+                return True, contact
+        return True, None
+
     async def lookup(self, number: PhoneNumber | str) -> RemoteContact | None:
         """The first remote contact for *number*, in source order (None if none)."""
         contact, _outcomes = await self.lookup_verbose(number)

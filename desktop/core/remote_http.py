@@ -27,8 +27,10 @@ The answer (documented in the README)::
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+from collections.abc import Callable
 from typing import Any, Final
 
 import httpx
@@ -91,13 +93,16 @@ class HttpLookupSource:
     name = "http"
 
     def __init__(self, template: str, *, budget: float = DEFAULT_BUDGET_S,
-                 token: str | None = None,
+                 token: str | Callable[[], str | None] | None = None,
                  transport: httpx.AsyncBaseTransport | None = None) -> None:
+        """*token*: the bearer token, or a function reading it (the keyring: called
+        once, in a thread, on the first lookup)."""
         self.template = check_template(template)
         if not self.template:
             raise ValueError("no lookup address")
         self.budget = budget
-        self._token = token
+        self._token: str | None = token if isinstance(token, str) else None
+        self._read_token = token if callable(token) else None
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
 
@@ -115,6 +120,9 @@ class HttpLookupSource:
         return self._client
 
     async def lookup(self, number: PhoneNumber) -> RemoteContact | None:
+        if self._read_token is not None:  # cancelled meanwhile: read again next time
+            self._token = await asyncio.to_thread(self._read_token)
+            self._read_token = None
         if self._token and not (self._token.isascii() and self._token.isprintable()):
             # HTTP headers are ASCII: say so instead of failing inside the client.
             raise SourceError("the stored lookup token has characters an HTTP header cannot "

@@ -137,3 +137,25 @@ def test_answer_shapes(body: bytes, name: str | None) -> None:
 def test_malformed_answers(body: bytes) -> None:
     with pytest.raises(SourceError):
         parse_answer(body)
+
+
+async def test_a_token_from_the_keyring_is_read_once_off_the_loop(
+        lookup_server: LookupServer) -> None:
+    import threading
+
+    reads: list[str] = []
+
+    def read() -> str:
+        reads.append(threading.current_thread().name)
+        return "from-keyring"
+
+    source = HttpLookupSource(lookup_server.url(), budget=2.0, token=read)
+    try:
+        await source.lookup(parse_number("05321234567"))
+        await source.lookup(parse_number("05551112233"))
+    finally:
+        await source.aclose()
+    assert len(reads) == 1
+    assert reads[0] != threading.main_thread().name
+    assert [r.headers["Authorization"] for r in lookup_server.requests] == [
+        "Bearer from-keyring"] * 2

@@ -13,8 +13,10 @@ when it is pressed:
 * **macOS** (:mod:`desktop.ui.hotkey_macos`): pynput's ``GlobalHotKeys``
   (a Quartz event tap), which needs the "Input Monitoring" permission.
   Written for macOS, not run here.
-* **Wayland** has no way for an application to take a global key: the
-  hotkey reports itself unavailable there, with the reason.
+* **Wayland** has no way for an application to take a global key (a grab
+  through XWayland hears keys only while an X11 window has the focus): the
+  hotkey reports itself unavailable there, with the reason; the tray's
+  "Dial number from clipboard" does the same job.
 
 :func:`hotkey_text` reads what to dial: on X11 the PRIMARY selection (the
 text highlighted in any program), else the clipboard
@@ -24,8 +26,9 @@ text highlighted in any program), else the clipboard
 from __future__ import annotations
 
 import logging
+import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QClipboard, QGuiApplication
@@ -46,7 +49,6 @@ BackendFactory = Callable[[Callable[[], None]], HotkeyBackend]
 
 def default_backend(on_pressed: Callable[[], None]) -> HotkeyBackend:
     """The backend for this system and Qt platform (HotkeyUnavailable if there is none)."""
-    platform = QGuiApplication.platformName()
     if sys.platform == "win32":
         from desktop.ui.hotkey_windows import WindowsHotkey
 
@@ -55,11 +57,19 @@ def default_backend(on_pressed: Callable[[], None]) -> HotkeyBackend:
         from desktop.ui.hotkey_macos import MacHotkey
 
         return MacHotkey(on_pressed)
-    if platform.startswith("wayland"):
+    if wayland_session():
+        # The app runs on XWayland there (see desktop.launch), but a grab made through
+        # XWayland only hears keys while an X11 window has the focus: say so, do not pretend.
         raise HotkeyUnavailable("Wayland lets no application take a global hotkey", WAYLAND)
     from desktop.ui.hotkey_x11 import X11Hotkey
 
     return X11Hotkey(on_pressed)
+
+
+def wayland_session(env: Mapping[str, str] | None = None) -> bool:
+    env = os.environ if env is None else env
+    return bool(env.get("WAYLAND_DISPLAY")) or env.get("XDG_SESSION_TYPE", "") == "wayland" \
+        or QGuiApplication.platformName().startswith("wayland")
 
 
 class GlobalHotkey(QObject):

@@ -8,14 +8,15 @@ tray icon, shown before this module is even imported) is
 
 1. on the asyncio loop (qasync, :mod:`desktop.ui.loop`): the directory and
    the journal (opened in worker threads), the tray it was given (or, built
-   here, the tray or a status window), the popups, and the agent's
-   :class:`PhoneLine`;
+   here, the tray or a status window), the popups, and the agent's line,
+   owned by one :class:`~desktop.core.line_supervisor.LineSupervisor`
+   (start, settings changes, the demo switch and stop all go through it,
+   one at a time);
 2. in demo mode (``--demo`` or the tray's "Demo mode"), the simulator runs
    in-process on free loopback ports with sample contacts and rings the
-   demo extension every so often.
+   demo extension every so often (:mod:`desktop.core.demo_mode`).
 
-Shutdown cancels every task (``TaskSet``), closes the channel and stops the
-simulator.
+Shutdown cancels every task (``TaskSet``), stops the line and the simulator.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from dataclasses import replace
+from dataclasses import astuple
 from pathlib import Path
 from typing import Any, Final
 
@@ -36,15 +37,22 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon, QWidge
 from desktop.core.account import Account, AccountIncomplete
 from desktop.core.caller_card import CallerCard, CardState
 from desktop.core.calls import CallTracker
+from desktop.core.demo_mode import DemoMode
 from desktop.core.directory import Directory
 from desktop.core.journal import Journal
+from desktop.core.line_supervisor import (
+    LinePlan,
+    LineProblem,
+    LineSpec,
+    LineSupervisor,
+    line_spec,
+)
 from desktop.core.paths import AppPaths
 from desktop.core.phone_line import PhoneLine
 from desktop.core.secrets import SecretName, SecretStore
 from desktop.core.settings import Settings, SettingsError, load_settings
-from desktop.core.tasks import TaskSet, cancel_and_wait
-from desktop.pbx.channels import open_channel
-from desktop.pbx.connection import ConnectionState, Flavor, Phase, Transport
+from desktop.core.tasks import TaskSet
+from desktop.pbx.connection import ConnectionState, Flavor, Phase
 from desktop.resources import resource
 from desktop.ui.bridges import LineBridge
 from desktop.ui.popup import PopupManager
@@ -55,9 +63,6 @@ log = logging.getLogger("kobikom.app")
 
 DEMO_CONTACTS: Final = resource("sample-data", "contacts-demo.csv")
 APP_ICON: Final = resource("icons", "kobikom-desktop.svg")
-#: The demo extension and how soon the first demo call rings.
-DEMO_EXTENSION: Final = "1001"
-DEMO_FIRST_CALL_AFTER: Final = 3.0
 
 
 class Application(QObject):
@@ -82,13 +87,13 @@ class Application(QObject):
         self.bridge = LineBridge(self)
         self.directory: Directory | None = None
         self.journal: Journal | None = None
-        self.line: PhoneLine | None = None
-        self._line_task: asyncio.Task[None] | None = None
-        self._simulator: Any = None
-        self._demo_account = Settings().account
-        self._demo_server = Settings().server
-        self._demo_secret_store = SecretStore(use_env=False, session_only=True)
-        self._demo_task: asyncio.Task[None] | None = None
+        self.demo_mode = DemoMode(DEMO_CONTACTS)
+        self.supervisor = LineSupervisor(
+            resolve=self._line_plan, stores=lambda: (self.directory, self.journal),
+            on_card=self.bridge.on_card, on_state=self.bridge.on_state,
+            on_missed=self.bridge.on_missed, settle=self._call_ended_at,
+            tracker_factory=lambda spec: CallTracker(spec.extensions, spec.domain),
+            channel_taps=self._channel_taps)
         self._quit = asyncio.Event()
         self._windows: list[QWidget] = []
         self.tray: Any = tray
@@ -119,11 +124,19 @@ class Application(QObject):
         self._wire_setup()
         self._wire_support()
         self._watch_network()
-        await self._start_line()
+        if self.demo:
+            self.supervisor.switch(self._enter_mode, "starting in demo mode")
+        else:
+            self.supervisor.reconfigure("starting")
         self.qapp.aboutToQuit.connect(self._qt_quitting)
         await self._quit.wait()
         await self._shutdown()
         return 0
+
+    @property
+    def line(self) -> PhoneLine | None:
+        """The agent's line now (None while it is not running)."""
+        return self.supervisor.line
 
     def _data_dir(self) -> Path:
         """Demo mode keeps its sample data apart from the agent's real data."""
@@ -184,6 +197,7 @@ class Application(QObject):
         t.settingsRequested.connect(self._open_settings)
         t.contactsRequested.connect(self._open_contacts)
         self.instance.messageReceived.connect(self._handed_over)
+        self.instance.release()  # links clicked while we started are handled now
 
     def _watch_network(self) -> None:
         """Reconnect at once when the network comes back (wake from sleep, Wi-Fi)."""
@@ -194,8 +208,8 @@ class Application(QObject):
             return
 
         def changed(reachability: QNetworkInformation.Reachability) -> None:
-            if reachability == QNetworkInformation.Reachability.Online and self.line:
-                self.line.kick("network is back")
+            if reachability == QNetworkInformation.Reachability.Online:
+                self.supervisor.kick("network is back")
 
         info.reachabilityChanged.connect(changed)
 
@@ -403,16 +417,17 @@ class Application(QObject):
         from desktop.core.sms_sender import SmsNotConfigured, sms_api_config
 
         if demo:
-            if not self.demo or self._simulator is None:
+            if not self.demo or not self.demo_mode.running:
                 raise SmsNotConfigured("demo mode is not running")
-            return sms_api_config(Account(self._demo_overlay(), self._demo_secret_store))
+            return sms_api_config(Account(self.demo_mode.overlay(self.settings),
+                                          self.demo_mode.secrets))
         return sms_api_config(Account(self.settings, self.secrets))
 
     def _store_sms_token(self, token: str) -> None:
         """Save the SMS token (new API) or API key (old API); blocking (keyring)."""
         name = SecretName.SMS_API_KEY if self.current_settings().sms.api == "old" \
             else SecretName.SMS_TOKEN
-        store = self._demo_secret_store if self.demo else self.secrets
+        store = self.demo_mode.secrets if self.demo else self.secrets
         store.set(name, token)
 
     @Slot(object)
@@ -455,15 +470,14 @@ class Application(QObject):
 
     def current_settings(self) -> Settings:
         """The settings in effect (the demo overlay in demo mode)."""
-        if self.demo and self._simulator is not None:
-            return self._demo_overlay()
+        if self.demo and self.demo_mode.running:
+            return self.demo_mode.overlay(self.settings)
         return self.settings
 
     def account(self) -> Account:
         """The account in effect (demo mode: the simulator's, with session-only secrets)."""
-        if self.demo and self._simulator is not None:
-            store = self._demo_secret_store
-            return Account(self.current_settings(), store)
+        if self.demo and self.demo_mode.running:
+            return Account(self.current_settings(), self.demo_mode.secrets)
         return Account(self.current_settings(), self.secrets)
 
     async def rest_session(self) -> Any:
@@ -506,107 +520,66 @@ class Application(QObject):
             await self.rest_session()
 
     # ------------------------------------------------------------------ the line
+    # The line itself is the supervisor's (desktop/core/line_supervisor.py); the app
+    # only says what the settings mean (_line_plan) and switches the stores (_enter_mode).
 
-    async def _start_line(self) -> None:
-        await self._stop_line()
-        settings = self.settings
-        if self.demo:
-            settings = await self._start_simulator()
+    async def _line_plan(self) -> LinePlan:
+        """What the line should be now (the supervisor's ``resolve``; on its worker)."""
+        settings = self.current_settings()
         self.tray.set_demo(self.demo)
         self.tray.set_extension(", ".join(settings.account.extensions))
         if not settings.configured:
-            self.tray.set_connection(ConnectionState(
-                Phase.DISCONNECTED, reason=self.tr("not set up yet: open Settings… "
-                                                   "or try Demo mode")))
             log.info("no account configured")
-            return
+            return LineProblem(ConnectionState(Phase.DISCONNECTED, reason=self.tr(
+                "not set up yet: open Settings… or try Demo mode")))
         account = self.account()
         try:
-            session = None
+            token_provider = None
             if settings.account.flavor is Flavor.TEKIL and settings.account.ws_login_with_token:
-                session = await self.rest_session()  # the shared one: no second login
-            credentials = await asyncio.to_thread(account.channel_credentials, session)
+                await self.rest_session()  # raises AccountIncomplete without a panel login
+                token_provider = self._panel_token
+            credentials = await asyncio.to_thread(account.channel_credentials,
+                                                  token_provider=token_provider)
         except AccountIncomplete as exc:
-            self.tray.set_connection(ConnectionState(Phase.AUTH_FAILED, reason=str(exc)))
             log.warning("cannot connect: %s", exc)
-            return
-        tracker = CallTracker(settings.account.extensions,
-                              settings.account.domain_uuid or None)
-        self.line = PhoneLine(tracker, directory=self.directory, journal=self.journal,
-                              on_card=self.bridge.on_card, on_state=self.bridge.on_state,
-                              on_missed=self.bridge.on_missed)
-        endpoint = settings.endpoint()
-
-        def factory(on_event: Any, on_state: Any) -> Any:
-            capture = self._start_capture(settings, credentials)  # None unless turned on
-            return open_channel(settings.account.flavor, settings.account.transport, endpoint,
-                                credentials, on_event=on_event,
-                                on_state=capture.tap_state(on_state) if capture else on_state,
-                                on_frame=capture.frame if capture else None)
-
-        self._line_task = self.tasks.spawn(self.line.run(factory), name="phone-line")
+            return LineProblem(ConnectionState(Phase.AUTH_FAILED, reason=str(exc)))
         self.tasks.spawn(self._warm_rest_session(), name="warm-rest-session")
-        if self.demo and self._simulator is not None:
-            self._demo_task = self.tasks.spawn(
-                self._simulator.run_demo(extension=DEMO_EXTENSION,
-                                         first_after=DEMO_FIRST_CALL_AFTER),
-                name="demo-calls")
+        # The capture settings are part of the channel: a change restarts it (not the calls).
+        return line_spec(settings, credentials, mode="demo" if self.demo else "live",
+                         taps=astuple(settings.capture) if settings.capture.enabled else None)
 
-    async def _stop_line(self) -> None:
-        for task in (self._demo_task, self._line_task):
-            if task is not None and not task.done():
-                await cancel_and_wait(task)
-        self._demo_task = self._line_task = None
-        self.line = None
-        if self._simulator is not None:
-            await self._simulator.stop()
-            self._simulator = None
+    def _channel_taps(self, spec: LineSpec, on_state: Any) -> tuple[Any, dict[str, Any]]:
+        """The supervisor's hook for a new channel: record it if the agent turned that on."""
+        capture = self._start_capture(self.current_settings(), spec.credentials)
+        if capture is None:
+            return on_state, {}
+        return capture.tap_state(on_state), {"on_frame": capture.frame}
 
+    async def _panel_token(self) -> str:
+        """The panel JWT for a Tekil WebSocket login, from the current shared session
+        (so a password changed later is used without restarting the line)."""
+        session = await self.rest_session()
+        token: str = await session.token()
+        return token
 
-    async def _start_simulator(self) -> Settings:
-        from desktop.simulator import Simulator, SimulatorConfig
+    async def _call_ended_at(self, call_id: str) -> float | None:
+        """When the PBX's call record says *call_id* ended (the supervisor settles it)."""
+        sync = self.call_history.sync() if self.call_history is not None else None
+        return await sync.end_of(call_id) if sync is not None else None
 
-        assert self.directory is not None
-        if await asyncio.to_thread(self.directory.count) == 0 and DEMO_CONTACTS.exists():
-            from desktop.core.contact_import import import_contacts
-
-            report = await asyncio.to_thread(import_contacts, self.directory, DEMO_CONTACTS)
-            log.info("demo contacts imported: %d", report.added)
-        known = await asyncio.to_thread(self._directory_numbers, 40)
-        sim = Simulator(SimulatorConfig(flavor="bulut", known_callers=tuple(known)))
-        await sim.start()
-        self._simulator = sim
-        # Demo mode never touches the agent's real keyring entries.
-        self._demo_secret_store = SecretStore(use_env=False, session_only=True)
-        self._demo_secret_store.set(SecretName.PASSWORD, sim.cfg.kobipbx_password,
-                                    sim.cfg.kobipbx_user)
-        self._demo_secret_store.set(SecretName.SMS_TOKEN, sim.cfg.sms_token)
-        log.info("demo simulator on %s (tcp %d)", sim.http_base, sim.ports["tcp"])
-        self._demo_account = replace(Settings().account, flavor=Flavor.BULUT,
-                                     transport=Transport.TCP, extensions=[DEMO_EXTENSION],
-                                     domain_uuid=sim.cfg.domain_uuid, user=sim.cfg.kobipbx_user)
-        self._demo_server = replace(Settings().server, host="127.0.0.1", port=sim.ports["tcp"],
-                                    api_base=sim.http_base)
-        return self._demo_overlay()
-
-    def _demo_overlay(self) -> Settings:
-        """The agent's settings with the account, servers and SMS service of the
-        simulator: the agent's popup, call, history and language choices apply in
-        demo mode too, including ones saved while it runs."""
-        assert self._simulator is not None
-        sim = self._simulator
-        return replace(self.settings, account=self._demo_account, server=self._demo_server,
-                       sms=replace(self.settings.sms, api="new", base=sim.http_base,
-                                   sender=sim.cfg.sms_senders[0]))
-
-    def _directory_numbers(self, limit: int) -> list[str]:
-        assert self.directory is not None
-        numbers: list[str] = []
-        for contact in self.directory.iter_all():
-            numbers.extend(n.raw for n in contact.numbers if n.key.startswith("+90"))
-            if len(numbers) >= limit:
-                break
-        return numbers[:limit]
+    async def _enter_mode(self, *, reopen: bool = False) -> None:
+        """The supervisor's mode switch (the line is stopped): stores and simulator."""
+        await self.demo_mode.stop()
+        if reopen:
+            for store in (self.directory, self.journal):
+                if store is not None:
+                    store.close()
+            self.directory, self.journal = await asyncio.gather(
+                asyncio.to_thread(Directory, self._data_dir() / "contacts.sqlite3"),
+                asyncio.to_thread(Journal, self._data_dir() / "journal.sqlite3"))
+        if self.demo:
+            assert self.directory is not None
+            await self.demo_mode.start(self.directory)
 
     @Slot(bool)
     def _set_demo(self, on: bool) -> None:
@@ -615,17 +588,8 @@ class Application(QObject):
         self.demo = on
         log.info("demo mode %s", "on" if on else "off")
         self.popups.close_all()
-        self.tasks.spawn(self._reopen_and_start(), name="switch-mode")
-
-    async def _reopen_and_start(self) -> None:
-        await self._stop_line()
-        for store in (self.directory, self.journal):
-            if store is not None:
-                store.close()
-        self.directory, self.journal = await asyncio.gather(
-            asyncio.to_thread(Directory, self._data_dir() / "contacts.sqlite3"),
-            asyncio.to_thread(Journal, self._data_dir() / "journal.sqlite3"))
-        await self._start_line()
+        self.supervisor.switch(lambda: self._enter_mode(reopen=True),
+                               f"demo mode {'on' if on else 'off'}")
 
     # ------------------------------------------------------------------ reactions
 
@@ -711,15 +675,16 @@ class Application(QObject):
     @Slot(object)
     def _settings_saved(self, settings: Settings) -> None:
         self.settings = settings
-        log.info("settings saved; reconnecting")
+        log.info("settings saved")
         self._drop_rest_session()  # the password may have changed for the same e-mail
         if self.sms is not None:
             self.sms.wake()  # a new SMS token/API: waiting messages go out now, not in 60 s
         tel_links = getattr(self, "_tel_links", None)
         if tel_links is not None:  # also when the settings folder is not being watched
             tel_links.set_enabled(settings.ui.register_tel_links)
-        if not self.demo:
-            self.tasks.spawn(self._start_line(), name="restart-line")
+        # The supervisor changes only what the line's settings changed (a popup
+        # corner changes nothing there) and never ends a call in progress.
+        self.supervisor.reconfigure("settings saved")
 
     def _open_contacts(self, prefill: CallerCard | None = None) -> None:
         try:
@@ -796,7 +761,8 @@ class Application(QObject):
     async def _shutdown(self) -> None:
         log.info("shutting down")
         self.popups.close_all()
-        await self._stop_line()
+        await self.supervisor.close()
+        await self.demo_mode.stop()
         # Features close their own databases and senders (e.g. the SMS outbox).
         for service in (self.click_to_call, self.call_history, self.sms, self.setup):
             close = getattr(service, "close", None)

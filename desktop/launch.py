@@ -10,9 +10,10 @@ directory, the journal ...) takes several hundred milliseconds, so
 :func:`main` imports only what the tray needs, in this order:
 
 1. paths, logging, settings (for the language and the extension shown);
-2. the QApplication, then single-instance: a second launch hands its
-   arguments (e.g. a ``tel:`` link) to the running instance and exits
-   without ever showing a tray;
+2. the QApplication, then single-instance (:func:`~desktop.ui.single_instance.claim`,
+   race-free: a lock file decides): a second launch hands its arguments
+   (e.g. a ``tel:`` link) to the running instance and exits without ever
+   showing a tray;
 3. translations, the crash hook;
 4. the tray icon (or, without a tray host, the status window), shown;
 5. on the asyncio loop (qasync, :mod:`desktop.ui.loop`, itself imported
@@ -47,12 +48,14 @@ from desktop.core.paths import app_paths
 from desktop.core.settings import Settings, SettingsError, load_settings
 from desktop.resources import resource
 from desktop.ui.i18n import choose_language, install_translators
-from desktop.ui.single_instance import SingleInstance, hand_over, server_name
+from desktop.ui.single_instance import InstanceError, claim, server_name
 from desktop.ui.tray import TrayController
 
 log = logging.getLogger("kobikom.app")
 
 APP_ICON: Final = resource("icons", "kobikom-desktop.svg")
+#: The single-instance lock, in the data folder (per user and data folder).
+INSTANCE_LOCK: Final = "instance.lock"
 #: Imported after the tray is shown, one group per event-loop turn, heaviest
 #: first (``python -X importtime``: the REST and event clients bring httpx and
 #: websockets, the numbers bring libphonenumber's metadata).
@@ -166,11 +169,14 @@ def main(options: argparse.Namespace) -> int:
 
     name = server_name(str(paths.data_dir))
     argv = [a for a in (options.uri,) if a]
-    if hand_over(name, argv):
+    try:
+        instance = claim(name, argv, paths.data_dir / INSTANCE_LOCK)
+    except InstanceError as exc:
+        log.error("not starting: %s", exc)
+        return 1
+    if instance is None:
         log.info("another instance is running; arguments handed over")
         return 0
-    instance = SingleInstance(name)
-    instance.listen()
 
     try:
         settings = load_settings(config_path)

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from desktop.core.logs import register_secret
 from desktop.core.secrets import SecretName, SecretStore, env_user
 from desktop.core.settings import Settings
-from desktop.pbx.channels import Credentials
+from desktop.pbx.channels import Credentials, TokenProvider
 from desktop.pbx.connection import Flavor, Transport
 from desktop.pbx.rest import KobiPbxSession, TekilSession
 
@@ -75,8 +75,12 @@ class Account:
     # -- real-time channel ----------------------------------------------------
 
     def channel_credentials(self, session: TekilSession | KobiPbxSession | None = None,
-                            ) -> Credentials:
-        """What the real-time channel logs in with; raises AccountIncomplete."""
+                            *, token_provider: TokenProvider | None = None) -> Credentials:
+        """What the real-time channel logs in with; raises AccountIncomplete.
+
+        A Tekil WebSocket login with the panel JWT uses *token_provider* when
+        given (the app's: always its current session), else *session*'s.
+        """
         acct = self.settings.account
         if self.flavor is Flavor.BULUT:
             if not acct.domain_uuid:
@@ -87,6 +91,8 @@ class Account:
         if self.transport is Transport.WS and (acct.ws_login_with_token or token):
             if token:
                 return Credentials(token=token, crm_id=acct.crm_id)
+            if token_provider is not None:
+                return Credentials(token_provider=token_provider, crm_id=acct.crm_id)
             if session is None or not isinstance(session, TekilSession):
                 raise AccountIncomplete(
                     "WebSocket login with a token needs the panel e-mail and password")

@@ -23,11 +23,27 @@ first card.  The network is never waited for before a card.
 It knows nothing about Qt: the UI wraps it in a bridge QObject that
 re-emits the callbacks as signals.  Callbacks are plain functions called on
 the event loop; an exception in one is logged, never fatal to the line.
+
+**The calls outlive the connection.**  A channel may stop and another start
+(a lost connection, new settings: :mod:`desktop.core.line_supervisor` does
+that) while the tracker and its calls stay.  A call that was in progress
+when the line was lost (or quietly refreshed) is *unsettled*: its hangup may
+have been sent while we were away.  It is never force-ended for that: it
+stays open, with its popup and buttons, until the next event settles it or
+the PBX's call record does (:meth:`PhoneLine.settle`, driven by the
+supervisor).  Only the tracker's own limits (a ring of five minutes, a call
+silent for four hours) end a call without an event.
+
+**Idle means asleep.**  The tracker's timers (Tekil synthetic calls, stale
+calls) run every :data:`TICK_INTERVAL` only while a call is in progress or
+an event came in the last :data:`TICK_LINGER` seconds (a Tekil ring is
+pending for the tracker's ``grace``); an idle line does not wake up at all.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -43,21 +59,20 @@ from desktop.core.remote_directory import RemoteContact, lookup_key
 from desktop.core.tasks import cancel_and_wait
 from desktop.pbx.connection import ConnectionState, Phase
 from desktop.pbx.errors import ChannelError, NotConnectedError
-from desktop.pbx.events import Direction, Event, ReplyEvent
+from desktop.pbx.events import Direction, Event, HangupEvent, ReplyEvent
 
 log = logging.getLogger("kobikom.core.line")
 
-#: How often the tracker's timers (Tekil synthetic calls, stale calls) run.
+#: How often the tracker's timers (Tekil synthetic calls, stale calls) run,
+#: while something is pending.
 TICK_INTERVAL: Final = 0.25
+#: After an event, the timers keep running this much longer than the
+#: tracker's ``grace`` (a Tekil ring pending on ``ExtensionStatus`` alone).
+TICK_LINGER: Final = 1.0
 #: Earlier calls listed on a card.
 HISTORY_LIMIT: Final = 5
-#: After the channel was lost and came back, a call still "ringing" with no
-#: event for this long is over (its hangup was sent while we were away).
-RECONNECT_RING_GRACE: Final = 20.0
-#: ... and an answered call with no event at all for this long after the loss.
-#: Long, because a conversation produces no events; the CDR gap filling
-#: corrects the journal later.
-RECONNECT_TALK_GRACE: Final = 30 * 60.0
+#: The hangup cause of a call settled from the PBX's call record.
+SETTLED_BY_CDR: Final = "settled from the call record"
 
 
 class ContactSource(Protocol):
@@ -161,6 +176,8 @@ class PhoneLine:
         on_card(CallerCard): every change of every call, journal already written.
         on_state(ConnectionState): connection state changes of the channel.
         on_missed(int): the number of missed calls not yet seen, when it changes.
+        on_unsettled(list[str]): after a loss or a quiet refresh, the calls
+            that may have ended while we were away (see the module docstring).
     """
 
     def __init__(
@@ -172,6 +189,7 @@ class PhoneLine:
         on_card: Callable[[CallerCard], None],
         on_state: Callable[[ConnectionState], None],
         on_missed: Callable[[int], None] | None = None,
+        on_unsettled: Callable[[list[str]], None] | None = None,
         remote: RemoteLookup | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
@@ -184,69 +202,122 @@ class PhoneLine:
         self._on_card = on_card
         self._on_state = on_state
         self._on_missed = on_missed
+        self._on_unsettled = on_unsettled
         self._clock = clock
         self._known: dict[str, _Known] = {}
         self._missed = tracker.missed_count
         self._channel: ChannelLike | None = None
         self._reply_waiters: dict[str, list[asyncio.Future[ReplyEvent]]] = {}
+        self._generation: object | None = None
         self.state = ConnectionState(Phase.DISCONNECTED)
         #: Cards published (diagnostics, soak test).
         self.cards = 0
         #: When the channel was last lost (None while connected / never connected).
         self._lost_at: float | None = None
-        #: Losses whose silent calls still need checking: (lost_at, reconnected_at).
-        self._recoveries: list[tuple[float, float]] = []
+        #: The channel's connection number last seen CONNECTED (a quiet refresh
+        #: shows as a new number without a phase change).
+        self._connection = 0
+        #: Calls that may have ended while the line was away: id -> since when.
+        self._unsettled: dict[str, float] = {}
+        self._ticker: asyncio.Task[None] | None = None
+        self._wake: asyncio.Event | None = None
+        self._tick_until = 0.0
+        #: Ticks of the tracker's timers so far (diagnostics, the idle test).
+        self.ticks = 0
 
     # -- the channel -----------------------------------------------------------
 
-    async def run(self, channel_factory: ChannelFactory) -> None:
-        """Run the channel and the tracker's timers until cancelled."""
-        channel = channel_factory(self.feed, self._state_changed)
+    async def run(self, channel_factory: ChannelFactory, *, keep_calls: bool = False) -> None:
+        """Run a channel (and the tracker's timers) until cancelled.
+
+        When it ends, every call ends with it ("line stopped") unless
+        *keep_calls*: the supervisor replaces channels under running calls.
+        """
+        generation = object()
+        self._generation = generation
+
+        def on_state(state: ConnectionState) -> None:
+            if self._generation is generation:  # a replaced channel says nothing more
+                self._state_changed(state)
+
+        channel = channel_factory(self.feed, on_state)
         self._channel = channel
-        ticker = asyncio.get_running_loop().create_task(self._tick_forever(), name="line-tick")
+        self._start_ticker()
         try:
             await channel.run()
         finally:
-            await cancel_and_wait(ticker)
-            await self._cancel_remote_lookups()
-            self._channel = None
-            self._publish(self.tracker.end_all(cause="line stopped"))
-            self._state_changed(ConnectionState(Phase.DISCONNECTED, reason="stopped"))
+            if self._channel is channel:
+                self._channel = None
+            if not keep_calls:
+                await self.close()
+                self._state_changed(ConnectionState(Phase.DISCONNECTED, reason="stopped"))
+
+    def detach(self) -> None:
+        """The running channel is being replaced: its further states are no news."""
+        self._generation = None
+
+    async def close(self, cause: str = "line stopped") -> None:
+        """End every call (*cause*) and stop the timers: the line is over."""
+        self._generation = None
+        if self._ticker is not None:
+            await cancel_and_wait(self._ticker)
+            self._ticker = None
+        await self._cancel_remote_lookups()
+        self._unsettled.clear()
+        self._publish(self.tracker.end_all(cause=cause))
 
     def kick(self, reason: str = "reconnect requested") -> None:
         """Reconnect now (after resume from sleep, a network change, new credentials)."""
         if self._channel is not None:
             self._channel.kick(reason)
 
+    # -- the tracker's timers --------------------------------------------------------
+
+    def _start_ticker(self) -> None:
+        if self._ticker is None or self._ticker.done():
+            self._wake = asyncio.Event()
+            self._ticker = asyncio.get_running_loop().create_task(self._tick_forever(),
+                                                                  name="line-tick")
+
+    def _needs_tick(self) -> bool:
+        if self.tracker.active_calls():
+            return True
+        return asyncio.get_running_loop().time() < self._tick_until
+
+    def _poke_ticker(self) -> None:
+        with contextlib.suppress(RuntimeError):  # fed outside a running loop (tests, replay)
+            self._tick_until = (asyncio.get_running_loop().time() + self.tracker.grace
+                                + TICK_LINGER)
+        if self._wake is not None:
+            self._wake.set()
+
     async def _tick_forever(self) -> None:
+        wake = self._wake
+        assert wake is not None
         while True:
+            if not self._needs_tick():
+                wake.clear()
+                await wake.wait()  # idle: no timer at all until an event comes
+                continue
             await asyncio.sleep(TICK_INTERVAL)
-            now = self._clock()
-            changes = self.tracker.tick(now)
-            changes += self._recover(now)
+            self.ticks += 1
+            changes = self.tracker.tick(self._clock())
             if changes:
                 self._publish(changes)
 
-    def _recover(self, now: float) -> list[tuple[Call, CallChange]]:
-        """End calls whose hangup may have been lost while we were disconnected."""
-        changes: list[tuple[Call, CallChange]] = []
-        keep: list[tuple[float, float]] = []
-        for lost_at, back_at in self._recoveries:
-            if now - back_at >= RECONNECT_RING_GRACE:
-                changes += self.tracker.end_quiet(lost_at, now, states=(CallState.RINGING,))
-            if now - back_at >= RECONNECT_TALK_GRACE:
-                changes += self.tracker.end_quiet(
-                    lost_at, now, states=(CallState.ANSWERED, CallState.ON_HOLD))
-            else:
-                keep.append((lost_at, back_at))
-        self._recoveries = keep
-        return changes
+    # -- connection state, unsettled calls ----------------------------------------------
 
     def _state_changed(self, state: ConnectionState) -> None:
         if state.phase is Phase.CONNECTED:
-            if self._lost_at is not None and self.tracker.active_calls():
-                self._recoveries.append((self._lost_at, self._clock()))
+            refreshed = self.state.phase is Phase.CONNECTED and \
+                state.connection != self._connection
+            since = self._lost_at
+            if since is None and refreshed:
+                since = self._clock()
+            self._connection = state.connection
             self._lost_at = None
+            if since is not None:
+                self._mark_unsettled(since)
         elif self.state.phase is Phase.CONNECTED and self._lost_at is None:
             self._lost_at = self._clock()
         self.state = state
@@ -254,6 +325,43 @@ class PhoneLine:
             self._on_state(state)
         except Exception:
             log.exception("connection-state callback failed")
+
+    def _mark_unsettled(self, since: float) -> None:
+        calls = self.tracker.active_calls()
+        if not calls:
+            return
+        for call in calls:
+            self._unsettled.setdefault(call.call_id, since)
+        log.info("%d call(s) in progress across a reconnection: kept open until an event "
+                 "or the call record settles them", len(calls))
+        if self._on_unsettled is not None:
+            try:
+                self._on_unsettled(self.unsettled())
+            except Exception:
+                log.exception("unsettled-calls callback failed")
+
+    def unsettled(self) -> list[str]:
+        """Calls in progress that may have ended while the line was away."""
+        active = {call.call_id for call in self.tracker.active_calls()}
+        for call_id in [c for c in self._unsettled if c not in active]:
+            del self._unsettled[call_id]
+        return list(self._unsettled)
+
+    def settle(self, call_id: str, ended_at: float) -> bool:
+        """The PBX's record says *call_id* ended at *ended_at*: end it now.
+
+        Fed to the tracker as the hangup we missed, so the call ends the way a
+        live hangup would end it (journal first, then its card).  False when
+        the call is not unsettled any more (an event came meanwhile).
+        """
+        if call_id not in self._unsettled or self.tracker.get(call_id) is None:
+            self._unsettled.pop(call_id, None)
+            return False
+        log.info("call %s settled from its call record", call_id)
+        self.feed(HangupEvent(raw={"source": "cdr"}, received_at=ended_at, call_id=call_id,
+                              hangup_cause=SETTLED_BY_CDR))
+        self._unsettled.pop(call_id, None)
+        return True
 
     # -- events ------------------------------------------------------------------
 
@@ -266,12 +374,15 @@ class PhoneLine:
                 if not waiter.done():
                     waiter.set_result(event)
                     break
+        self._poke_ticker()
         changes = self.tracker.feed(event)
         if changes:
             self._publish(changes)
 
     def _publish(self, changes: list[tuple[Call, CallChange]]) -> None:
         for call, change in changes:
+            if self._unsettled:
+                self._unsettled.pop(call.call_id, None)  # an event settled it
             try:
                 card = self._card(call, change)
             except Exception:

@@ -7,7 +7,8 @@ with them, at the recorded times:
 
 * TCP frames of one connection into one
   :class:`~desktop.pbx.framing.JsonStreamDecoder` (a new connection starts a
-  new one; an oversized frame resets it, as the channel's reconnect does),
+  new one; an oversized frame is skipped, as the channel skips it, and one
+  that never ends resets it, as the channel's reconnect does),
   WebSocket messages through :func:`~desktop.pbx.channels.events_from_text`;
 * every event but application keep-alives into a
   :class:`~desktop.core.calls.CallTracker`, with ``received_at`` the
@@ -133,13 +134,16 @@ class CaptureReplay:
         if record.transport == "tcp" and isinstance(data, bytes):
             decoder = self._decoders.get(key)
             if decoder is None:
-                decoder = JsonStreamDecoder(max_frame=self._max_frame,
-                                            on_garbage=self._garbage)
+                conn = record.conn
+                decoder = JsonStreamDecoder(
+                    max_frame=self._max_frame, on_garbage=self._garbage,
+                    on_oversized=lambda size: self._oversized(conn, size))
                 self._decoders[key] = decoder
             try:
                 values: list[Any] = decoder.feed(data)
             except FrameTooLargeError as exc:
-                # The live channel drops the connection here; its next one starts clean.
+                # A frame that never ends: the live channel drops the connection here;
+                # its next one starts clean.
                 self.stats.oversized += 1
                 self.stats.problems.append(
                     f"connection {record.conn}: {exc} (the app reconnects here)")
@@ -153,6 +157,12 @@ class CaptureReplay:
 
     def _garbage(self, sample: str) -> None:
         self.stats.garbage += 1
+
+    def _oversized(self, conn: int, size: int) -> None:
+        """A frame larger than ``max_frame``: the channel skips it and goes on."""
+        self.stats.oversized += 1
+        self.stats.problems.append(
+            f"connection {conn}: skipped a {size}-byte frame (larger than {self._max_frame})")
 
     def _deliver(self, event: Event) -> list[Change]:
         if isinstance(event, KeepAliveEvent):  # the channel answers these itself

@@ -16,6 +16,10 @@ its next connection attempt:
 Both start over after a *good* connection: one that stayed up for
 ``stable_after`` seconds (30 s) or delivered at least one real PBX event.
 
+A connection closed because the line was quiet (:attr:`Outcome.QUIET`, the
+TCP idle timeout) is no failure at all: the next attempt starts at once and
+the phase stays CONNECTED unless that attempt fails.
+
 Because logins and handshakes get no documented answer, a server that
 closes the connection within ``early_close_window`` seconds of the login
 without sending a single byte, ``early_close_limit`` (3) times in a row, is
@@ -100,6 +104,8 @@ class Outcome(enum.Enum):
     EARLY_CLOSE = "early_close"
     #: We dropped it because the application asked (:meth:`kick`).
     KICKED = "kicked"
+    #: The line was quiet for the idle timeout: we refresh it at once, silently.
+    QUIET = "quiet"
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +144,8 @@ class ReconnectPolicy:
         self.auth_failed = False
 
     def after(self, outcome: Outcome, reason: str, *, good: bool = False) -> Decision:
-        if good:
+        # A quiet line stayed up for the whole idle timeout: a good connection.
+        if good or outcome is Outcome.QUIET:
             self.network.reset()
             self.auth.reset()
             self.early_closes = 0
@@ -150,6 +157,11 @@ class ReconnectPolicy:
         if outcome is Outcome.KICKED:
             self.network.reset()
             return Decision(self._kicked_phase(), reason, 0.0)
+
+        if outcome is Outcome.QUIET:
+            # Not a failure: the server just had nothing to say.  Reconnect at
+            # once; the phase stays what it was (the channel tells nobody).
+            return Decision(Phase.CONNECTED, reason, 0.0)
 
         if outcome is Outcome.EARLY_CLOSE:
             self.early_closes += 1

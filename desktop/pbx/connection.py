@@ -122,6 +122,10 @@ class ConnectionState:
     endpoint: str | None = None
     #: Consecutive failed attempts.
     attempt: int = 0
+    #: Which connection of the channel this is (1, 2, ...).  A CONNECTED state
+    #: with a new number and no phase change in between is a quiet refresh
+    #: (the line was silent; see :mod:`desktop.pbx.channels`).
+    connection: int = 0
     since: float = field(default_factory=time.time, compare=False)
 
     def describe(self) -> str:

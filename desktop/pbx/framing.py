@@ -18,15 +18,25 @@ therefore accept every reasonable variant on the same connection:
 A length prefix such as ``123\\n{...}`` is tolerated as well: the digits
 are skipped as noise (they are not valid JSON by themselves before ``{``).
 
-A document that grows past ``max_frame`` bytes without completing raises
-:class:`FrameTooLargeError`; the channel then drops the connection instead
-of buffering without bound.
+**Oversized documents are skipped, not fatal.**  A document larger than
+``max_frame`` bytes is never buffered whole: once it outgrows the limit its
+text is dropped and only the validator's small state (the nesting stack) is
+kept, so the decoder follows the document to its end, tells the caller
+(``on_oversized(size)``), and goes on with the next document in the same
+read.  This holds for every framing above, and whatever the read splits
+(a complete oversized document in one read is skipped as well, so the
+result does not depend on how the bytes arrived).  Only a document that
+never ends (still open after ``max_skip`` bytes) raises
+:class:`FrameTooLargeError`, and the channel then drops the connection
+instead of reading without bound.
 
 Performance: complete documents go through ``json.JSONDecoder.raw_decode``
 (C speed).  Only an incomplete tail or a suspected garbage region is run
 through the small pure-Python validator below, and that validator is
 resumable, so a document trickling in one byte at a time costs O(n) in
-total, not O(n^2).
+total, not O(n^2).  Inside strings it jumps to the next quote or backslash
+with a regular expression, so skipping a 2 MiB padding string costs
+milliseconds, not a Python loop per character.
 """
 
 from __future__ import annotations
@@ -38,6 +48,11 @@ from collections.abc import Callable
 from typing import Any, Final
 
 DEFAULT_MAX_FRAME: Final = 1 << 20  # 1 MiB
+#: A document still open after ``max_frame * MAX_SKIP_FACTOR`` bytes never
+#: ends as far as we are concerned: the connection is reset.
+MAX_SKIP_FACTOR: Final = 16
+#: Deeper nesting is not an event (json itself gives up near 1000 levels).
+MAX_DEPTH: Final = 1000
 
 _START = re.compile(r"[{\[]")
 # One character (or keyword) per repetition: ``\d+`` inside ``*`` would
@@ -72,14 +87,14 @@ class FramingError(Exception):
 
 
 class FrameTooLargeError(FramingError):
-    """An unterminated document outgrew ``max_frame``.
+    """A document did not end within ``max_skip`` bytes (it never ends).
 
     ``documents`` holds the documents the same :meth:`JsonStreamDecoder.feed`
     call completed before the oversized one, so nothing decoded is lost.
     """
 
     def __init__(self, size: int, limit: int) -> None:
-        super().__init__(f"incomplete JSON frame grew to {size} bytes (limit {limit})")
+        super().__init__(f"JSON frame still open after {size} bytes (limit {limit})")
         self.size = size
         self.limit = limit
         self.documents: list[Any] = []
@@ -95,6 +110,8 @@ _DIGITS = frozenset("0123456789")
 _NUMBER_CHARS = frozenset("0123456789+-.eE")
 _LITERALS = {"t": "true", "f": "false", "n": "null"}
 _HEX = frozenset("0123456789abcdefABCDEF")
+#: What ends a run of plain string characters: a quote, a backslash, a control character.
+_STRING_SPECIAL = re.compile(r'["\\\x00-\x1f]')
 
 
 class _PrefixValidator:
@@ -127,6 +144,12 @@ class _PrefixValidator:
             ch = text[i]
             st = self._state
             if st == _STRING:
+                if not (self._hex or self._esc):
+                    found = _STRING_SPECIAL.search(text, i)
+                    if found is None:
+                        return "more", None
+                    i = found.start()
+                    ch = text[i]
                 if self._hex:
                     if ch not in _HEX:
                         return "bad", i
@@ -175,6 +198,8 @@ class _PrefixValidator:
                 if self._state == _DONE:
                     return "done", i + 1
             elif st in (_VALUE, _VALUE_OR_END):
+                if ch in "{[" and len(self._stack) >= MAX_DEPTH:
+                    return "bad", i
                 if ch == "{":
                     self._stack.append("{")
                     self._state = _KEY_OR_END
@@ -229,17 +254,25 @@ class JsonStreamDecoder:
     """Feed bytes in, get complete JSON values out.
 
     ``on_garbage(sample)`` is called for every skipped region of non-JSON,
-    non-keep-alive text (the channel logs the first one and counts all).
+    non-keep-alive text (the channel logs the first one and counts all);
+    ``on_oversized(size)`` for every document larger than ``max_frame``
+    that was skipped (its size in bytes, as far as it was read).
     """
 
     def __init__(
         self,
         *,
         max_frame: int = DEFAULT_MAX_FRAME,
+        max_skip: int | None = None,
         on_garbage: Callable[[str], None] | None = None,
+        on_oversized: Callable[[int], None] | None = None,
     ) -> None:
         self.max_frame = max_frame
+        self.max_skip = max_skip if max_skip is not None else max_frame * MAX_SKIP_FACTOR
+        if self.max_skip < self.max_frame:
+            raise ValueError("max_skip must not be smaller than max_frame")
         self._on_garbage = on_garbage
+        self._on_oversized = on_oversized
         self._utf8 = codecs.getincrementaldecoder("utf-8")("replace")
         # An open (incomplete) document: its text in pieces, so that a frame
         # trickling in byte by byte costs O(n) and not O(n^2) in copies.
@@ -247,8 +280,13 @@ class JsonStreamDecoder:
         self._open: _PrefixValidator | None = None
         self._open_chars = 0
         self._open_bytes = 0
+        # An oversized document being skipped: only its validator is kept.
+        self._skipping: _PrefixValidator | None = None
+        self._skipped = 0
         self.garbage_regions = 0
         self.documents = 0
+        #: Documents larger than ``max_frame`` that were skipped.
+        self.oversized = 0
         # The start of a keep-alive word at the end of the last read ("pi"),
         # kept so that "ping" split across reads is not reported as garbage.
         self._noise_tail = ""
@@ -258,12 +296,17 @@ class JsonStreamDecoder:
         """Characters buffered for an incomplete document."""
         return self._open_chars
 
+    @property
+    def skipping(self) -> bool:
+        """An oversized document is being skipped."""
+        return self._skipping is not None
+
     def feed(self, data: bytes) -> list[Any]:
         """Decode *data* and return every document it completes, in order.
 
         Raises :class:`FrameTooLargeError` (carrying the documents completed
-        before it) when an unterminated document outgrows ``max_frame``; the
-        decoder is then empty and may be fed again.
+        before it) when a document is still open after ``max_skip`` bytes;
+        the decoder is then empty and may be fed again.
         """
         text = self._utf8.decode(data)
         if not text:
@@ -273,7 +316,9 @@ class JsonStreamDecoder:
             self._noise_tail = ""
         out: list[Any] = []
         try:
-            if self._open is None:
+            if self._skipping is not None:
+                self._skip(self._skipping, text, out)
+            elif self._open is None:
                 self._scan(text, 0, out)
             else:
                 self._continue(self._open, text, out)
@@ -289,7 +334,7 @@ class JsonStreamDecoder:
         if status == "more":
             self._parts.append(text)
             self._open_chars += len(text)
-            self._open_bytes += len(text.encode("utf-8", "surrogatepass"))
+            self._open_bytes += _utf8_size(text)
             self._check_bound()
             return
         start_of_new = self._open_chars
@@ -299,6 +344,9 @@ class JsonStreamDecoder:
         if status == "done":
             assert at is not None
             end = start_of_new + at
+            if self._too_large(buf, 0, end):
+                self._scan(buf, end, out)
+                return
             try:
                 out.append(_DECODER.decode(buf[:end]))
                 self.documents += 1
@@ -310,6 +358,30 @@ class JsonStreamDecoder:
         else:  # "bad": the open "frame" was garbage; resync after its start
             self._garbage(buf[: start_of_new + (at or 0) + 1])
             self._scan(buf, 1, out)
+
+    def _skip(self, validator: _PrefixValidator, text: str, out: list[Any]) -> None:
+        """Follow an oversized document to its end without keeping its text."""
+        status, at = validator.feed(text)
+        if status == "more":
+            self._skipped += _utf8_size(text)
+            if self._skipped > self.max_skip:
+                size = self._skipped
+                self._reset_skip()
+                self._utf8.reset()
+                raise FrameTooLargeError(size, self.max_skip)
+            return
+        assert at is not None
+        self._skipped += _utf8_size(text[:at])
+        size = self._skipped
+        self._reset_skip()
+        if status == "done":
+            self._oversized(size)
+            self._scan(text, at, out)
+        else:
+            # Not JSON after all: what was skipped is garbage; go on from the
+            # character that broke it (the text before it is gone).
+            self._garbage(f"<{size} bytes of an unterminated oversized frame>")
+            self._scan(text, at, out)
 
     def _scan(self, buf: str, pos: int, out: list[Any]) -> None:
         n = len(buf)
@@ -341,16 +413,27 @@ class JsonStreamDecoder:
                     self._open = validator
                     self._parts = [tail]
                     self._open_chars = len(tail)
-                    self._open_bytes = len(tail.encode("utf-8", "surrogatepass"))
+                    self._open_bytes = _utf8_size(tail)
                     self._check_bound()
                     return
                 # "bad" (or "done" on something json refuses): skip one char, resync
                 self._garbage(buf[i : i + (at or 0) + 1])
                 pos = i + 1
                 continue
-            out.append(value)
-            self.documents += 1
+            if not self._too_large(buf, i, end):
+                out.append(value)
+                self.documents += 1
             pos = end
+
+    def _too_large(self, buf: str, start: int, end: int) -> bool:
+        """A complete document larger than ``max_frame``: counted and skipped."""
+        if (end - start) * 4 <= self.max_frame:  # cannot be: at most 4 bytes a character
+            return False
+        size = _utf8_size(buf[start:end])
+        if size <= self.max_frame:
+            return False
+        self._oversized(size)
+        return True
 
     @staticmethod
     def _skip_openers(buf: str, pos: int) -> int:
@@ -367,6 +450,10 @@ class JsonStreamDecoder:
         self._open_chars = 0
         self._open_bytes = 0
 
+    def _reset_skip(self) -> None:
+        self._skipping = None
+        self._skipped = 0
+
     def _noise(self, text: str) -> None:
         if _KEEPALIVE_NOISE.fullmatch(text) is None:
             self._garbage(text)
@@ -376,12 +463,28 @@ class JsonStreamDecoder:
         if self._on_garbage is not None:
             self._on_garbage(sample[:200])
 
+    def _oversized(self, size: int) -> None:
+        self.oversized += 1
+        if self._on_oversized is not None:
+            self._on_oversized(size)
+
     def _check_bound(self) -> None:
-        size = self._open_bytes
-        if size > self.max_frame:
-            self._reset_open()
+        """An open document past ``max_frame``: drop its text, keep following it."""
+        if self._open_bytes <= self.max_frame:
+            return
+        validator, size = self._open, self._open_bytes
+        self._reset_open()
+        assert validator is not None
+        self._skipping = validator
+        self._skipped = size
+        if size > self.max_skip:  # one read larger than max_skip
+            self._reset_skip()
             self._utf8.reset()
-            raise FrameTooLargeError(size, self.max_frame)
+            raise FrameTooLargeError(size, self.max_skip)
+
+
+def _utf8_size(text: str) -> int:
+    return len(text.encode("utf-8", "surrogatepass"))
 
 
 def encode_frame(message: Any) -> bytes:

@@ -23,6 +23,8 @@ outside).  JSON in, JSON out; no authentication (loopback only).
 ``POST /_sim/expire-tokens``  every issued JWT/bearer token becomes invalid
 ``POST /_sim/silent``      ``{"silent":true}`` (half-open mode) / ``false``
 ``POST /_sim/restart``     stop and restart the TCP/WS listeners on the same ports
+``POST /_sim/emit-oversized``  ``{"bytes":2097152}``: a valid JSON event frame that large,
+                           made here (no upload), to every TCP client -> ``{"delivered":n}``
 =========================  ================================================================
 
 Errors: 400 ``{"error":…}`` for a malformed request.
@@ -37,6 +39,9 @@ from aiohttp import web
 
 if TYPE_CHECKING:
     from .simulator import Simulator
+
+#: Largest frame ``/_sim/emit-oversized`` makes.
+MAX_OVERSIZED = 64 << 20
 
 
 def _json(data: Any, status: int = 200) -> web.Response:
@@ -76,6 +81,7 @@ class ControlApi:
             web.post("/_sim/expire-tokens", self.expire_tokens),
             web.post("/_sim/silent", self.silent),
             web.post("/_sim/restart", self.restart),
+            *self._line_test_routes(),
         ]
 
     async def ring(self, request: web.Request) -> web.Response:
@@ -150,3 +156,21 @@ class ControlApi:
     async def restart(self, request: web.Request) -> web.Response:
         await self.sim.restart_event_servers()
         return _json({"ports": self.sim.ports})
+
+    # ------------------------------------------------------------ line tests (issue 11)
+
+    def _line_test_routes(self) -> list[web.RouteDef]:
+        return [web.post("/_sim/emit-oversized", self.emit_oversized)]
+
+    async def emit_oversized(self, request: web.Request) -> web.Response:
+        body = await _body(request)
+        try:
+            size = int(body.get("bytes", 2 << 20))
+        except (TypeError, ValueError):
+            return _json({"error": "bytes must be a number"}, 400)
+        if not 0 < size <= MAX_OVERSIZED:
+            return _json({"error": f"bytes must be within 1..{MAX_OVERSIZED}"}, 400)
+        frame = (json.dumps({"event": "ringing", "callUUID": "oversized", "pad": ""})
+                 .encode())
+        frame = frame[:-2] + b"x" * max(0, size - len(frame) - 1) + b'"}\n'
+        return _json({"delivered": self.sim.emit_raw(frame), "bytes": len(frame)})

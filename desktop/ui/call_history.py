@@ -19,9 +19,13 @@ What it does:
   calling a number back marks its missed calls (the journal does that).
 * **Gap filling.** :meth:`line_state` follows the phone line: on every
   transition to CONNECTED the records of the time offline are fetched in
-  the background (TaskSet); while connected a heartbeat keeps the
-  journal's "complete until" mark fresh.  A failure is logged and shown in
-  the history window (with "Try again"), never as a modal box.
+  the background (TaskSet), paced by
+  :class:`~desktop.core.history_sync.HistorySync` (at most one fetch every
+  few minutes; a quiet refresh of the connection fetches nothing unless the
+  journal has not been known complete for ten minutes).  Every call change
+  tells the sync that the line was working; a heartbeat persists that mark.
+  A failure is logged and shown in the history window (with "Try again"),
+  never as a modal box.
 * **Recordings.** :meth:`play_recording` opens a player window at once and
   downloads (progress, cancel) in the background; an answered call's
   recording reference is also looked up a few seconds after it ended, so
@@ -114,8 +118,10 @@ class CallHistory(QObject):
         update_popup: Callable[[CallerCard], None] | None = None,
         notify: Callable[[str, str], None] | None = None,
         clock: Callable[[], float] = time.time,
+        sync_options: dict[str, Any] | None = None,
         parent: QObject | None = None,
     ) -> None:
+        """*sync_options* are extra keyword arguments of the HistorySync (tests)."""
         super().__init__(parent)
         self._journal = journal
         self.tasks = tasks
@@ -133,6 +139,8 @@ class CallHistory(QObject):
         self._sync_task: asyncio.Task[Any] | None = None
         self._beat_task: asyncio.Task[Any] | None = None
         self._phase: Phase | None = None
+        self._connection = 0
+        self._sync_options = dict(sync_options or {})
         self.window: HistoryWindow | None = None
         self.model: HistoryModel | None = None
         self.players: dict[str, RecordingPlayer] = {}
@@ -160,7 +168,7 @@ class CallHistory(QObject):
             return None
         if self._sync is None or self._sync_journal is not journal:
             self._sync = HistorySync(journal, self._source_factory, clock=self._clock,
-                                     name_for=self._name_for)
+                                     name_for=self._name_for, **self._sync_options)
             self._sync_journal = journal
         return self._sync
 
@@ -211,6 +219,9 @@ class CallHistory(QObject):
 
     def on_card(self, card: CallerCard) -> None:
         """A call changed (the journal is already written: write before show)."""
+        sync = self.sync()
+        if sync is not None:
+            sync.note_event(self._clock())  # the line was working just now
         self.refresh_missed()
         self.historyChanged.emit()
         if card.ended and card.outcome is CardOutcome.ANSWERED and not card.synthetic \
@@ -236,11 +247,14 @@ class CallHistory(QObject):
     def line_state(self, state: ConnectionState) -> None:
         """Follow the line: fill the gap on (re)connection, heartbeat while connected."""
         previous, self._phase = self._phase, state.phase
+        connection, self._connection = self._connection, state.connection
         if state.phase is Phase.CONNECTED:
             if previous is not Phase.CONNECTED:
                 self._heartbeat.start()
                 self.refresh_missed()  # the journal may have been reopened (demo mode)
-                self.sync_now()
+                self.sync_now(paced=True)
+            elif state.connection != connection:
+                self.sync_now(quiet=True)  # refreshed without a loss: usually nothing
         elif previous is Phase.CONNECTED:
             self._heartbeat.stop()
             self._beat()  # the journal was complete until now
@@ -258,19 +272,33 @@ class CallHistory(QObject):
         except Exception as exc:  # e.g. the journal was closed by a mode switch
             log.info("could not note the connection time in the journal: %s", exc)
 
-    def sync_now(self) -> asyncio.Task[Any] | None:
-        """Fetch the records of the time not yet covered (one run at a time)."""
-        if self._sync_task is not None and not self._sync_task.done():
-            return self._sync_task
+    def sync_now(self, *, paced: bool = False, quiet: bool = False) -> asyncio.Task[Any] | None:
+        """Fetch the records of the time not yet covered (one run at a time).
+
+        *paced*: wait for the sync's fill interval (line events); the agent's
+        "Try again" is not paced.  *quiet*: a quiet refresh of the line, which
+        fetches only when the journal is long unconfirmed.  Requests made
+        while a run waits or works join it.
+        """
+        running = self._sync_task
+        if running is not None and not running.done():
+            if paced or quiet:
+                return running
+            running.cancel()  # the agent asked: do not make them wait for the pacing
         sync = self.sync()
         if sync is None:
             return None
-        self._sync_task = self.tasks.spawn(self._run_sync(sync), name="history-sync")
+        self._sync_task = self.tasks.spawn(self._run_sync(sync, paced=paced, quiet=quiet),
+                                           name="history-sync")
         return self._sync_task
 
-    async def _run_sync(self, sync: HistorySync) -> SyncReport | None:
+    async def _run_sync(self, sync: HistorySync, *, paced: bool = False,
+                        quiet: bool = False) -> SyncReport | None:
         try:
-            report = await sync.line_connected()
+            if quiet:
+                report = await sync.line_refreshed()
+            else:
+                report = await sync.line_connected(paced=paced)
         except (HistorySyncError, Exception) as exc:
             if not isinstance(exc, HistorySyncError):
                 log.warning("filling the call history failed", exc_info=True)

@@ -18,7 +18,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from desktop.ui import hotkey_backend
 
 #: Refused templates and key combinations, by ``code``.
-ERROR_TEXTS: Final[dict[str, str]] = {
+ERROR_TEXTS: Final[dict[str, object]] = {
     "malformed": QT_TRANSLATE_NOOP(
         "IntegrationTexts", "Braces do not match: write a variable as {e164}."),
     "unknown-variable": QT_TRANSLATE_NOOP(
@@ -59,7 +59,7 @@ ERROR_TEXTS: Final[dict[str, str]] = {
 }
 
 #: Why the dial hotkey could not be registered, by backend problem code.
-HOTKEY_TEXTS: Final[dict[str, str]] = {
+HOTKEY_TEXTS: Final[dict[str, object]] = {
     hotkey_backend.TAKEN: QT_TRANSLATE_NOOP(
         "IntegrationTexts",
         "Another program already uses this key combination. Choose another one."),
@@ -80,8 +80,8 @@ HOTKEY_TEXTS: Final[dict[str, str]] = {
 }
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("IntegrationTexts", text)
+def _tr(text: object) -> str:
+    return QCoreApplication.translate("IntegrationTexts", str(text))
 
 
 def _fill(text: str, values: dict[str, str]) -> str:

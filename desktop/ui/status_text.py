@@ -72,7 +72,7 @@ def retry_text(state: ConnectionState, now: float) -> str:
 
 
 # The pbx layer's reasons are English on purpose (logs, the CLI).  The shapes it
-# produces (desktop/pbx/channels.py describe_error/describe_close/_watchdog) are
+# produces (desktop/pbx/channel_setup.py describe_error/describe_close, watchdog.py) are
 # translated here; what the server itself said stays verbatim in {0}.
 _REASONS: Final[tuple[tuple[re.Pattern[str], str], ...]] = tuple(
     (re.compile(pattern), str(template)) for pattern, template in (
@@ -112,6 +112,9 @@ _REASONS: Final[tuple[tuple[re.Pattern[str], str], ...]] = tuple(
          QT_TRANSLATE_NOOP("ConnectionReason", "no data for {0} s (the connection may be dead)")),
         (r"^the clock jumped by .*$",
          QT_TRANSLATE_NOOP("ConnectionReason", "the computer slept or its clock changed")),
+        (r"^the computer was asleep for (\S+) s; reconnecting$",
+         QT_TRANSLATE_NOOP("ConnectionReason",
+                           "the computer was asleep for {0} s; reconnecting")),
     ))
 
 

@@ -402,7 +402,6 @@ Hesabı burada kurun; kaydetmek dosyanın yerine geçer.</translation>
     <name>Application</name>
     <message>
         <source>Settings file</source>
-        <extracomment>The demo extension and how soon the first demo call rings.</extracomment>
         <translation>Ayar dosyası</translation>
     </message>
     <message>
@@ -1005,6 +1004,10 @@ Ayrıntılar günlük dosyasında:
     <message>
         <source>the computer slept or its clock changed</source>
         <translation>bilgisayar uyku modundaydı ya da saati değişti</translation>
+    </message>
+    <message>
+        <source>the computer was asleep for {0} s; reconnecting</source>
+        <translation>bilgisayar {0} sn uykudaydı; yeniden bağlanılıyor</translation>
     </message>
 </context>
 <context>

@@ -34,3 +34,25 @@ def test_second_instance_hands_over(launch_app, x_display: XDisplay, tmp_path: P
     first.wait_for_log(r"another instance is running; arguments handed over")
     first.wait_for_log(r"second launch handed over 1 argument\(s\)")
     assert first.running
+
+
+@pytest.mark.parametrize("round_", range(3))
+def test_two_launches_at_the_same_moment_make_one_instance(
+        launch_app, x_display: XDisplay, tmp_path: Path, round_: int) -> None:
+    """The issue: both found no server; the second took the first one's socket."""
+    home = tmp_path / "home"
+    first = launch_app(home=home, name="first")
+    second = launch_app(home=home, name="second")  # same user, same data folder, same instant
+    apps = [first, second]
+    deadline = time.monotonic() + HAND_OVER_LIMIT_S * 3
+    while time.monotonic() < deadline and all(app.running for app in apps):
+        time.sleep(0.1)
+    running = [app for app in apps if app.running]
+    assert len(running) == 1, "exactly one instance must stay"
+    gone = next(app for app in apps if not app.running)
+    assert gone.process is not None
+    assert gone.process.returncode == 0
+    gone.wait_for_log(r"another instance is running; arguments handed over")
+    running[0].wait_for_log(r"tray shown \(TrayController\)")
+    running[0].wait_for_log(r"second launch handed over 0 argument\(s\)")
+    assert len(x_display.find_windows(r"^Kobikom")) <= 1  # no second status window either

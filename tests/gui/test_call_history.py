@@ -85,6 +85,10 @@ class FakeDownloader:
             await asyncio.sleep(0)
 
 
+#: The tests' pacing of call-record fetches (the app's is minutes).
+FILL_INTERVAL_S = 1.0
+
+
 @pytest.fixture
 def parts(qloop: Any, qapp: Any, journal: Journal, tmp_path: Path) -> Iterator[dict[str, Any]]:
     tasks = TaskSet("call-history-test")
@@ -96,7 +100,8 @@ def parts(qloop: Any, qapp: Any, journal: Journal, tmp_path: Path) -> Iterator[d
         journal=lambda: journal, tasks=tasks, source_factory=lambda: source,
         downloader=lambda: downloader, recordings_dir=lambda: tmp_path / "recordings",
         cache_bytes=lambda: 50 * 1024 * 1024, update_popup=popups.append,
-        notify=lambda title, text: notes.append((title, text)))
+        notify=lambda title, text: notes.append((title, text)),
+        sync_options={"fill_interval": FILL_INTERVAL_S})
     counts: list[int] = []
     history.missedChanged.connect(counts.append)
     yield {"history": history, "tasks": tasks, "source": source, "downloader": downloader,
@@ -157,10 +162,28 @@ def test_reconnect_fills_the_gap_and_reports_new_missed_calls(
     history.line_state(ConnectionState(Phase.RECONNECTING))
     assert not history._heartbeat.isActive()
     run_until(qapp, lambda: (journal.last_seen_connected() or 0) >= NOW)
-    # the next connection only fetches since then
+    # the next connection only fetches since then, and not sooner than the pacing allows
     history.line_state(ConnectionState(Phase.CONNECTED))
-    run_until(qapp, lambda: len(source.fetches) == 2)
+    assert not run_until(qapp, lambda: len(source.fetches) == 2, timeout_ms=300)
+    assert run_until(qapp, lambda: len(source.fetches) == 2)
     assert source.fetches[1][0] >= NOW - 300
+
+
+def test_a_quiet_refresh_fetches_nothing_while_the_journal_is_recent(
+        parts: dict[str, Any], journal: Journal, qapp: Any) -> None:
+    history: CallHistory = parts["history"]
+    source: FakeSource = parts["source"]
+    journal.set_last_seen_connected(NOW - 3600)
+    history.line_state(ConnectionState(Phase.CONNECTED, connection=1))
+    assert run_until(qapp, lambda: len(source.fetches) == 1)
+    for number in range(2, 8):  # six quiet refreshes of a silent line
+        history.line_state(ConnectionState(Phase.CONNECTED, connection=number))
+    assert not run_until(qapp, lambda: len(source.fetches) > 1, timeout_ms=FILL_INTERVAL_S
+                         * 1500)
+    # ... but a journal not known complete for ten minutes is checked once.
+    journal.set_last_seen_connected(time.time() - 601)  # as if confirmed long ago
+    history.line_state(ConnectionState(Phase.CONNECTED, connection=9))
+    assert run_until(qapp, lambda: len(source.fetches) == 2)
 
 
 def test_a_failed_gap_fill_shows_a_notice_and_can_be_retried(
@@ -259,7 +282,15 @@ def test_shutdown_notes_when_the_journal_was_last_complete(
     journal.set_last_seen_connected(NOW - 3600)
     history.line_state(ConnectionState(Phase.CONNECTED))
     run_until(qapp, lambda: len(parts["source"].fetches) == 1)
+    filled = journal.last_seen_connected() or 0
+    assert filled >= NOW  # the fill made the journal complete up to then
+    time.sleep(0.05)
+    # Being connected proves nothing (a half-open line looks the same): a heartbeat
+    # without events keeps the mark; an event moves it.
+    run_coroutine(qapp, history._heartbeat_once(history.sync()))
+    assert journal.last_seen_connected() == filled
     before = time.time()
+    history.on_card(CallerCard("e1", CardState.RINGING, parse_number("05321234567")))
     # the app's shutdown: the line stops (DISCONNECTED), then the feature closes
     history.line_state(ConnectionState(Phase.DISCONNECTED, reason="stopped"))
     run_coroutine(qapp, history.close())

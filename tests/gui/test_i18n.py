@@ -65,6 +65,16 @@ def test_connection_reasons_reach_the_agent_in_turkish(turkish: list) -> None:
         "giriş reddedildi: Invalid domainUuid"
     assert translate_reason("no data for 90 s (half-open connection?)") == \
         "90 sn boyunca veri gelmedi (bağlantı kopmuş olabilir)"
+    # The watchdog's own words (desktop/pbx/watchdog.py), as the tray shows them.
+    from desktop.pbx.watchdog import Watchdog
+    from tests.unit.pbx.test_watchdog import FakeClocks
+
+    clocks = FakeClocks()
+    watchdog = Watchdog(clocks, tick=10.0, clock_jump=15.0, idle_timeout=None)
+    clocks.suspend(3600.0)
+    verdict = watchdog.check()
+    assert verdict is not None
+    assert translate_reason(verdict[1]) == "bilgisayar 3600 sn uykudaydı; yeniden bağlanılıyor"
     assert translate_reason("something new from the PBX layer") == \
         "something new from the PBX layer"
     state = ConnectionState(Phase.RECONNECTING, reason="connection refused")

@@ -308,6 +308,14 @@ class SimulatorProcess:
     def hangup(self, call_id: str) -> bool:
         return bool(self.post("hangup", {"call_id": call_id})["ok"])
 
+    def emit_oversized(self, size: int) -> int:
+        """A valid JSON event frame of *size* bytes to every TCP client (made there)."""
+        return int(self.post("emit-oversized", {"bytes": size})["delivered"])
+
+    def received(self, *, clear: bool = False) -> list[dict[str, Any]]:
+        """The REST requests the simulator answered so far."""
+        return list(self.get("received" + ("?clear=1" if clear else "")))
+
     def restart_listeners(self) -> dict[str, int]:
         return dict(self.post("restart")["ports"])
 

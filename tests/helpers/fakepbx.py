@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import json
 import ssl
+import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +25,32 @@ from desktop.pbx.connection import ConnectionState, Phase
 from desktop.pbx.events import Event
 
 WAIT = 10.0  # seconds any single expectation may take before a test fails
+
+
+# ---------------------------------------------------------------- a suspend, simulated
+
+
+class SimulatedSuspend:
+    """A :class:`~desktop.pbx.watchdog.SuspendClock` whose machine can "sleep".
+
+    ``awake()`` is the real ``CLOCK_MONOTONIC`` (what asyncio's timers use);
+    ``total()`` is that plus every :meth:`suspend` so far, as ``CLOCK_BOOTTIME``
+    would be after a real suspend.  A busy loop moves both alike.
+    """
+
+    name = "simulated"
+
+    def __init__(self) -> None:
+        self.slept = 0.0
+
+    def suspend(self, seconds: float) -> None:
+        self.slept += seconds
+
+    def awake(self) -> float:
+        return time.monotonic()
+
+    def total(self) -> float:
+        return time.monotonic() + self.slept
 
 
 # ---------------------------------------------------------------- a probe for callbacks
@@ -110,6 +137,13 @@ class FakeTcpServer:
         self._server = await asyncio.start_server(self._handle, "127.0.0.1", port or self.port)
         self.port = self._server.sockets[0].getsockname()[1]
         return self
+
+    async def stop_listening(self) -> None:
+        """Refuse new connections; the open ones stay (and stay silent)."""
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
+            self._server = None
 
     async def stop(self) -> None:
         """Close the listening socket and every client connection."""

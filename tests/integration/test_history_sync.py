@@ -161,6 +161,31 @@ async def test_tekil_getcdr_and_missedcalls_merge_with_live_rows_once(
         await session.aclose()
 
 
+async def test_a_short_kobipbx_window_uses_the_time_filters(make_sim: SimFactory,
+                                                             journal: Journal) -> None:
+    """A reconnect after a few quiet minutes asks for those minutes, not the whole day."""
+    sim = await make_sim(flavor="bulut")
+    noon = 1_800_000_000.0  # 11:00 in Turkey: the window stays within one day
+    for i in range(30):  # five hours of calls, one every ten minutes
+        start = noon - 5 * 3600 + i * 600 + 30
+        sim.cdr.append(make_record(
+            call_id=f"q-{i:02d}", uuid=f"q-{i:02d}", unique_id=f"{int(start)}.{i}",
+            kind="direct", direction="inbound", caller=f"0532{i:07d}", called="1001",
+            start=start, answer=None, end=start + 20, extension="1001"))
+    session = KobiPbxSession(USER, PASSWORD, base_url=sim.http_base)
+    try:
+        sync = HistorySync(journal, lambda: KobiPbxCdrSource(session, DOMAIN, ["1001"]))
+        report = await sync.fill(noon - 900, noon)
+        assert report is not None
+        queries = [r["query"] for r in sim.received if r["path"].startswith("/api/v1/vcdrs/")]
+        assert len(queries) == 1  # one small page, not every page of the day
+        assert (queries[0]["startDate"], queries[0]["endDate"]) == ("2027-01-15", "2027-01-15")
+        assert (queries[0]["timeStart"], queries[0]["timeEnd"]) == ("10:45:00", "11:00:00")
+        assert report.fetched == 1  # only the call of those fifteen minutes
+    finally:
+        await session.aclose()
+
+
 async def test_kobipbx_vcdrs_every_page_once(make_sim: SimFactory, journal: Journal) -> None:
     sim = await make_sim(flavor="bulut")
     base = NOW - 3 * 3600
@@ -227,7 +252,7 @@ async def test_gap_since_last_connection_is_kept_until_it_was_filled(
     clock = [NOW]
     try:
         sync = HistorySync(journal, lambda: TekilCdrSource(session, ["1001"]),
-                           clock=lambda: clock[0])
+                           clock=lambda: clock[0], fill_interval=0.0)
         sim.fault("/v1/getcdr", "500", count=1)  # a 500 is not retried
         with pytest.raises(HistorySyncError):
             await sync.line_connected()
@@ -285,5 +310,25 @@ async def test_lookup_by_unique_id_finds_the_recording(make_sim: SimFactory,
         assert found.recording == sim.cdr[-1]["recording"]
         assert journal.get(call_id).recording == found.recording  # type: ignore[union-attr]
         assert any(r["path"] == f"/v1/getCDRFromUniqueID/{call_id}" for r in sim.received)
+    finally:
+        await session.aclose()
+
+
+async def test_the_end_of_an_unsettled_call_comes_from_its_record(make_sim: SimFactory,
+                                                                  journal: Journal) -> None:
+    """What the line supervisor asks after a reconnect (one request per call)."""
+    sim = await make_sim(flavor="bulut")
+    start = NOW - 600
+    sim.cdr.append(make_record(call_id="done-1", uuid="done-1", unique_id=f"{int(start)}.1",
+                               kind="direct", direction="inbound", caller="05321234567",
+                               called="1001", start=start, answer=start + 5, end=start + 95,
+                               extension="1001"))
+    session = KobiPbxSession(USER, PASSWORD, base_url=sim.http_base)
+    try:
+        sync = HistorySync(journal, lambda: KobiPbxCdrSource(session, DOMAIN, ["1001"]))
+        assert await sync.end_of("done-1") == pytest.approx(start + 95, abs=1)
+        assert await sync.end_of("still-talking") is None  # no record yet: stays open
+        assert sync.fetches == 2
+        assert journal.count() == 0  # nothing merged: the line settles the call first
     finally:
         await session.aclose()

@@ -253,15 +253,37 @@ async def test_negative_login_reply_on_tekil_ws(probe: ChannelProbe,
         await server.stop()
 
 
-async def test_oversized_websocket_message_resets(probe: ChannelProbe,
-                                                  timing: ChannelTiming) -> None:
+async def test_an_oversized_websocket_message_is_skipped(probe: ChannelProbe,
+                                                        timing: ChannelTiming) -> None:
     server = await FakeWsServer().start()
     try:
-        async with running(channel_for(Flavor.BULUT, server.port, probe, timing)):
+        channel = channel_for(Flavor.BULUT, server.port, probe, timing)
+        async with running(channel):
             await probe.state(Phase.CONNECTED)
-            await server.send(json.dumps({"event": "ringing", "pad": "x" * (1 << 20)}))
+            await server.wait_clients()
+            await server.send(json.dumps({"event": "ringing", "callUUID": "big",
+                                          "pad": "Ş" * (1 << 20)}, ensure_ascii=False))
+            await server.send(json.dumps({"event": "ringing", "callUUID": "after-big"}))
+            event = await probe.event(RingingEvent)
+            assert isinstance(event, RingingEvent)
+            assert event.call_id == "after-big"
+            assert channel.stats.oversized == 1
+        assert Phase.RECONNECTING not in probe.phases()
+    finally:
+        await server.stop()
+
+
+async def test_a_websocket_message_beyond_the_hard_limit_resets(probe: ChannelProbe,
+                                                                timing: ChannelTiming) -> None:
+    server = await FakeWsServer().start()
+    try:
+        async with running(channel_for(Flavor.BULUT, server.port, probe, timing,
+                                       max_frame=1024, max_skip=4096)):
+            await probe.state(Phase.CONNECTED)
+            await server.wait_clients()
+            await server.send(json.dumps({"event": "ringing", "pad": "x" * 5000}))
             state = await probe.state(Phase.RECONNECTING)
-            assert state.reason == "frame larger than 1 MiB"
+            assert state.reason == "frame larger than 4 KiB"
             await probe.state(Phase.CONNECTED)
     finally:
         await server.stop()

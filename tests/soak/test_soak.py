@@ -261,11 +261,16 @@ class Soak:
 
     async def _half_open(self) -> None:
         mark = len(self.states)
+        refreshed = self.channel.stats.quiet_refreshes if self.channel is not None else 0
         self.sim.silent = True
         await asyncio.sleep(SILENT_FOR_S)
-        # Each drop is announced once with its retry delay.
+        # A silent server that still accepts connections looks like a quiet line: the
+        # channel refreshes it quietly (issue 11); one that refuses them is a visible
+        # drop, announced once with its retry delay.
         self.half_open_drops += sum(1 for s in self.states[mark:] if s.retry_in is not None
                                     and s.reason and "half-open" in s.reason)
+        if self.channel is not None:
+            self.half_open_drops += self.channel.stats.quiet_refreshes - refreshed
         self.sim.silent = False
         since = time.time()
         await self.sim.disconnect_clients()

@@ -8,13 +8,13 @@ from typing import Any
 
 import pytest
 
+from desktop.core.call_records import _window
 from desktop.core.history_sync import (
     GAP_MARGIN,
     INITIAL_LOOKBACK,
     PENDING_GAP,
     HistorySync,
     TekilCdrSource,
-    _window,
     missed_entry,
     tekil_call,
     vcdr_call,

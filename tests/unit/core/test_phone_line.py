@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from desktop.core.caller_card import CardOutcome, CardState
 from desktop.core.calls import CallTracker
 from desktop.core.directory import ContactDraft, ContactNumber, Directory
 from desktop.core.journal import Journal
-from desktop.core.phone_line import RECONNECT_RING_GRACE, RECONNECT_TALK_GRACE, PhoneLine
+from desktop.core.phone_line import TICK_INTERVAL, TICK_LINGER, PhoneLine
 from desktop.pbx.connection import ConnectionState, Phase
 from desktop.pbx.events import AnsweredEvent, HangupEvent, RingingEvent
 
@@ -106,51 +107,131 @@ def test_unknown_caller_and_missed_count(stores, clock):
 
 
 def _lose_and_regain(line, clock, lost_after: float, back_after: float) -> None:
-    line._state_changed(ConnectionState(Phase.CONNECTED))
+    line._state_changed(ConnectionState(Phase.CONNECTED, connection=1))
     clock.now += lost_after
-    line._state_changed(ConnectionState(Phase.RECONNECTING, reason="server closed"))
+    line._state_changed(ConnectionState(Phase.RECONNECTING, reason="server closed",
+                                        connection=1))
     clock.now += back_after
-    line._state_changed(ConnectionState(Phase.CONNECTED))
+    line._state_changed(ConnectionState(Phase.CONNECTED, connection=2))
 
 
-def test_ringing_call_whose_hangup_was_lost_ends_after_reconnect(stores, clock):
-    line, _cards, _, _ = make_line(stores, clock)
-    line._state_changed(ConnectionState(Phase.CONNECTED))
-    line.feed(ringing("c1", clock.now))
-    _lose_and_regain(line, clock, 1, 5)
-    clock.now += RECONNECT_RING_GRACE - 1
-    assert line._recover(clock.now) == []
-    clock.now += 2
-    ended = line._recover(clock.now)
-    assert [(c.call_id, c.outcome.value) for c, _ in ended] == [("c1", "unknown")]
+def answered(call_id: str, t: float) -> AnsweredEvent:
+    return AnsweredEvent(raw={}, received_at=t, call_id=call_id, extension="1001",
+                         caller="05321234567", domain=DOMAIN)
+
+
+def test_a_long_answered_call_is_never_force_ended_by_a_reconnection(stores, clock):
+    """Issue 10 §2: the old 32-minute cut-off (RECONNECT_TALK_GRACE) was a defect."""
+    line, cards, _, _ = make_line(stores, clock)
+    line._state_changed(ConnectionState(Phase.CONNECTED, connection=1))
+    line.feed(answered("c1", clock.now))
+    _lose_and_regain(line, clock, 60, 5)
+    assert line.unsettled() == ["c1"]
+    for _ in range(3 * 60):  # three hours of the tracker's timers
+        clock.now += 60
+        assert line.tracker.tick(clock.now) == []
+    assert [c.call_id for c in line.tracker.active_calls()] == ["c1"]
+    assert cards[-1].state is CardState.ANSWERED  # the popup keeps its buttons
+    line.feed(HangupEvent(raw={}, received_at=clock.now, call_id="c1", domain=DOMAIN))
+    assert cards[-1].state is CardState.ENDED
+    assert cards[-1].outcome is CardOutcome.ANSWERED
+    assert line.unsettled() == []
+
+
+def test_an_unsettled_call_is_settled_by_its_call_record(stores, clock):
+    _directory, journal = stores
+    reported: list[list[str]] = []
+    line, cards, _, _ = make_line(stores, clock)
+    line._on_unsettled = reported.append
+    line._state_changed(ConnectionState(Phase.CONNECTED, connection=1))
+    line.feed(answered("c1", clock.now))
+    _lose_and_regain(line, clock, 60, 5)
+    assert reported == [["c1"]]
+    ended_at = clock.now - 30  # the record: the call ended while we were away
+    assert line.settle("c1", ended_at)
+    assert cards[-1].state is CardState.ENDED
+    assert cards[-1].outcome is CardOutcome.ANSWERED
+    assert cards[-1].ended_at == ended_at
+    assert journal.get("c1").ended_at == ended_at  # journal written first, as live
     assert line.tracker.active_calls() == []
+    assert not line.settle("c1", ended_at)  # once
 
 
-def test_call_with_events_after_reconnect_is_kept(stores, clock):
-    line, _, _, _ = make_line(stores, clock)
-    line._state_changed(ConnectionState(Phase.CONNECTED))
+def test_a_ringing_call_whose_hangup_was_lost_stays_until_settled(stores, clock):
+    line, cards, _, missed = make_line(stores, clock)
+    line._state_changed(ConnectionState(Phase.CONNECTED, connection=1))
     line.feed(ringing("c1", clock.now))
     _lose_and_regain(line, clock, 1, 5)
-    line.feed(AnsweredEvent(raw={}, received_at=clock.now + 1, call_id="c1", extension="1001",
-                            caller="05321234567", domain=DOMAIN))
-    clock.now += RECONNECT_RING_GRACE + 1
-    assert line._recover(clock.now) == []
+    clock.now += 60
+    line.tracker.tick(clock.now)
+    assert [c.call_id for c in line.tracker.active_calls()] == ["c1"]  # no guessing
+    assert line.settle("c1", clock.now - 50)
+    assert cards[-1].outcome is CardOutcome.MISSED
+    assert missed == [1]
+
+
+def test_an_event_after_the_reconnection_settles_the_call(stores, clock):
+    line, _, _, _ = make_line(stores, clock)
+    line._state_changed(ConnectionState(Phase.CONNECTED, connection=1))
+    line.feed(ringing("c1", clock.now))
+    _lose_and_regain(line, clock, 1, 5)
+    assert line.unsettled() == ["c1"]
+    line.feed(answered("c1", clock.now + 1))
+    assert line.unsettled() == []
+    assert not line.settle("c1", clock.now)  # the event won: the record is not applied
     assert [c.call_id for c in line.tracker.active_calls()] == ["c1"]
 
 
-def test_answered_call_silent_since_the_loss_ends_after_the_long_grace(stores, clock):
-    line, _, _, _ = make_line(stores, clock)
-    line._state_changed(ConnectionState(Phase.CONNECTED))
-    line.feed(AnsweredEvent(raw={}, received_at=clock.now, call_id="c1", extension="1001",
-                            caller="05321234567", domain=DOMAIN))
-    _lose_and_regain(line, clock, 60, 5)
-    clock.now += RECONNECT_RING_GRACE + 1
-    assert line._recover(clock.now) == []  # a conversation makes no events
-    clock.now += RECONNECT_TALK_GRACE
-    assert [c.call_id for c, _ in line._recover(clock.now)] == ["c1"]
+def test_a_quiet_refresh_marks_calls_in_progress_unsettled(stores, clock):
+    line, _, states, _ = make_line(stores, clock)
+    line._state_changed(ConnectionState(Phase.CONNECTED, connection=1))
+    line.feed(answered("c1", clock.now))
+    line._state_changed(ConnectionState(Phase.CONNECTED, connection=1))  # same connection
+    assert line.unsettled() == []
+    line._state_changed(ConnectionState(Phase.CONNECTED, connection=2))  # quietly refreshed
+    assert line.unsettled() == ["c1"]
+    assert [s.phase for s in states] == [Phase.CONNECTED] * 3
 
 
-def test_no_recovery_bookkeeping_without_active_calls(stores, clock):
+def test_no_unsettled_bookkeeping_without_active_calls(stores, clock):
     line, _, _, _ = make_line(stores, clock)
     _lose_and_regain(line, clock, 1, 1)
-    assert line._recoveries == []
+    assert line.unsettled() == []
+    assert line._unsettled == {}
+
+
+class IdleChannel:
+    """A channel that is connected and says nothing until cancelled."""
+
+    def __init__(self, on_event, on_state) -> None:
+        self.on_state = on_state
+
+    async def run(self) -> None:
+        self.on_state(ConnectionState(Phase.CONNECTED, connection=1))
+        await asyncio.Event().wait()
+
+    def kick(self, reason: str = "") -> None:
+        pass
+
+
+async def test_the_tracker_timers_sleep_while_nothing_is_pending(stores):
+    import time as _time
+
+    directory, journal = stores
+    line = PhoneLine(CallTracker(["1001"], DOMAIN, grace=0.2), directory=directory,
+                     journal=journal, on_card=lambda _c: None, on_state=lambda _s: None)
+    task = asyncio.ensure_future(line.run(IdleChannel))
+    try:
+        await asyncio.sleep(1.0)
+        assert line.ticks == 0  # idle: not a single wake-up (the old line ticked 4 times/s)
+        line.feed(ringing("c1", _time.time()))
+        await asyncio.sleep(0.6)
+        assert line.ticks >= 1  # a call in progress: the timers run
+        line.feed(HangupEvent(raw={}, received_at=_time.time(), call_id="c1", domain=DOMAIN))
+        await asyncio.sleep(0.2 + TICK_LINGER + 2 * TICK_INTERVAL)  # grace + linger
+        settled = line.ticks
+        await asyncio.sleep(1.0)
+        assert line.ticks == settled  # asleep again
+    finally:
+        task.cancel()
+        await asyncio.wait([task])

@@ -99,13 +99,24 @@ def test_a_new_connection_starts_a_new_decoder() -> None:
     assert r.stats.garbage == 0
 
 
-def test_an_oversized_frame_resets_the_decoder_like_the_channel_does() -> None:
+def test_an_oversized_frame_is_skipped_like_the_channel_does() -> None:
     ring = msg(event="ringing", callUUID="y", extension="1001", callerNumber="05321234567")
     records = [opened(1, 0.0), tcp(1, 1.0, b'{"blob":"' + b"x" * 3000),
-               tcp(1, 2.0, ring)]
+               tcp(1, 1.5, b'x' * 100 + b'"}\n'), tcp(1, 2.0, ring)]
     r, changes = replay(records, max_frame=1000)
     assert r.stats.oversized == 1
+    assert "connection 1: skipped a 3111-byte frame" in r.stats.problems[0]
+    assert [(c.call_id, ch) for c, ch in changes] == [("y", CallChange.STARTED)]
+
+
+def test_a_frame_that_never_ends_resets_the_decoder_like_the_channel_does() -> None:
+    ring = msg(event="ringing", callUUID="y", extension="1001", callerNumber="05321234567")
+    records = [opened(1, 0.0), tcp(1, 1.0, b'{"blob":"' + b"x" * 20_000),
+               tcp(1, 2.0, ring)]
+    r, changes = replay(records, max_frame=1000)  # gives up after 16 x 1000 bytes
+    assert r.stats.oversized == 1
     assert "connection 1" in r.stats.problems[0]
+    assert "the app reconnects here" in r.stats.problems[0]
     assert [(c.call_id, ch) for c, ch in changes] == [("y", CallChange.STARTED)]
 
 

@@ -165,3 +165,15 @@ def test_new_credentials_forget_the_auth_backoff() -> None:
         p.after(Outcome.AUTH_REJECTED, "login rejected")
     p.credentials_changed()
     assert p.after(Outcome.AUTH_REJECTED, "login rejected").delay <= AUTH_BACKOFF.first
+
+
+def test_a_quiet_line_is_no_failure_and_reconnects_at_once() -> None:
+    policy = ReconnectPolicy(rng=random.Random(1))
+    policy.after(Outcome.FAILED, "connection refused")
+    policy.after(Outcome.FAILED, "connection refused")
+    decision = policy.after(Outcome.QUIET, "no data for 90 s (half-open connection?)")
+    assert decision.phase is Phase.CONNECTED
+    assert decision.delay == 0.0
+    assert policy.failed_attempts == 0
+    # The backoff starts over: the next real failure retries within a second.
+    assert policy.after(Outcome.LOST, "connection lost").delay <= 1.0

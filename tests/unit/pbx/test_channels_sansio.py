@@ -235,3 +235,19 @@ async def test_a_command_failing_while_being_sent_may_have_reached_the_server() 
     assert not isinstance(caught.value, NotConnectedError)
     assert caught.value.may_have_reached_server
     assert len(link.sent) == 1
+
+
+def test_the_time_scale_knob_shrinks_only_the_waiting_timeouts() -> None:
+    from desktop.pbx.channel_setup import TIME_SCALE_ENV, line_timing, time_scale
+
+    assert time_scale({}) == 1.0
+    assert time_scale({TIME_SCALE_ENV: "0.02"}) == 0.02
+    for bad in ("0", "-1", "2", "nan", "inf", "fast"):
+        assert time_scale({TIME_SCALE_ENV: bad}) == 1.0, bad
+    fast = line_timing({TIME_SCALE_ENV: "0.02"})
+    assert fast.idle_timeout == pytest.approx(1.8)
+    assert fast.watchdog_tick == pytest.approx(0.2)
+    assert fast.clock_jump == pytest.approx(0.3)
+    assert fast.connect_timeout == ChannelTiming().connect_timeout  # real work stays real
+    assert line_timing({}) == ChannelTiming()
+    assert ChannelTiming().for_websocket().scaled(0.5).idle_timeout is None

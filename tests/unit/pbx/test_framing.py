@@ -7,11 +7,16 @@ import json
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from desktop.pbx import framing
-from desktop.pbx.framing import FrameTooLargeError, JsonStreamDecoder, encode_frame
+from desktop.pbx.framing import (
+    DEFAULT_MAX_FRAME,
+    FrameTooLargeError,
+    JsonStreamDecoder,
+    encode_frame,
+)
 
 SEPARATORS = ["\n", "\r\n", "", "  ", "\n\n", "ping\n", "\x00"]
 TURKISH = "ŞİğüöçĞÜÖÇıIşâ"
@@ -211,14 +216,20 @@ def test_json_like_junk_never_raises_and_the_decoder_recovers(
 
 @settings(max_examples=200)
 @given(st.binary(max_size=400), st.data())
-def test_small_max_frame_only_ever_raises_frame_too_large(junk: bytes, data: st.DataObject) -> None:
-    decoder = JsonStreamDecoder(max_frame=32)
+def test_small_max_frame_only_ever_raises_for_a_frame_that_never_ends(
+        junk: bytes, data: st.DataObject) -> None:
+    decoder = JsonStreamDecoder(max_frame=32, max_skip=128)
     for chunk in data.draw(splits(junk)):
+        sizes: list[int] = []
         try:
             decoder.feed(chunk)
-        except FrameTooLargeError:
-            # the decoder is empty again and decodes the next document
+        except FrameTooLargeError as exc:
+            sizes.append(exc.size)
+        if sizes:
+            # only a document still open after max_skip bytes; the decoder is empty again
+            assert sizes[0] > 128
             assert decoder.pending == 0
+            assert not decoder.skipping
             assert decoder.feed(b'{"ok":1}\n') == [{"ok": 1}]
 
 
@@ -293,39 +304,151 @@ def test_nan_is_refused_whatever_the_split() -> None:
 
 # ---------------------------------------------------------------- size limit
 
+#: How a server might put documents on the wire (digest §1.2: undocumented).
+FRAMINGS = {
+    "ndjson": lambda body: body + b"\n",
+    "crlf": lambda body: body + b"\r\n",
+    "concat": lambda body: body,
+    "noisy": lambda body: b"ping\n\x00\r\n" + body + b"\n\n",
+    "length-prefixed": lambda body: str(len(body)).encode() + b"\n" + body,
+}
+RING = {"event": "ringing", "callUUID": "after", "callerNumber": "05321234567"}
 
-def test_unterminated_frame_past_max_frame_raises() -> None:
-    decoder = JsonStreamDecoder(max_frame=100)
-    with pytest.raises(FrameTooLargeError) as info:
-        decoder.feed(b'{"a":"' + b"x" * 200)
-    assert info.value.limit == 100
-    assert info.value.size > 100
-    assert "limit 100" in str(info.value)
+
+def oversized(size: int, style: str = "compact") -> bytes:
+    """A valid JSON object of about *size* bytes (a Turkish padding string)."""
+    doc = {"event": "ringing", "callUUID": "big", "note": "Ş" * (size // 2)}
+    if style == "pretty":
+        return json.dumps(doc, ensure_ascii=False, indent=2).encode()
+    if style == "nested":
+        doc = {"event": "x", "rows": [{"i": i, "s": "x" * 40} for i in range(size // 50)]}
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def wire(framing_name: str, *bodies: bytes) -> bytes:
+    return b"".join(FRAMINGS[framing_name](body) for body in bodies)
+
+
+@pytest.mark.parametrize("framing_name", sorted(FRAMINGS))
+@pytest.mark.parametrize("style", ["compact", "pretty", "nested"])
+@pytest.mark.parametrize("read_size", [None, 1, 7, 65536])
+def test_an_oversized_document_is_skipped_and_the_next_one_arrives(
+        framing_name: str, style: str, read_size: int | None) -> None:
+    sizes: list[int] = []
+    garbage = GarbageLog()
+    decoder = JsonStreamDecoder(max_frame=512, on_oversized=sizes.append, on_garbage=garbage)
+    big = oversized(3000, style)
+    before = {"event": "hangup", "callUUID": "before"}
+    raw = wire(framing_name, json.dumps(before).encode(), big, json.dumps(RING).encode())
+    step = read_size or len(raw)
+    assert feed_all(decoder, [raw[i : i + step] for i in range(0, len(raw), step)]) == \
+        [before, RING]
+    assert sizes == [len(big)]
+    assert decoder.oversized == 1
+    assert garbage.samples == []
     assert decoder.pending == 0
+    assert not decoder.skipping
+
+
+LIMIT = 1024
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_any_split_of_a_stream_with_oversized_documents(data: st.DataObject) -> None:
+    small = data.draw(st.lists(documents, min_size=1, max_size=4))
+    framing_name = data.draw(st.sampled_from(sorted(FRAMINGS)))
+    bodies: list[bytes] = []
+    expected: list[Any] = []
+    big_sizes: list[int] = []
+    for doc in small:
+        if data.draw(st.booleans()):
+            big = oversized(data.draw(st.integers(LIMIT + 100, 3 * LIMIT)),
+                            data.draw(st.sampled_from(["compact", "pretty", "nested"])))
+            bodies.append(big)
+            big_sizes.append(len(big))
+        body = data.draw(encoded(doc)).encode()
+        assume(len(body) <= LIMIT)
+        bodies.append(body)
+        expected.append(doc)
+    sizes: list[int] = []
+    decoder = JsonStreamDecoder(max_frame=LIMIT, on_oversized=sizes.append)
+    assert feed_all(decoder, data.draw(splits(wire(framing_name, *bodies)))) == expected
+    assert sizes == big_sizes
+
+
+def test_a_2_mib_frame_between_events_costs_little_and_buffers_nothing() -> None:
+    sizes: list[int] = []
+    decoder = JsonStreamDecoder(on_oversized=sizes.append)  # 1 MiB limit
+    big = oversized(2 << 20)
+    raw = wire("ndjson", big, json.dumps(RING).encode())
+    out: list[Any] = []
+    peak = 0
+    for i in range(0, len(raw), 65536):
+        out += decoder.feed(raw[i : i + 65536])
+        peak = max(peak, decoder.pending)
+    assert out == [RING]
+    assert sizes == [len(big)]
+    assert peak <= DEFAULT_MAX_FRAME + 65536  # never the whole frame
+
+
+def test_a_complete_oversized_document_in_one_read_is_skipped_too() -> None:
+    sizes: list[int] = []
+    decoder = JsonStreamDecoder(max_frame=100, on_oversized=sizes.append)
+    big = json.dumps({"a": "x" * 200}).encode()
+    assert decoder.feed(big + b'{"ok":1}') == [{"ok": 1}]
+    assert sizes == [len(big)]
+
+
+def test_an_unterminated_oversized_frame_ends_at_the_next_line() -> None:
+    """ndjson: a cut-off frame is garbage at its newline; the next line is decoded."""
+    garbage = GarbageLog()
+    sizes: list[int] = []
+    decoder = JsonStreamDecoder(max_frame=100, on_garbage=garbage, on_oversized=sizes.append)
+    raw = b'{"a":"' + b"y" * 500 + b"\n" + json.dumps(RING).encode() + b"\n"
+    assert feed_all(decoder, [raw[i : i + 64] for i in range(0, len(raw), 64)]) == [RING]
+    assert sizes == []
+    assert len(garbage.samples) == 1
+    assert "unterminated oversized frame" in garbage.samples[0]
+
+
+def test_a_frame_that_never_ends_raises_after_max_skip_and_the_decoder_recovers() -> None:
+    decoder = JsonStreamDecoder(max_frame=100, max_skip=1000)
+    error: FrameTooLargeError | None = None
+    fed = 0
+    while error is None and fed < 5000:
+        try:
+            decoder.feed(b'{"a":"' if fed == 0 else b"z" * 50)
+        except FrameTooLargeError as exc:
+            error = exc
+        fed += 1
+    assert error is not None
+    assert error.limit == 1000
+    assert 1000 < error.size <= 1100
+    assert "limit 1000" in str(error)
+    assert decoder.pending == 0
+    assert not decoder.skipping
     assert decoder.feed(b'{"ok":1}') == [{"ok": 1}]
 
 
-def test_frame_too_large_keeps_the_documents_before_it() -> None:
-    decoder = JsonStreamDecoder(max_frame=50)
+def test_a_never_ending_frame_keeps_the_documents_before_it() -> None:
+    decoder = JsonStreamDecoder(max_frame=50, max_skip=60)
     with pytest.raises(FrameTooLargeError) as info:
         decoder.feed(b'{"first":1}\n{"second":2}\n{"a":"' + b"y" * 100)
     assert info.value.documents == [{"first": 1}, {"second": 2}]
 
 
-def test_unterminated_frame_trickling_byte_by_byte_raises() -> None:
-    decoder = JsonStreamDecoder(max_frame=64)
-    raw = b'{"a":"' + "Ş".encode() * 100
-    error: FrameTooLargeError | None = None
-    fed = 0
-    while error is None and fed < len(raw):
-        try:
-            decoder.feed(raw[fed : fed + 1])
-        except FrameTooLargeError as exc:
-            error = exc
-        fed += 1
-    assert error is not None
-    assert 64 < fed <= 70
-    assert error.size > 64
+def test_an_oversized_document_trickling_byte_by_byte_is_skipped() -> None:
+    sizes: list[int] = []
+    decoder = JsonStreamDecoder(max_frame=64, on_oversized=sizes.append)
+    raw = json.dumps({"a": "Ş" * 100}, ensure_ascii=False).encode() + b'{"b":2}'
+    assert feed_all(decoder, [raw[i : i + 1] for i in range(len(raw))]) == [{"b": 2}]
+    assert sizes == [len(raw) - len(b'{"b":2}')]
+
+
+def test_max_skip_must_not_be_below_max_frame() -> None:
+    with pytest.raises(ValueError, match="max_skip"):
+        JsonStreamDecoder(max_frame=100, max_skip=10)
 
 
 def test_a_complete_frame_may_be_as_large_as_max_frame() -> None:
@@ -333,6 +456,7 @@ def test_a_complete_frame_may_be_as_large_as_max_frame() -> None:
     raw = json.dumps(doc).encode()
     decoder = JsonStreamDecoder(max_frame=len(raw))
     assert feed_all(decoder, [raw[:10], raw[10:50], raw[50:]]) == [doc]
+    assert JsonStreamDecoder(max_frame=len(raw)).feed(raw) == [doc]
 
 
 @pytest.mark.timeout(60)

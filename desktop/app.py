@@ -93,7 +93,8 @@ class Application(QObject):
             on_card=self.bridge.on_card, on_state=self.bridge.on_state,
             on_missed=self.bridge.on_missed, settle=self._call_ended_at,
             tracker_factory=lambda spec: CallTracker(spec.extensions, spec.domain),
-            channel_taps=self._channel_taps)
+            channel_taps=self._channel_taps,
+            remote=lambda: self.integrations.remote if self.integrations is not None else None)
         self._quit = asyncio.Event()
         self._windows: list[QWidget] = []
         self.tray: Any = tray
@@ -108,6 +109,7 @@ class Application(QObject):
         self.sms: Any = None  # quick SMS (issue 6)
         self.setup: Any = None  # first-run wizard, QR provisioning (issue 7)
         self.support: Any = None  # support bundle (issue 10 §3)
+        self.integrations: Any = None  # CRM, remote directory, dial hotkey (issue 15 §2-4)
 
     # ------------------------------------------------------------------ start
 
@@ -119,6 +121,7 @@ class Application(QObject):
         self._build_tray()
         self._connect_signals()
         self._wire_dialing()
+        self._wire_integrations()
         self._wire_history()
         self._wire_sms()
         self._wire_setup()
@@ -248,6 +251,33 @@ class Application(QObject):
         uri = getattr(self.options, "uri", None)
         if uri:
             QTimer.singleShot(0, lambda: bridge.dial_arguments([uri]))
+
+    def _wire_integrations(self) -> None:
+        """CRM screen-pop, LDAP/HTTP directory lookups, dial hotkey (issue 15 §2-4)."""
+        from desktop.ui.integrations import Integrations
+
+        integrations = Integrations(
+            self.settings, self.secrets, tasks=self.tasks,
+            dial=self.click_to_call.dial, notify=self._dial_notify, parent=self)
+        self.integrations = integrations
+        self.bridge.cardChanged.connect(integrations.crm.on_card)
+
+        def remote_changed(remote: Any) -> None:
+            line = self.line
+            if line is not None:
+                line.set_remote(remote)
+
+        integrations.remoteChanged.connect(remote_changed)
+        integrations.problemsChanged.connect(self._integration_problems)
+        self._integration_problems(integrations.problems)
+        QTimer.singleShot(0, integrations.start)  # the hotkey, once the loop runs
+
+    def _integration_problems(self, text: str) -> None:
+        setter = getattr(self.tray, "set_problems", None)
+        if setter is not None:
+            setter(text)
+        if text:
+            log.info("not working: %s", text.replace("\n", "; "))
 
     async def _dial_session(self) -> Any:
         """The shared REST session (raises AccountIncomplete with the reason)."""
@@ -685,6 +715,8 @@ class Application(QObject):
         # The supervisor changes only what the line's settings changed (a popup
         # corner changes nothing there) and never ends a call in progress.
         self.supervisor.reconfigure("settings saved")
+        if self.integrations is not None:
+            self.integrations.apply(settings)
 
     def _open_contacts(self, prefill: CallerCard | None = None) -> None:
         try:
@@ -764,7 +796,8 @@ class Application(QObject):
         await self.supervisor.close()
         await self.demo_mode.stop()
         # Features close their own databases and senders (e.g. the SMS outbox).
-        for service in (self.click_to_call, self.call_history, self.sms, self.setup):
+        for service in (self.click_to_call, self.call_history, self.sms, self.setup,
+                        self.integrations):
             close = getattr(service, "close", None)
             if close is not None and asyncio.iscoroutinefunction(close):
                 try:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -102,8 +103,10 @@ class DialConfirmDialog(QDialog):
         row.setSpacing(14)
         icon = QLabel(self)
         size = self.style().pixelMetric(QStyle.PixelMetric.PM_MessageBoxIconSize, None, self)
-        icon.setPixmap(self.style().standardIcon(
-            QStyle.StandardPixmap.SP_MessageBoxWarning, None, self).pixmap(size, size))
+        kind = (QStyle.StandardPixmap.SP_MessageBoxQuestion
+                if target.confirm is ConfirmReason.SELECTION
+                else QStyle.StandardPixmap.SP_MessageBoxWarning)  # costly numbers warn
+        icon.setPixmap(self.style().standardIcon(kind, None, self).pixmap(size, size))
         row.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
         texts = QVBoxLayout()
         texts.setSpacing(6)
@@ -144,6 +147,12 @@ class DialConfirmDialog(QDialog):
     def _fill(self) -> None:
         target = self.target
         self.number_label.setText(target.display)
+        if target.confirm is ConfirmReason.SELECTION:
+            self.title_label.setText(self.tr("Call this number?"))
+            self.text_label.setText(self.tr(
+                "From the text you selected, or from the clipboard when nothing was "
+                "selected."))
+            return
         if target.confirm is ConfirmReason.PREMIUM:
             self.title_label.setText(self.tr("Call a premium-rate number?"))
             self.text_label.setText(self.tr(
@@ -279,9 +288,14 @@ class ClickToCallBridge(QObject):
 
     # -- the interface other features use -------------------------------------------
 
-    def dial(self, text: str, *, source: str) -> None:
-        """Start the whole safe dial flow for *text* (returns at once)."""
-        self._tasks.spawn(self.dial_now(text, source=source), name=f"dial-{source}")
+    def dial(self, text: str, *, source: str, confirm_always: bool = False) -> None:
+        """Start the whole safe dial flow for *text* (returns at once).
+
+        *confirm_always*: show the confirmation even for an ordinary number
+        (the dial hotkey: the selection it dials is invisible and may be old).
+        """
+        self._tasks.spawn(self.dial_now(text, source=source, confirm_always=confirm_always),
+                          name=f"dial-{source}")
 
     def show_dialer(self, text: str = "") -> None:
         """Open (or raise) the dialer window."""
@@ -353,9 +367,15 @@ class ClickToCallBridge(QObject):
 
     # -- the flow ---------------------------------------------------------------------
 
-    async def dial_now(self, text: str, *, source: str) -> DialResult:
+    async def dial_now(self, text: str, *, source: str,
+                       confirm_always: bool = False) -> DialResult:
         """The flow of :meth:`dial`, awaited (tests)."""
-        result = await self.service.dial(text, source=source, confirm=self._confirm)
+        target: str | DialTarget = text
+        if confirm_always:
+            found = self.service.target(text)
+            if isinstance(found, DialTarget) and found.confirm is None:
+                target = dataclasses.replace(found, confirm=ConfirmReason.SELECTION)
+        result = await self.service.dial(target, source=source, confirm=self._confirm)
         self._report(result)
         self.dialFinished.emit(result)
         return result

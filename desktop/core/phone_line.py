@@ -511,7 +511,7 @@ class PhoneLine:
         if call is None:
             return  # the call ended meanwhile; its last card stays as it was
         if contact is not None:
-            log.info("call %s: %s directory knows %s", call.call_id, contact.source,
+            log.info("call %s named by the %s directory (%s)", call.call_id, contact.source,
                      known.number.masked())
         self._publish([(call, CallChange.UPDATED)])
 

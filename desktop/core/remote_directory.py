@@ -21,7 +21,10 @@ Answers (found and not found) are cached for :data:`CACHE_TTL_S`, at most
 the same caller ringing again costs nothing; failures are not cached.
 
 Nothing here blocks the event loop: the LDAP client (blocking) runs in its
-own thread, the HTTP client is asynchronous.
+own thread, the HTTP client is asynchronous.  :meth:`RemoteDirectory.prepare`
+warms the sources up when the app starts (LDAP connects and binds, secrets
+are read from the keyring), so the first caller does not pay for that out
+of its budget.
 """
 
 from __future__ import annotations
@@ -46,6 +49,8 @@ CACHE_SIZE: Final = 2000
 REST_AFTER_FAILURE_S: Final = 30.0
 #: Budget of a source whose setting is 0 or missing.
 DEFAULT_BUDGET_S: Final = 0.8
+#: How long warming a source up (connect, bind, read its secret) may take.
+PREPARE_TIMEOUT_S: Final = 10.0
 #: Longest texts kept from a remote answer (a name, not a document).
 MAX_NAME_CHARS: Final = 200
 MAX_NOTES_CHARS: Final = 2000
@@ -102,6 +107,10 @@ class RemoteSource(Protocol):
 
     async def lookup(self, number: PhoneNumber) -> RemoteContact | None:
         """The contact for *number*, None if unknown; SourceError if the source failed."""
+        ...
+
+    async def prepare(self) -> None:
+        """Get ready before the first call (connect, read the secret): off the budget."""
         ...
 
     async def aclose(self) -> None: ...
@@ -286,6 +295,16 @@ class RemoteDirectory:
                 self._on_problem(name, text)
             except Exception:
                 log.exception("directory problem callback failed")
+
+    async def prepare(self) -> None:
+        """Warm every source up (before the first call, so it does not pay for it)."""
+        for source in self.sources:
+            try:
+                async with asyncio.timeout(PREPARE_TIMEOUT_S):
+                    await source.prepare()
+            except Exception as exc:  # the first lookup reports what is wrong
+                log.debug("preparing the %s directory failed: %s", source.name,
+                          type(exc).__name__)
 
     async def aclose(self) -> None:
         for source in self.sources:

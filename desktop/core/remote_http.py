@@ -119,10 +119,17 @@ class HttpLookupSource:
                 transport=self._transport)
         return self._client
 
-    async def lookup(self, number: PhoneNumber) -> RemoteContact | None:
+    async def prepare(self) -> None:
+        """Read the token (keyring) now rather than on the first call."""
+        await self._load_token()
+
+    async def _load_token(self) -> None:
         if self._read_token is not None:  # cancelled meanwhile: read again next time
             self._token = await asyncio.to_thread(self._read_token)
             self._read_token = None
+
+    async def lookup(self, number: PhoneNumber) -> RemoteContact | None:
+        await self._load_token()
         if self._token and not (self._token.isascii() and self._token.isprintable()):
             # HTTP headers are ASCII: say so instead of failing inside the client.
             raise SourceError("the stored lookup token has characters an HTTP header cannot "

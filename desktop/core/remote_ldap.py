@@ -143,7 +143,22 @@ class LdapSource:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, self._search, filter_, deadline)
 
+    async def prepare(self) -> None:
+        """Connect and bind now (the password read in the worker thread), not on a call."""
+        from desktop.core.remote_directory import PREPARE_TIMEOUT_S
+
+        deadline = time.monotonic() + PREPARE_TIMEOUT_S
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self._executor, self._warm, deadline)
+
     # -- in the worker thread -------------------------------------------------
+
+    def _warm(self, deadline: float) -> None:
+        try:
+            self._connection(deadline)
+        except Exception as exc:  # the first lookup tries again and reports it
+            self._drop()
+            log.debug("LDAP warm-up failed: %s", type(exc).__name__)
 
     def _search(self, filter_: str, deadline: float) -> RemoteContact | None:
         if time.monotonic() >= deadline:

@@ -75,8 +75,10 @@ class Integrations(QObject):
         self.hotkey.problemChanged.connect(lambda _code, _text: self._refresh_problems())
 
     def start(self) -> None:
-        """Register the hotkey (after the tray is up)."""
+        """Register the hotkey, warm the directory sources up (after the tray is up)."""
         self.hotkey.set_hotkey(self._settings.hotkey.dial)
+        if self.remote:
+            self._tasks.spawn(self.remote.prepare(), name="prepare-remote-directory")
 
     @property
     def problems(self) -> str:
@@ -97,6 +99,8 @@ class Integrations(QObject):
             self._refresh_problems()
             self.remoteChanged.emit(self.remote)
             self._tasks.spawn(stale.aclose(), name="close-remote-directory")
+            if self.remote:
+                self._tasks.spawn(self.remote.prepare(), name="prepare-remote-directory")
         if settings.hotkey.dial != old.hotkey.dial:
             self.hotkey.set_hotkey(settings.hotkey.dial)
 

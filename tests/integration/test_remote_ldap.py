@@ -230,3 +230,24 @@ def test_filter_checks(template: str, code: str | None) -> None:
 
 def test_the_base_is_the_directorys() -> None:
     assert PEOPLE_DN.endswith(BASE_DN)
+
+
+async def test_prepare_connects_and_binds_before_the_first_call(make_source: Factory) -> None:
+    reads: list[int] = []
+    source = make_source()
+    source._password = lambda: reads.append(1) or READER_PASSWORD  # type: ignore[method-assign]
+    chain = RemoteDirectory([source])
+    await chain.prepare()
+    assert source.binds == 1
+    assert reads == [1]
+    contact, _outcomes = await chain.lookup_verbose("05321234567")
+    assert contact is not None
+    assert source.binds == 1  # the call used the prepared connection
+    assert reads == [1]
+
+
+async def test_prepare_of_a_server_that_is_not_there_is_quiet(make_source: Factory) -> None:
+    source = make_source(url=f"ldap://127.0.0.1:{free_port()}")
+    await RemoteDirectory([source]).prepare()  # no exception, no problem reported yet
+    with pytest.raises(SourceError, match="cannot connect"):
+        await find(source, "05321234567")

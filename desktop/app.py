@@ -381,7 +381,9 @@ class Application(QObject):
                 [number], call_id=call_id, source="history"))
             if self.sms is not None else None,
             play_recording=history.play_recording, add_contact=self._history_add_contact,
-            set_note=history.set_note, directory_keys=self._directory_keys)
+            set_note=history.set_note, directory_keys=self._directory_keys,
+            open_in_crm=self.integrations.open_history_row
+            if self.integrations is not None and self.integrations.crm.enabled else None)
 
     def _history_add_contact(self, number: str) -> None:
         from desktop.core.numbers import parse_number

@@ -46,7 +46,7 @@ import logging
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from desktop.core.caller_card import CallerCard, CardState
 from desktop.core.numbers import NumberKind, PhoneNumber
@@ -60,6 +60,9 @@ from desktop.core.templates import (
     template_variables,
     url_host,
 )
+
+if TYPE_CHECKING:
+    from desktop.core.journal import HistoryRow
 
 log = logging.getLogger("kobikom.core.crm")
 
@@ -104,6 +107,19 @@ class CrmFields:
             extension=card.extension or "",
             queue=card.queue or "",
             direction=card.direction,
+        )
+
+    @classmethod
+    def from_history(cls, row: HistoryRow, company: str = "") -> CrmFields:
+        """A call of the history (its name as it was then)."""
+        return cls.for_number(
+            row.number_raw or row.number_key or "",
+            name=row.contact_name or "",
+            company=company,
+            call_id=row.call_id,
+            extension=row.extension or "",
+            queue=row.queue or "",
+            direction=row.direction,
         )
 
     def as_dict(self) -> dict[str, str]:

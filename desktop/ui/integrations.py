@@ -25,6 +25,8 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
 
+from desktop.core.crm import CrmFields
+from desktop.core.journal import HistoryRow
 from desktop.core.remote_directory import RemoteDirectory
 from desktop.core.remote_sources import SecretReader, remote_directory
 from desktop.core.settings import Settings
@@ -108,6 +110,10 @@ class Integrations(QObject):
         """Release the hotkey, close the directory connections (app shutdown)."""
         self.hotkey.stop()
         await self.remote.aclose()
+
+    def open_history_row(self, row: HistoryRow) -> None:
+        """The history's "Open in CRM" button."""
+        self.crm.open_fields(CrmFields.from_history(row))
 
     # -- problems ----------------------------------------------------------------------
 

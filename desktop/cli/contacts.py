@@ -1,4 +1,11 @@
-"""``kobikom-desktop contacts import FILE`` and ``lookup NUMBER``: the local directory.
+"""``kobikom-desktop contacts import FILE`` and ``lookup NUMBER``: the directory.
+
+``lookup NUMBER`` asks the local directory first, then the remote sources of
+the settings in order (LDAP, then the HTTP lookup; :mod:`desktop.core.remote_sources`),
+and prints the first contact found as JSON with ``"source": "local" | "ldap" |
+"http"``.  A source that fails is named on stderr and the next one is asked.
+Exit 0 found, 1 not found, 4 not found while a source failed (the answer
+may be wrong), 2 not a number.
 """
 
 from __future__ import annotations
@@ -13,9 +20,11 @@ from typing import Any
 from desktop.cli.common import (
     EXIT_NOT_FOUND,
     EXIT_OK,
+    EXIT_SERVER,
     EXIT_USAGE,
     add_config_options,
     fail,
+    load_settings,
 )
 
 COMMANDS = ("contacts", "lookup")
@@ -30,8 +39,8 @@ def add_parsers(sub: Any) -> None:
     imp.add_argument("file", type=Path)
     add_config_options(imp)
 
-    lookup = sub.add_parser("lookup", help="print the contact for a number as JSON "
-                            "(exit 1 when none)")
+    lookup = sub.add_parser("lookup", help="print the contact for a number as JSON: the local "
+                            "directory, then LDAP, then the HTTP lookup (exit 1 when none)")
     lookup.add_argument("number")
     add_config_options(lookup)
 
@@ -73,19 +82,34 @@ def _cmd_contacts_import(args: argparse.Namespace) -> int:
 
 
 def _cmd_lookup(args: argparse.Namespace) -> int:
+    import asyncio
+
     from desktop.core.contact_commands import contact_to_json
     from desktop.core.numbers import NumberKind, parse_number
+    from desktop.core.remote_sources import lookup_everywhere, remote_directory
+    from desktop.core.secrets import SecretStore
 
     number = parse_number(args.number)
     if number.kind is NumberKind.INVALID:
         return fail(EXIT_USAGE, f"{args.number!r} is not a phone number")
+    settings = load_settings(args)
     directory = open_directory(args)
+
+    async def everywhere() -> Any:
+        remote = remote_directory(settings, SecretStore())
+        try:
+            return await lookup_everywhere(number, directory, remote, contact_to_json)
+        finally:
+            await remote.aclose()
+
     try:
-        contact = directory.lookup(number)
+        answer = asyncio.run(everywhere())
     finally:
         directory.close()
-    if contact is None:
+    for failed in answer.failures:
+        print(f"kobikom-desktop: {failed.source}: {failed.error}", file=sys.stderr)
+    if answer.contact is None:
         print(f"kobikom-desktop: no contact for {number.display()}", file=sys.stderr)
-        return EXIT_NOT_FOUND
-    print(json.dumps(contact_to_json(contact), ensure_ascii=False, indent=2))
+        return EXIT_SERVER if answer.failures else EXIT_NOT_FOUND
+    print(json.dumps(answer.contact, ensure_ascii=False, indent=2))
     return EXIT_OK

@@ -45,8 +45,10 @@ from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 from desktop import __version__
 from desktop.core.logs import setup_logging
 from desktop.core.paths import app_paths
-from desktop.core.settings import Settings, SettingsError, load_settings
+from desktop.core.policy import load_effective_settings, load_policy
+from desktop.core.settings import Settings, SettingsError
 from desktop.resources import resource
+from desktop.ui.display import display_problem
 from desktop.ui.i18n import choose_language, install_translators
 from desktop.ui.single_instance import InstanceError, claim, server_name
 from desktop.ui.tray import TrayController
@@ -54,6 +56,8 @@ from desktop.ui.tray import TrayController
 log = logging.getLogger("kobikom.app")
 
 APP_ICON: Final = resource("icons", "kobikom-desktop.svg")
+#: Exit status when there is no display to show the tray on (a usage problem).
+EXIT_NO_DISPLAY: Final = 2
 #: The single-instance lock, in the data folder (per user and data folder).
 INSTANCE_LOCK: Final = "instance.lock"
 #: Imported after the tray is shown, one group per event-loop turn, heaviest
@@ -152,6 +156,13 @@ async def _run(qapp: QApplication, tray: Any, quit_request: _Quit, **kwargs: Any
 
 def main(options: argparse.Namespace) -> int:
     started = time.monotonic()
+    problem = display_problem()
+    if problem is not None:
+        # Before Qt: its xcb plugin would abort with a misleading libxcb-cursor0 hint.
+        print(f"kobikom-desktop: {problem}. The tray app needs a graphical desktop session; "
+              "the command-line tools (kobikom-desktop --help) work without one.",
+              file=sys.stderr)
+        return EXIT_NO_DISPLAY
     paths = app_paths().ensure()
     setup_logging(log_file=paths.log_file, debug=bool(getattr(options, "debug", False)))
     log.info("kobikom-desktop %s starting (demo=%s)", __version__, bool(options.demo))
@@ -178,10 +189,10 @@ def main(options: argparse.Namespace) -> int:
         log.info("another instance is running; arguments handed over")
         return 0
 
-    try:
-        settings = load_settings(config_path)
-    except SettingsError:
-        settings = Settings()  # the app reports the broken file once it runs
+    try:  # defaults, the administrator's policy, the agent's file
+        settings = load_effective_settings(config_path).settings
+    except SettingsError:  # the app reports the broken file once it runs
+        settings = load_policy().base()
     translators = install_translators(qapp, choose_language(settings.ui.language))
     install_crash_hook(paths.log_file)
     tray = show_tray(settings, demo=bool(options.demo), started_at=started)

@@ -32,6 +32,7 @@ from desktop.cli.common import EXIT_OK, EXIT_USAGE, add_config_options, log, set
 #: ``COMMANDS`` (its sub-command names), ``add_parsers(sub)`` and ``run(args)``.
 FAMILIES: tuple[str, ...] = (
     "simulator", "listen", "replay", "contacts", "dial", "history", "sms", "qr",
+    "settings", "autostart", "selftest",
 )
 
 
@@ -56,9 +57,22 @@ def _app_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     p.add_argument("--demo", action="store_true",
                    help="run against the embedded simulator with sample contacts")
+    p.add_argument("--autostart", action="store_true",
+                   help="started at login by the system: quit at once if this user "
+                        "switched starting at login off")
     add_config_options(p)
     p.add_argument("uri", nargs="?", help="a tel:, callto: or sip: link (or a number) to dial")
     return p
+
+
+def _autostart_switched_off() -> bool:
+    """A machine-wide login entry started us, but this user switched it off."""
+    from desktop.core.autostart import for_this_system
+
+    try:
+        return not for_this_system().enabled()
+    except OSError:
+        return False
 
 
 def _hand_over_to_running_instance(args: argparse.Namespace) -> bool:
@@ -102,6 +116,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if _is_app_launch(argv):
         app_args = _app_parser().parse_args(argv)
+        if app_args.autostart and _autostart_switched_off():
+            setup_logging(app_args.debug)
+            log.info("started at login, but starting at login is off for this user: quitting")
+            return EXIT_OK
         if _hand_over_to_running_instance(app_args):
             setup_logging(app_args.debug)
             log.info("another instance is running; arguments handed over")

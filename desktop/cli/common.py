@@ -63,14 +63,24 @@ def setup_logging(debug: bool, *, to_file: bool = True) -> None:
 
 
 def load_settings(args: argparse.Namespace) -> Any:
+    """The settings in effect: defaults, the administrator's policy, the agent's file.
+
+    Ignored keys (unknown, or locked by the policy) are warned about on
+    stderr, naming each; an invalid file exits 2 naming every bad value.
+    """
     from desktop.core.paths import app_paths
-    from desktop.core.settings import SettingsError, load_settings
+    from desktop.core.policy import load_effective_settings, load_policy
+    from desktop.core.settings import SettingsError
 
     path = args.config or app_paths().config_file
+    policy = load_policy()
     try:
-        return load_settings(path)
+        effective = load_effective_settings(path, policy)
     except SettingsError as exc:
         raise SystemExit(fail(EXIT_USAGE, str(exc))) from None
+    for warning in (*policy.warnings, *effective.warnings):
+        print(f"kobikom-desktop: warning: {warning}", file=sys.stderr)
+    return effective.settings
 
 
 def apply_connection_options(settings: Any, args: argparse.Namespace) -> Any:

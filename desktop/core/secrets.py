@@ -24,10 +24,12 @@ thread must run them with ``asyncio.to_thread``.
 from __future__ import annotations
 
 import enum
+import importlib
 import logging
 import os
 import threading
 from collections.abc import Mapping
+from typing import Any, Final
 
 log = logging.getLogger("kobikom.core.secrets")
 
@@ -64,6 +66,38 @@ _ENV: Mapping[SecretName, str] = {
 USER_ENV = "KOBIKOM_USER"
 
 
+#: The keyring backends we know, best first (``module``, ``class``).  keyring finds
+#: its backends through package entry points, which a frozen app does not carry;
+#: PyInstaller bundles these modules (``packaging/kobikom-desktop.spec``) and
+#: :func:`_explicit_backend` picks the first that works on this system.
+KNOWN_BACKENDS: Final = (
+    ("keyring.backends.SecretService", "Keyring"),
+    ("keyring.backends.kwallet", "DBusKeyring"),
+    ("keyring.backends.Windows", "WinVaultKeyring"),
+    ("keyring.backends.macOS", "Keyring"),
+)
+
+
+def _explicit_backend(keyring: Any) -> Any:
+    """Choose a backend ourselves when keyring's entry-point discovery found none."""
+    if os.environ.get("PYTHON_KEYRING_BACKEND"):
+        return None  # an explicit choice by the user wins, even a failing one
+    for module_name, class_name in KNOWN_BACKENDS:
+        try:
+            kind = getattr(importlib.import_module(module_name), class_name)
+            if getattr(kind, "priority", 0) <= 0:  # priority raises or is 0 when not viable
+                continue
+            backend = kind()
+        except Exception as exc:  # ImportError, RuntimeError("not viable"), D-Bus errors
+            log.debug("keyring backend %s.%s unusable: %s", module_name, class_name,
+                      type(exc).__name__)
+            continue
+        keyring.set_keyring(backend)
+        log.info("keyring backend chosen explicitly: %s", type(backend).__name__)
+        return backend
+    return None
+
+
 class SecretStoreError(Exception):
     """Saving a secret failed (the message says why, never the secret)."""
 
@@ -95,6 +129,8 @@ class SecretStore:
             from keyring.backends import fail
 
             backend = keyring.get_keyring()
+            if isinstance(backend, fail.Keyring):
+                backend = _explicit_backend(keyring) or backend
         except Exception as exc:
             self._problem = f"the system keyring could not be loaded ({type(exc).__name__})"
             return

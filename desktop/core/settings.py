@@ -7,6 +7,17 @@ this file: see :mod:`desktop.core.secrets`.  A settings file that contains
 a key that looks like a secret is refused with a clear error, so that an
 admin-prepared roll-out file cannot leak one by accident.
 
+Reading never stops at the first problem: every unknown key is a warning
+naming it, and every invalid value is listed in one :class:`SettingsError`
+(:func:`parse_settings`).  An administrator's machine-wide policy file
+(defaults and locks, :mod:`desktop.core.policy`) is applied around the
+agent's file by :func:`desktop.core.policy.load_effective_settings`.
+
+Adding a section: write its dataclass (fields with defaults of type str,
+int, float, bool, list[str] or an Enum) and add it as a field of
+:class:`Settings`.  Reading, writing, the policy file, locks and
+``kobikom-desktop settings --json`` pick it up from there.
+
 Example::
 
     [account]
@@ -26,11 +37,14 @@ Example::
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import enum
+import logging
 import os
 import tempfile
 import tomllib
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -53,9 +67,23 @@ from desktop.pbx.connection import (
     default_endpoint,
 )
 
+log = logging.getLogger("kobikom.core.settings")
+
 
 class SettingsError(Exception):
-    """The settings file is unreadable or has a bad value (message says which)."""
+    """The settings file is unreadable or has bad values (the message names every one).
+
+    ``problems`` lists them one by one (one line each in the message).
+    """
+
+    def __init__(self, message: str, problems: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.problems: tuple[str, ...] = tuple(problems) or (message,)
+
+    @classmethod
+    def of(cls, problems: Sequence[str]) -> SettingsError:
+        """One error for all *problems* (one per line)."""
+        return cls("\n".join(problems), problems)
 
 
 class PopupCorner(enum.Enum):
@@ -65,7 +93,12 @@ class PopupCorner(enum.Enum):
     BOTTOM_RIGHT = "bottom-right"
 
 
-_SECRET_WORDS = ("password", "passwd", "secret", "token", "api_key", "apikey", "userpass")
+#: Parts of key names that mean "this is a secret" (compared case-insensitively,
+#: with ``-`` read as ``_``).  Known keys (``ws_login_with_token``) are switches.
+SECRET_WORDS: Final = ("password", "passwd", "secret", "token", "api_key", "apikey",
+                       "userpass", "sms_key", "credential")
+_SECRET_REFUSED: Final = ("secrets (passwords, API keys, tokens) do not belong in a settings "
+                          "file; they are kept in the system keyring")
 
 
 @dataclass(slots=True)
@@ -285,29 +318,176 @@ class Settings:
         return {f.name: _dump(getattr(self, f.name)) for f in dataclasses.fields(self)}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any], *, source: str = "settings") -> Settings:
-        settings = cls()
-        for section, values in data.items():
-            if not any(f.name == section for f in dataclasses.fields(cls)):
-                continue  # unknown sections from newer versions are ignored
-            if not isinstance(values, dict):
-                raise SettingsError(f"{source}: [{section}] must be a table")
-            target = getattr(settings, section)
-            known = {f.name for f in dataclasses.fields(target)}
-            for key, value in values.items():
-                if key not in known and any(word in key.lower() for word in _SECRET_WORDS):
-                    raise SettingsError(
-                        f"{source}: [{section}] {key}: secrets do not belong in the settings "
-                        "file; they are kept in the system keyring")
-                where = f"{source}: [{section}] {key}"
-                _assign(target, key, value, where)
-                if hasattr(target, key):
-                    try:
-                        setattr(target, key, check_value(f"{section}.{key}",
-                                                         getattr(target, key)))
-                    except ValueError as exc:
-                        raise SettingsError(f"{where}: {exc}") from None
-        return settings
+    def from_dict(cls, data: Mapping[str, Any], *, source: str = "settings") -> Settings:
+        """Settings from parsed TOML; raises :class:`SettingsError` listing every bad value.
+
+        Unknown sections and keys are ignored here; :func:`parse_settings`
+        says which (as warnings).
+        """
+        parsed = parse_settings(data, source=source)
+        if parsed.errors:
+            raise SettingsError.of(parsed.errors)
+        return parsed.settings
+
+
+# ---------------------------------------------------------------- the registry
+
+
+def sections() -> dict[str, type[Any]]:
+    """Section name -> its dataclass, in file order (the fields of :class:`Settings`)."""
+    return {f.name: type(getattr(Settings(), f.name)) for f in dataclasses.fields(Settings)}
+
+
+def known_keys() -> dict[str, tuple[str, ...]]:
+    """Section name -> its key names."""
+    return {name: tuple(f.name for f in dataclasses.fields(kind))
+            for name, kind in sections().items()}
+
+
+def all_keys() -> tuple[str, ...]:
+    """Every ``"section.key"``, in file order."""
+    return tuple(f"{section}.{key}" for section, keys in known_keys().items() for key in keys)
+
+
+def get_value(settings: Settings, key: str) -> Any:
+    """The value of ``"section.key"`` (KeyError for an unknown key)."""
+    section, _, name = key.partition(".")
+    if name not in known_keys().get(section, ()):
+        raise KeyError(key)
+    return getattr(getattr(settings, section), name)
+
+
+def set_value(settings: Settings, key: str, value: Any) -> None:
+    """Set ``"section.key"`` to an already converted *value* (a deep copy of it)."""
+    get_value(settings, key)  # KeyError for unknown keys
+    section, _, name = key.partition(".")
+    setattr(getattr(settings, section), name, copy.deepcopy(value))
+
+
+def looks_secret(key: str) -> bool:
+    """Whether a key *name* looks like it holds a secret (``password``, ``api_key``...)."""
+    folded = key.lower().replace("-", "_")
+    return any(word in folded for word in SECRET_WORDS)
+
+
+# ---------------------------------------------------------------- parsing
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedSettings:
+    """What :func:`parse_settings` made of one file's tables."""
+
+    settings: Settings
+    #: ``"section.key"`` of every known key the data set to a valid value.
+    provided: frozenset[str]
+    #: Keys that were ignored (unknown, or locked by the administrator's policy).
+    warnings: tuple[str, ...] = ()
+    #: Every invalid value (wrong type, secret in the file), one line each.
+    errors: tuple[str, ...] = ()
+
+
+def parse_settings(data: Mapping[str, Any], *, source: str = "settings",
+                   base: Settings | None = None,
+                   locked: Collection[str] = ()) -> ParsedSettings:
+    """Apply the TOML tables *data* over *base* (default: the defaults).
+
+    Never stops at the first problem: every unknown key becomes a warning
+    naming it, every wrong type an error naming the key and the value, so
+    that one run reports all of them.  Keys in *locked* (fixed by an
+    administrator's policy) are left as in *base*, with a warning.
+    """
+    settings = copy.deepcopy(base) if base is not None else Settings()
+    known = known_keys()
+    provided: set[str] = set()
+    warnings: list[str] = []
+    errors: list[str] = []
+    for section, values in data.items():
+        if section not in known:
+            if looks_secret(section):
+                errors.append(f"{source}: [{section}]: {_SECRET_REFUSED}")
+            else:
+                warnings.append(f"{source}: unknown section [{section}] ignored")
+            continue
+        if not isinstance(values, Mapping):
+            errors.append(f"{source}: [{section}] must be a table, not {_kind(values)}")
+            continue
+        target = getattr(settings, section)
+        for key, value in values.items():
+            where = f"{source}: [{section}] {key}"
+            if key not in known[section]:
+                if looks_secret(key):
+                    errors.append(f"{where}: {_SECRET_REFUSED}")
+                else:
+                    warnings.append(f"{source}: unknown setting [{section}] {key} ignored")
+                continue
+            dotted = f"{section}.{key}"
+            try:
+                converted = convert_value(getattr(target, key), value)
+            except (TypeError, ValueError) as exc:
+                errors.append(f"{where}: invalid value {value!r} ({exc})")
+                continue
+            try:
+                converted = check_value(dotted, converted)
+            except ValueError as exc:  # a refused URL template, LDAP filter, hotkey...
+                errors.append(f"{where}: {exc}")
+                continue
+            if dotted in locked:
+                warnings.append(f"{where}: set by your administrator; this value is ignored")
+                continue
+            setattr(target, key, converted)
+            provided.add(dotted)
+    return ParsedSettings(settings, frozenset(provided), tuple(warnings), tuple(errors))
+
+
+def convert_value(current: Any, value: Any) -> Any:
+    """*value* converted to the type of *current* (TypeError/ValueError says why not)."""
+    if isinstance(current, enum.Enum):
+        kind = type(current)
+        choices = [member.value for member in kind]
+        if not isinstance(value, str) or value.lower() not in choices:
+            raise ValueError("expected one of: " + ", ".join(map(str, choices)))
+        return kind(value.lower())
+    if isinstance(current, bool):
+        if not isinstance(value, bool):
+            raise TypeError("expected true or false")
+        return value
+    if isinstance(current, int):
+        if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+            raise TypeError("expected a whole number")
+        if isinstance(value, int | float):
+            return int(value)
+        if isinstance(value, str) and value.strip().lstrip("+-").isdigit():
+            return int(value.strip())
+        raise TypeError("expected a whole number")
+    if isinstance(current, float):
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            raise TypeError("expected a number")
+        return float(value)
+    if isinstance(current, list):
+        if isinstance(value, str):
+            return [v.strip() for v in value.split(",") if v.strip()]
+        if not isinstance(value, list):
+            raise TypeError("expected a list")
+        if any(isinstance(v, Mapping | list) for v in value):
+            raise TypeError("expected a list of texts or numbers")
+        return [str(v) for v in value]
+    if isinstance(current, str):
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, Mapping | list):
+            raise TypeError(f"expected a text, not {_kind(value)}")
+        return str(value)
+    raise TypeError(f"unsupported setting type {type(current).__name__}")
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, Mapping):
+        return "a table"
+    if isinstance(value, list):
+        return "a list"
+    return type(value).__name__
 
 
 def _dump(section: Any) -> dict[str, Any]:
@@ -318,54 +498,70 @@ def _dump(section: Any) -> dict[str, Any]:
     return out
 
 
-def _assign(target: Any, key: str, value: Any, where: str) -> None:
-    fields = {f.name: f for f in dataclasses.fields(target)}
-    if key not in fields:
-        return  # unknown keys (older/newer versions) are ignored
-    current = getattr(target, key)
-    try:
-        if isinstance(current, enum.Enum):
-            value = type(current)(str(value).lower())
-        elif isinstance(current, bool):
-            if not isinstance(value, bool):
-                raise TypeError("expected true or false")
-        elif isinstance(current, int):
-            if isinstance(value, bool) or not isinstance(value, int):
-                value = int(str(value))
-        elif isinstance(current, list):
-            if isinstance(value, str):
-                value = [v.strip() for v in value.split(",") if v.strip()]
-            if not isinstance(value, list):
-                raise TypeError("expected a list")
-            value = [str(v) for v in value]
-        elif isinstance(current, str):
-            value = "" if value is None else str(value)
-    except (TypeError, ValueError) as exc:
-        raise SettingsError(f"{where}: invalid value {value!r} ({exc})") from None
-    setattr(target, key, value)
+# ---------------------------------------------------------------- files
 
 
-def load_settings(path: Path) -> Settings:
-    """Read *path*; a missing file gives the defaults."""
+def read_toml(path: Path, *, missing_ok: bool = True) -> dict[str, Any] | None:
+    """The tables of *path* (None if it does not exist and *missing_ok*)."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        return Settings()
+        if missing_ok:
+            return None
+        raise SettingsError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise SettingsError(f"{path} is a folder, not a settings file") from None
     except OSError as exc:
-        raise SettingsError(f"cannot read {path}: {exc.strerror}") from None
+        raise SettingsError(f"cannot read {path}: {exc.strerror or exc}") from None
     try:
-        data = tomllib.loads(raw.decode("utf-8-sig"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        return tomllib.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise SettingsError(f"{path} is not a text file (settings files are UTF-8 TOML)") \
+            from None
+    except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"{path} is not a valid settings file: {exc}") from None
-    return Settings.from_dict(data, source=str(path))
 
 
-def save_settings(settings: Settings, path: Path) -> None:
-    """Write atomically (temp file + rename), readable by the user only."""
+def read_settings(path: Path, *, base: Settings | None = None,
+                  locked: Collection[str] = ()) -> ParsedSettings:
+    """Read the agent's file *path* over *base*; raises :class:`SettingsError` listing
+    every invalid value at once.  A missing file gives *base* (or the defaults)."""
+    data = read_toml(path)
+    if data is None:
+        return ParsedSettings(copy.deepcopy(base) if base is not None else Settings(),
+                              frozenset())
+    parsed = parse_settings(data, source=str(path), base=base, locked=locked)
+    if parsed.errors:
+        raise SettingsError.of(parsed.errors)
+    for warning in parsed.warnings:
+        log.warning("%s", warning)
+    return parsed
+
+
+def load_settings(path: Path) -> Settings:
+    """Read *path* over the defaults; a missing file gives the defaults.
+
+    Unknown keys are logged as warnings naming them; invalid values raise
+    :class:`SettingsError` naming all of them.  The administrator's policy
+    is applied on top by :func:`desktop.core.policy.load_effective_settings`.
+    """
+    return read_settings(path).settings
+
+
+def save_settings(settings: Settings, path: Path, *, omit: Collection[str] = ()) -> None:
+    """Write atomically (temp file + rename), readable by the user only.
+
+    Keys in *omit* (``"section.key"``) are left out: those the administrator's
+    policy locks or provides (see :meth:`desktop.core.policy.Policy.omitted`).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     import tomli_w  # only when saving: not on the way to the tray icon
 
-    payload = tomli_w.dumps(settings.to_dict()).encode()
+    data = settings.to_dict()
+    for key in omit:
+        section, _, name = key.partition(".")
+        data.get(section, {}).pop(name, None)
+    payload = tomli_w.dumps({k: v for k, v in data.items() if v}).encode()
     fd, tmp = tempfile.mkstemp(prefix=".settings-", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:

@@ -27,7 +27,6 @@ administrator decides (:data:`ADMIN_KEYS`) and asks only for the rest.
 from __future__ import annotations
 
 import copy
-import dataclasses
 import re
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping
@@ -36,14 +35,23 @@ from pathlib import Path
 from typing import Any, Final
 from urllib.parse import urlsplit
 
-from desktop.core.settings import Settings, SettingsError
+from desktop.core.settings import (
+    SECRET_WORDS,
+    Settings,
+    SettingsError,
+    known_keys,
+    looks_secret,
+    parse_settings,
+)
 
 __all__ = [
     "ADMIN_KEYS",
+    "SECRET_WORDS",
     "SettingsImport",
     "apply_provided",
     "import_settings_file",
     "read_settings_file",
+    "validate_values",
 ]
 
 #: Keys an administrator decides for everyone; the wizard greys them out
@@ -57,10 +65,6 @@ ADMIN_KEYS: Final = frozenset({
     "sms.api", "sms.base", "sms.sender",
 })
 
-#: Parts of key names that mean "this is a secret" (compared case-insensitively,
-#: with ``-`` read as ``_``).
-SECRET_WORDS: Final = ("password", "passwd", "secret", "token", "api_key", "apikey",
-                       "userpass", "sms_key", "credential")
 #: Largest settings file we read (an admin file is a few hundred bytes).
 MAX_FILE_SIZE: Final = 256 * 1024
 
@@ -118,13 +122,17 @@ def read_settings_file(path: Path) -> SettingsImport:
         raise SettingsError(f"{name} is not a valid settings file: {exc}") from None
 
     _refuse_secrets(data, name)
-    warnings = list(_unknown_keys(data))
-    settings = Settings.from_dict(data, source=name)
-    provided = frozenset(_provided_keys(data))
+    parsed = parse_settings(data, source=name)
+    if parsed.errors:
+        raise SettingsError.of(parsed.errors)
+    settings, provided = parsed.settings, parsed.provided
     _resolve_ca_file(settings, path.parent, provided)
-    warnings += _validate(settings, provided, name)
+    errors, warnings = validate_values(settings, provided, name)
+    if errors:
+        raise SettingsError.of(errors)
+    notes = [w.removeprefix(f"{name}: ") for w in parsed.warnings]
     return SettingsImport(path=path, settings=settings, provided=provided,
-                          warnings=tuple(warnings))
+                          warnings=tuple(notes + warnings))
 
 
 def apply_provided(base: Settings, imported: SettingsImport) -> Settings:
@@ -140,15 +148,8 @@ def apply_provided(base: Settings, imported: SettingsImport) -> Settings:
 # ---------------------------------------------------------------- checks
 
 
-def _looks_secret(key: str) -> bool:
-    folded = key.lower().replace("-", "_")
-    return any(word in folded for word in SECRET_WORDS)
-
-
 def _known_sections() -> dict[str, set[str]]:
-    defaults = Settings()
-    return {f.name: {g.name for g in dataclasses.fields(getattr(defaults, f.name))}
-            for f in dataclasses.fields(Settings)}
+    return {section: set(keys) for section, keys in known_keys().items()}
 
 
 def _walk(data: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
@@ -169,7 +170,7 @@ def _refuse_secrets(data: Mapping[str, Any], name: str) -> None:
         section, _, key = dotted.rpartition(".")
         if section in known and key in known[section]:
             continue  # e.g. account.ws_login_with_token is a switch, not a token
-        if _looks_secret(key):
+        if looks_secret(key):
             if isinstance(value, Mapping):
                 where = f"[{dotted}]"
             else:
@@ -178,28 +179,6 @@ def _refuse_secrets(data: Mapping[str, Any], name: str) -> None:
                 f"{name}: {where}: secrets (passwords, API keys, tokens) must not be in a "
                 "settings file. Remove it; each agent enters their own in the app, which "
                 "keeps it in the system keyring.")
-
-
-def _unknown_keys(data: Mapping[str, Any]) -> Iterator[str]:
-    known = _known_sections()
-    for section, values in data.items():
-        if section not in known:
-            yield f"unknown section [{section}] ignored"
-            continue
-        if not isinstance(values, Mapping):
-            continue  # from_dict reports it
-        for key in values:
-            if key not in known[section]:
-                yield f"unknown setting [{section}] {key} ignored"
-
-
-def _provided_keys(data: Mapping[str, Any]) -> Iterator[str]:
-    known = _known_sections()
-    for section, values in data.items():
-        if section in known and isinstance(values, Mapping):
-            for key in values:
-                if key in known[section]:
-                    yield f"{section}.{key}"
 
 
 def _resolve_ca_file(settings: Settings, folder: Path, provided: Iterable[str]) -> None:
@@ -218,41 +197,46 @@ def _url_problem(value: str) -> str | None:
     return None
 
 
-def _validate(settings: Settings, provided: frozenset[str], name: str) -> list[str]:
-    """Raise for invalid values (naming the key); return warnings."""
+def validate_values(settings: Settings, provided: frozenset[str],
+                    name: str) -> tuple[list[str], list[str]]:
+    """Check the values a file provided beyond their types: (errors, warnings).
+
+    Every problem names its key; all of them are returned at once.
+    """
+    errors: list[str] = []
     warnings: list[str] = []
 
-    def bad(key: str, value: Any, why: str) -> SettingsError:
+    def bad(key: str, value: Any, why: str) -> None:
         section, _, field_name = key.partition(".")
-        return SettingsError(f"{name}: [{section}] {field_name}: {value!r} {why}")
+        errors.append(f"{name}: [{section}] {field_name}: {value!r} {why}")
 
     server, account, sms = settings.server, settings.account, settings.sms
     if "server.port" in provided and not 0 <= server.port <= 65535:
-        raise bad("server.port", server.port,
-                  "is not a port number (1-65535, or 0 for the default)")
+        bad("server.port", server.port,
+            "is not a port number (1-65535, or 0 for the default)")
     if "server.tls" in provided and server.tls.lower() not in ("", "true", "false"):
-        raise bad("server.tls", server.tls, 'must be "true", "false" or empty')
+        bad("server.tls", server.tls, 'must be "true", "false" or empty')
     for key, value in (("server.api_base", server.api_base), ("sms.base", sms.base)):
         if key in provided and value:
             problem = _url_problem(value)
             if problem:
-                raise bad(key, value, problem)
+                bad(key, value, problem)
     if "server.host" in provided and server.host and (
             "/" in server.host or " " in server.host.strip()):
-        raise bad("server.host", server.host, "must be a host name or IP address, not a URL")
+        bad("server.host", server.host, "must be a host name or IP address, not a URL")
     if "server.ca_file" in provided and server.ca_file \
             and not Path(server.ca_file).is_file():
-        raise bad("server.ca_file", server.ca_file, "does not exist")
+        bad("server.ca_file", server.ca_file, "does not exist")
     if "sms.api" in provided and sms.api not in ("new", "old"):
-        raise bad("sms.api", sms.api, 'must be "new" or "old"')
+        bad("sms.api", sms.api, 'must be "new" or "old"')
     if "account.extensions" in provided:
         for ext in account.extensions:
             if not _EXTENSION.fullmatch(ext):
-                raise bad("account.extensions", ext, "is not an extension number (digits only)")
+                bad("account.extensions", ext, "is not an extension number (digits only)")
     if "account.domain_uuid" in provided and account.domain_uuid \
             and not _UUID.fullmatch(account.domain_uuid.strip()):
         warnings.append(f"[account] domain_uuid {account.domain_uuid!r} does not look like a "
                         "UUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)")
     if "account.user" in provided and account.user and "@" not in account.user:
         warnings.append(f"[account] user {account.user!r} is not an e-mail address")
-    return warnings
+    return errors, warnings

@@ -56,18 +56,9 @@ class Endpoint:
         """A verifying TLS context (system CAs plus ``ca_file``), or None."""
         if not self.tls:
             return None
-        import ssl  # only for TLS endpoints: not on the way to the tray icon
+        from desktop.pbx.tls import tls_context
 
-        ctx = ssl.create_default_context()
-        if not ctx.cert_store_stats().get("x509_ca"):
-            # Python.org builds on macOS (and some Windows setups) ship no system
-            # CA store: use certifi's bundle (an httpx dependency) instead.
-            import certifi
-
-            ctx.load_verify_locations(cafile=certifi.where())
-        if self.ca_file:
-            ctx.load_verify_locations(cafile=self.ca_file)
-        return ctx
+        return tls_context(self.ca_file)
 
 
 #: The documented default endpoints (digest §1).

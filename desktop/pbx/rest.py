@@ -69,6 +69,7 @@ from desktop.pbx.errors import (
 )
 from desktop.pbx.http_errors import describe, request_error
 from desktop.pbx.redact import scrub, snippet
+from desktop.pbx.tls import tls_context
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -191,17 +192,8 @@ def _negative(body: Mapping[str, Any]) -> bool:
 
 
 def default_tls_context(ca_file: str | None = None) -> ssl.SSLContext:
-    """Verifying TLS: the system's CAs plus certifi's (when installed) plus ``ca_file``."""
-    ctx = ssl.create_default_context()
-    try:
-        import certifi  # optional; ships with httpx
-
-        ctx.load_verify_locations(cafile=certifi.where())
-    except (ImportError, OSError):
-        pass
-    if ca_file:
-        ctx.load_verify_locations(cafile=ca_file)
-    return ctx
+    """Verifying TLS: the system's trust store plus ``ca_file`` (:mod:`desktop.pbx.tls`)."""
+    return tls_context(ca_file)
 
 
 # ---------------------------------------------------------------- sessions

@@ -30,6 +30,8 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QWidget
 
 from desktop.core.account_check import CheckTimeouts, PbxExtension, tekil_extension_list
+from desktop.core.autostart import Autostart
+from desktop.core.policy import Policy
 from desktop.core.secrets import SecretStore
 from desktop.core.settings import Settings, SettingsError
 from desktop.core.settings_import import read_settings_file
@@ -70,6 +72,8 @@ class AccountSetup(QObject):
         tasks: TaskSet,
         rest_session: Callable[[], Awaitable[Any]],
         check_timeouts: CheckTimeouts | None = None,
+        policy: Policy | None = None,
+        autostart: Autostart | None = None,
         parent: QObject | None = None,
     ) -> None:
         """``settings``: the saved settings; ``current_settings``: those in effect
@@ -83,6 +87,8 @@ class AccountSetup(QObject):
         self._tasks = tasks
         self._rest_session = rest_session
         self._check_timeouts = check_timeouts
+        self._policy = policy if policy is not None else Policy()
+        self._autostart = autostart
         self.wizard: SetupWizard | None = None
         self.qr_dialog: QrDialog | None = None
         self._opening = False
@@ -113,7 +119,7 @@ class AccountSetup(QObject):
                               self.tr("{problem}\nSet up the account here; saving replaces "
                                       "the file.").format(problem=str(exc)))
                 else:
-                    settings = imported.settings
+                    settings = self._policy.enforce(imported.settings)
                     locked = imported.admin_keys
                     source = imported.path.name
                     if imported.warnings:
@@ -121,7 +127,8 @@ class AccountSetup(QObject):
                                   "\n".join(imported.warnings))
             wizard = SetupWizard(settings, self._secrets, config_path=self._config_path,
                                  tasks=self._tasks, locked=locked, locked_source=source,
-                                 notice=notice, check_timeouts=self._check_timeouts)
+                                 notice=notice, check_timeouts=self._check_timeouts,
+                                 policy=self._policy, autostart=self._autostart)
         finally:
             self._opening = False
         wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)

@@ -64,7 +64,8 @@ from desktop.core.dialing import (
     DialTarget,
     RefusalReason,
 )
-from desktop.core.settings import SettingsError, load_settings
+from desktop.core.policy import load_effective_settings
+from desktop.core.settings import SettingsError
 from desktop.core.tasks import TaskSet
 from desktop.ui.dialer import DialerWindow
 from desktop.ui.icons import app_icon
@@ -588,7 +589,9 @@ class TelLinkSettings(QObject):
 
     async def _reread_async(self) -> None:
         try:
-            settings = await asyncio.to_thread(load_settings, self._path)
+            # The administrator's policy may lock the switch: the settings in effect.
+            effective = await asyncio.to_thread(load_effective_settings, self._path)
+            settings = effective.settings
         except SettingsError as exc:
             log.info("settings file not readable now (%s); tel: links unchanged", exc)
             return

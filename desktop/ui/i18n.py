@@ -51,8 +51,13 @@ def install_translators(app: QApplication, language: str) -> list[QTranslator]:
     else:
         log.warning("no %s translation found in %s", language, TRANSLATIONS_DIR)
     qt = QTranslator(app)
-    if qt.load(f"qtbase_{language}",
-               QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+    qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if qt.load(f"qtbase_{language}", qt_dir):
         app.installTranslator(qt)
         translators.append(qt)
+    else:
+        log.warning("Qt's own %s translation (qtbase_%s.qm) not found in %s: standard "
+                    "buttons stay in English", language, language, qt_dir)
+    log.info("ui language %s: %s", language,
+             ", ".join(t.filePath().rsplit("/", 1)[-1] for t in translators) or "none")
     return translators

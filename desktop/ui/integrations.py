@@ -20,8 +20,10 @@ and the status window; "" when all is well).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -110,6 +112,20 @@ class Integrations(QObject):
         """Release the hotkey, close the directory connections (app shutdown)."""
         self.hotkey.stop()
         await self.remote.aclose()
+
+    def show_hotkey_problem(self, pages: Any) -> None:
+        """Keep the Settings dialog's hotkey row told whether the hotkey works."""
+        def update(code: str, detail: str) -> None:
+            with contextlib.suppress(RuntimeError):  # the dialog is gone
+                pages.set_hotkey_problem(hotkey_problem_text(code, detail))
+
+        update(*self.hotkey.problem)
+        self.hotkey.problemChanged.connect(update)
+        pages.destroyed.connect(lambda: self._disconnect(update))
+
+    def _disconnect(self, slot: Callable[[str, str], None]) -> None:
+        with contextlib.suppress(RuntimeError, TypeError):
+            self.hotkey.problemChanged.disconnect(slot)
 
     def open_history_row(self, row: HistoryRow) -> None:
         """The history's "Open in CRM" button."""

@@ -95,7 +95,9 @@ class IntegrationPages(QObject):
         self.hotkey_status.setObjectName("hotkeyStatus")
         style_as_help(self.hotkey_status)
         self.hotkey_status.hide()
-        rows.rows["hotkey"].box.layout().addWidget(self.hotkey_status)
+        box_layout = rows.rows["hotkey"].box.layout()
+        assert box_layout is not None
+        box_layout.addWidget(self.hotkey_status)
         for edit in (self.crm_url_edit, self.hotkey_edit):
             edit.textChanged.connect(self._changed)
 
@@ -142,8 +144,8 @@ class IntegrationPages(QObject):
                  key="http_lookup.timeout_ms")
         for edit in (self.ldap_url_edit, self.filter_edit, self.http_url_edit):
             edit.textChanged.connect(self._changed)
-        self.ldap_url_edit.textChanged.connect(self._update_enabled)
-        self.http_url_edit.textChanged.connect(self._update_enabled)
+        self.ldap_url_edit.textChanged.connect(self.update_enabled)
+        self.http_url_edit.textChanged.connect(self.update_enabled)
 
     # ------------------------------------------------------------------ values
 
@@ -162,7 +164,7 @@ class IntegrationPages(QObject):
         self.ldap_timeout_spin.setValue(ldap.timeout_ms)
         self.http_url_edit.setText(settings.http_lookup.url)
         self.http_timeout_spin.setValue(settings.http_lookup.timeout_ms)
-        self._update_enabled()
+        self.update_enabled()
 
     def apply(self, settings: Settings) -> None:
         """Write the fields into *settings* (checked values in canonical form)."""
@@ -222,7 +224,7 @@ class IntegrationPages(QObject):
     def lock(self, keys: object) -> None:
         for rows in (self.crm_rows, self.directory_rows):
             rows.lock(keys)  # type: ignore[arg-type]
-        self._update_enabled()
+        self.update_enabled()
 
     def set_hotkey_problem(self, text: str) -> None:
         """Why the registered hotkey does not work now ("" when it does)."""
@@ -234,7 +236,8 @@ class IntegrationPages(QObject):
     def _changed(self) -> None:
         self.validate()
 
-    def _update_enabled(self) -> None:
+    def update_enabled(self) -> None:
+        """Grey out what an empty server address makes useless (and the locked rows)."""
         ldap = bool(self.ldap_url_edit.text().strip())
         for edit in (self.base_dn_edit, self.bind_dn_edit, self.ldap_password_edit,
                      self.filter_edit, self.name_attr_edit, self.company_attr_edit,

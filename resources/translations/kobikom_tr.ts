@@ -250,38 +250,238 @@
     </message>
 </context>
 <context>
-    <name>AccountPage</name>
+    <name>AccountForm</name>
     <message>
-        <source>Change them anyway</source>
-        <translation>Yine de değiştir</translation>
+        <source>Tekil Santral</source>
+        <extracomment>Field rows and the settings keys they edit (locks name keys). The TLS choice for WebSocket, kept while TCP is selected.</extracomment>
+        <translation>Tekil Santral</translation>
+    </message>
+    <message>
+        <source>Bulut Santral (KobiPBX)</source>
+        <translation>Bulut Santral (KobiPBX)</translation>
+    </message>
+    <message>
+        <source>Account type:</source>
+        <translation>Hesap türü:</translation>
+    </message>
+    <message>
+        <source>e.g. 1001</source>
+        <translation>ör. 1001</translation>
+    </message>
+    <message>
+        <source>Your extension(s):</source>
+        <translation>Dahili(ler):</translation>
+    </message>
+    <message>
+        <source>The internal number of your desk phone or softphone. Several: separate them with commas (1001, 1002).</source>
+        <translation>Masa telefonunuzun ya da softphone&apos;unuzun dahili numarası. Birden fazlaysa virgülle ayırın (1001, 1002).</translation>
     </message>
     <message>
         <source>name@company.com.tr</source>
         <translation>ad@sirket.com.tr</translation>
     </message>
     <message>
-        <source>E-mail</source>
-        <translation>E-posta</translation>
+        <source>Login e-mail:</source>
+        <translation>Giriş e-postası:</translation>
     </message>
     <message>
-        <source>Password</source>
-        <translation>Şifre</translation>
+        <source>Password:</source>
+        <translation>Şifre:</translation>
+    </message>
+    <message>
+        <source>API key:</source>
+        <translation>API anahtarı:</translation>
+    </message>
+    <message>
+        <source>The &quot;API ANAHTARI&quot; (API key) shown in your Kobikom panel. Used to log in to the live call events.</source>
+        <translation>Kobikom panelinizde görünen &quot;API ANAHTARI&quot;. Anlık çağrı olaylarına giriş için kullanılır.</translation>
+    </message>
+    <message>
+        <source>Domain UUID:</source>
+        <translation>Domain UUID:</translation>
+    </message>
+    <message>
+        <source>Provided by Kobikom&apos;s technical team. It is the only key to your company&apos;s live call events: keep it private.</source>
+        <translation>Kobikom teknik ekibi verir. Şirketinizin anlık çağrı olaylarının tek anahtarıdır: kimseyle paylaşmayın.</translation>
+    </message>
+    <message>
+        <source>Log in to the Tekil WebSocket with the panel token instead of the API key</source>
+        <translation>Tekil WebSocket&apos;e API anahtarı yerine panel token&apos;ı ile giriş yap</translation>
+    </message>
+    <message>
+        <source>The token comes from logging in with the e-mail and password above.</source>
+        <translation>Token, yukarıdaki e-posta ve şifreyle giriş yapılarak alınır.</translation>
+    </message>
+    <message>
+        <source>TCP</source>
+        <translation>TCP</translation>
+    </message>
+    <message>
+        <source>WebSocket</source>
+        <translation>WebSocket</translation>
+    </message>
+    <message>
+        <source>Live events over:</source>
+        <translation>Anlık olaylar için:</translation>
+    </message>
+    <message>
+        <source>Server:</source>
+        <translation>Sunucu:</translation>
+    </message>
+    <message>
+        <source>Leave empty for Kobikom&apos;s server (shown in grey).</source>
+        <translation>Kobikom&apos;un sunucusu için boş bırakın (gri gösterilir).</translation>
+    </message>
+    <message>
+        <source>Port:</source>
+        <translation>Port:</translation>
+    </message>
+    <message>
+        <source>Encrypted connection (TLS, wss://)</source>
+        <translation>Şifreli bağlantı (TLS, wss://)</translation>
+    </message>
+    <message>
+        <source>Security:</source>
+        <translation>Güvenlik:</translation>
+    </message>
+    <message>
+        <source>None (the system&apos;s certificates)</source>
+        <translation>Yok (sistemin sertifikaları)</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Gözat…</translation>
+    </message>
+    <message>
+        <source>CA certificate:</source>
+        <translation>CA sertifikası:</translation>
+    </message>
+    <message>
+        <source>Optional, only for a private or test certificate authority (PEM file). Certificates are always verified.</source>
+        <translation>İsteğe bağlı; yalnızca özel ya da test sertifika otoritesi için (PEM dosyası). Sertifikalar her zaman doğrulanır.</translation>
+    </message>
+    <message>
+        <source>REST address:</source>
+        <translation>REST adresi:</translation>
+    </message>
+    <message>
+        <source>The panel API used for calls, history and the phonebook. Leave empty for Kobikom&apos;s (shown in grey).</source>
+        <translation>Arama, geçmiş ve rehber için kullanılan panel API&apos;si. Kobikom&apos;unki için boş bırakın (gri gösterilir).</translation>
+    </message>
+    <message>
+        <source>Tekil Santral: your own PBX, managed in the Kobikom panel.</source>
+        <translation>Tekil Santral: Kobikom panelinden yönetilen kendi santraliniz.</translation>
+    </message>
+    <message>
+        <source>The e-mail you log in to the Kobikom panel with.</source>
+        <translation>Kobikom paneline giriş yaptığınız e-posta.</translation>
+    </message>
+    <message>
+        <source>Your panel password. Used for calls from the app, call history and the PBX phonebook.</source>
+        <translation>Panel şifreniz. Uygulamadan arama, arama geçmişi ve santral rehberi için kullanılır.</translation>
+    </message>
+    <message>
+        <source>Bulut Santral: the KobiPBX cloud PBX (api.kobipbx.com).</source>
+        <translation>Bulut Santral: KobiPBX bulut santrali (api.kobipbx.com).</translation>
+    </message>
+    <message>
+        <source>Your KobiPBX login e-mail; the credentials come from Kobikom&apos;s technical team.</source>
+        <translation>KobiPBX giriş e-postanız; giriş bilgilerini Kobikom teknik ekibi verir.</translation>
+    </message>
+    <message>
+        <source>Your KobiPBX password. Used for calls from the app and call history.</source>
+        <translation>KobiPBX şifreniz. Uygulamadan arama ve arama geçmişi için kullanılır.</translation>
+    </message>
+    <message>
+        <source>The Tekil TCP service must first be enabled by Kobikom: ask yazilim@kobikom.com.tr. WebSocket works without that.</source>
+        <translation>Tekil TCP servisini önce Kobikom&apos;un açması gerekir: yazilim@kobikom.com.tr adresine yazın. WebSocket buna gerek duymaz.</translation>
+    </message>
+    <message>
+        <source>TCP is the usual choice for desktop apps.</source>
+        <translation>Masaüstü uygulamaları için genellikle TCP seçilir.</translation>
+    </message>
+    <message>
+        <source>Use WebSocket if your network blocks other ports.</source>
+        <translation>Ağınız diğer portları engelliyorsa WebSocket kullanın.</translation>
+    </message>
+    <message>
+        <source>{value} (default)</source>
+        <translation>{value} (varsayılan)</translation>
+    </message>
+    <message>
+        <source>The TCP services are not encrypted.</source>
+        <translation>TCP servisleri şifreli değildir.</translation>
+    </message>
+    <message>
+        <source>Without TLS, Tekil&apos;s WebSocket listens on port 8088 (with TLS: 8098).</source>
+        <translation>Tekil WebSocket TLS olmadan 8088 portunu dinler (TLS ile: 8098).</translation>
+    </message>
+    <message>
+        <source>KobiPBX&apos;s WebSocket is always encrypted.</source>
+        <translation>KobiPBX WebSocket bağlantısı her zaman şifrelidir.</translation>
+    </message>
+    <message>
+        <source>Choose a CA certificate</source>
+        <translation>CA sertifikası seçin</translation>
+    </message>
+    <message>
+        <source>Certificates (*.pem *.crt *.cer)</source>
+        <translation>Sertifikalar (*.pem *.crt *.cer)</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>Tüm dosyalar (*)</translation>
+    </message>
+    <message>
+        <source>“{value}” is not an extension number: use digits only, separated by commas.</source>
+        <translation>“{value}” bir dahili numara değil: yalnızca rakam kullanın, virgülle ayırın.</translation>
+    </message>
+    <message>
+        <source>Enter your extension to get call popups.</source>
+        <translation>Arama açılır pencereleri için dahilinizi girin.</translation>
+    </message>
+    <message>
+        <source>Bulut Santral accounts need the domain UUID to receive calls.</source>
+        <translation>Bulut Santral hesaplarının arama alabilmesi için domain UUID gerekir.</translation>
+    </message>
+    <message>
+        <source>This does not look like a UUID (8-4-4-4-12 hexadecimal digits). Check it with Kobikom if calls do not arrive.</source>
+        <translation>Bu bir UUID&apos;ye benzemiyor (8-4-4-4-12 onaltılık basamak). Aramalar gelmezse Kobikom ile kontrol edin.</translation>
+    </message>
+    <message>
+        <source>This does not look like an e-mail address.</source>
+        <translation>Bu bir e-posta adresine benzemiyor.</translation>
+    </message>
+    <message>
+        <source>The {name} environment variable is set and is used instead.</source>
+        <translation>{name} ortam değişkeni tanımlı; onun değeri kullanılıyor.</translation>
+    </message>
+    <message>
+        <source>Enter only a host name or IP address (no “wss://”, no port, no spaces).</source>
+        <translation>Yalnızca sunucu adı ya da IP adresi girin (“wss://”, port ve boşluk olmadan).</translation>
+    </message>
+    <message>
+        <source>The port must be a number from 1 to 65535 (empty: the default).</source>
+        <translation>Port 1 ile 65535 arasında bir sayı olmalı (boş: varsayılan).</translation>
+    </message>
+    <message>
+        <source>There is no such file.</source>
+        <translation>Böyle bir dosya yok.</translation>
+    </message>
+    <message>
+        <source>Enter a full address such as https://panelapi.kobikom.com.tr (empty: the default).</source>
+        <translation>https://panelapi.kobikom.com.tr gibi tam bir adres girin (boş: varsayılan).</translation>
+    </message>
+</context>
+<context>
+    <name>AccountPage</name>
+    <message>
+        <source>Change them anyway</source>
+        <translation>Yine de değiştir</translation>
     </message>
     <message>
         <source>API key</source>
         <translation>API anahtarı</translation>
-    </message>
-    <message>
-        <source>Shown in your Kobikom panel as &quot;API ANAHTARI&quot;. The app uses it to receive your calls live.</source>
-        <translation>Kobikom panelinizde &quot;API ANAHTARI&quot; olarak görünür. Uygulama çağrılarınızı anlık almak için kullanır.</translation>
-    </message>
-    <message>
-        <source>Domain UUID</source>
-        <translation>Domain UUID</translation>
-    </message>
-    <message>
-        <source>Your company&apos;s KobiPBX domain UUID, from Kobikom&apos;s technical team. It unlocks your company&apos;s live call events: keep it private.</source>
-        <translation>Şirketinizin KobiPBX domain UUID&apos;si; Kobikom teknik ekibi verir. Şirketinizin anlık çağrı olaylarının anahtarıdır: kimseyle paylaşmayın.</translation>
     </message>
     <message>
         <source>SMS API token (optional)</source>
@@ -294,54 +494,6 @@
     <message>
         <source>Advanced connection settings</source>
         <translation>Gelişmiş bağlantı ayarları</translation>
-    </message>
-    <message>
-        <source>TCP</source>
-        <translation>TCP</translation>
-    </message>
-    <message>
-        <source>WebSocket</source>
-        <translation>WebSocket</translation>
-    </message>
-    <message>
-        <source>Live events over</source>
-        <translation>Anlık olaylar için bağlantı</translation>
-    </message>
-    <message>
-        <source>Live event server and port</source>
-        <translation>Anlık olay sunucusu ve portu</translation>
-    </message>
-    <message>
-        <source>Leave empty for Kobikom&apos;s server (shown in grey).</source>
-        <translation>Kobikom&apos;un sunucusu için boş bırakın (gri gösterilir).</translation>
-    </message>
-    <message>
-        <source>Encrypted connection (TLS)</source>
-        <translation>Şifreli bağlantı (TLS)</translation>
-    </message>
-    <message>
-        <source>None (the system&apos;s certificates)</source>
-        <translation>Yok (sistemin sertifikaları)</translation>
-    </message>
-    <message>
-        <source>Browse…</source>
-        <translation>Gözat…</translation>
-    </message>
-    <message>
-        <source>CA certificate</source>
-        <translation>CA sertifikası</translation>
-    </message>
-    <message>
-        <source>Only for a private certificate authority (PEM file). Certificates are always verified.</source>
-        <translation>Yalnızca özel bir sertifika otoritesi için (PEM dosyası). Sertifikalar her zaman doğrulanır.</translation>
-    </message>
-    <message>
-        <source>REST address</source>
-        <translation>REST adresi</translation>
-    </message>
-    <message>
-        <source>Leave empty for Kobikom&apos;s (shown in grey).</source>
-        <translation>Kobikom&apos;unki için boş bırakın (gri gösterilir).</translation>
     </message>
     <message>
         <source>New SMS API (sms.kobikom.com.tr)</source>
@@ -402,7 +554,12 @@ Hesabı burada kurun; kaydetmek dosyanın yerine geçer.</translation>
     <name>Application</name>
     <message>
         <source>Settings file</source>
+        <extracomment>How often, and how many times, to look again for the tray icon&apos;s place while the tray host has not embedded it yet (the log line is what the end-to-end tests click). The administrator&apos;s machine-wide policy (defaults and locks), read once.</extracomment>
         <translation>Ayar dosyası</translation>
+    </message>
+    <message>
+        <source>Some settings were ignored</source>
+        <translation>Bazı ayarlar yok sayıldı</translation>
     </message>
     <message>
         <source>Telephone links</source>
@@ -800,7 +957,7 @@ Ayrıntılar günlük dosyasında:
     <name>CheckRow</name>
     <message>
         <source>Not tested yet.</source>
-        <extracomment>How-to-fix lines: darker than the grey help notes (they matter more). The extension number at the start of a picker label (&quot;1002 – Mehmet Kaya&quot;).</extracomment>
+        <extracomment>How-to-fix lines: darker than the grey help notes (they matter more).</extracomment>
         <translation>Henüz test edilmedi.</translation>
     </message>
     <message>
@@ -1562,6 +1719,14 @@ Son aramalar burada görünür.</translation>
     </message>
 </context>
 <context>
+    <name>FormRows</name>
+    <message>
+        <source>Set by your administrator</source>
+        <extracomment>Colours of the inline messages (the popup&apos;s palette). Most rows of one grid (the stretch row goes below them).</extracomment>
+        <translation>Yöneticiniz tarafından ayarlandı</translation>
+    </message>
+</context>
+<context>
     <name>HistoryFilterBar</name>
     <message>
         <source>All</source>
@@ -2019,7 +2184,7 @@ Son aramalar burada görünür.</translation>
     <name>SettingsDialog</name>
     <message>
         <source>Kobikom Desktop – Settings</source>
-        <extracomment>Auto-close delay of the popup, seconds. ``originate`` timings (milliseconds, as sent; Kobikom&apos;s example: 30000 / 15000). Size cap of the recordings cache (MB). Longest outside-line prefix accepted (PBX codes are one or two characters). Width of the dialog (logical px); the height follows the tallest tab. Most rows of one tab (the grid&apos;s stretch row goes below them). Colours of the inline messages (the popup&apos;s palette). What :func:`desktop.core.dialing.dial_target` accepts as an outside-line prefix. The secrets the dialog edits, none of them tied to the login e-mail but the password. Secrets that come from an environment variable (they take precedence). (secret, account, new value); an empty value deletes the secret. The TLS choice for WebSocket, kept while TCP is selected.</extracomment>
+        <extracomment>Width of the dialog (logical px); the height follows the tallest tab. The tabs, in order (the account form&apos;s two pages first).</extracomment>
         <translation>Kobikom Desktop – Ayarlar</translation>
     </message>
     <message>
@@ -2035,128 +2200,116 @@ Son aramalar burada görünür.</translation>
         <translation>Hesap</translation>
     </message>
     <message>
-        <source>Tekil Santral</source>
-        <translation>Tekil Santral</translation>
-    </message>
-    <message>
-        <source>Bulut Santral (KobiPBX)</source>
-        <translation>Bulut Santral (KobiPBX)</translation>
-    </message>
-    <message>
-        <source>Account type:</source>
-        <translation>Hesap türü:</translation>
-    </message>
-    <message>
-        <source>e.g. 1001</source>
-        <translation>ör. 1001</translation>
-    </message>
-    <message>
-        <source>Your extension(s):</source>
-        <translation>Dahili(ler):</translation>
-    </message>
-    <message>
-        <source>The internal number of your desk phone or softphone. Several: separate them with commas (1001, 1002).</source>
-        <translation>Masa telefonunuzun ya da softphone&apos;unuzun dahili numarası. Birden fazlaysa virgülle ayırın (1001, 1002).</translation>
-    </message>
-    <message>
-        <source>Domain UUID:</source>
-        <translation>Domain UUID:</translation>
-    </message>
-    <message>
-        <source>Provided by Kobikom&apos;s technical team. It is the only key to your company&apos;s live call events: keep it private.</source>
-        <translation>Kobikom teknik ekibi verir. Şirketinizin anlık çağrı olaylarının tek anahtarıdır: kimseyle paylaşmayın.</translation>
-    </message>
-    <message>
-        <source>name@company.com.tr</source>
-        <translation>ad@sirket.com.tr</translation>
-    </message>
-    <message>
-        <source>Login e-mail:</source>
-        <translation>Giriş e-postası:</translation>
-    </message>
-    <message>
-        <source>Password:</source>
-        <translation>Şifre:</translation>
-    </message>
-    <message>
-        <source>API key:</source>
-        <translation>API anahtarı:</translation>
-    </message>
-    <message>
-        <source>The &quot;API ANAHTARI&quot; (API key) shown in your Kobikom panel. Used to log in to the live call events.</source>
-        <translation>Kobikom panelinizde görünen &quot;API ANAHTARI&quot;. Anlık çağrı olaylarına giriş için kullanılır.</translation>
-    </message>
-    <message>
-        <source>Log in to the Tekil WebSocket with the panel token instead of the API key</source>
-        <translation>Tekil WebSocket&apos;e API anahtarı yerine panel token&apos;ı ile giriş yap</translation>
-    </message>
-    <message>
-        <source>The token comes from logging in with the e-mail and password above.</source>
-        <translation>Token, yukarıdaki e-posta ve şifreyle giriş yapılarak alınır.</translation>
-    </message>
-    <message>
         <source>Connection</source>
         <translation>Bağlantı</translation>
     </message>
     <message>
-        <source>TCP</source>
-        <translation>TCP</translation>
+        <source>All files (*)</source>
+        <translation>Tüm dosyalar (*)</translation>
     </message>
     <message>
-        <source>WebSocket</source>
-        <translation>WebSocket</translation>
+        <source>Import settings</source>
+        <translation>Ayarları içe aktar</translation>
     </message>
     <message>
-        <source>Live events over:</source>
-        <translation>Anlık olaylar için:</translation>
+        <source>Set up by your administrator</source>
+        <translation>Yöneticiniz tarafından ayarlandı</translation>
     </message>
     <message>
-        <source>Server:</source>
-        <translation>Sunucu:</translation>
+        <source>The greyed-out settings are set by your administrator and cannot be changed here.</source>
+        <translation>Gri görünen ayarlar yöneticiniz tarafından belirlenmiştir ve burada değiştirilemez.</translation>
     </message>
     <message>
-        <source>Leave empty for Kobikom&apos;s server (shown in grey).</source>
-        <translation>Kobikom&apos;un sunucusu için boş bırakın (gri gösterilir).</translation>
+        <source>Settings files (*.toml)</source>
+        <translation>Ayar dosyaları (*.toml)</translation>
     </message>
     <message>
-        <source>Port:</source>
-        <translation>Port:</translation>
+        <source>This file cannot be imported</source>
+        <translation>Bu dosya içe aktarılamıyor</translation>
     </message>
     <message>
-        <source>Encrypted connection (TLS, wss://)</source>
-        <translation>Şifreli bağlantı (TLS, wss://)</translation>
+        <source>Settings from {file} are filled in; click Save to keep them.</source>
+        <translation>{file} dosyasındaki ayarlar dolduruldu; saklamak için Kaydet&apos;e tıklayın.</translation>
     </message>
     <message>
-        <source>Security:</source>
-        <translation>Güvenlik:</translation>
+        <source>Settings imported</source>
+        <translation>Ayarlar içe aktarıldı</translation>
     </message>
     <message>
-        <source>None (the system&apos;s certificates)</source>
-        <translation>Yok (sistemin sertifikaları)</translation>
+        <source>Reading the keyring…</source>
+        <translation>Anahtar zinciri okunuyor…</translation>
     </message>
     <message>
-        <source>Browse…</source>
-        <translation>Gözat…</translation>
+        <source>Reading the saved password and API key…</source>
+        <translation>Kayıtlı şifre ve API anahtarı okunuyor…</translation>
     </message>
     <message>
-        <source>CA certificate:</source>
-        <translation>CA sertifikası:</translation>
+        <source>Not set</source>
+        <translation>Ayarlanmadı</translation>
     </message>
     <message>
-        <source>Optional, only for a private or test certificate authority (PEM file). Certificates are always verified.</source>
-        <translation>İsteğe bağlı; yalnızca özel ya da test sertifika otoritesi için (PEM dosyası). Sertifikalar her zaman doğrulanır.</translation>
+        <source>the keyring could not be read ({error})</source>
+        <translation>anahtar zinciri okunamadı ({error})</translation>
     </message>
     <message>
-        <source>REST address:</source>
-        <translation>REST adresi:</translation>
+        <source>Set by the {name} environment variable, which takes precedence.</source>
+        <translation>Öncelikli olan {name} ortam değişkeniyle ayarlandı.</translation>
     </message>
     <message>
-        <source>The panel API used for calls, history and the phonebook. Leave empty for Kobikom&apos;s (shown in grey).</source>
-        <translation>Arama, geçmiş ve rehber için kullanılan panel API&apos;si. Kobikom&apos;unki için boş bırakın (gri gösterilir).</translation>
+        <source>no working system keyring was found</source>
+        <translation>çalışan bir sistem anahtar zinciri bulunamadı</translation>
     </message>
     <message>
-        <source>Popup &amp;&amp; language</source>
-        <translation>Açılır pencere &amp;&amp; dil</translation>
+        <source>Passwords and keys are kept for this session only</source>
+        <translation>Şifreler ve anahtarlar yalnızca bu oturum için saklanıyor</translation>
+    </message>
+    <message>
+        <source>You will have to enter them again after restarting the app. Reason: {problem}.</source>
+        <translation>Uygulama yeniden başlatıldıktan sonra bunları tekrar girmeniz gerekecek. Neden: {problem}.</translation>
+    </message>
+    <message>
+        <source>Please correct the fields marked in red.</source>
+        <translation>Lütfen kırmızıyla işaretli alanları düzeltin.</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Kaydediliyor…</translation>
+    </message>
+    <message>
+        <source>The settings could not be saved</source>
+        <translation>Ayarlar kaydedilemedi</translation>
+    </message>
+    <message>
+        <source>{file}: {error}</source>
+        <translation>{file}: {error}</translation>
+    </message>
+    <message>
+        <source>storing the secrets failed ({error})</source>
+        <translation>gizli bilgiler saklanamadı ({error})</translation>
+    </message>
+    <message>
+        <source>The settings were saved, but the keyring refused a secret</source>
+        <translation>Ayarlar kaydedildi, ancak anahtar zinciri bir gizli bilgiyi kabul etmedi</translation>
+    </message>
+    <message>
+        <source>The settings were saved, but starting at login could not be changed</source>
+        <translation>Ayarlar kaydedildi, ancak oturum açılışında başlatma değiştirilemedi</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsTabs</name>
+    <message>
+        <source>General</source>
+        <extracomment>Auto-close delay of the popup, seconds. ``originate`` timings (milliseconds, as sent; Kobikom&apos;s example: 30000 / 15000). Size cap of the recordings cache (MB). Longest outside-line prefix accepted (PBX codes are one or two characters). What :func:`desktop.core.dialing.dial_target` accepts as an outside-line prefix.</extracomment>
+        <translation>Genel</translation>
+    </message>
+    <message>
+        <source>Start:</source>
+        <translation>Başlatma:</translation>
+    </message>
+    <message>
+        <source>Kobikom Desktop waits in the tray from the moment you log in, so no call goes unseen.</source>
+        <translation>Kobikom Desktop oturum açtığınız andan itibaren sistem tepsisinde bekler; hiçbir çağrı gözden kaçmaz.</translation>
     </message>
     <message>
         <source>Show a popup when a call rings</source>
@@ -2355,58 +2508,6 @@ Son aramalar burada görünür.</translation>
         <translation>Dinlediğiniz ses kayıtları bu bilgisayarda bu boyuta kadar saklanır; en uzun süredir dinlenmeyenler önce silinir.</translation>
     </message>
     <message>
-        <source>Tekil Santral: your own PBX, managed in the Kobikom panel.</source>
-        <translation>Tekil Santral: Kobikom panelinden yönetilen kendi santraliniz.</translation>
-    </message>
-    <message>
-        <source>The e-mail you log in to the Kobikom panel with.</source>
-        <translation>Kobikom paneline giriş yaptığınız e-posta.</translation>
-    </message>
-    <message>
-        <source>Your panel password. Used for calls from the app, call history and the PBX phonebook.</source>
-        <translation>Panel şifreniz. Uygulamadan arama, arama geçmişi ve santral rehberi için kullanılır.</translation>
-    </message>
-    <message>
-        <source>Bulut Santral: the KobiPBX cloud PBX (api.kobipbx.com).</source>
-        <translation>Bulut Santral: KobiPBX bulut santrali (api.kobipbx.com).</translation>
-    </message>
-    <message>
-        <source>Your KobiPBX login e-mail; the credentials come from Kobikom&apos;s technical team.</source>
-        <translation>KobiPBX giriş e-postanız; giriş bilgilerini Kobikom teknik ekibi verir.</translation>
-    </message>
-    <message>
-        <source>Your KobiPBX password. Used for calls from the app and call history.</source>
-        <translation>KobiPBX şifreniz. Uygulamadan arama ve arama geçmişi için kullanılır.</translation>
-    </message>
-    <message>
-        <source>The Tekil TCP service must first be enabled by Kobikom: ask yazilim@kobikom.com.tr. WebSocket works without that.</source>
-        <translation>Tekil TCP servisini önce Kobikom&apos;un açması gerekir: yazilim@kobikom.com.tr adresine yazın. WebSocket buna gerek duymaz.</translation>
-    </message>
-    <message>
-        <source>TCP is the usual choice for desktop apps.</source>
-        <translation>Masaüstü uygulamaları için genellikle TCP seçilir.</translation>
-    </message>
-    <message>
-        <source>Use WebSocket if your network blocks other ports.</source>
-        <translation>Ağınız diğer portları engelliyorsa WebSocket kullanın.</translation>
-    </message>
-    <message>
-        <source>{value} (default)</source>
-        <translation>{value} (varsayılan)</translation>
-    </message>
-    <message>
-        <source>The TCP services are not encrypted.</source>
-        <translation>TCP servisleri şifreli değildir.</translation>
-    </message>
-    <message>
-        <source>Without TLS, Tekil&apos;s WebSocket listens on port 8088 (with TLS: 8098).</source>
-        <translation>Tekil WebSocket TLS olmadan 8088 portunu dinler (TLS ile: 8098).</translation>
-    </message>
-    <message>
-        <source>KobiPBX&apos;s WebSocket is always encrypted.</source>
-        <translation>KobiPBX WebSocket bağlantısı her zaman şifrelidir.</translation>
-    </message>
-    <message>
         <source>Instead of the panel API. If the connection is down, the panel API is used.</source>
         <translation>Panel API&apos;si yerine. Bağlantı koptuğunda panel API&apos;si kullanılır.</translation>
     </message>
@@ -2415,147 +2516,23 @@ Son aramalar burada görünür.</translation>
         <translation>Yalnızca WebSocket ile bağlanan Tekil Santral hesapları için (Bağlantı sekmesi).</translation>
     </message>
     <message>
-        <source>Choose a CA certificate</source>
-        <translation>CA sertifikası seçin</translation>
-    </message>
-    <message>
-        <source>Certificates (*.pem *.crt *.cer)</source>
-        <translation>Sertifikalar (*.pem *.crt *.cer)</translation>
-    </message>
-    <message>
-        <source>All files (*)</source>
-        <translation>Tüm dosyalar (*)</translation>
-    </message>
-    <message>
-        <source>Import settings</source>
-        <translation>Ayarları içe aktar</translation>
-    </message>
-    <message>
-        <source>Settings files (*.toml)</source>
-        <translation>Ayar dosyaları (*.toml)</translation>
-    </message>
-    <message>
-        <source>This file cannot be imported</source>
-        <translation>Bu dosya içe aktarılamıyor</translation>
-    </message>
-    <message>
-        <source>Settings from {file} are filled in; click Save to keep them.</source>
-        <translation>{file} dosyasındaki ayarlar dolduruldu; saklamak için Kaydet&apos;e tıklayın.</translation>
-    </message>
-    <message>
-        <source>Settings imported</source>
-        <translation>Ayarlar içe aktarıldı</translation>
-    </message>
-    <message>
-        <source>“{value}” is not an extension number: use digits only, separated by commas.</source>
-        <translation>“{value}” bir dahili numara değil: yalnızca rakam kullanın, virgülle ayırın.</translation>
-    </message>
-    <message>
-        <source>Enter your extension to get call popups.</source>
-        <translation>Arama açılır pencereleri için dahilinizi girin.</translation>
-    </message>
-    <message>
-        <source>Bulut Santral accounts need the domain UUID to receive calls.</source>
-        <translation>Bulut Santral hesaplarının arama alabilmesi için domain UUID gerekir.</translation>
-    </message>
-    <message>
-        <source>This does not look like a UUID (8-4-4-4-12 hexadecimal digits). Check it with Kobikom if calls do not arrive.</source>
-        <translation>Bu bir UUID&apos;ye benzemiyor (8-4-4-4-12 onaltılık basamak). Aramalar gelmezse Kobikom ile kontrol edin.</translation>
-    </message>
-    <message>
-        <source>This does not look like an e-mail address.</source>
-        <translation>Bu bir e-posta adresine benzemiyor.</translation>
-    </message>
-    <message>
-        <source>The {name} environment variable is set and is used instead.</source>
-        <translation>{name} ortam değişkeni tanımlı; onun değeri kullanılıyor.</translation>
-    </message>
-    <message>
-        <source>Enter only a host name or IP address (no “wss://”, no port, no spaces).</source>
-        <translation>Yalnızca sunucu adı ya da IP adresi girin (“wss://”, port ve boşluk olmadan).</translation>
-    </message>
-    <message>
-        <source>The port must be a number from 1 to 65535 (empty: the default).</source>
-        <translation>Port 1 ile 65535 arasında bir sayı olmalı (boş: varsayılan).</translation>
-    </message>
-    <message>
-        <source>There is no such file.</source>
-        <translation>Böyle bir dosya yok.</translation>
-    </message>
-    <message>
-        <source>Enter a full address such as https://panelapi.kobikom.com.tr (empty: the default).</source>
-        <translation>https://panelapi.kobikom.com.tr gibi tam bir adres girin (boş: varsayılan).</translation>
+        <source>{value} (default)</source>
+        <translation>{value} (varsayılan)</translation>
     </message>
     <message>
         <source>Enter a full address such as https://sms.kobikom.com.tr (empty: the default).</source>
         <translation>https://sms.kobikom.com.tr gibi tam bir adres girin (boş: varsayılan).</translation>
     </message>
     <message>
-        <source>Reading the keyring…</source>
-        <translation>Anahtar zinciri okunuyor…</translation>
-    </message>
-    <message>
-        <source>Reading the saved password and API key…</source>
-        <translation>Kayıtlı şifre ve API anahtarı okunuyor…</translation>
-    </message>
-    <message>
-        <source>Not set</source>
-        <translation>Ayarlanmadı</translation>
-    </message>
-    <message>
         <source>Use only digits, * and #, e.g. 0 or 9.</source>
         <translation>Yalnızca rakam, * ve # kullanın, ör. 0 ya da 9.</translation>
-    </message>
-    <message>
-        <source>the keyring could not be read ({error})</source>
-        <translation>anahtar zinciri okunamadı ({error})</translation>
-    </message>
-    <message>
-        <source>Set by the {name} environment variable, which takes precedence.</source>
-        <translation>Öncelikli olan {name} ortam değişkeniyle ayarlandı.</translation>
-    </message>
-    <message>
-        <source>no working system keyring was found</source>
-        <translation>çalışan bir sistem anahtar zinciri bulunamadı</translation>
-    </message>
-    <message>
-        <source>Passwords and keys are kept for this session only</source>
-        <translation>Şifreler ve anahtarlar yalnızca bu oturum için saklanıyor</translation>
-    </message>
-    <message>
-        <source>You will have to enter them again after restarting the app. Reason: {problem}.</source>
-        <translation>Uygulama yeniden başlatıldıktan sonra bunları tekrar girmeniz gerekecek. Neden: {problem}.</translation>
-    </message>
-    <message>
-        <source>Please correct the fields marked in red.</source>
-        <translation>Lütfen kırmızıyla işaretli alanları düzeltin.</translation>
-    </message>
-    <message>
-        <source>Saving…</source>
-        <translation>Kaydediliyor…</translation>
-    </message>
-    <message>
-        <source>The settings could not be saved</source>
-        <translation>Ayarlar kaydedilemedi</translation>
-    </message>
-    <message>
-        <source>{file}: {error}</source>
-        <translation>{file}: {error}</translation>
-    </message>
-    <message>
-        <source>storing the secrets failed ({error})</source>
-        <translation>gizli bilgiler saklanamadı ({error})</translation>
-    </message>
-    <message>
-        <source>The settings were saved, but the keyring refused a secret</source>
-        <translation>Ayarlar kaydedildi, ancak anahtar zinciri bir gizli bilgiyi kabul etmedi</translation>
     </message>
 </context>
 <context>
     <name>SetupWizard</name>
     <message>
         <source>Set up Kobikom Desktop</source>
-        <extracomment>The PBX&apos;s extensions from the last check (None: not fetched). Why secrets are kept for this session only (None: the keyring works).</extracomment>
+        <extracomment>The extension number at the start of a picker label (&quot;1002 – Mehmet Kaya&quot;). For the pages: the tasks and the &quot;Start at login&quot; backend (None: this system&apos;s). The PBX&apos;s extensions from the last check (None: not fetched). Why secrets are kept for this session only (None: the keyring works).</extracomment>
         <translation>Kobikom Desktop kurulumu</translation>
     </message>
     <message>
@@ -2567,28 +2544,12 @@ Son aramalar burada görünür.</translation>
         <translation>Kobikom panel girişiniz ve API anahtarınız.</translation>
     </message>
     <message>
-        <source>The e-mail address you sign in to the Kobikom panel with.</source>
-        <translation>Kobikom paneline giriş yaptığınız e-posta adresi.</translation>
-    </message>
-    <message>
-        <source>Your Kobikom panel password. It is kept in the system keyring, never in a file.</source>
-        <translation>Kobikom panel şifreniz. Sistemin anahtar zincirinde saklanır, asla bir dosyada değil.</translation>
-    </message>
-    <message>
         <source>Bulut Santral (KobiPBX) sign-in</source>
         <translation>Bulut Santral (KobiPBX) girişi</translation>
     </message>
     <message>
         <source>Your KobiPBX API sign-in and your company&apos;s domain UUID.</source>
         <translation>KobiPBX API girişiniz ve şirketinizin domain UUID&apos;si.</translation>
-    </message>
-    <message>
-        <source>Your KobiPBX API e-mail address, from Kobikom&apos;s technical team.</source>
-        <translation>KobiPBX API e-posta adresiniz; Kobikom teknik ekibi verir.</translation>
-    </message>
-    <message>
-        <source>Your KobiPBX API password, from Kobikom&apos;s technical team. It is kept in the system keyring, never in a file.</source>
-        <translation>KobiPBX API şifreniz; Kobikom teknik ekibi verir. Sistemin anahtar zincirinde saklanır, asla bir dosyada değil.</translation>
     </message>
     <message>
         <source>SMS API key (optional)</source>
@@ -2599,24 +2560,16 @@ Son aramalar burada görünür.</translation>
         <translation>SMS API token&apos;ı (isteğe bağlı)</translation>
     </message>
     <message>
-        <source>Kobikom switches the Tekil TCP socket on only on request (yazilim@kobikom.com.tr). WebSocket works without that.</source>
-        <translation>Kobikom, Tekil TCP soketini yalnızca talep üzerine açar (yazilim@kobikom.com.tr). WebSocket buna gerek duymaz.</translation>
-    </message>
-    <message>
-        <source>TCP is the usual choice for desktop apps.</source>
-        <translation>Masaüstü uygulamaları için genellikle TCP seçilir.</translation>
-    </message>
-    <message>
-        <source>Use WebSocket if your network blocks other ports.</source>
-        <translation>Ağınız diğer portları engelliyorsa WebSocket kullanın.</translation>
-    </message>
-    <message>
         <source>Set by your administrator&apos;s settings file.</source>
         <translation>Yöneticinizin ayar dosyasıyla belirlendi.</translation>
     </message>
     <message>
         <source>Set up by your administrator</source>
         <translation>Yöneticiniz tarafından ayarlandı</translation>
+    </message>
+    <message>
+        <source>These settings are set by your administrator: {names}. Enter only your own sign-in details.</source>
+        <translation>Bu ayarlar yöneticiniz tarafından belirlenmiştir: {names}. Yalnızca kendi giriş bilgilerinizi girin.</translation>
     </message>
     <message>
         <source>These settings come from {file}: {names}. Enter only your own sign-in details.</source>
@@ -2685,14 +2638,6 @@ Son aramalar burada görünür.</translation>
     <message>
         <source>Settings imported</source>
         <translation>Ayarlar içe aktarıldı</translation>
-    </message>
-    <message>
-        <source>CA certificate</source>
-        <translation>CA sertifikası</translation>
-    </message>
-    <message>
-        <source>Certificates (*.pem *.crt *.cer)</source>
-        <translation>Sertifikalar (*.pem *.crt *.cer)</translation>
     </message>
     <message>
         <source>No system keyring</source>
@@ -3133,6 +3078,13 @@ Son aramalar burada görünür.</translation>
     </message>
 </context>
 <context>
+    <name>StartAtLogin</name>
+    <message>
+        <source>Start Kobikom Desktop when I log in</source>
+        <translation>Oturum açtığımda Kobikom Desktop&apos;ı başlat</translation>
+    </message>
+</context>
+<context>
     <name>StatusActions</name>
     <message>
         <source>Settings…</source>
@@ -3157,6 +3109,7 @@ Son aramalar burada görünür.</translation>
     </message>
     <message>
         <source>Quit</source>
+        <extracomment>Longest wait for the sample recording to decode. Longest wait for the TLS request. The keyring service of the round-trip check (never the app&apos;s own).</extracomment>
         <translation>Çıkış</translation>
     </message>
 </context>
@@ -3337,7 +3290,7 @@ Son aramalar burada görünür.</translation>
     <name>TypePage</name>
     <message>
         <source>Welcome to Kobikom Desktop</source>
-        <extracomment>(secret, keyring account, value); an empty value deletes it.</extracomment>
+        <extracomment>Page ids of the wizard.</extracomment>
         <translation>Kobikom Desktop&apos;a hoş geldiniz</translation>
     </message>
     <message>

@@ -84,3 +84,19 @@ def make_manager(qapp, clock: FakeClock, english: QLocale,
     yield make
     for manager in managers:
         manager.close_all()
+
+
+@pytest.fixture(autouse=True)
+def _private_autostart_folders(tmp_path_factory: pytest.TempPathFactory,
+                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """"Start at login" switches read and write XDG folders of the test, never the
+    developer's own ~/.config/autostart or /etc/xdg/autostart."""
+    base = tmp_path_factory.mktemp("xdg")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(base / "config-home"))
+    monkeypatch.setenv("XDG_CONFIG_DIRS", str(base / "config-dirs"))
+
+
+# The company-directory servers (a real slapd, a real aiohttp lookup endpoint).
+from tests.helpers.directory_servers import lookup_server, slapd  # noqa: E402
+
+__all__ = ["lookup_server", "slapd"]

@@ -90,7 +90,11 @@ class AppProcess:
         self.args = ["--debug", *args]
         self.env = dict(env)
         self.env.update(KOBIKOM_DESKTOP_HOME=str(home), LANG=lang, LC_ALL=lang,
-                        PYTHONFAULTHANDLER="1")
+                        PYTHONFAULTHANDLER="1",
+                        # "Start at login" (the wizard turns it on) writes here, never to
+                        # the machine's own ~/.config/autostart or /etc/xdg/autostart.
+                        XDG_CONFIG_HOME=str(home / "xdg-config"),
+                        XDG_CONFIG_DIRS=str(home / "xdg-config-dirs"))
         self.env.pop("LANGUAGE", None)
         self.log_file = home / "logs" / "kobikom-desktop.log"
         self.stdout_file = home / f"{name}.stdout.txt"

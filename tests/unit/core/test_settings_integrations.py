@@ -88,3 +88,30 @@ def test_a_bind_password_in_the_file_is_refused(tmp_path: Path) -> None:
     path.write_text('[ldap]\nbind_password = "x"\n', encoding="utf-8")
     with pytest.raises(SettingsError, match="keyring"):
         load_settings(path)
+
+
+def test_the_policy_file_takes_the_same_keys_and_refuses_bad_ones(tmp_path: Path) -> None:
+    from desktop.core.policy import load_effective_settings, load_policy
+
+    policy_file = tmp_path / "policy.toml"
+    policy_file.write_text(
+        'locked = ["crm.url", "ldap.url"]\n'
+        '[crm]\nurl = "https://crm.firma.com.tr/?tel={e164}"\nopen_on = "click"\n'
+        '[ldap]\nurl = "ldap://dc.firma.com.tr"\nbase_dn = "dc=firma"\n'
+        'bind_password = "never"\n'
+        '[http_lookup]\nurl = "javascript:alert({e164})"\n'
+        '[hotkey]\ndial = "Ctrl+Alt+F9"\n', encoding="utf-8")
+    agent = tmp_path / "settings.toml"
+    agent.write_text('[crm]\nurl = "https://kendi.example/?{e164}"\n'
+                     '[ldap]\nbind_dn = "cn=ajan"\n', encoding="utf-8")
+    policy = load_policy(policy_file)
+    effective = load_effective_settings(agent, policy).settings
+    assert effective.crm.url == "https://crm.firma.com.tr/?tel={e164}"  # locked: the policy's
+    assert effective.crm.open_on is CrmOpenOn.CLICK
+    assert (effective.ldap.url, effective.ldap.bind_dn) == ("ldap://dc.firma.com.tr", "cn=ajan")
+    assert effective.hotkey.dial == "Ctrl+Alt+F9"
+    assert effective.http_lookup.url == ""  # refused, not applied
+    warnings = "\n".join(policy.warnings)
+    assert "[http_lookup] url" in warnings
+    assert "http:// or https://" in warnings
+    assert "bind_password" in warnings

@@ -175,22 +175,25 @@ class Application(QObject):
                                    "\n".join(self._settings_notes), MessageKind.WARNING)
 
     def _build_tray(self) -> None:
-        if self.tray is not None:  # shown by desktop.launch before the app was imported
-            if isinstance(self.tray, TrayController):
-                QTimer.singleShot(500, self._log_tray_geometry)
-            return
-        if QSystemTrayIcon.isSystemTrayAvailable():
-            self.tray = TrayController(parent=self)
-        else:
-            from desktop.ui.no_tray import StatusWindow
+        if self.tray is None:  # else shown by desktop.launch before the app was imported
+            if QSystemTrayIcon.isSystemTrayAvailable():
+                self.tray = TrayController(parent=self)
+            else:
+                from desktop.ui.no_tray import StatusWindow
 
-            log.warning("no system tray on this desktop: showing a status window instead")
-            self.tray = StatusWindow()
-        self.tray.set_demo(self.demo)
-        self.tray.set_extension(", ".join(self.settings.account.extensions))
-        self.tray.show()
-        elapsed = time.monotonic() - self.started_at
-        log.info("tray shown (%s) %.0f ms after start", type(self.tray).__name__, elapsed * 1000)
+                log.warning("no system tray on this desktop: showing a status window instead")
+                self.tray = StatusWindow()
+            self.tray.set_demo(self.demo)
+            self.tray.set_extension(", ".join(self.settings.account.extensions))
+            self.tray.show()
+            elapsed = time.monotonic() - self.started_at
+            log.info("tray shown (%s) %.0f ms after start", type(self.tray).__name__,
+                     elapsed * 1000)
+        # The tray repaints after a popup is on screen, and sums up the calls the
+        # popups had no room for; the popup windows are made before the first ring.
+        self.tray.set_paint_gate(self.popups)
+        self.popups.overflowChanged.connect(self.tray.set_overflow)
+        self.popups.prepare_soon()
         if isinstance(self.tray, TrayController):
             # A tray host needs a moment to embed the icon; log its geometry for tests.
             QTimer.singleShot(500, self._log_tray_geometry)
@@ -342,8 +345,10 @@ class Application(QObject):
         history.missedChanged.connect(self.tray.set_missed)
         self.bridge.cardChanged.connect(history.on_card)
         self.bridge.stateChanged.connect(history.line_state)
-        self.popups.missedDismissed.connect(history.missed_popup_dismissed)
-        self.popups.set_actions(recording=True)
+        # Dismissing the missed-calls card is the agent seeing all the calls it sums up.
+        self.popups.missedDismissed.connect(lambda ids: history.mark_seen(list(ids)))
+        self.popups.showMissedRequested.connect(lambda: history.show(missed_only=True))
+        self.popups.set_actions(recording=True, missed_list=True)
         self.popups.playRecordingRequested.connect(
             lambda card: history.play_recording(card.call_id))
         # A left click on the tray icon opens the recent calls (the status window

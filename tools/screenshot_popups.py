@@ -73,8 +73,9 @@ def render(scale: str) -> list[Path]:
     from PySide6.QtCore import QLocale
     from PySide6.QtWidgets import QApplication
 
+    from desktop.core.popup_queue import MissedSummary
     from desktop.ui import icons
-    from desktop.ui.popup import CallerPopup, PopupActions
+    from desktop.ui.popup import CallerPopup, MissedCallsCard, PopupActions
 
     app = QApplication([])
     app.setApplicationName("kobikom-desktop")
@@ -94,6 +95,23 @@ def render(scale: str) -> list[Path]:
             written.append(path)
             popup.dismiss(by_user=False)
             app.processEvents()
+    cards = _cards(now)
+    summary = MissedSummary(27, (cards["missed"], cards["known-ringing"], cards["unknown"]))
+
+    def missed_card(prefix: str) -> None:
+        card = MissedCallsCard(actions=PopupActions(call_back=True, missed_list=True),
+                               translucent=True, clock=lambda: now,
+                               locale=QLocale(QLocale.Language.Turkish))
+        card.set_summary(summary)
+        card.show()
+        app.processEvents()
+        path = ARTIFACTS / f"{prefix}missed-card@{scale}x.png"
+        card.grab().save(str(path))
+        written.append(path)
+        card.dismiss(by_user=False)
+        app.processEvents()
+
+    missed_card("")
     # Turkish as the app shows it: the real translations (ours and Qt's).
     from desktop.ui.i18n import install_translators
 
@@ -110,6 +128,7 @@ def render(scale: str) -> list[Path]:
         written.append(path)
         popup.dismiss(by_user=False)
         app.processEvents()
+    missed_card("tr-")
     for translator in translators:
         app.removeTranslator(translator)
     path = ARTIFACTS / f"tray-icons@{scale}x.png"

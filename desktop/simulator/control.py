@@ -23,6 +23,12 @@ outside).  JSON in, JSON out; no authentication (loopback only).
 ``POST /_sim/expire-tokens``  every issued JWT/bearer token becomes invalid
 ``POST /_sim/silent``      ``{"silent":true}`` (half-open mode) / ``false``
 ``POST /_sim/restart``     stop and restart the TCP/WS listeners on the same ports
+``POST /_sim/flood``       ``{"extension":"1001","count":2000,"seconds":2.0,
+                           "hangup_after":0.0,"first_caller":"05550000000"}``: *count*
+                           calls rung evenly over *seconds*, each hung up unanswered
+                           *hangup_after* s after it rang (a flood of missed calls);
+                           answers when the last has rung -> ``{"call_ids":[…],
+                           "seconds":…}``
 ``POST /_sim/emit-oversized``  ``{"bytes":2097152}``: a valid JSON event frame that large,
                            made here (no upload), to every TCP client -> ``{"delivered":n}``
 =========================  ================================================================
@@ -32,14 +38,17 @@ Errors: 400 ``{"error":…}`` for a malformed request.
 
 from __future__ import annotations
 
+import asyncio
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from aiohttp import web
 
 if TYPE_CHECKING:
     from .simulator import Simulator
 
+#: Most calls one ``/_sim/flood`` request may ring.
+FLOOD_MAX_CALLS: Final = 100_000
 #: Largest frame ``/_sim/emit-oversized`` makes.
 MAX_OVERSIZED = 64 << 20
 
@@ -81,6 +90,7 @@ class ControlApi:
             web.post("/_sim/expire-tokens", self.expire_tokens),
             web.post("/_sim/silent", self.silent),
             web.post("/_sim/restart", self.restart),
+            web.post("/_sim/flood", self.flood),
             *self._line_test_routes(),
         ]
 
@@ -156,6 +166,34 @@ class ControlApi:
     async def restart(self, request: web.Request) -> web.Response:
         await self.sim.restart_event_servers()
         return _json({"ports": self.sim.ports})
+
+    # -- floods (the soak test) -------------------------------------------------------
+
+    async def flood(self, request: web.Request) -> web.Response:
+        """Many unanswered calls, rung at an even pace (see the module table)."""
+        body = await _body(request)
+        try:
+            extension = str(body["extension"])
+            count = int(body.get("count", 100))
+            seconds = float(body.get("seconds", 1.0))
+            hangup_after = float(body.get("hangup_after", 0.0))
+            first = int(str(body.get("first_caller", "05550000000")))
+        except (KeyError, TypeError, ValueError) as exc:
+            return _json({"error": f"bad flood request: {exc}"}, 400)
+        if not 0 < count <= FLOOD_MAX_CALLS or seconds < 0 or hangup_after < 0:
+            return _json({"error": f"count must be 1..{FLOOD_MAX_CALLS}, times >= 0"}, 400)
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        ids: list[str] = []
+        for index in range(count):
+            due = started + seconds * index / count
+            delay = due - loop.time()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            call = self.sim.switch.ring(extension=extension, caller=f"0{first + index}",
+                                        hangup_after=hangup_after)
+            ids.append(call.call_id)
+        return _json({"call_ids": ids, "seconds": loop.time() - started})
 
     # ------------------------------------------------------------ line tests (issue 11)
 

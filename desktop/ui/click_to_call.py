@@ -4,7 +4,8 @@
 point ends in :meth:`ClickToCallBridge.dial`: the dialer window, "Call
 back" on a popup, a contact's "Call", the tray's "Dial number from
 clipboard", a ``tel:``/``callto:``/``sip:`` link given on the command line
-or handed over by a second launch (and, on macOS, a URL open event).  The
+or handed over by a second launch (and, on macOS, a link opened with the
+app, through Qt's URL handlers: :meth:`ClickToCallBridge.install_url_handler`).  The
 flow runs on the event loop (:class:`~desktop.core.dialing.ClickToCall`):
 parse, debounce, confirm international and premium-rate numbers with
 :class:`DialConfirmDialog` (opened with ``open()``, never ``exec()``), send
@@ -25,14 +26,15 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
+import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Final, Protocol, TypeVar
 
-from PySide6.QtCore import QEvent, QFileSystemWatcher, QLocale, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QFileSystemWatcher, QLocale, QObject, Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import (
     QAction,
-    QFileOpenEvent,
+    QDesktopServices,
     QGuiApplication,
     QKeySequence,
     QRegularExpressionValidator,
@@ -280,7 +282,7 @@ class ClickToCallBridge(QObject):
         self._clipboard_text = clipboard_text or _clipboard_text
         self._dialer: DialerWindow | None = None
         self._shortcut: QShortcut | None = None
-        self._url_filter: _UrlOpenFilter | None = None
+        self._url_handler: _UrlHandler | None = None
         self.dial_action = QAction(self.tr("Dial…"), self)
         self.dial_action.setShortcut(QKeySequence(DIALER_SHORTCUT))
         self.dial_action.triggered.connect(lambda: self.show_dialer())
@@ -361,10 +363,36 @@ class ClickToCallBridge(QObject):
         self._shortcut = shortcut
         return shortcut
 
-    def install_url_handler(self, app: QGuiApplication) -> None:
-        """macOS delivers clicked ``tel:`` links as URL open events, not as arguments."""
-        self._url_filter = _UrlOpenFilter(self, app)
-        app.installEventFilter(self._url_filter)
+    def install_url_handler(self, app: QGuiApplication, *,
+                            platform: str = sys.platform) -> bool:
+        """Take the ``tel:``/``callto:``/``sip:`` links macOS opens with the app.
+
+        Only on macOS: elsewhere a clicked link starts the app (or a second
+        launch that hands it over) with the link as an argument.  No event
+        filter: one on the application would see every event of every
+        window (about 400 for each popup).  macOS sends a "get URL" Apple
+        event; Qt's Cocoa plugin gives it to the ``QDesktopServices`` URL
+        handler registered for its scheme (``QCocoaServices::handleUrl``),
+        so the link reaches :meth:`dial` and nothing else is watched.  Not
+        run here (no macOS); the handler itself is tested through
+        ``QDesktopServices.openUrl``.  Returns whether a handler was installed.
+        """
+        del app  # kept in the signature: the app is what the links are opened with
+        if platform != "darwin" or self._url_handler is not None:
+            return False
+        self._url_handler = _UrlHandler(self, self)
+        for scheme in SCHEMES:
+            # PySide takes the slot's name as str, whatever its stub says.
+            QDesktopServices.setUrlHandler(scheme, self._url_handler,
+                                           "open_url")  # type: ignore[arg-type]
+        return True
+
+    def remove_url_handler(self) -> None:
+        """Give the link schemes back (the app closes)."""
+        if self._url_handler is not None:
+            for scheme in SCHEMES:
+                QDesktopServices.unsetUrlHandler(scheme)
+            self._url_handler = None
 
     # -- the flow ---------------------------------------------------------------------
 
@@ -510,20 +538,17 @@ def _clipboard_text() -> str:
     return clipboard.text() if clipboard is not None else ""
 
 
-class _UrlOpenFilter(QObject):
-    """Turns ``QFileOpenEvent`` URLs with our schemes into dial requests (macOS)."""
+class _UrlHandler(QObject):
+    """The ``QDesktopServices`` handler of our link schemes (macOS)."""
 
     def __init__(self, bridge: ClickToCallBridge, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._bridge = bridge
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.FileOpen and isinstance(event, QFileOpenEvent):
-            url = event.url()
-            if url.scheme().lower() in SCHEMES:
-                self._bridge.dial(url.toString(), source="link")
-                return True
-        return False
+    @Slot(QUrl)
+    def open_url(self, url: QUrl) -> None:
+        if url.scheme().lower() in SCHEMES:
+            self._bridge.dial(url.toString(), source="link")
 
 
 # ---------------------------------------------------------------- tel: link settings

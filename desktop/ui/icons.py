@@ -46,6 +46,9 @@ ICON_SIZES: Final = (16, 22, 24, 32, 48, 64)
 DEVICE_PIXEL_RATIOS: Final = (1.0, 2.0)
 #: Edge of the design square all coordinates below are in.
 DESIGN: Final = 64.0
+#: Icons kept (each holds a pixmap per size and ratio, about 60 KiB): looks are
+#: what is shown, so a day of calls uses a handful of them.
+TRAY_ICON_CACHE: Final = 32
 #: Below this many device pixels the missed badge is a dot without a number.
 BADGE_TEXT_MIN_PX: Final = 20
 #: Where the handset's centre sits on the tile, and how big it is.
@@ -80,13 +83,19 @@ class LinkStatus(enum.Enum):
 
 @dataclass(frozen=True, slots=True)
 class TrayLook:
-    """Everything the tray icon shows; equal looks give the same cached icon."""
+    """Everything the tray icon shows; equal looks give the same cached icon.
+
+    Every field is what is *seen*, never the raw state behind it: the badge
+    is its text ("9+" for 10 or 250 missed calls), so 10 and 250 missed
+    calls are one look, one cached icon and no repaint.
+    """
 
     status: LinkStatus = LinkStatus.DISCONNECTED
     ringing: bool = False
     #: Animation frame while ringing (0 or 1: the handset tilts one way or the other).
     ring_frame: int = 0
-    missed: int = 0
+    #: The missed-calls badge as shown (:func:`badge_text`; "" for none).
+    badge: str = ""
     demo: bool = False
     #: Only the tile and handset (the application icon).
     plain: bool = False
@@ -206,7 +215,7 @@ def paint_tray_icon(painter: QPainter, size: float, look: TrayLook, *,
             if look.status is LinkStatus.AUTH_FAILED:
                 _draw_text(painter, dot_center + QPointF(0, 0.5), "!", 22, COLOR_GLYPH)
 
-        text = badge_text(look.missed)
+        text = look.badge
         if text:
             with_text = device_px >= BADGE_TEXT_MIN_PX
             height = 26.0 if with_text else 22.0
@@ -238,7 +247,7 @@ def tray_pixmap(look: TrayLook, size: int, device_pixel_ratio: float = 1.0) -> Q
     return pixmap
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=TRAY_ICON_CACHE)
 def tray_icon(look: TrayLook) -> QIcon:
     """A QIcon of *look* with pixmaps for every size in :data:`ICON_SIZES` at 1x and 2x."""
     icon = QIcon()
@@ -272,9 +281,9 @@ def icon_sheet(sizes: tuple[int, ...] = (16, 24, 32, 64), scale: int = 4) -> QIm
         TrayLook(LinkStatus.AUTH_FAILED),
         TrayLook(LinkStatus.CONNECTED, ringing=True, ring_frame=0),
         TrayLook(LinkStatus.CONNECTED, ringing=True, ring_frame=1),
-        TrayLook(LinkStatus.CONNECTED, missed=3),
-        TrayLook(LinkStatus.CONNECTED, missed=12),
-        TrayLook(LinkStatus.CONNECTING, demo=True, missed=1),
+        TrayLook(LinkStatus.CONNECTED, badge=badge_text(3)),
+        TrayLook(LinkStatus.CONNECTED, badge=badge_text(12)),
+        TrayLook(LinkStatus.CONNECTING, demo=True, badge=badge_text(1)),
         TrayLook(plain=True),
     ]
     cell = max(sizes) * 2 + 16

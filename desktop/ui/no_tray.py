@@ -30,9 +30,18 @@ from PySide6.QtWidgets import (
 
 from desktop.pbx.connection import ConnectionState, Phase
 from desktop.ui import status_text
-from desktop.ui.icons import TrayLook, tray_icon
+from desktop.ui.icons import TrayLook, badge_text, tray_icon
 from desktop.ui.labels import plain_label
-from desktop.ui.tray import APP_NAME, COUNTDOWN_INTERVAL_MS, MenuSection, MessageKind, StatusActions
+from desktop.ui.tray import (
+    APP_NAME,
+    COUNTDOWN_INTERVAL_MS,
+    GatedRefresh,
+    MenuSection,
+    MessageKind,
+    PaintGate,
+    StatusActions,
+    overflow_text,
+)
 
 #: Size of the state icon at the top of the window (logical px).
 STATE_ICON_SIZE: Final = 48
@@ -53,6 +62,7 @@ class StatusWindow(QWidget):
         activated(): "Show last call" was pressed (the tray's left click).
         messageClicked(): never emitted (notifications show in the window);
             present for interface parity with the tray.
+        lookChanged(object): the state icon was repainted with this look.
     """
 
     settingsRequested = Signal()
@@ -62,6 +72,7 @@ class StatusWindow(QWidget):
     quitRequested = Signal()
     activated = Signal()
     messageClicked = Signal()
+    lookChanged = Signal(object)
 
     def __init__(
         self,
@@ -77,9 +88,11 @@ class StatusWindow(QWidget):
         self._state: ConnectionState | None = None
         self._ringing = False
         self._missed = 0
+        self._overflow = 0
         self._demo = False
         self._look: TrayLook | None = None
         self._quitting = False
+        self._gated = GatedRefresh(self._refresh_now, self)
 
         # The title says why this window exists (taskbars and Alt+Tab show it).
         self.setWindowTitle(self.tr("{0} – no system tray").format(app_name))
@@ -116,7 +129,9 @@ class StatusWindow(QWidget):
         self.status_label = _plain_label(self)
         self.reason_label = _plain_label(self)
         self.missed_label = _plain_label(self)
-        for label in (self.title_label, self.status_label, self.reason_label, self.missed_label):
+        self.overflow_label = _plain_label(self)
+        for label in (self.title_label, self.status_label, self.reason_label, self.missed_label,
+                      self.overflow_label):
             lines.addWidget(label)
         header.addLayout(lines, 1)
         layout.addLayout(header)
@@ -202,6 +217,18 @@ class StatusWindow(QWidget):
         self._missed = max(0, count)
         self._refresh()
 
+    def set_overflow(self, count: int) -> None:
+        """Live calls that have no popup (there was no room)."""
+        self._overflow = max(0, count)
+        self._refresh()
+
+    def set_paint_gate(self, gate: PaintGate | None) -> None:
+        """Update only after *gate*'s popups have painted (as the tray does)."""
+        self._gated.set_gate(gate)
+
+    def repaint_held(self) -> bool:
+        return self._gated.held()
+
     def set_demo(self, demo: bool) -> None:
         self._demo = demo
         self.status_actions.set_demo_checked(demo)
@@ -273,15 +300,19 @@ class StatusWindow(QWidget):
         self._refresh()
 
     def _refresh(self) -> None:
+        self._gated.request()
+
+    def _refresh_now(self) -> None:
         now = self._clock()
         look = TrayLook(status=status_text.link_status(self._state), ringing=self._ringing,
-                        missed=self._missed, demo=self._demo)
+                        badge=badge_text(self._missed), demo=self._demo)
         if look != self._look:
             self._look = look
             icon = tray_icon(look)
             self.setWindowIcon(icon)
             self.state_icon.setPixmap(icon.pixmap(QSize(STATE_ICON_SIZE, STATE_ICON_SIZE),
                                                   self.devicePixelRatioF()))
+            self.lookChanged.emit(look)
         title = self._app_name
         if self._demo:
             title += " " + self.tr("(demo mode)")
@@ -293,3 +324,6 @@ class StatusWindow(QWidget):
         missed = status_text.missed_text(self._missed)
         self.missed_label.setText(missed)
         self.missed_label.setVisible(bool(missed))
+        overflow = overflow_text(self._overflow)
+        self.overflow_label.setText(overflow)
+        self.overflow_label.setVisible(bool(overflow))

@@ -7,6 +7,15 @@ wrong, so a failing connection is never hidden behind a green-looking icon.
 
 Later features add their entries with :meth:`TrayController.add_action`
 into a :class:`MenuSection`, so the tray never has to be edited for them.
+
+The icon is repainted only when what it shows changes (:class:`TrayLook`
+holds what is seen, e.g. the badge's "9+", not the raw count), and never
+while a popup is about to appear: with a *paint gate* (the popup manager,
+:meth:`TrayController.set_paint_gate`) the tray waits until the popup has
+painted, so the call's popup reaches the screen first.  The ringing
+animation runs only while a call rings (and a minute at most); the
+"retrying in N s" countdown only while a retry is pending: with no call
+and a steady line, the tray runs no timer at all.
 Where the desktop has no tray at all, the app uses
 :class:`desktop.ui.no_tray.StatusWindow`, which has the same interface.
 """
@@ -17,15 +26,15 @@ import enum
 import logging
 import time
 from collections.abc import Callable
-from typing import Final
+from typing import Final, Protocol
 
-from PySide6.QtCore import QObject, QRect, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QRect, QTimer, Signal, SignalInstance
 from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from desktop.pbx.connection import ConnectionState, Phase
 from desktop.ui import status_text
-from desktop.ui.icons import TrayLook, tray_icon
+from desktop.ui.icons import TrayLook, badge_text, tray_icon
 
 log = logging.getLogger("kobikom.ui.tray")
 
@@ -38,6 +47,78 @@ RING_ANIMATION_LIMIT_MS: Final = 60_000
 COUNTDOWN_INTERVAL_MS: Final = 1000
 #: How long a tray notification stays (a hint; the desktop may ignore it).
 DEFAULT_MESSAGE_MS: Final = 10_000
+#: Longest the tray waits for a popup's first paint before it repaints anyway.
+PAINT_GATE_MAX_MS: Final = 250
+
+
+class PaintGate(Protocol):
+    """What the tray waits for before it repaints (the popup manager)."""
+
+    @property
+    def framesShown(self) -> SignalInstance: ...
+
+    def frame_pending(self) -> bool: ...
+
+
+class GatedRefresh(QObject):
+    """Runs a refresh now, or, while a popup waits for its first paint, after it.
+
+    The tray (and the status window) call :meth:`request` for every change;
+    with a gate whose ``frame_pending()`` is true the refresh is held until
+    the gate's ``framesShown`` (then one turn of the event loop later, so the
+    popup's frame is flushed first), or :data:`PAINT_GATE_MAX_MS` at most.
+    """
+
+    def __init__(self, refresh: Callable[[], None], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._refresh = refresh
+        self._gate: PaintGate | None = None
+        self._held = False
+        self._limit = QTimer(self)
+        self._limit.setSingleShot(True)
+        self._limit.setInterval(PAINT_GATE_MAX_MS)
+        self._limit.timeout.connect(self.release)
+        self._after_frame = QTimer(self)
+        self._after_frame.setSingleShot(True)
+        self._after_frame.setInterval(0)
+        self._after_frame.timeout.connect(self.request)
+
+    def set_gate(self, gate: PaintGate | None) -> None:
+        if self._gate is not None:
+            self._gate.framesShown.disconnect(self.release)
+        self._gate = gate
+        if gate is not None:
+            gate.framesShown.connect(self.release)
+
+    def held(self) -> bool:
+        return self._held
+
+    def request(self) -> None:
+        if self._gate is not None and self._gate.frame_pending():
+            if not self._held:
+                self._held = True
+                self._limit.start()
+            return
+        self._held = False
+        self._limit.stop()
+        self._refresh()
+
+    def release(self) -> None:
+        """The popups have painted (or waited long enough): refresh soon."""
+        if self._held:
+            self._held = False
+            self._limit.stop()
+            self._after_frame.start()
+
+
+def overflow_text(count: int) -> str:
+    """"N more calls without a popup" (the calls the popups had no room for)."""
+    if count <= 0:
+        return ""
+    if count == 1:
+        return QCoreApplication.translate("TrayController", "1 more call without a popup")
+    return QCoreApplication.translate("TrayController", "%Ln more calls without a popup",
+                                      None, count)
 
 
 class MenuSection(enum.Enum):
@@ -117,6 +198,7 @@ class TrayController(QObject):
         activated(): the icon was clicked (left click / trigger); the app
             decides what opens (recent calls, until then the last popup).
         messageClicked(): the agent clicked the last tray notification.
+        lookChanged(object): the icon was repainted with this :class:`TrayLook`.
     """
 
     settingsRequested = Signal()
@@ -126,6 +208,7 @@ class TrayController(QObject):
     quitRequested = Signal()
     activated = Signal()
     messageClicked = Signal()
+    lookChanged = Signal(object)
 
     def __init__(
         self,
@@ -142,8 +225,10 @@ class TrayController(QObject):
         self._ringing = False
         self._ring_frame = 0
         self._missed = 0
+        self._overflow = 0
         self._demo = False
         self._look: TrayLook | None = None
+        self._gated = GatedRefresh(self._refresh_now, self)
 
         self.status_actions = StatusActions(self)
         self.status_actions.settingsRequested.connect(self.settingsRequested)
@@ -160,6 +245,9 @@ class TrayController(QObject):
         self._reason_action.setEnabled(False)
         self._missed_action = self._menu.addAction("")
         self._missed_action.setEnabled(False)
+        self._overflow_action = self._menu.addAction("")
+        self._overflow_action.setEnabled(False)
+        self._overflow_action.setVisible(False)
         self._menu.addSeparator()
         self._calls_anchor = self._menu.addSeparator()
         self._menu.addAction(self.status_actions.settings)
@@ -220,6 +308,19 @@ class TrayController(QObject):
     def set_missed(self, count: int) -> None:
         self._missed = max(0, count)
         self._refresh()
+
+    def set_overflow(self, count: int) -> None:
+        """Live calls that have no popup (there was no room): summed up here."""
+        self._overflow = max(0, count)
+        self._refresh()
+
+    def set_paint_gate(self, gate: PaintGate | None) -> None:
+        """Repaint only after *gate*'s popups have painted (see the module docstring)."""
+        self._gated.set_gate(gate)
+
+    def repaint_held(self) -> bool:
+        """Whether a change waits for a popup's first paint."""
+        return self._gated.held()
 
     def set_demo(self, demo: bool) -> None:
         self._demo = demo
@@ -312,14 +413,22 @@ class TrayController(QObject):
         self._refresh()
 
     def _refresh(self) -> None:
+        self._gated.request()
+
+    def _refresh_now(self) -> None:
         now = self._clock()
         look = TrayLook(status=status_text.link_status(self._state), ringing=self._ringing,
-                        ring_frame=self._ring_frame, missed=self._missed, demo=self._demo)
+                        ring_frame=self._ring_frame, badge=badge_text(self._missed),
+                        demo=self._demo)
         if look != self._look:
             self._look = look
             self._tray.setIcon(tray_icon(look))
+            self.lookChanged.emit(look)
         tooltip = status_text.tooltip_text(self._app_name, self._extension, self._state,
                                            self._missed, self._demo, now)
+        overflow = overflow_text(self._overflow)
+        if overflow:
+            tooltip += "\n" + overflow
         if tooltip != self._tray.toolTip():
             self._tray.setToolTip(tooltip)
         self._status_action.setText(
@@ -330,6 +439,8 @@ class TrayController(QObject):
         missed = status_text.missed_text(self._missed)
         self._missed_action.setText(missed)
         self._missed_action.setVisible(bool(missed))
+        self._overflow_action.setText(overflow)
+        self._overflow_action.setVisible(bool(overflow))
         if self._state is not None and self._state.retry_in is not None and (
                 self._state.since + self._state.retry_in < now - 1):
             self._countdown.stop()  # the next attempt is due; its state will come

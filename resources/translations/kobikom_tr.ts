@@ -726,12 +726,8 @@ Ayrıntılar günlük dosyasında:
 <context>
     <name>CallerPopup</name>
     <message>
-        <source>Dismiss</source>
-        <extracomment>Seconds an ended (not missed) call&apos;s popup stays before closing itself. Width of the card in logical pixels (the window adds the shadow around it). Gap between the screen&apos;s available area and the cards (logical px). Gap between two stacked cards (logical px). Soft shadow around the card when the window can be translucent. The call timer ticks on whole seconds of talk time. Frame interval and period of the ringing pulse. Lines of notes shown before eliding (the full text is in the tooltip). How many closed call ids are remembered so late updates do not reopen them. Accent colours by state. Colour of the action buttons (the brand blue, independent of the state). libphonenumber types that can receive an SMS. Live-call control (Tekil WebSocket only): transfer to an extension, hang up.</extracomment>
-        <translation>Kapat</translation>
-    </message>
-    <message>
         <source>Add to contacts</source>
+        <extracomment>Seconds an ended (not missed) call&apos;s popup stays before closing itself. The call timer ticks on whole seconds of talk time. Lines of notes shown before eliding (the full text is in the tooltip).</extracomment>
         <translation>Rehbere ekle</translation>
     </message>
     <message>
@@ -2167,6 +2163,50 @@ Son aramalar burada görünür.</translation>
     </message>
 </context>
 <context>
+    <name>MissedCallsCard</name>
+    <message>
+        <source>Call back</source>
+        <extracomment>Caller lines on the card (the summary keeps this many of the newest).</extracomment>
+        <translation>Geri ara</translation>
+    </message>
+    <message>
+        <source>Show all</source>
+        <translation>Tümünü göster</translation>
+    </message>
+    <message>
+        <source>Missed calls</source>
+        <translation>Cevapsız aramalar</translation>
+    </message>
+    <message numerus="yes">
+        <source>and {count} more</source>
+        <translation>
+            <numerusform>ve {count} arama daha</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Kobikom – {count}</source>
+        <translation>Kobikom – {count}</translation>
+    </message>
+    <message>
+        <source>1 missed call</source>
+        <translation>1 cevapsız arama</translation>
+    </message>
+    <message numerus="yes">
+        <source>{count} missed calls</source>
+        <translation>
+            <numerusform>{count} cevapsız arama</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Withheld number</source>
+        <translation>Gizli numara</translation>
+    </message>
+    <message>
+        <source>Unknown caller</source>
+        <translation>Bilinmeyen arayan</translation>
+    </message>
+</context>
+<context>
     <name>NoteDialog</name>
     <message>
         <source>Note on {0}</source>
@@ -2207,6 +2247,14 @@ Son aramalar burada görünür.</translation>
     <message>
         <source>Other</source>
         <translation>Diğer</translation>
+    </message>
+</context>
+<context>
+    <name>PopupWindow</name>
+    <message>
+        <source>Dismiss</source>
+        <extracomment>Width of the card in logical pixels (the window adds the shadow around it). Soft shadow around the card when the window can be translucent. Frame interval and period of the ringing pulse (10 frames a second at most).</extracomment>
+        <translation>Kapat</translation>
     </message>
 </context>
 <context>
@@ -3353,7 +3401,7 @@ Son aramalar burada görünür.</translation>
     <name>StatusActions</name>
     <message>
         <source>Settings…</source>
-        <extracomment>The application&apos;s name as the tray shows it (not translated: a product name). How often the ringing handset wiggles, and for how long at most. How often the &quot;retrying in N s&quot; countdown is refreshed. How long a tray notification stays (a hint; the desktop may ignore it). Below the status lines: &quot;Dial…&quot;, &quot;Dial number from clipboard&quot;, &quot;Send SMS…&quot;, &quot;Recent calls…&quot;. With &quot;Settings…&quot; and &quot;Contacts…&quot;. With &quot;Demo mode&quot; and &quot;About&quot;.</extracomment>
+        <extracomment>Below the status lines: &quot;Dial…&quot;, &quot;Dial number from clipboard&quot;, &quot;Send SMS…&quot;, &quot;Recent calls…&quot;. With &quot;Settings…&quot; and &quot;Contacts…&quot;. With &quot;Demo mode&quot; and &quot;About&quot;.</extracomment>
         <translation>Ayarlar…</translation>
     </message>
     <message>
@@ -3549,6 +3597,18 @@ Son aramalar burada görünür.</translation>
     <message>
         <source>Transfer</source>
         <translation>Aktar</translation>
+    </message>
+</context>
+<context>
+    <name>TrayController</name>
+    <message>
+        <source>1 more call without a popup</source>
+        <extracomment>The application&apos;s name as the tray shows it (not translated: a product name). How often the ringing handset wiggles, and for how long at most. How often the &quot;retrying in N s&quot; countdown is refreshed. How long a tray notification stays (a hint; the desktop may ignore it). Longest the tray waits for a popup&apos;s first paint before it repaints anyway.</extracomment>
+        <translation>Açılır penceresi olmayan 1 arama daha</translation>
+    </message>
+    <message>
+        <source>%Ln more calls without a popup</source>
+        <translation>Açılır penceresi olmayan %Ln arama daha</translation>
     </message>
 </context>
 <context>

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QFileOpenEvent, QGuiApplication
+from PySide6.QtGui import QDesktopServices, QFileOpenEvent, QGuiApplication
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QWidget
 
@@ -338,12 +338,26 @@ def test_link_arguments_dial_the_first_only(qtbot, make_bridge) -> None:
     assert not h.bridge.dial_arguments(["   "])
 
 
-def test_macos_url_open_event(qtbot, qapp, make_bridge) -> None:
+def test_no_link_handler_outside_macos(qtbot, qapp, make_bridge) -> None:
+    """Elsewhere links come as arguments: nothing is installed, nothing watches events."""
     h = make_bridge()
-    h.bridge.install_url_handler(qapp)
-    with qtbot.waitSignal(h.bridge.dialFinished, timeout=10_000):
+    assert not h.bridge.install_url_handler(qapp, platform="linux")
+    with qtbot.assertNotEmitted(h.bridge.dialFinished, wait=200):
         QApplication.sendEvent(qapp, QFileOpenEvent(QUrl("tel:+90-532-123-45-67")))
-    assert h.session.calls == [("1001", "05321234567")]
+    assert h.session.calls == []
+
+
+def test_macos_links_reach_the_dialer_without_an_event_filter(qtbot, qapp,
+                                                              make_bridge) -> None:
+    """On macOS Qt hands an opened link to the URL handler of its scheme."""
+    h = make_bridge()
+    assert h.bridge.install_url_handler(qapp, platform="darwin")
+    try:
+        with qtbot.waitSignal(h.bridge.dialFinished, timeout=10_000):
+            assert QDesktopServices.openUrl(QUrl("tel:+90-532-123-45-67"))
+        assert h.session.calls == [("1001", "05321234567")]
+    finally:
+        h.bridge.remove_url_handler()
 
 
 # ---------------------------------------------------------------- live-call commands

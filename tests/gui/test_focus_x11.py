@@ -50,4 +50,8 @@ def test_popup_leaves_focus_and_typing_alone(x_display: dict[str, str]) -> None:
     assert result["click_reached_button"], result  # buttons still take mouse clicks
     assert result["x_focus_after_click"] == "editor", result
     assert result["typed_after_click"] == "abcde", result
+    assert result["reused_same_window"], result
+    assert result["reused_found_by_title"], result
+    assert result["x_focus_after_reuse"] == "editor", result
+    assert result["typed_after_reuse"] == "abcdefg", result
     assert result["compositing"] is False  # bare openbox: the opaque fallback is used

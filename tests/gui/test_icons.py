@@ -22,7 +22,7 @@ def test_badge_text() -> None:
 def test_looks_are_distinct_at_16_px(qapp) -> None:
     looks = [TrayLook(status) for status in LinkStatus] + [
         TrayLook(LinkStatus.CONNECTED, ringing=True),
-        TrayLook(LinkStatus.CONNECTED, missed=1),
+        TrayLook(LinkStatus.CONNECTED, badge="1"),
         TrayLook(LinkStatus.CONNECTED, demo=True),
     ]
     images = [tray_pixmap(look, 16).toImage() for look in looks]
@@ -32,16 +32,23 @@ def test_looks_are_distinct_at_16_px(qapp) -> None:
 
 
 def test_two_x_pixmaps_are_painted_not_scaled(qapp) -> None:
-    one = tray_pixmap(TrayLook(LinkStatus.CONNECTED, missed=3), 24, 1.0)
-    two = tray_pixmap(TrayLook(LinkStatus.CONNECTED, missed=3), 24, 2.0)
+    one = tray_pixmap(TrayLook(LinkStatus.CONNECTED, badge="3"), 24, 1.0)
+    two = tray_pixmap(TrayLook(LinkStatus.CONNECTED, badge="3"), 24, 2.0)
     assert (two.width(), two.devicePixelRatio()) == (48, 2.0)
     upscaled = one.toImage().scaled(48, 48)
     assert two.toImage() != upscaled
 
 
 def test_icons_are_cached_per_look(qapp) -> None:
-    assert tray_icon(TrayLook(missed=2)).cacheKey() == tray_icon(TrayLook(missed=2)).cacheKey()
-    assert tray_icon(TrayLook(missed=2)).cacheKey() != tray_icon(TrayLook(missed=3)).cacheKey()
+    assert tray_icon(TrayLook(badge="2")).cacheKey() == tray_icon(TrayLook(badge="2")).cacheKey()
+    assert tray_icon(TrayLook(badge="2")).cacheKey() != tray_icon(TrayLook(badge="3")).cacheKey()
+
+
+def test_looks_are_what_is_shown_so_ten_and_250_missed_are_one_icon(qapp) -> None:
+    ten = TrayLook(badge=badge_text(10))
+    many = TrayLook(badge=badge_text(250))
+    assert ten == many
+    assert tray_icon(ten).cacheKey() == tray_icon(many).cacheKey()
 
 
 def test_app_icon_and_svg(qapp) -> None:

@@ -237,6 +237,9 @@ def test_format_duration() -> None:
 def test_answered_timer_runs_every_second(make_popup, clock: FakeClock, qtbot) -> None:
     popup = make_popup(make_card(state=CardState.ANSWERED, answered_at=NOW - 5))
     assert popup.timer_label.text() == "00:05"
+    assert not popup.timer_running()  # nothing ticks for a popup nobody sees
+    popup.show()
+    qtbot.waitExposed(popup)
     assert popup.timer_running()
     clock.advance(60)
     qtbot.waitUntil(lambda: popup.timer_label.text() == "01:05", timeout=3000)
@@ -246,6 +249,20 @@ def test_answered_timer_runs_every_second(make_popup, clock: FakeClock, qtbot) -
                              answered_at=NOW - 5, ended_at=NOW + 100))
     assert not popup.timer_running()
     assert popup.timer_label.text() == "01:45"
+
+
+def test_timer_stops_while_hidden_and_resumes_on_show(make_popup, clock: FakeClock,
+                                                      qtbot) -> None:
+    popup = make_popup(make_card(state=CardState.ANSWERED, answered_at=NOW - 5))
+    popup.show()
+    qtbot.waitExposed(popup)
+    assert popup.timer_running()
+    popup.hide()
+    assert not popup.timer_running()
+    clock.advance(10)
+    popup.show()
+    assert popup.timer_running()
+    assert popup.timer_label.text() == "00:15"
 
 
 def test_timer_starts_when_answered_without_a_time(make_popup, clock: FakeClock) -> None:
@@ -368,13 +385,12 @@ def test_qt_refuses_to_activate_the_popup(make_manager, editor, qtbot, qtlog) ->
     """
     window, edit, focus = editor
     manager = make_manager()
-    popup = manager.show_card(make_card(state=CardState.ENDED, outcome=CardOutcome.MISSED))
+    popup = manager.show_card(make_card())
     qtbot.waitExposed(popup)
     focus()
     popup.activateWindow()
     popup.windowHandle().requestActivate()
-    manager.show_card(make_card(state=CardState.ENDED, outcome=CardOutcome.MISSED,
-                                previous_calls=4))  # an update in place
+    manager.show_card(make_card(previous_calls=4))  # an update in place
     assert QApplication.focusWidget() is edit
     assert QApplication.activeWindow() is window
     assert any("WindowDoesNotAcceptFocus" in r.message for r in qtlog.records)

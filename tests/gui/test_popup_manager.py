@@ -145,15 +145,18 @@ def test_geometry_change_puts_popups_back_on_screen(make_manager, qtbot) -> None
     qtbot.waitUntil(lambda: screen.availableGeometry().contains(popup.geometry()))
 
 
-def test_reflow_into_a_smaller_area(make_manager) -> None:
+def test_reflow_into_a_smaller_area(make_manager, qtbot) -> None:
     manager = make_manager()
-    popups = [manager.show_card(known_card(f"c{i}")) for i in range(4)]
+    popups = [manager.show_card(known_card(f"c{i}")) for i in range(3)]
+    manager.show_card(make_card("m1", CardState.ENDED, outcome=CardOutcome.MISSED))
+    qtbot.waitUntil(manager.missed_card_visible)
+    windows = [manager.missed_card(), *popups]
     small = QRect(0, 0, 800, 420)
     manager.reflow(small)
-    for popup in popups:
-        assert small.contains(popup.geometry().topLeft())
-        assert small.contains(popup.geometry())
-    _no_overlap(popups)
+    for window in windows:
+        assert small.contains(window.geometry().topLeft())
+        assert small.contains(window.geometry())
+    _no_overlap(windows)
 
 
 def test_popup_taller_than_the_screen_starts_on_screen(make_manager) -> None:
@@ -202,31 +205,41 @@ def test_hover_pauses_auto_close(make_manager, qtbot) -> None:
         pass
 
 
-def test_missed_popup_stays_until_dismissed(make_manager, qtbot) -> None:
+def test_missed_call_goes_to_the_card_that_stays_until_dismissed(make_manager, qtbot) -> None:
     manager = make_manager(auto_close_seconds=0.05)
     dismissed: list[str] = []
     manager.dismissed.connect(dismissed.append)
-    popup = manager.show_card(make_card("c1", CardState.ENDED, outcome=CardOutcome.MISSED))
-    assert not popup.auto_close_pending()
-    qtbot.wait(200)  # four times the auto-close delay
-    assert popup.isVisible()
-    assert dismissed == []
-    missed: list[str] = []
-    manager.missedDismissed.connect(missed.append)
-    with qtbot.waitSignal(manager.dismissed):
-        qtbot.mouseClick(popup.close_button, Qt.MouseButton.LeftButton)
-    assert dismissed == ["c1"]
-    assert missed == ["c1"]
+    ringing = manager.show_card(make_card("c1"))
+    assert ringing is not None
+    assert manager.show_card(make_card("c1", CardState.ENDED, outcome=CardOutcome.MISSED)) \
+        is None
+    qtbot.waitUntil(manager.missed_card_visible)
     assert manager.popups() == []
+    assert dismissed == ["c1"]  # the ringing popup went; the card sums the call up
+    card = manager.missed_card()
+    assert card.title_label.text() == "1 missed call"
+    qtbot.wait(200)  # four times the auto-close delay
+    assert card.isVisible()
+    missed: list[object] = []
+    manager.missedDismissed.connect(missed.append)
+    qtbot.mouseClick(card.close_button, Qt.MouseButton.LeftButton)
+    assert missed == [["c1"]]
+    assert manager.missed_card() is None
+    # Counting starts anew; the call already summed up is not counted twice.
+    manager.show_card(make_card("c1", CardState.ENDED, outcome=CardOutcome.MISSED))
+    manager.show_card(make_card("c2", CardState.ENDED, outcome=CardOutcome.MISSED))
+    qtbot.waitUntil(manager.missed_card_visible)
+    assert manager.missed_card().title_label.text() == "1 missed call"
 
 
-def test_closing_a_missed_popup_from_code_is_not_the_agents_dismissal(make_manager,
-                                                                      qtbot) -> None:
+def test_closing_the_missed_card_from_code_is_not_the_agents_dismissal(make_manager,
+                                                                       qtbot) -> None:
     manager = make_manager()
     manager.show_card(make_card("c1", CardState.ENDED, outcome=CardOutcome.MISSED))
-    with qtbot.assertNotEmitted(manager.missedDismissed), \
-            qtbot.waitSignal(manager.dismissed):
+    qtbot.waitUntil(manager.missed_card_visible)
+    with qtbot.assertNotEmitted(manager.missedDismissed):
         manager.close_all()
+    assert manager.missed_card() is None
 
 
 def test_auto_close_zero_keeps_popups(make_manager) -> None:
@@ -281,7 +294,7 @@ def test_synthetic_call_merges_into_the_real_one(make_manager) -> None:
 
 def test_actions_reach_open_and_new_popups(make_manager, qtbot) -> None:
     manager = make_manager()
-    popup = manager.show_card(make_card("c1", CardState.ENDED, outcome=CardOutcome.MISSED))
+    popup = manager.show_card(make_card("c1", CardState.ENDED))
     assert popup.call_back_button.isHidden()
     manager.set_actions(call_back=True)
     assert not popup.call_back_button.isHidden()
@@ -291,8 +304,8 @@ def test_actions_reach_open_and_new_popups(make_manager, qtbot) -> None:
 
 
 def test_features_switch_on_their_own_buttons_independently(make_manager) -> None:
-    manager = make_manager()
-    popup = manager.show_card(make_card("c1", CardState.ENDED, outcome=CardOutcome.MISSED))
+    manager = make_manager(settings=PopupSettings(auto_close_seconds=0))
+    popup = manager.show_card(make_card("c1", CardState.ENDED))
     manager.set_actions(call_back=True)  # the click-to-call feature
     manager.set_actions(sms=True)  # the SMS feature, wired later, must not undo it
     assert not popup.call_back_button.isHidden()

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QObject, QSize, QTimer, Signal
 from PySide6.QtGui import QAction, QImage
 from PySide6.QtWidgets import QSystemTrayIcon
 
 from desktop.pbx.connection import ConnectionState, Phase
-from desktop.ui.tray import MenuSection, TrayController
-from tests.gui.cards import NOW, FakeClock
+from desktop.ui.tray import PAINT_GATE_MAX_MS, MenuSection, TrayController
+from tests.gui.cards import NOW, FakeClock, make_card
 
 
 @pytest.fixture
@@ -68,7 +68,7 @@ def test_missed_badge(tray: TrayController) -> None:
     tray.set_missed(12)
     many = _image(tray)
     assert plain != three != many
-    assert tray.look().missed == 12
+    assert tray.look().badge == "9+"
     assert "12 missed calls" in tray.tool_tip()
     assert ("12 missed calls", False) in _entries(tray)
     tray.set_missed(0)
@@ -207,3 +207,90 @@ def test_messages_need_a_tray(tray: TrayController) -> None:
     # Offscreen there is no tray: the controller says so instead of failing silently.
     assert not tray.is_available()
     assert tray.show_message("Missed call", "0532 123 45 67") is False
+
+
+# ---------------------------------------------------------------- cost: repaint only what is seen
+
+
+class FakeGate(QObject):
+    """A popup manager as the tray sees it: a frame may be pending."""
+
+    framesShown = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pending = False
+
+    def frame_pending(self) -> bool:
+        return self.pending
+
+
+def test_the_icon_is_not_repainted_for_a_count_it_does_not_show(tray: TrayController) -> None:
+    looks: list[object] = []
+    tray.lookChanged.connect(looks.append)
+    tray.set_missed(10)
+    icon = tray.icon().cacheKey()
+    for count in range(11, 300):
+        tray.set_missed(count)
+    assert len(looks) == 1  # "9+" for all of them: one repaint
+    assert tray.icon().cacheKey() == icon
+    assert "299 missed calls" in tray.tool_tip()  # the words still say the number
+
+
+def test_the_tray_waits_for_the_popup_to_paint(tray: TrayController, qtbot) -> None:
+    gate = FakeGate()
+    tray.set_paint_gate(gate)
+    gate.pending = True
+    tray.set_ringing(True)
+    assert tray.repaint_held()
+    assert not tray.look().ringing  # not before the popup is on screen
+    gate.pending = False
+    gate.framesShown.emit()
+    assert not tray.look().ringing  # one turn of the event loop later: after the flush
+    qtbot.waitUntil(lambda: tray.look().ringing, timeout=1000)
+    assert not tray.repaint_held()
+
+
+def test_the_tray_waits_for_a_popup_only_so_long(tray: TrayController, qtbot) -> None:
+    gate = FakeGate()
+    tray.set_paint_gate(gate)
+    gate.pending = True  # a popup that never paints (e.g. hidden at once)
+    tray.set_missed(2)
+    assert tray.look().badge == ""
+    gate.pending = False
+    qtbot.waitUntil(lambda: tray.look().badge == "2", timeout=PAINT_GATE_MAX_MS * 4)
+
+
+def test_the_tray_repaints_after_a_real_popup_painted(tray: TrayController, qtbot, qapp,
+                                                      make_manager) -> None:
+    manager = make_manager()
+    tray.set_paint_gate(manager)
+    order: list[str] = []
+    manager.framesShown.connect(lambda: order.append("popup painted"))
+    tray.lookChanged.connect(lambda look: order.append(f"tray ringing={look.ringing}"))
+    popup = manager.show_card(make_card("c1"))
+    assert manager.frame_pending()
+    tray.set_ringing(True)  # what the app does right after show_card
+    qtbot.waitUntil(lambda: tray.look().ringing, timeout=2000)
+    assert order[:2] == ["popup painted", "tray ringing=True"], order
+    assert popup.isVisible()
+
+
+def test_calls_without_a_popup_are_summed_up(tray: TrayController) -> None:
+    tray.set_overflow(1)
+    assert ("1 more call without a popup", False) in _entries(tray)
+    tray.set_overflow(2)
+    assert "2 more calls without a popup" in tray.tool_tip()
+    tray.set_overflow(0)
+    assert "without a popup" not in tray.tool_tip()
+    assert not any("without a popup" in text for text, _ in _entries(tray))
+
+
+def test_no_timer_runs_while_no_call_rings(tray: TrayController, qtbot) -> None:
+    tray.set_connection(ConnectionState(Phase.CONNECTED, since=NOW))
+    tray.set_ringing(True)
+    assert any(t.isActive() for t in tray.findChildren(QTimer))
+    tray.set_ringing(False)
+    tray.set_missed(3)
+    qtbot.wait(10)
+    assert [t for t in tray.findChildren(QTimer) if t.isActive()] == []

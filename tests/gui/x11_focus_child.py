@@ -2,7 +2,8 @@
 
 A normal window with a focused line edit is shown, then a caller popup.
 xdotool types into whatever has the X input focus and clicks the popup's
-"Add to contacts" button with the real pointer.  The results are printed as
+"Add to contacts" button with the real pointer; then the next call reuses the
+window and the same is checked again.  The results are printed as
 one JSON object on stdout.
 """
 
@@ -81,6 +82,17 @@ def main() -> int:
     result["x_focus_after_click"] = xdotool("getwindowfocus", "getwindowname")
     xdotool("type", "--delay", "10", "de")
     result["typed_after_click"] = wait_for(lambda: edit.text() == "abcde") and edit.text()
+
+    # The next call reuses the window (hidden, refilled, shown again): same manners.
+    popup.dismiss(by_user=True)
+    again = manager.show_card(CallerCard(call_id="c2", state=CardState.RINGING,
+                                         number=parse_number("02163347190")))
+    result["reused_same_window"] = again is popup
+    result["reused_found_by_title"] = wait_for(lambda: bool(xdotool(
+        "search", "--onlyvisible", "--name", r"^Kobikom – \+902163347190$")))
+    result["x_focus_after_reuse"] = xdotool("getwindowfocus", "getwindowname")
+    xdotool("type", "--delay", "10", "fg")
+    result["typed_after_reuse"] = wait_for(lambda: edit.text() == "abcdefg") and edit.text()
 
     manager.close_all()
     print(json.dumps(result), flush=True)

@@ -8,7 +8,7 @@ calls after 0.2 s.  For ``KOBIKOM_SOAK_SECONDS`` (default 180):
 
 * calls ring continuously (one every 0.05-0.25 s): answered, missed, held,
   queue calls answered here or by a colleague, outbound calls; most callers
-  are in the directory.  A simulated agent dismisses missed-call popups;
+  are in the directory.  A simulated agent dismisses the missed-calls card;
 * every 20 s the simulator restarts its event listeners (the line
   reconnects), and once, half-way, it goes silent for longer than the
   channel's idle timeout (4 s here) so the client must notice a half-open
@@ -71,7 +71,7 @@ CONTACTS: Final = 10_000
 RING_INTERVAL_S: Final = (0.05, 0.25)
 EXTENSION: Final = "1001"
 AUTO_CLOSE_S: Final = 0.2
-#: The agent dismisses a missed call's popup this long after the call ended.
+#: The agent dismisses the missed-calls card this long after it appeared.
 AGENT_REACTION_S: Final = 0.3
 #: The channel drops a connection that has been silent this long.
 IDLE_TIMEOUT_S: Final = 4.0
@@ -152,7 +152,7 @@ class Soak:
         self.line: PhoneLine
         self.channel: EventChannel | None = None
         self.gate: asyncio.Event
-        self._ended_seen: dict[str, float] = {}
+        self._card_seen: float | None = None
         self._t0 = 0.0
 
     # -- wiring ---------------------------------------------------------------------
@@ -174,10 +174,9 @@ class Soak:
         # What Application._on_card does.
         self.popups.show_card(card, replaces=card.replaces)
 
-    def _missed_seen(self, _call_id: str) -> None:
-        # What Application._missed_seen does.
-        if not any(p.card.missed for p in self.popups.popups() if p.isVisible()):
-            self.line.clear_missed()
+    def _missed_seen(self, _call_ids: list[str]) -> None:
+        # The agent saw every missed call the card summed up.
+        self.line.clear_missed()
 
     # -- the run --------------------------------------------------------------------
 
@@ -224,7 +223,8 @@ class Soak:
         self.gate.clear()
         self.stopping = True
         await self._calls_settled()
-        await self._until(lambda: not self.popups.popups(), "the last popups to close")
+        await self._until(lambda: not self.popups.popups() and self.popups.missed_card() is None,
+                          "the last popups to close")
         self._sample()
 
     async def _until(self, condition: Callable[[], bool], what: str,
@@ -312,18 +312,19 @@ class Soak:
             await asyncio.sleep(self.rng.uniform(*RING_INTERVAL_S))
 
     async def _agent(self) -> None:
-        """Dismisses missed-call popups (the others close themselves)."""
+        """Dismisses the missed-calls card (the popups close themselves)."""
         while True:
             await asyncio.sleep(0.1)
             now = time.monotonic()
-            for popup in self.popups.popups():
-                card = popup.card
-                if not (card.ended and card.missed):
-                    continue
-                seen = self._ended_seen.setdefault(card.call_id, now)
-                if now - seen >= AGENT_REACTION_S:
-                    popup.dismiss(by_user=True)
-                    self._ended_seen.pop(card.call_id, None)
+            card = self.popups.missed_card()
+            if card is None:
+                self._card_seen = None
+                continue
+            if self._card_seen is None:
+                self._card_seen = now
+            elif now - self._card_seen >= AGENT_REACTION_S:
+                card.dismiss(by_user=True)
+                self._card_seen = None
 
     async def _sampler(self) -> None:
         while True:

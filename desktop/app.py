@@ -287,6 +287,9 @@ class Application(QObject):
             dial=self.click_to_call.dial, notify=self._dial_notify, parent=self)
         self.integrations = integrations
         self.bridge.cardChanged.connect(integrations.crm.on_card)
+        self.popups.set_actions(crm=integrations.crm.enabled)
+        integrations.crm.enabledChanged.connect(lambda on: self.popups.set_actions(crm=on))
+        self.popups.crmRequested.connect(integrations.crm.open_card)
 
         def remote_changed(remote: Any) -> None:
             line = self.line
@@ -299,9 +302,7 @@ class Application(QObject):
         QTimer.singleShot(0, integrations.start)  # the hotkey, once the loop runs
 
     def _integration_problems(self, text: str) -> None:
-        setter = getattr(self.tray, "set_problems", None)
-        if setter is not None:
-            setter(text)
+        self.tray.set_problems(text)
         if text:
             log.info("not working: %s", text.replace("\n", "; "))
 

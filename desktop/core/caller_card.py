@@ -91,6 +91,12 @@ class CallerCard:
         return self.contact_id is not None
 
     @property
+    def named(self) -> bool:
+        """A directory (local, LDAP or the CRM's lookup) knows the caller: show its name."""
+        return (self.contact_id is not None or self.contact_source is not None) and \
+            bool(self.name or self.company)
+
+    @property
     def missed(self) -> bool:
         return self.outcome is CardOutcome.MISSED
 

@@ -89,6 +89,7 @@ class StatusWindow(QWidget):
         self._ringing = False
         self._missed = 0
         self._overflow = 0
+        self._problems = ""
         self._demo = False
         self._look: TrayLook | None = None
         self._quitting = False
@@ -130,8 +131,9 @@ class StatusWindow(QWidget):
         self.reason_label = _plain_label(self)
         self.missed_label = _plain_label(self)
         self.overflow_label = _plain_label(self)
+        self.problems_label = _plain_label(self)
         for label in (self.title_label, self.status_label, self.reason_label, self.missed_label,
-                      self.overflow_label):
+                      self.overflow_label, self.problems_label):
             lines.addWidget(label)
         header.addLayout(lines, 1)
         layout.addLayout(header)
@@ -220,6 +222,11 @@ class StatusWindow(QWidget):
     def set_overflow(self, count: int) -> None:
         """Live calls that have no popup (there was no room)."""
         self._overflow = max(0, count)
+        self._refresh()
+
+    def set_problems(self, text: str) -> None:
+        """What does not work besides the line (a remote directory, the hotkey)."""
+        self._problems = text
         self._refresh()
 
     def set_paint_gate(self, gate: PaintGate | None) -> None:
@@ -327,3 +334,5 @@ class StatusWindow(QWidget):
         overflow = overflow_text(self._overflow)
         self.overflow_label.setText(overflow)
         self.overflow_label.setVisible(bool(overflow))
+        self.problems_label.setText(self._problems)
+        self.problems_label.setVisible(bool(self._problems))

@@ -226,6 +226,8 @@ class TrayController(QObject):
         self._ring_frame = 0
         self._missed = 0
         self._overflow = 0
+        #: What does not work besides the line (a remote directory, the hotkey).
+        self._problems = ""
         self._demo = False
         self._look: TrayLook | None = None
         self._gated = GatedRefresh(self._refresh_now, self)
@@ -248,6 +250,9 @@ class TrayController(QObject):
         self._overflow_action = self._menu.addAction("")
         self._overflow_action.setEnabled(False)
         self._overflow_action.setVisible(False)
+        self._problems_action = self._menu.addAction("")
+        self._problems_action.setEnabled(False)
+        self._problems_action.setVisible(False)
         self._menu.addSeparator()
         self._calls_anchor = self._menu.addSeparator()
         self._menu.addAction(self.status_actions.settings)
@@ -312,6 +317,11 @@ class TrayController(QObject):
     def set_overflow(self, count: int) -> None:
         """Live calls that have no popup (there was no room): summed up here."""
         self._overflow = max(0, count)
+        self._refresh()
+
+    def set_problems(self, text: str) -> None:
+        """What does not work besides the line, one line each ("" when all is well)."""
+        self._problems = text
         self._refresh()
 
     def set_paint_gate(self, gate: PaintGate | None) -> None:
@@ -429,6 +439,8 @@ class TrayController(QObject):
         overflow = overflow_text(self._overflow)
         if overflow:
             tooltip += "\n" + overflow
+        if self._problems:
+            tooltip += "\n" + status_text.shell_safe(self._problems)
         if tooltip != self._tray.toolTip():
             self._tray.setToolTip(tooltip)
         self._status_action.setText(
@@ -441,6 +453,8 @@ class TrayController(QObject):
         self._missed_action.setVisible(bool(missed))
         self._overflow_action.setText(overflow)
         self._overflow_action.setVisible(bool(overflow))
+        self._problems_action.setText(menu_text(self._problems.replace("\n", "; ")))
+        self._problems_action.setVisible(bool(self._problems))
         if self._state is not None and self._state.retry_in is not None and (
                 self._state.since + self._state.retry_in < now - 1):
             self._countdown.stop()  # the next attempt is due; its state will come

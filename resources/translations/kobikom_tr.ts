@@ -751,6 +751,10 @@ Ayrıntılar günlük dosyasında:
         <translation>Sonlandır</translation>
     </message>
     <message>
+        <source>Open in CRM</source>
+        <translation>CRM&apos;de aç</translation>
+    </message>
+    <message>
         <source>Withheld number</source>
         <translation>Gizli numara</translation>
     </message>
@@ -817,6 +821,18 @@ Ayrıntılar günlük dosyasında:
     <message>
         <source>To {number}</source>
         <translation>Aranan: {number}</translation>
+    </message>
+    <message>
+        <source>company directory</source>
+        <translation>şirket rehberi</translation>
+    </message>
+    <message>
+        <source>CRM</source>
+        <translation>CRM</translation>
+    </message>
+    <message>
+        <source>Looking up the name…</source>
+        <translation>Ad aranıyor…</translation>
     </message>
     <message>
         <source>Internal call</source>

@@ -91,3 +91,12 @@ def test_same_interface_as_the_tray() -> None:
     missing = {name for name in public if not hasattr(StatusWindow, name)}
     # The tray-only helpers (its QMenu and tooltip) have no window counterpart.
     assert missing <= {"menu", "tool_tip"}, missing
+
+
+def test_what_does_not_work_besides_the_line_is_shown(window: StatusWindow) -> None:
+    assert window.problems_label.isHidden()
+    window.set_problems("CRM lookup not reachable: 127.0.0.1: HTTP 500 <b>x</b>")
+    assert not window.problems_label.isHidden()
+    assert window.problems_label.text() == "CRM lookup not reachable: 127.0.0.1: HTTP 500 <b>x</b>"
+    window.set_problems("")
+    assert window.problems_label.isHidden()

@@ -163,7 +163,10 @@ class CallerPopup(PopupWindow):
         self.transfer_button = self._action_button(self.tr("Transfer"), self.transferRequested)
         self.hangup_button = self._action_button(self.tr("Hang up"), self.hangUpRequested)
         self.hangup_button.setObjectName("popupHangUp")
-        self.crm_button = self._action_button(self.tr("Open in CRM"), self.crmRequested)
+        # Short: it sits next to three other buttons on an ended call's card.
+        self.crm_button = self._action_button(self.tr("CRM"), self.crmRequested)
+        self.crm_button.setToolTip(self.tr("Open in CRM"))
+        self.crm_button.setAccessibleName(self.tr("Open in CRM"))
         self._buttons = {
             Button.ADD_CONTACT: self.add_contact_button,
             Button.CALL_BACK: self.call_back_button,

@@ -73,7 +73,8 @@ def test_open_in_crm_only_when_a_crm_is_set(make_popup, qtbot) -> None:
     assert without.crm_button.isHidden()
     popup = make_popup(card, actions=PopupActions(crm=True))
     assert not popup.crm_button.isHidden()
-    assert popup.crm_button.text() == "Open in CRM"
+    assert popup.crm_button.text() == "CRM"
+    assert popup.crm_button.toolTip() == "Open in CRM"
     popup.show()
     qtbot.waitExposed(popup)
     with qtbot.waitSignal(popup.crmRequested) as blocker:
@@ -81,8 +82,17 @@ def test_open_in_crm_only_when_a_crm_is_set(make_popup, qtbot) -> None:
     assert blocker.args == [card]
     withheld = make_popup(make_card(number="anonymous"), actions=PopupActions(crm=True))
     assert withheld.crm_button.isHidden()
-    ended = make_popup(make_card(state=CardState.ENDED), actions=PopupActions(crm=True))
+    ended = make_popup(make_card(state=CardState.ENDED),
+                       actions=PopupActions(crm=True, call_back=True, sms=True))
     assert not ended.crm_button.isHidden()  # after the call too (notes in the CRM)
+    ended.show()
+    qtbot.waitExposed(ended)
+    row = ended.buttons_row
+    for button in (ended.add_contact_button, ended.call_back_button, ended.sms_button,
+                   ended.crm_button):  # four buttons side by side, none cut off
+        assert not button.isHidden()
+        assert button.width() >= button.sizeHint().width(), button.text()
+        assert button.geometry().right() <= row.width()
 
 
 def test_the_manager_passes_the_crm_request_on(make_manager, qtbot) -> None:

@@ -62,11 +62,13 @@ class X11Hotkey(QObject):
             from Xlib import display as xdisplay
         except ImportError:
             raise HotkeyUnavailable("python-xlib is not installed", NO_BACKEND) from None
+        problem = ""
         try:
             display = xdisplay.Display(self._display_name)
         except Exception as exc:  # DisplayNameError, DisplayConnectionError, ...
-            raise HotkeyUnavailable(f"cannot connect to the X server: {exc}",
-                                    NO_BACKEND) from None
+            problem = f"cannot connect to the X server: {exc}"
+        if problem:  # raised here: no chain keeps python-xlib's half-made socket alive
+            raise HotkeyUnavailable(problem, NO_BACKEND)
         keysym = XK.string_to_keysym(keysym_name(hotkey.key))
         keycode = display.keysym_to_keycode(keysym) if keysym else 0
         if not keycode:

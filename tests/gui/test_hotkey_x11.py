@@ -7,6 +7,7 @@ on the root window, and xdotool presses keys through XTEST like a keyboard.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -152,3 +153,4 @@ def test_no_x_server_is_unavailable_not_a_crash() -> None:
     with pytest.raises(HotkeyUnavailable) as caught:
         X11Hotkey(lambda: None, display=":4242").register(parse_hotkey("Ctrl+Alt+D"))  # type: ignore[arg-type]
     assert caught.value.code == "no-backend"
+    gc.collect()  # collect python-xlib's sockets here, not in a later test

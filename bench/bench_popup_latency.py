@@ -93,6 +93,8 @@ class Bench:
         self.directory, self.known = build_directory(work / f"contacts-{contacts}.sqlite3",
                                                      contacts)
         self.journal = Journal(work / "journal.sqlite3")
+        #: What the phone line writes its calls to (a subclass may wrap the journal).
+        self.line_journal: Any = self.journal
         self.rng = random.Random(11)
         self.unknown = strangers(self.known, random.Random(12))
         self.popups = PopupManager(auto_close_seconds=0.05, translucent=False, app=app)
@@ -124,7 +126,7 @@ class Bench:
         await sim.start()
         sim.hub.on_sent = self._on_sent
         tracker = CallTracker(["1001"], sim.cfg.domain_uuid)
-        line = PhoneLine(tracker, directory=self.directory, journal=self.journal,
+        line = PhoneLine(tracker, directory=self.directory, journal=self.line_journal,
                          on_card=self.bridge.on_card, on_state=self.bridge.on_state)
         self.bridge.cardChanged.connect(self._on_card)
         self.popups.popupShown.connect(self._on_shown)

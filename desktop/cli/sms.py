@@ -169,6 +169,11 @@ def _report(messages: list[Any], problem: Any) -> int:
                   f"sent again. Decide with 'sms resend {message.id}' or "
                   f"'sms cancel {message.id}' (or in the app's SMS history)", file=sys.stderr)
             code = max(code, EXIT_SERVER)
+        elif state is SmsState.FAILED and not message.provider_id:
+            print(f"kobikom-desktop: SMS to {shown} was refused: {message.error}; nothing "
+                  f"was sent. 'sms resend {message.id}' tries this one again (running "
+                  f"'sms send' again would also send to the others)", file=sys.stderr)
+            code = max(code, EXIT_SERVER)
         elif state is SmsState.FAILED:
             print(f"kobikom-desktop: SMS to {shown} failed: {message.error}", file=sys.stderr)
             code = max(code, EXIT_SERVER)

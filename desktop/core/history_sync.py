@@ -139,8 +139,11 @@ class HistorySync:
     ``source_factory()`` gives (or is a coroutine giving) the account's
     :class:`CdrSource`, or None when the account cannot fetch records (not
     configured, no password); it is asked on every sync, so account changes
-    apply at once.  Journal work
-    runs in worker threads (``run_blocking``, default ``asyncio.to_thread``).
+    apply at once.  Merges are written by the journal's writer thread
+    (:meth:`~desktop.core.journal.Journal.run_write`, in chunks, so live
+    calls' rows go in between); reads, bookkeeping and the contact-name
+    lookups run in worker threads (``run_blocking``, default
+    ``asyncio.to_thread``).
 
     ``fill_interval`` / ``quiet_after`` default to :data:`FILL_INTERVAL` /
     :data:`QUIET_FILL_AFTER` times the time knob; ``monotonic`` and ``sleep``
@@ -322,7 +325,7 @@ class HistorySync:
                  _stamp(gap.until), " (first start)" if gap.first_run else "")
         try:
             entries = await source.fetch(gap.since, gap.until)
-            merge = await self.run_blocking(self.merge, entries, gap.first_run)
+            merge = await self.merge_async(entries, gap.first_run)
         except asyncio.CancelledError:
             raise
         except Exception as exc:
@@ -337,9 +340,23 @@ class HistorySync:
 
     def merge(self, entries: Sequence[CdrEntry], seen: bool = False) -> MergeReport:
         """Name the records' numbers from the directory, then merge them (blocking)."""
-        if self.name_for is not None:
-            entries = [self._named(e) for e in entries]
-        return self.journal.merge_cdr(entries, seen=seen)
+        return self.journal.merge_cdr(self.named(entries), seen=seen)
+
+    async def merge_async(self, entries: Sequence[CdrEntry], seen: bool = False,
+                          ) -> MergeReport:
+        """:meth:`merge` without blocking: the names are looked up in a worker
+        thread, the rows are written by the journal's writer thread, in chunks
+        that let the live calls' rows in between (the popup never waits for it)."""
+        named = await self.run_blocking(self.named, entries)
+        report: MergeReport = await self.journal.run_write(self.journal.merge_cdr, named,
+                                                           seen=seen)
+        return report
+
+    def named(self, entries: Sequence[CdrEntry]) -> list[CdrEntry]:
+        """*entries* with contact names from the directory where they had none."""
+        if self.name_for is None:
+            return list(entries)
+        return [self._named(e) for e in entries]
 
     def _named(self, entry: CdrEntry) -> CdrEntry:
         call = entry.call
@@ -367,6 +384,6 @@ class HistorySync:
             return None
         if not merge or known is None:
             return entry.call
-        await self.run_blocking(self.merge, [entry])
+        await self.merge_async([entry])
         found: JournalCall | None = await self.run_blocking(self.journal.resolve, known.call_id)
         return found

@@ -3,16 +3,27 @@
 A SQLite file (``AppPaths.journal_db``, WAL, ``synchronous=NORMAL``: a
 committed call survives an app crash; only a power cut within the last WAL
 checkpoint window could lose the latest rows, which the next start-up's gap
-filling from the PBX's call records brings back).  The app writes *before* it
-shows (write-before-show): on every change of a tracked call it calls
-:meth:`Journal.record` with what it knows so far, then updates the popup, so
-a crash never loses a call the agent saw.  ``record`` is an upsert by the
-PBX's call id that only overwrites the fields it is given (``None`` means
-"unknown, keep what is stored"); it costs well under a millisecond.
+filling from the PBX's call records brings back).
+
+Live calls are *queued* before they are shown (queue-before-show): on every
+change of a tracked call the phone line calls :meth:`Journal.enqueue` with
+what it knows so far, then updates the popup.  ``enqueue`` checks and
+prepares the row on the caller's thread (a bad value raises there) and hands
+it to the journal's writer thread (:mod:`desktop.core.journal_writer`), so
+the popup never waits for the disk; a crash loses only what was queued in
+the last instant.  Each row is an upsert by the PBX's call id that only
+overwrites the fields it is given (``None`` means "unknown, keep what is
+stored").  :meth:`Journal.record` writes one synchronously (the command
+line, tests); inside the app every write goes through the writer thread
+(:meth:`Journal.submit` / :meth:`Journal.run_write`), so writes never
+contend for SQLite's lock and keep their order.  :meth:`Journal.close`
+flushes the queue for at most :data:`~desktop.core.journal_writer.CLOSE_TIMEOUT`.
 
 For the popup, :meth:`Journal.history` gives the earlier calls with the
 same number (count, last time, the most recent few) and
-:meth:`Journal.notes_for` the agent's own note on that number.
+:meth:`Journal.notes_for` the agent's own note on that number.  They read
+on the caller's thread: in WAL mode a read never waits for a write in
+progress (it sees the last committed state).
 
 Filling gaps from the PBX's call records (:mod:`desktop.core.history_sync`)
 goes through :meth:`Journal.merge_cdr`, which never duplicates a call:
@@ -26,10 +37,13 @@ goes through :meth:`Journal.merge_cdr`, which never duplicates a call:
    the row's fields, e.g. ``missedcalls``) to any row;
 3. otherwise it is added (unless it only enriches, ``insert=False``).
 
-Every id that was merged into a row is kept as an alias, so fetching the
-same records again changes nothing.  A live row is only *completed* by a
-record (a missing outcome, end, talk time or recording); a row that came
-from records is updated by newer records.
+A merge commits every :data:`MERGE_CHUNK` records and, on the writer
+thread, writes the live rows queued meanwhile between two chunks.  Every id
+that was merged into a row is kept as an alias, so fetching the same
+records again changes nothing (a merge interrupted between chunks is simply
+completed by the next one).  A live row is only *completed* by a record (a
+missing outcome, end, talk time or recording); a row that came from records
+is updated by newer records.
 
 Missed calls: ``missed_seen`` is 0 until the agent sees the call (opens
 the history, dismisses its popup, or calls the number back);
@@ -41,476 +55,196 @@ are marked called back (``called_back_at``).
 The history window reads through :meth:`select_ids` (every matching row id
 in display order: one indexed query, run off the GUI thread) and
 :meth:`rows` (one page of rows by id, well under a millisecond).
+
+The values live in :mod:`desktop.core.journal_model`, the tables in
+:mod:`desktop.core.journal_schema`.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import enum
+import asyncio
+import itertools
 import logging
-import re
 import sqlite3
+import threading
 import time
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future
+from pathlib import Path
+from typing import Final, TypeVar
 
 from desktop.core import text as _text
-from desktop.core.caller_card import CardOutcome, PastCall
+from desktop.core.caller_card import PastCall
+from desktop.core.journal_model import (
+    CHUNK,
+    DIRECTIONS,
+    FIELDS,
+    LAST_SEEN_CONNECTED,
+    MATCH_WINDOW,
+    MAX_NOTE,
+    OPTIONAL_TEXT,
+    OUTCOMES,
+    ROW_COLUMNS,
+    ROW_FROM,
+    SOURCES,
+    CdrEntry,
+    HistoryFilter,
+    HistoryKind,
+    HistoryRow,
+    JournalCall,
+    JournalError,
+    MergeReport,
+    NumberHistory,
+    history_row,
+    number_fragment,
+    table_for,
+    where_clause,
+)
+from desktop.core.journal_schema import (
+    COMPLETE_LIVE,
+    MARK_CALLED_BACK,
+    MIGRATIONS,
+    UNSEEN,
+    UPSERT,
+)
+from desktop.core.journal_writer import CLOSE_TIMEOUT, JournalWriter, Row, WriterClosed
 from desktop.core.numbers import NumberKind, parse_number
-from desktop.core.storage import SQLiteStore, run_script
+from desktop.core.storage import SQLiteStore
+
+__all__ = [
+    "LAST_SEEN_CONNECTED",
+    "MATCH_WINDOW",
+    "MERGE_CHUNK",
+    "CdrEntry",
+    "HistoryFilter",
+    "HistoryKind",
+    "HistoryRow",
+    "Journal",
+    "JournalCall",
+    "JournalError",
+    "MergeReport",
+    "NumberHistory",
+    "WriterClosed",
+    "number_fragment",
+]
 
 log = logging.getLogger("kobikom.core.journal")
 
-OUTCOMES = frozenset(o.value for o in CardOutcome)
-DIRECTIONS = frozenset({"inbound", "outbound", "local", "unknown"})
-SOURCES = frozenset({"live", "cdr"})
-MAX_NOTE = _text.MAX_NOTES
-#: Records of the same number this close in time may be the same call (s).
-MATCH_WINDOW = 60.0
-#: ``journal_meta`` key: when the app last knew the journal was complete.
-LAST_SEEN_CONNECTED = "last_seen_connected"
-#: SQLite's default limit of host parameters is 999 (older builds): stay below.
-_CHUNK = 500
+T = TypeVar("T")
 
-
-@dataclass(frozen=True, slots=True)
-class JournalCall:
-    """What is known about one call; ``None`` fields are left as stored.
-
-    ``number_key`` is derived from ``number_raw`` when not given.
-    ``talk_seconds`` is derived from ``answered_at``/``ended_at`` when not
-    given.  Times are wall-clock seconds (``time.time()``).
-    """
-
-    call_id: str
-    extension: str | None = None
-    direction: str | None = None  # inbound / outbound / local / unknown
-    number_raw: str | None = None  # the other party as the PBX sent it
-    number_key: str | None = None
-    called_raw: str | None = None  # the DID / number the caller dialled
-    queue: str | None = None
-    contact_name_at_time: str | None = None
-    ringing_at: float | None = None
-    answered_at: float | None = None
-    ended_at: float | None = None
-    outcome: str | None = None  # a CardOutcome value
-    talk_seconds: int | None = None
-    source: str | None = None  # "live" (default for new rows) or "cdr"
-    recording: str | None = None
-    #: The PBX's call-record id once a record was merged (None: none yet).
-    cdr_id: str | None = None
-
-    @property
-    def started_at(self) -> float | None:
-        times = [t for t in (self.ringing_at, self.answered_at, self.ended_at) if t is not None]
-        return min(times) if times else None
-
-
-@dataclass(frozen=True, slots=True)
-class NumberHistory:
-    """Earlier calls with one number, for the popup."""
-
-    count: int = 0
-    last_at: float | None = None
-    recent: tuple[PastCall, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class CdrEntry:
-    """One call rebuilt from the PBX's records, for :meth:`Journal.merge_cdr`.
-
-    ``call.call_id`` is the record's id; ``strong`` says it is the PBX's own
-    call id (not one made up from the row's fields); with ``insert=False``
-    the entry only completes a matching row and is dropped otherwise.
-    """
-
-    call: JournalCall
-    strong: bool = True
-    insert: bool = True
-
-
-@dataclass(frozen=True, slots=True)
-class MergeReport:
-    """What :meth:`Journal.merge_cdr` did."""
-
-    added: int = 0
-    merged: int = 0
-    skipped: int = 0
-    #: Call ids of the rows that were added (for notifications).
-    added_ids: tuple[str, ...] = ()
-
-
-class HistoryKind(enum.Enum):
-    """The history window's direction/outcome filter."""
-
-    ALL = "all"
-    MISSED = "missed"
-    INBOUND = "inbound"
-    OUTBOUND = "outbound"
-
-
-@dataclass(frozen=True, slots=True)
-class HistoryFilter:
-    """Which calls the history shows.
-
-    ``text`` matches any part of the number (digits; a leading ``0``/``+90``
-    is ignored) or, word by word and Turkish-folded, the contact name
-    recorded with the call; ``extra_keys`` adds numbers (e.g. of directory
-    contacts whose current name matches ``text``).  ``since``/``until`` are
-    wall-clock seconds (``until`` exclusive).
-    """
-
-    kind: HistoryKind = HistoryKind.ALL
-    since: float | None = None
-    until: float | None = None
-    text: str = ""
-    extra_keys: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class HistoryRow:
-    """One call as the history window and ``kobikom-desktop history`` show it."""
-
-    row_id: int
-    call_id: str
-    started_at: float | None
-    direction: str
-    number_raw: str | None
-    number_key: str | None
-    contact_name: str | None
-    extension: str | None
-    queue: str | None
-    outcome: str
-    talk_seconds: int
-    recording: str | None
-    source: str
-    missed_seen: bool
-    called_back_at: float | None
-    note: str | None
-    ended_at: float | None = None
-
-    @property
-    def is_missed(self) -> bool:
-        return self.outcome == CardOutcome.MISSED.value
-
-    @property
-    def is_new_missed(self) -> bool:
-        return self.is_missed and not self.missed_seen
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "call_id": self.call_id, "started_at": self.started_at,
-            "direction": self.direction, "number": self.number_raw,
-            "number_key": self.number_key, "contact": self.contact_name,
-            "extension": self.extension, "queue": self.queue, "outcome": self.outcome,
-            "talk_seconds": self.talk_seconds, "recording": bool(self.recording),
-            "source": self.source, "new": self.is_new_missed,
-            "called_back_at": self.called_back_at, "note": self.note,
-        }
-
-
-class JournalError(ValueError):
-    """A value the journal does not accept (the message says which)."""
-
-
-_FIELDS = [f.name for f in dataclasses.fields(JournalCall)]
-_UPDATABLE = [f for f in _FIELDS if f not in ("call_id", "talk_seconds")]
-
-
-def _schema_v1(conn: sqlite3.Connection) -> None:
-    run_script(
-        conn,
-        """
-        CREATE TABLE calls (
-            call_id              TEXT PRIMARY KEY,
-            extension            TEXT,
-            direction            TEXT,
-            number_raw           TEXT,
-            number_key           TEXT,
-            called_raw           TEXT,
-            queue                TEXT,
-            contact_name_at_time TEXT,
-            ringing_at           REAL,
-            answered_at          REAL,
-            ended_at             REAL,
-            -- the earliest known of ringing/answered/ended: the call's time
-            started_at           REAL,
-            outcome              TEXT NOT NULL DEFAULT 'unknown',
-            talk_seconds         INTEGER NOT NULL DEFAULT 0,
-            source               TEXT NOT NULL DEFAULT 'live',
-            recording            TEXT,
-            updated_at           REAL NOT NULL
-        );
-        CREATE INDEX calls_number ON calls(number_key, started_at);
-        CREATE INDEX calls_started ON calls(started_at);
-        CREATE TABLE number_notes (
-            number_key TEXT PRIMARY KEY,
-            text       TEXT NOT NULL,
-            updated_at REAL NOT NULL
-        );
-        """,
-    )
-
-
-def _schema_v2(conn: sqlite3.Connection) -> None:
-    """Gap filling, missed calls and the history window (issue 5)."""
-    run_script(
-        conn,
-        """
-        ALTER TABLE calls ADD COLUMN cdr_id TEXT;
-        ALTER TABLE calls ADD COLUMN name_fold TEXT;
-        ALTER TABLE calls ADD COLUMN missed_seen INTEGER NOT NULL DEFAULT 0;
-        ALTER TABLE calls ADD COLUMN called_back_at REAL;
-        -- calls journaled before this version are not "new" missed calls
-        UPDATE calls SET missed_seen = 1;
-        CREATE UNIQUE INDEX calls_cdr_id ON calls(cdr_id) WHERE cdr_id IS NOT NULL;
-        CREATE INDEX calls_outcome ON calls(outcome, started_at);
-        CREATE INDEX calls_direction ON calls(direction, started_at);
-        CREATE INDEX calls_unseen_missed ON calls(number_key)
-            WHERE outcome = 'missed' AND missed_seen = 0;
-        CREATE TABLE call_aliases (
-            alias   TEXT PRIMARY KEY,
-            call_id TEXT NOT NULL
-        ) WITHOUT ROWID;
-        CREATE TABLE journal_meta (
-            key   TEXT PRIMARY KEY,
-            value TEXT NOT NULL
-        ) WITHOUT ROWID;
-        """,
-    )
-    rows = conn.execute(
-        "SELECT rowid, contact_name_at_time FROM calls WHERE contact_name_at_time IS NOT NULL"
-    ).fetchall()
-    conn.executemany("UPDATE calls SET name_fold = ? WHERE rowid = ?",
-                     [(_text.search_fold(name), rowid) for rowid, name in rows])
-
-
-def _schema_v3(conn: sqlite3.Connection) -> None:
-    """Searching names and numbers reads this index only, newest first.
-
-    (``IF NOT EXISTS``: development builds of schema 2 already had it.)
-    """
-    conn.execute("CREATE INDEX IF NOT EXISTS calls_search "
-                 "ON calls(started_at, number_key, name_fold)")
-
-
-#: Values a new row gets for fields the first record() did not give.
-_NEW_ROW_DEFAULTS = {
-    "outcome": "'unknown'",
-    # max() of a NULL is NULL in SQLite: 0 until both times are known.
-    "talk_seconds": "max(0, CAST(round(:ended_at - :answered_at) AS INTEGER)), 0",
-    "source": "'live'",
-}
-
-
-def _upsert_sql() -> str:
-    columns = [*_FIELDS, "started_at", "name_fold", "updated_at"]
-    values = [
-        f"coalesce(:{c}, {_NEW_ROW_DEFAULTS[c]})" if c in _NEW_ROW_DEFAULTS else f":{c}"
-        for c in columns
-    ]
-    sets = [f"{c} = coalesce(:{c}, {c})" for c in [*_UPDATABLE, "name_fold"]]
-    sets.append(
-        "started_at = min(coalesce(:started_at, started_at), coalesce(started_at, :started_at))"
-    )
-    # An explicit talk time wins; else derive it once both times are known.
-    sets.append(
-        "talk_seconds = coalesce(:talk_seconds, CASE "
-        "WHEN coalesce(:answered_at, answered_at) IS NOT NULL "
-        "AND coalesce(:ended_at, ended_at) IS NOT NULL "
-        "THEN max(0, CAST(round(coalesce(:ended_at, ended_at) "
-        "- coalesce(:answered_at, answered_at)) AS INTEGER)) "
-        "ELSE talk_seconds END)"
-    )
-    sets.append("updated_at = :updated_at")
-    return (
-        f"INSERT INTO calls ({', '.join(columns)}) VALUES ({', '.join(values)}) "
-        f"ON CONFLICT(call_id) DO UPDATE SET {', '.join(sets)}"
-    )
-
-
-_UPSERT = _upsert_sql()
-
-#: A record completes a live row: it never overrides what the event channel saw.
-_COMPLETE_LIVE = """
-UPDATE calls SET
-    outcome = CASE WHEN outcome = 'unknown' THEN coalesce(:outcome, outcome) ELSE outcome END,
-    talk_seconds = CASE WHEN talk_seconds = 0 THEN coalesce(:talk_seconds, 0)
-                        ELSE talk_seconds END,
-    direction = CASE WHEN direction IS NULL OR direction = 'unknown'
-                     THEN coalesce(:direction, direction) ELSE direction END,
-    recording = coalesce(recording, :recording),
-    queue = coalesce(queue, :queue),
-    called_raw = coalesce(called_raw, :called_raw),
-    extension = coalesce(extension, :extension),
-    number_raw = coalesce(number_raw, :number_raw),
-    number_key = coalesce(number_key, :number_key),
-    ended_at = coalesce(ended_at, :ended_at),
-    started_at = coalesce(started_at, :started_at),
-    contact_name_at_time = coalesce(contact_name_at_time, :contact_name_at_time),
-    name_fold = coalesce(name_fold, :name_fold),
-    cdr_id = coalesce(cdr_id, :cdr_id),
-    updated_at = :updated_at
-WHERE call_id = :target
-"""
-
-#: Earlier missed calls from a number that was later called: called back.
-#: (``+column`` keeps SQLite on the number index, a handful of rows, instead of
-#: the outcome/direction indexes, thousands.)
-_MARK_CALLED_BACK = """
-UPDATE calls SET
-    called_back_at = (SELECT min(o.started_at) FROM calls o
-                      WHERE o.number_key = calls.number_key AND +o.direction = 'outbound'
-                        AND o.started_at > calls.started_at),
-    missed_seen = 1
-WHERE number_key = :key AND +outcome = 'missed' AND called_back_at IS NULL
-  AND started_at IS NOT NULL
-  AND EXISTS (SELECT 1 FROM calls o
-              WHERE o.number_key = calls.number_key AND +o.direction = 'outbound'
-                AND o.started_at > calls.started_at)
-"""
-#: The unseen missed calls, through their small partial index.
-_UNSEEN = "calls INDEXED BY calls_unseen_missed WHERE outcome = 'missed' AND missed_seen = 0"
-
-_OPTIONAL_TEXT = {
-    "extension": 32,
-    "number_raw": _text.MAX_NUMBER,
-    "number_key": _text.MAX_NUMBER,
-    "called_raw": _text.MAX_NUMBER,
-    "queue": _text.MAX_SHORT,
-    "contact_name_at_time": _text.MAX_NAME,
-    "recording": 1000,
-    "cdr_id": _text.MAX_SHORT,
-}
-
-_ROW_COLUMNS = (
-    "c.rowid, c.call_id, c.started_at, c.direction, c.number_raw, c.number_key, "
-    "c.contact_name_at_time, c.extension, c.queue, c.outcome, c.talk_seconds, c.recording, "
-    "c.source, c.missed_seen, c.called_back_at, n.text, c.ended_at"
-)
-_ROW_FROM = "FROM calls c LEFT JOIN number_notes n ON n.number_key = c.number_key"
-_NOT_DIGIT = re.compile(r"\D")
-#: What a typed number looks like: digits and the usual separators.
-_NUMBERISH = re.compile(r"^[\d\s()+\-./]+$")
-
-
-def _history_row(row: Sequence[object]) -> HistoryRow:
-    (rowid, call_id, started, direction, raw, key, name, ext, queue, outcome, talk,
-     recording, source, seen, called_back, note, ended) = row
-    return HistoryRow(
-        row_id=int(rowid),  # type: ignore[call-overload]
-        call_id=str(call_id),
-        started_at=None if started is None else float(started),  # type: ignore[arg-type]
-        direction=str(direction or "unknown"),
-        number_raw=None if raw is None else str(raw),
-        number_key=None if key is None else str(key),
-        contact_name=None if name is None else str(name),
-        extension=None if ext is None else str(ext),
-        queue=None if queue is None else str(queue),
-        outcome=str(outcome or "unknown"),
-        talk_seconds=int(talk or 0),  # type: ignore[call-overload]
-        recording=None if not recording else str(recording),
-        source=str(source or "live"),
-        missed_seen=bool(seen),
-        called_back_at=None if called_back is None else float(called_back),  # type: ignore[arg-type]
-        note=None if note is None else str(note),
-        ended_at=None if ended is None else float(ended),  # type: ignore[arg-type]
-    )
-
-
-def number_fragment(text: str) -> str | None:
-    """The digits to look for inside stored numbers, or None if *text* is no number.
-
-    Leading zeros (``0`` trunk prefix, ``00`` international prefix) are
-    dropped, so ``0532 12`` finds ``+90532 12…`` and ``1001`` an extension.
-    """
-    cleaned = text.strip()
-    digits = _NOT_DIGIT.sub("", cleaned)
-    if len(digits) < 2 or not _NUMBERISH.match(cleaned):
-        return None
-    stripped = digits.lstrip("0")
-    return stripped if len(stripped) >= 2 else digits
-
-
-def _source(flt: HistoryFilter) -> str:
-    """The table to read: a text search over all calls scans the covering index
-    (newest first, no table lookups: 3x faster than SQLite's own choice)."""
-    if flt.kind is HistoryKind.ALL and (flt.text.strip() or flt.extra_keys):
-        return "calls INDEXED BY calls_search"
-    return "calls"
-
-
-def _where(flt: HistoryFilter) -> tuple[str, list[object]]:
-    clauses: list[str] = []
-    params: list[object] = []
-    if flt.kind is HistoryKind.MISSED:
-        clauses.append("outcome = 'missed'")
-    elif flt.kind is HistoryKind.INBOUND:
-        clauses.append("direction = 'inbound'")
-    elif flt.kind is HistoryKind.OUTBOUND:
-        clauses.append("direction = 'outbound'")
-    if flt.since is not None:
-        clauses.append("started_at >= ?")
-        params.append(flt.since)
-    if flt.until is not None:
-        clauses.append("started_at < ?")
-        params.append(flt.until)
-    text = _text.clean(flt.text, 100)
-    if text or flt.extra_keys:
-        alternatives: list[str] = []
-        fragment = number_fragment(text) if text else None
-        if fragment is not None:
-            alternatives.append("instr(number_key, ?) > 0")
-            params.append(fragment)
-        words = _text.search_fold(text).split() if text else []
-        if words:
-            alternatives.append("(" + " AND ".join("instr(name_fold, ?) > 0" for _ in words)
-                                + ")")
-            params.extend(words)
-        keys = list(dict.fromkeys(k for k in flt.extra_keys if k))[:_CHUNK]
-        if keys:
-            alternatives.append(f"number_key IN ({', '.join('?' * len(keys))})")
-            params.extend(keys)
-        clauses.append("(" + (" OR ".join(alternatives) or "0") + ")")
-    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+#: Records merged per transaction; live rows queued meanwhile go in between.
+MERGE_CHUNK: Final = 200
 
 
 class Journal(SQLiteStore):
     """The call journal in one SQLite file (see the module docstring)."""
 
-    MIGRATIONS = (_schema_v1, _schema_v2, _schema_v3)
+    MIGRATIONS = MIGRATIONS
+
+    def __init__(self, path: str | Path) -> None:
+        self._writer: JournalWriter | None = None
+        self._writer_lock = threading.Lock()
+        super().__init__(path)
+
+    # ------------------------------------------------------------------ the writer thread
+
+    @property
+    def writer(self) -> JournalWriter:
+        """The journal's writer thread (started on first use)."""
+        with self._writer_lock:
+            if self._writer is None:
+                if self._closed:
+                    raise WriterClosed(f"{self.path.name} is closed")
+                self._writer = JournalWriter(self, name=f"journal-writer-{self.path.stem}")
+            return self._writer
+
+    def enqueue(self, call: JournalCall) -> None:
+        """Queue *call* for the writer thread; returns at once.
+
+        The row is checked and prepared here: a bad value raises
+        :class:`JournalError` on the caller's thread.  Raises
+        :class:`~desktop.core.journal_writer.WriterClosed` after :meth:`close`.
+        """
+        self.writer.enqueue(self._values(call))
+
+    def submit(self, fn: Callable[[], T]) -> Future[T]:
+        """Run *fn* (a write: merge, note, bookkeeping) on the writer thread."""
+        return self.writer.submit(fn)
+
+    async def run_write(self, fn: Callable[..., T], *args: object, **kwargs: object) -> T:
+        """Await ``fn(*args, **kwargs)`` run on the writer thread."""
+        return await asyncio.wrap_future(self.submit(lambda: fn(*args, **kwargs)))
+
+    async def written(self) -> None:
+        """Return once every row queued so far is on disk (or was given up)."""
+        await asyncio.wrap_future(self.writer.barrier())
+
+    def flush(self, timeout: float | None = None) -> bool:
+        """Wait until every queued write is done; False on timeout."""
+        writer = self._writer
+        return True if writer is None else writer.flush(timeout)
+
+    @property
+    def lost_rows(self) -> int:
+        """Queued rows that could not be written (each one logged as an error)."""
+        writer = self._writer
+        return 0 if writer is None else writer.lost
+
+    def write_rows(self, rows: list[Row]) -> None:
+        """Write prepared live rows in one transaction, in order (the writer's sink)."""
+        with self.write() as conn:
+            self._write_rows(conn, rows)
+
+    def close(self, timeout: float = CLOSE_TIMEOUT) -> None:
+        """Write what is queued (for at most *timeout* seconds), then close the file."""
+        with self._writer_lock:
+            writer = self._writer
+        if writer is not None:
+            writer.close(timeout)
+        super().close()
 
     # ------------------------------------------------------------------ writing
 
     def record(self, call: JournalCall) -> None:
-        """Insert or update *call* by ``call_id`` (fields that are None are kept)."""
-        values = self._values(call)
+        """Insert or update *call* by ``call_id`` now (fields that are None are kept).
+
+        Blocks on the disk: inside the app use :meth:`enqueue`.
+        """
         with self.write() as conn:
-            conn.execute(_UPSERT, values)
-            if call.direction == "outbound" or call.outcome == CardOutcome.MISSED.value:
-                self._mark_called_back(conn, values["call_id"])
+            self._write_rows(conn, [self._values(call)])
 
     def record_many(self, calls: Iterable[JournalCall]) -> int:
         """:meth:`record` for many calls in one transaction (imports, tests, benchmarks)."""
         rows = [self._values(call) for call in calls]
         with self.write() as conn:
-            conn.executemany(_UPSERT, rows)
-            keys = {r["number_key"] for r in rows
-                    if r["direction"] == "outbound" or r["outcome"] == "missed"}
-            for key in keys:
-                if key:
-                    conn.execute(_MARK_CALLED_BACK, {"key": key})
+            self._write_rows(conn, rows)
         return len(rows)
+
+    @staticmethod
+    def _write_rows(conn: sqlite3.Connection, rows: list[Row]) -> None:
+        conn.executemany(UPSERT, rows)
+        keys: set[object] = set()
+        for row in rows:
+            if row["direction"] == "outbound" or row["outcome"] == "missed":
+                if row["number_key"]:
+                    keys.add(row["number_key"])
+                else:  # an update without the number: the stored one
+                    found = conn.execute("SELECT number_key FROM calls WHERE call_id = ?",
+                                         (row["call_id"],)).fetchone()
+                    if found is not None and found[0]:
+                        keys.add(found[0])
+        for key in keys:
+            conn.execute(MARK_CALLED_BACK, {"key": key})
 
     @staticmethod
     def _mark_called_back(conn: sqlite3.Connection, call_id: object) -> None:
         row = conn.execute("SELECT number_key FROM calls WHERE call_id = ?",
                            (call_id,)).fetchone()
         if row is not None and row[0]:
-            conn.execute(_MARK_CALLED_BACK, {"key": row[0]})
+            conn.execute(MARK_CALLED_BACK, {"key": row[0]})
 
     @staticmethod
-    def _values(call: JournalCall) -> dict[str, object]:
+    def _values(call: JournalCall) -> Row:
         call_id = _text.clean(call.call_id, _text.MAX_SHORT)
         if not call_id:
             raise JournalError("a journal entry needs a call id")
@@ -520,9 +254,9 @@ class Journal(SQLiteStore):
             raise JournalError(f"unknown outcome {call.outcome!r}")
         if call.source is not None and call.source not in SOURCES:
             raise JournalError(f"unknown source {call.source!r}")
-        values: dict[str, object] = {f: getattr(call, f) for f in _FIELDS}
+        values: Row = {f: getattr(call, f) for f in FIELDS}
         values["call_id"] = call_id
-        for name, limit in _OPTIONAL_TEXT.items():
+        for name, limit in OPTIONAL_TEXT.items():
             value = values[name]
             if value is not None:
                 values[name] = _text.clean(value, limit)
@@ -538,49 +272,68 @@ class Journal(SQLiteStore):
         return values
 
     def merge_cdr(self, entries: Iterable[CdrEntry], *, window: float = MATCH_WINDOW,
-                  seen: bool = False) -> MergeReport:
+                  seen: bool = False, chunk: int = MERGE_CHUNK) -> MergeReport:
         """Merge calls rebuilt from the PBX's records (see the module docstring).
 
         Idempotent: merging the same entries again changes nothing.  With
         *seen*, added missed calls are not "new" (a first import of old
-        history).  One write transaction for all entries.
+        history).  One transaction per *chunk* entries (taken from *entries*
+        lazily); on the writer thread the live rows queued meanwhile are
+        written between two chunks.
         """
         added: list[str] = []
         merged = skipped = 0
-        with self.write() as conn:
-            for entry in entries:
-                values = self._values(entry.call)
-                values["source"] = "cdr"
-                if entry.strong and values["cdr_id"] is None:
-                    values["cdr_id"] = values["call_id"]
-                if not entry.strong:
-                    values["cdr_id"] = None
-                target = self._match(conn, values, entry.strong, window)
-                if target is None:
-                    if not entry.insert:
+        source = iter(entries)
+        while True:
+            batch = list(itertools.islice(source, max(1, chunk)))
+            if not batch:
+                break
+            prepared = [(entry, self._values(entry.call)) for entry in batch]
+            with self.write() as conn:
+                for entry, values in prepared:
+                    outcome = self._merge_one(conn, entry, values, window, seen)
+                    if outcome is None:
                         skipped += 1
-                        continue
-                    conn.execute(_UPSERT, values)
-                    if seen:
-                        conn.execute("UPDATE calls SET missed_seen = 1 WHERE call_id = ?",
-                                     (values["call_id"],))
-                    added.append(str(values["call_id"]))
-                    target_id = str(values["call_id"])
-                else:
-                    target_id, source = target
-                    if source == "cdr":
-                        conn.execute(_UPSERT, {**values, "call_id": target_id,
-                                               "cdr_id": None if not entry.strong
-                                               else values["cdr_id"]})
+                    elif outcome:
+                        added.append(str(values["call_id"]))
                     else:
-                        conn.execute(_COMPLETE_LIVE, {**values, "target": target_id})
-                    merged += 1
-                if values["call_id"] != target_id:
-                    conn.execute("INSERT OR IGNORE INTO call_aliases (alias, call_id) "
-                                 "VALUES (?, ?)", (values["call_id"], target_id))
-                if values["direction"] == "outbound" or values["outcome"] == "missed":
-                    self._mark_called_back(conn, target_id)
+                        merged += 1
+            if self._writer is not None:
+                self._writer.drain_live()
         return MergeReport(len(added), merged, skipped, tuple(added))
+
+    def _merge_one(self, conn: sqlite3.Connection, entry: CdrEntry, values: Row,
+                   window: float, seen: bool) -> bool | None:
+        """Merge one record: True added, False merged into a row, None skipped."""
+        values["source"] = "cdr"
+        if entry.strong and values["cdr_id"] is None:
+            values["cdr_id"] = values["call_id"]
+        if not entry.strong:
+            values["cdr_id"] = None
+        target = self._match(conn, values, entry.strong, window)
+        added = target is None
+        if target is None:
+            if not entry.insert:
+                return None
+            conn.execute(UPSERT, values)
+            if seen:
+                conn.execute("UPDATE calls SET missed_seen = 1 WHERE call_id = ?",
+                             (values["call_id"],))
+            target_id = str(values["call_id"])
+        else:
+            target_id, source = target
+            if source == "cdr":
+                conn.execute(UPSERT, {**values, "call_id": target_id,
+                                      "cdr_id": None if not entry.strong
+                                      else values["cdr_id"]})
+            else:
+                conn.execute(COMPLETE_LIVE, {**values, "target": target_id})
+        if values["call_id"] != target_id:
+            conn.execute("INSERT OR IGNORE INTO call_aliases (alias, call_id) "
+                         "VALUES (?, ?)", (values["call_id"], target_id))
+        if values["direction"] == "outbound" or values["outcome"] == "missed":
+            self._mark_called_back(conn, target_id)
+        return added
 
     @staticmethod
     def _match(conn: sqlite3.Connection, values: dict[str, object], strong: bool,
@@ -632,12 +385,12 @@ class Journal(SQLiteStore):
     def get(self, call_id: str) -> JournalCall | None:
         row = (
             self._conn()
-            .execute(f"SELECT {', '.join(_FIELDS)} FROM calls WHERE call_id = ?", (call_id,))
+            .execute(f"SELECT {', '.join(FIELDS)} FROM calls WHERE call_id = ?", (call_id,))
             .fetchone()
         )
         if row is None:
             return None
-        return JournalCall(**dict(zip(_FIELDS, row, strict=True)))
+        return JournalCall(**dict(zip(FIELDS, row, strict=True)))
 
     def resolve(self, any_id: str) -> JournalCall | None:
         """The call known under *any_id*: its own id, its PBX record id or an alias."""
@@ -680,7 +433,7 @@ class Journal(SQLiteStore):
         return NumberHistory(int(count), None if last_at is None else float(last_at), recent)
 
     def count(self, flt: HistoryFilter | None = None) -> int:
-        where, params = _where(flt or HistoryFilter())
+        where, params = where_clause(flt or HistoryFilter())
         return int(self._conn().execute(f"SELECT count(*) FROM calls{where}",
                                         params).fetchone()[0])
 
@@ -692,8 +445,8 @@ class Journal(SQLiteStore):
         (the history window's first page, see ``desktop.core.history_query``).
         """
         flt = flt or HistoryFilter()
-        where, params = _where(flt)
-        sql = f"SELECT rowid FROM {_source(flt)}{where} ORDER BY started_at DESC, rowid DESC"
+        where, params = where_clause(flt)
+        sql = f"SELECT rowid FROM {table_for(flt)}{where} ORDER BY started_at DESC, rowid DESC"
         if limit is not None:
             sql += " LIMIT ?"
             params = [*params, max(0, limit)]
@@ -703,40 +456,40 @@ class Journal(SQLiteStore):
         """The calls with these row ids, in the order given (missing ones left out)."""
         found: dict[int, HistoryRow] = {}
         with self.read() as conn:
-            for start in range(0, len(row_ids), _CHUNK):
-                chunk = list(row_ids[start:start + _CHUNK])
+            for start in range(0, len(row_ids), CHUNK):
+                chunk = list(row_ids[start:start + CHUNK])
                 marks = ", ".join("?" * len(chunk))
                 for row in conn.execute(
-                        f"SELECT {_ROW_COLUMNS} {_ROW_FROM} WHERE c.rowid IN ({marks})", chunk):
-                    item = _history_row(row)
+                        f"SELECT {ROW_COLUMNS} {ROW_FROM} WHERE c.rowid IN ({marks})", chunk):
+                    item = history_row(row)
                     found[item.row_id] = item
         return [found[i] for i in row_ids if i in found]
 
     def history_rows(self, flt: HistoryFilter | None = None,
                      limit: int | None = None) -> list[HistoryRow]:
         """Matching calls, newest first (the command line's listing)."""
-        where, params = _where(flt or HistoryFilter())
-        sql = (f"SELECT {_ROW_COLUMNS} {_ROW_FROM} WHERE c.rowid IN "
+        where, params = where_clause(flt or HistoryFilter())
+        sql = (f"SELECT {ROW_COLUMNS} {ROW_FROM} WHERE c.rowid IN "
                f"(SELECT rowid FROM calls{where}) ORDER BY c.started_at DESC, c.rowid DESC")
         if limit is not None:
             sql += " LIMIT ?"
             params = [*params, max(0, limit)]
-        return [_history_row(r) for r in self._conn().execute(sql, params)]
+        return [history_row(r) for r in self._conn().execute(sql, params)]
 
     def row_for(self, call_id: str) -> HistoryRow | None:
         row = self._conn().execute(
-            f"SELECT {_ROW_COLUMNS} {_ROW_FROM} WHERE c.call_id = ?", (call_id,)).fetchone()
-        return None if row is None else _history_row(row)
+            f"SELECT {ROW_COLUMNS} {ROW_FROM} WHERE c.call_id = ?", (call_id,)).fetchone()
+        return None if row is None else history_row(row)
 
     # ------------------------------------------------------------------ missed calls
 
     def unseen_missed_count(self) -> int:
         """Missed calls the agent has not seen yet (the tray's badge)."""
-        return int(self._conn().execute(f"SELECT count(*) FROM {_UNSEEN}").fetchone()[0])
+        return int(self._conn().execute(f"SELECT count(*) FROM {UNSEEN}").fetchone()[0])
 
     def unseen_missed_ids(self, limit: int = 1000) -> list[str]:
         return [str(r[0]) for r in self._conn().execute(
-            f"SELECT call_id FROM {_UNSEEN} ORDER BY started_at DESC LIMIT ?", (limit,))]
+            f"SELECT call_id FROM {UNSEEN} ORDER BY started_at DESC LIMIT ?", (limit,))]
 
     def mark_missed_seen(self, call_ids: Iterable[str] | None = None) -> int:
         """Mark these missed calls (default: all) as seen; return how many changed."""
@@ -747,8 +500,8 @@ class Journal(SQLiteStore):
                     "WHERE outcome = 'missed' AND missed_seen = 0").rowcount
             changed = 0
             ids = list(call_ids)
-            for start in range(0, len(ids), _CHUNK):
-                chunk = ids[start:start + _CHUNK]
+            for start in range(0, len(ids), CHUNK):
+                chunk = ids[start:start + CHUNK]
                 marks = ", ".join("?" * len(chunk))
                 changed += conn.execute(
                     f"UPDATE calls SET missed_seen = 1 WHERE outcome = 'missed' "

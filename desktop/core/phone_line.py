@@ -4,8 +4,9 @@
 It keeps the real-time channel running, feeds every event to the
 :class:`~desktop.core.calls.CallTracker`, and for each call change:
 
-1. writes the call to the journal first (write before show: a crash after
-   the popup appeared must not lose the call);
+1. queues the call for the journal first (queue before show: the journal's
+   writer thread writes it, so the popup never waits for the disk, and a
+   crash after the popup appeared loses at most the last instant's rows);
 2. looks the number up in the directory once per call (an indexed point
    query, well under a millisecond even with a million contacts) and reads
    the number's history and notes from the journal;
@@ -90,7 +91,7 @@ class RemoteLookup(Protocol):
 
 
 class CallLog(Protocol):
-    def record(self, call: JournalCall) -> None: ...
+    def enqueue(self, call: JournalCall) -> None: ...  # queue only: never waits for the disk
 
     def history(self, number_key: str, limit: int = 5, *,
                 exclude_call_id: str | None = None) -> NumberHistory: ...
@@ -549,7 +550,7 @@ class PhoneLine:
         known = self._lookup(call)
         if self._journal is not None:
             try:
-                self._journal.record(journal_entry(call, known.contact, name=known.name))
+                self._journal.enqueue(journal_entry(call, known.contact, name=known.name))
             except Exception:
                 # Never hold the popup back because the disk is full; say it loudly.
                 log.exception("could not write call %s to the journal", call.call_id)

@@ -18,7 +18,11 @@ message, and the history of each message can be shown and audited::
 
 ``unknown`` is an ambiguous send (timeout or connection lost after the
 request went out, a 5xx): it is never resent automatically; the sender asks
-the provider first (:mod:`desktop.core.sms_sender`).
+the provider first (:mod:`desktop.core.sms_sender`).  For that, each attempt
+stores the provider's message ids listed right before it
+(:meth:`SmsOutbox.listed_before`), the provider's clock offset and when the
+request gave up; a provider id can confirm only one message of the outbox
+(:meth:`SmsOutbox.transition` refuses a second).
 
 ``next_at`` says when the sender should look at a message again (send a
 queued one, check an unknown one, poll a sent one's delivery); ``None``
@@ -121,6 +125,15 @@ class OutboxMessage:
     checks: int = 0
     #: The last problem or reason, in plain words (shown to the agent).
     error: str | None = None
+    #: When the provider's messages to this number were listed right before
+    #: the last attempt (None: no list, so an unconfirmed send cannot be tied
+    #: to any of them); the ids listed are :meth:`SmsOutbox.listed_before`.
+    listed_at: float | None = None
+    #: The provider's clock minus ours at that moment (s; None: unknown).
+    clock_offset: float | None = None
+    #: When the last attempt's request ended without an answer (None: still
+    #: open, or interrupted by a crash).
+    attempt_ended_at: float | None = None
 
     @property
     def number(self) -> PhoneNumber:
@@ -202,6 +215,21 @@ def _schema_v1(conn: sqlite3.Connection) -> None:
                      (position, title, body))
 
 
+def _schema_v2(conn: sqlite3.Connection) -> None:
+    """Exactly-once confirmation (issue 11): what the provider had before an attempt."""
+    run_script(conn, """
+        ALTER TABLE messages ADD COLUMN listed_at REAL;
+        ALTER TABLE messages ADD COLUMN clock_offset REAL;
+        ALTER TABLE messages ADD COLUMN attempt_ended_at REAL;
+        CREATE TABLE listed_before (
+            message_id   TEXT NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+            provider_id  TEXT NOT NULL,
+            PRIMARY KEY (message_id, provider_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX messages_provider ON messages(provider_id) WHERE provider_id IS NOT NULL;
+    """)
+
+
 def sms_recipient(raw: str) -> PhoneNumber:
     """*raw* as an SMS recipient, or :class:`InvalidRecipient` saying why not."""
     number = parse_number(raw)
@@ -233,7 +261,7 @@ def validate_text(text: str) -> str:
 class SmsOutbox(SQLiteStore):
     """The outbox in one SQLite file (see the module docstring)."""
 
-    MIGRATIONS = (_schema_v1,)
+    MIGRATIONS = (_schema_v1, _schema_v2)
 
     # -- writing new messages ------------------------------------------------
 
@@ -286,12 +314,18 @@ class SmsOutbox(SQLiteStore):
     # -- state changes -------------------------------------------------------
 
     def transition(self, message_id: str, expected: Iterable[SmsState], state: SmsState, *,
-                   detail: str = "", now: float | None = None, **fields: Any,
+                   detail: str = "", now: float | None = None,
+                   listed: Iterable[str] | None = None, **fields: Any,
                    ) -> OutboxMessage | None:
         """Move a message from one of *expected* to *state*, setting *fields*.
 
         Atomic and conditional: returns None (and changes nothing) when the
-        message is not in an expected state (someone else got there first).
+        message is not in an expected state (someone else got there first),
+        or when a ``provider_id`` it is given already belongs to another
+        message (one provider message never confirms two of ours).  With
+        *listed*, the provider ids seen right before this attempt replace the
+        ones stored for the message (:meth:`listed_before`), in the same
+        transaction.
         """
         at = time.time() if now is None else now
         unknown = set(fields) - set(_FIELDS)
@@ -304,14 +338,23 @@ class SmsOutbox(SQLiteStore):
                                   "id": message_id}
         marks = ", ".join(f":e{i}" for i in range(len(expected_values)))
         values.update({f"e{i}": v for i, v in enumerate(expected_values)})
+        unclaimed = ""
+        if fields.get("provider_id") is not None:
+            unclaimed = (" AND NOT EXISTS (SELECT 1 FROM messages other "
+                         "WHERE other.provider_id = :provider_id AND other.id != :id)")
         with self.write() as conn:
             cursor = conn.execute(
-                f"UPDATE messages SET {', '.join(sets)} WHERE id = :id AND state IN ({marks})",
-                values)
+                f"UPDATE messages SET {', '.join(sets)} WHERE id = :id AND state IN ({marks})"
+                f"{unclaimed}", values)
             if cursor.rowcount != 1:
                 return None
             conn.execute("INSERT INTO events (message_id, at, state, detail) VALUES (?, ?, ?, ?)",
                          (message_id, at, state.value, _text.clean(detail, 500)))
+            if listed is not None:
+                conn.execute("DELETE FROM listed_before WHERE message_id = ?", (message_id,))
+                conn.executemany(
+                    "INSERT OR IGNORE INTO listed_before (message_id, provider_id) VALUES (?, ?)",
+                    [(message_id, pid) for pid in listed if pid])
             row = conn.execute(f"SELECT {_COLUMNS} FROM messages WHERE id = ?",
                                (message_id,)).fetchone()
         return _message(row)
@@ -402,6 +445,13 @@ class SmsOutbox(SQLiteStore):
         rows = self._conn().execute(
             "SELECT provider_id FROM messages WHERE to_key = ? AND provider_id IS NOT NULL "
             "AND id != ?", (to_key, exclude or "")).fetchall()
+        return {str(r[0]) for r in rows}
+
+    def listed_before(self, message_id: str) -> set[str]:
+        """The provider's message ids listed right before this message's last attempt."""
+        rows = self._conn().execute(
+            "SELECT provider_id FROM listed_before WHERE message_id = ?",
+            (message_id,)).fetchall()
         return {str(r[0]) for r in rows}
 
     def events(self, message_id: str) -> list[OutboxEvent]:

@@ -16,16 +16,23 @@ few messages by the command line (``drive()``).  The rules:
   :meth:`SmsSender.wake` (the network is back, the agent pressed Retry).
   A rejected token (401) also leaves the message ``queued``; the sender
   waits until the token changes.
+* **Listed before sent.**  Right before each attempt the sender lists the
+  provider's messages to that number (:meth:`~desktop.pbx.sms.SmsApi.listing`,
+  a read) and stores their ids and the provider's clock with the claim.
+  If the list fails because nothing can reach the provider, the message
+  stays ``queued`` (as below); any other failure of the list does not hold
+  the message back, but an unconfirmed send of it then goes to the agent.
 * **Maybe went out** (timeout or connection lost after sending, a 5xx, an
   unreadable answer, a crash while ``sending``): ``unknown``, and **never
-  resent automatically**.  The sender asks the provider whether it has the
-  message (:meth:`~desktop.pbx.sms.SmsApi.find_sent`: messages to that
-  number around that time; new API matched by text, old API by sender and
-  time since its history has no text), ``check_delays`` apart.  Found: the
-  message is ``sent`` with the provider's id.  Not found after the last
-  check, or several candidates that cannot be told apart: ``needs_agent``;
-  the UI asks "Was this SMS sent? …" and only the agent's "Send again"
-  queues it once more.
+  resent automatically**.  The sender asks the provider for its messages to
+  that number, ``check_delays`` apart, and counts one as ours only when it
+  can tie it to the attempt (:mod:`desktop.core.sms_confirm`: not listed
+  before it, created while our request was open by the provider's clock,
+  same number, title and text, not another message's).  Exactly one: the
+  message is ``sent`` with the provider's id.  None after the last check,
+  several, or nothing that can be tied (no list from before the attempt):
+  ``needs_agent``; the UI asks "Was this SMS sent? …" and only the agent's
+  "Send again" queues it once more.
 * **Refused** (a 4xx other than 401/429: invalid number, insufficient
   balance…): ``failed`` with the server's words; the agent may retry.
 * **Delivery** of a ``sent`` message is polled with ``poll_delays`` (growing
@@ -41,35 +48,33 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import enum
-import hashlib
 import logging
 import math
-import re
 import time
-import unicodedata
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Final, TypeVar
+from typing import Any, TypeVar
 
-import httpx
-
-from desktop.core.account import Account, AccountIncomplete
-from desktop.core.logs import register_secret
-from desktop.core.numbers import normalize
-from desktop.core.secrets import SecretName
+from desktop.core.account import AccountIncomplete
+from desktop.core.sms_confirm import DOUBT_ERRORS, Doubt, MatchResult, attempt_of, match_sent
 from desktop.core.sms_outbox import OutboxMessage, SmsOutbox, SmsState
+from desktop.core.sms_setup import (
+    ProblemKind,
+    SenderClosed,
+    SenderProblem,
+    SenderTiming,
+    SmsApiConfig,
+    SmsNotConfigured,
+    sms_api_config,
+)
 from desktop.core.sms_text import SmsEncoding
 from desktop.core.storage import StorageError
 from desktop.pbx.errors import AuthError, NetworkError, PbxError, RequestError
 from desktop.pbx.sms import (
-    SMS_TIMEOUT,
     DeliveryState,
     SenderTitle,
+    SentListing,
     SmsApi,
     SmsBalance,
-    SmsMessage,
-    make_sms_api,
 )
 
 log = logging.getLogger("kobikom.core.sms_sender")
@@ -77,146 +82,17 @@ log = logging.getLogger("kobikom.core.sms_sender")
 T = TypeVar("T")
 
 
-class SmsNotConfigured(AccountIncomplete):
-    """The SMS token / API key is missing (the message says which and where to set it)."""
-
-
-class SenderClosed(NetworkError):
-    """The sender was closed (the app is quitting): the request was not sent."""
-
-
-@dataclass(frozen=True, slots=True)
-class SmsApiConfig:
-    """Which SMS API to talk to, and with what credential."""
-
-    api: str  # "new" or "old"
-    base_url: str
-    credential: str = field(repr=False)
-    ca_file: str | None = None
-
-    @property
-    def identity(self) -> str:
-        """Stored with each sent message: which API can answer for it."""
-        return f"{self.api} {self.base_url}"
-
-    @property
-    def fingerprint(self) -> str:
-        """Tells credentials apart without keeping them around in clear."""
-        digest = hashlib.sha256(f"{self.identity}\0{self.credential}".encode()).hexdigest()
-        return digest[:16]
-
-    def build(self, *, timeout: httpx.Timeout = SMS_TIMEOUT) -> SmsApi:
-        return make_sms_api(self.api, self.credential, base_url=self.base_url, timeout=timeout,
-                            ca_file=self.ca_file)
-
-
-def sms_api_config(account: Account, *, base_url: str | None = None) -> SmsApiConfig:
-    """The account's SMS API (settings ``[sms]`` + keyring); raises :class:`SmsNotConfigured`.
-
-    Reads the keyring: call it off the GUI thread.
-    """
-    settings = account.settings
-    api = "old" if settings.sms.api == "old" else "new"
-    name = SecretName.SMS_API_KEY if api == "old" else SecretName.SMS_TOKEN
-    credential = account.secret(name)
-    if not credential:
-        what = "old SMS API key" if api == "old" else "SMS API token"
-        raise SmsNotConfigured(
-            f"the {what} is not set (keyring, or {name.env_var} for scripting); it is in "
-            "the SMS panel under Ayarlar > SMS API")
-    register_secret(credential)
-    return SmsApiConfig(api=api, base_url=(base_url or settings.sms_base()).rstrip("/"),
-                        credential=credential, ca_file=settings.server.ca_file or None)
-
-
-class ProblemKind(enum.Enum):
-    NOT_CONFIGURED = "not_configured"
-    AUTH = "auth"
-    NETWORK = "network"
-
-
-@dataclass(frozen=True, slots=True)
-class SenderProblem:
-    """Why the sender is not sending right now (shown to the agent)."""
-
-    kind: ProblemKind
-    message: str
-    #: When the sender tries again on its own (epoch seconds), if it does.
-    retry_at: float | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class SenderTiming:
-    """The sender's clock (seconds); tests make it fast."""
-
-    #: After a network failure before sending: first pause, doubling up to max.
-    first_retry: float = 5.0
-    max_retry: float = 300.0
-    #: While the token is rejected / SMS is not set up: how often to re-read it.
-    recheck_credentials: float = 60.0
-    #: After an unconfirmed send: ask the provider after these delays, then the agent.
-    check_delays: tuple[float, ...] = (3.0, 15.0, 45.0)
-    #: Clock difference we tolerate between us and the provider.
-    clock_skew: float = 600.0
-    #: Delivery polls: these delays (the last one repeats) for poll_window seconds.
-    poll_delays: tuple[float, ...] = (3.0, 5.0, 10.0, 20.0, 40.0, 60.0, 120.0, 300.0)
-    poll_window: float = 1800.0
-    #: A ``sending`` message older than this was interrupted (crash, quit).
-    stale_sending: float = 180.0
-    #: Longest sleep of the loop without a wake-up.
-    idle: float = 300.0
-
-
-class MatchResult(enum.Enum):
-    FOUND = "found"
-    NONE = "none"
-    SEVERAL = "several"
-
-
-_SUFFIX: Final = re.compile(r"\s+\S{1,12}")
-
-
-def _norm(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", text).split())
-
-
-def same_text(ours: str, theirs: str) -> bool:
-    """The provider's copy of our text (it may append a short tag, e.g. `` B035``)."""
-    a, b = _norm(ours), _norm(theirs)
-    if a == b:
-        return True
-    return b.startswith(a) and _SUFFIX.fullmatch(" " + b[len(a):].strip()) is not None \
-        and len(b) - len(a) <= 14
-
-
-def match_sent(message: OutboxMessage, rows: Sequence[SmsMessage], claimed: set[str], *,
-               lists_text: bool, since: float, until: float,
-               ) -> tuple[MatchResult, SmsMessage | None]:
-    """Decide whether the provider's *rows* contain *message* (see the module docstring)."""
-    candidates = []
-    for row in rows:
-        if not row.provider_id or row.provider_id in claimed:
-            continue
-        if row.to and normalize(row.to) != message.to_key:
-            continue
-        if row.sender and message.sender and row.sender.casefold() != message.sender.casefold():
-            continue
-        if row.created_at is not None and not since <= row.created_at <= until:
-            continue
-        if lists_text:
-            if row.text is None or not same_text(message.text, row.text):
-                continue
-        elif str(row.raw.get("send_by", "api")).lower() not in ("api", ""):
-            continue
-        candidates.append(row)
-    if not candidates:
-        return MatchResult.NONE, None
-    if lists_text:
-        # The text matched: any copy proves it went out; take the earliest.
-        return MatchResult.FOUND, min(candidates, key=lambda r: r.created_at or 0.0)
-    if len(candidates) == 1:
-        return MatchResult.FOUND, candidates[0]
-    return MatchResult.SEVERAL, None
+__all__ = [
+    "ApiBuilder",
+    "ProblemKind",
+    "SenderClosed",
+    "SenderProblem",
+    "SenderTiming",
+    "SmsApiConfig",
+    "SmsNotConfigured",
+    "SmsSender",
+    "sms_api_config",
+]
 
 
 ApiBuilder = Callable[[SmsApiConfig], SmsApi]
@@ -414,13 +290,51 @@ class SmsSender:
         else:  # nothing to do in this state: stop scheduling it
             await asyncio.to_thread(self.outbox.update, message.id, next_at=None)
 
-    async def _send_one(self, api: SmsApi, message: OutboxMessage) -> None:
+    async def _list_before(self, api: SmsApi, message: OutboxMessage,
+                           ) -> SentListing | bool | None:
+        """The provider's messages to the number right before an attempt.
+
+        None: no list (the attempt goes ahead, but if its answer is lost only
+        the agent can settle it); False: the provider cannot be reached, is too
+        slow, or rejected the token (the message stays queued, nothing was sent).
+        """
         assert self._cfg is not None
         now = self._clock()
+        try:
+            return await api.listing(message.to_send, message.sender,
+                                     since=now - self.timing.clock_skew,
+                                     until=now + self.timing.clock_skew)
+        except AuthError as exc:
+            self._rejected = self._cfg.fingerprint
+            self._block(ProblemKind.AUTH, str(exc), now + self.timing.recheck_credentials)
+            await self._bookkeep(message, next_at=now, attempts=message.attempts + 1,
+                                 error=f"not sent: the SMS token was rejected ({_plain(exc)})")
+            return False
+        except NetworkError as exc:  # unreachable or too slow: the send would be too
+            self._network_failed(exc)
+            await self._bookkeep(message, next_at=now, attempts=message.attempts + 1,
+                                 error=_plain(exc))
+            return False
+        except PbxError as exc:  # the list is broken, not the provider: send
+            log.warning("SMS %s: listing the provider's messages first failed (%s); "
+                        "sending anyway", message.id, exc)
+            return None
+
+    async def _send_one(self, api: SmsApi, message: OutboxMessage) -> None:
+        assert self._cfg is not None
+        listing = await self._list_before(api, message)
+        if listing is False:
+            return
+        now = self._clock()
+        known = listing if isinstance(listing, SentListing) else None
         claimed = await asyncio.to_thread(
             self.outbox.transition, message.id, (SmsState.QUEUED,), SmsState.SENDING,
             detail=f"sending via {api.service}", sending_at=now,
-            attempts=message.attempts + 1, api=self._cfg.identity, next_at=None, error=None)
+            attempts=message.attempts + 1, api=self._cfg.identity, next_at=None, error=None,
+            listed_at=now if known is not None else None,
+            clock_offset=known.clock_offset if known is not None else None,
+            attempt_ended_at=None,
+            listed=[row.provider_id for row in known.rows] if known is not None else [])
         if claimed is None:
             return  # another sender took it, or the agent cancelled it
         self._changed(claimed)
@@ -474,11 +388,18 @@ class SmsSender:
                     message.id, exc)
         await self._move(message, SmsState.SENDING, SmsState.UNKNOWN,
                          "the server did not confirm", checks=0,
+                         attempt_ended_at=self._clock(),
                          next_at=self._clock() + self.timing.check_delays[0],
                          error=_plain(exc))
 
     async def _check_one(self, api: SmsApi, message: OutboxMessage) -> None:
         now = self._clock()
+        blind = attempt_of(message, ())
+        if blind.listed_before is None or blind.window is None:  # no list will ever tell
+            await self._move(message, SmsState.UNKNOWN, SmsState.NEEDS_AGENT,
+                             "cannot tell which message at the provider is this one",
+                             next_at=None, error=DOUBT_ERRORS[Doubt.UNTIABLE])
+            return
         since = (message.sending_at or message.created_at) - self.timing.clock_skew
         until = now + self.timing.clock_skew
         try:
@@ -497,34 +418,41 @@ class SmsSender:
                                  error=f"checking whether it went out: {_plain(exc)}")
             return
         self._network_ok()
-        claimed = await asyncio.to_thread(self.outbox.claimed_provider_ids, message.to_key,
-                                          exclude=message.id)
-        result, row = match_sent(message, rows, claimed, lists_text=api.lists_text,
-                                 since=since, until=until)
+        claimed, listed = await asyncio.to_thread(self._claimed_and_listed, message)
+        result, row = match_sent(message, rows, claimed, attempt_of(message, listed),
+                                 lists_text=api.lists_text)
         if result is MatchResult.FOUND and row is not None:
             delivered = row.state is DeliveryState.DELIVERED
-            await self._move(
-                message, SmsState.UNKNOWN,
+            offset = message.clock_offset or 0.0
+            changed = await asyncio.to_thread(
+                self.outbox.transition, message.id, (SmsState.UNKNOWN,),
                 SmsState.DELIVERED if delivered else SmsState.SENT,
-                "the provider has it (it went out despite the missing answer)",
+                detail="the provider has it (it went out despite the missing answer)",
                 provider_id=row.provider_id, provider_status=row.status or None,
-                sent_at=row.created_at or message.sending_at,
-                delivered_at=(row.delivered_at or now) if delivered else None,
+                sent_at=(row.created_at - offset) if row.created_at else message.sending_at,
+                delivered_at=(row.delivered_at - offset if row.delivered_at else now)
+                if delivered else None,
                 next_at=None if delivered else now + self.timing.poll_delays[0],
                 checks=0, error=None)
-            return
+            if changed is not None:
+                log.info("SMS %s was sent after all (provider id %s)", message.id,
+                         row.provider_id)
+                self._changed(changed)
+                return
+            claimed, listed = await asyncio.to_thread(self._claimed_and_listed, message)
+            if row.provider_id not in claimed:
+                return  # the message moved on meanwhile (the agent decided)
+            result = MatchResult.NONE  # another of our messages owns it now
         if result is MatchResult.SEVERAL:
             await self._move(message, SmsState.UNKNOWN, SmsState.NEEDS_AGENT,
                              "several messages at the provider could be this one",
-                             next_at=None, error="several messages to this number could be "
-                             "this one; the server did not confirm which")
+                             next_at=None, error=DOUBT_ERRORS[Doubt.SEVERAL])
             return
         checks = message.checks + 1
         if checks >= len(self.timing.check_delays):
             await self._move(message, SmsState.UNKNOWN, SmsState.NEEDS_AGENT,
                              "the provider has no record of it", next_at=None, checks=checks,
-                             error="the server did not confirm, and Kobikom has no record "
-                             "of it")
+                             error=DOUBT_ERRORS[Doubt.NO_RECORD])
             return
         await self._bookkeep(message, checks=checks,
                              next_at=now + self.timing.check_delays[checks])
@@ -598,6 +526,10 @@ class SmsSender:
         changed = await asyncio.to_thread(self.outbox.update, message.id, **fields)
         if changed is not None:
             self._changed(changed)
+
+    def _claimed_and_listed(self, message: OutboxMessage) -> tuple[set[str], set[str]]:
+        return (self.outbox.claimed_provider_ids(message.to_key, exclude=message.id),
+                self.outbox.listed_before(message.id))
 
     def _get_all(self, ids: Sequence[str]) -> list[OutboxMessage | None]:
         return [self.outbox.get(i) for i in ids]

@@ -17,7 +17,16 @@ Stable interface (other features rely on it; keep names and shapes):
     sent = await api.send(to, text, sender, coding=SmsCoding.TURKISH)  # SentSms
     msg = await api.status(sent.provider_id, sent_at=...)             # SmsMessage | None
     rows = await api.find_sent(to, sender, since=..., until=...)      # [SmsMessage]
+    found = await api.listing(to, sender, since=..., until=...)       # SentListing
     await api.aclose()
+
+``listing`` is ``find_sent`` plus the provider's clock (``clock_offset``,
+measured from the answer's ``Date`` header): the outbox lists a number's
+messages before it sends, and ties an unconfirmed send only to a message
+that was not there before and was created while our request was open.
+
+The values live in :mod:`desktop.pbx.sms_values`, the shared HTTP plumbing
+in :mod:`desktop.pbx.sms_client`; both are re-exported here.
 
 The first-run wizard (issue 7) checks a token with ``await api.balance()``:
 :class:`~desktop.pbx.errors.AuthError` means the token/key was rejected.
@@ -71,36 +80,36 @@ Undocumented, and what we chose:
 
 from __future__ import annotations
 
-import asyncio
-import enum
-import logging
-import re
 import time
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, timezone
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any, Final, Protocol
-from urllib.parse import quote, urlsplit
+from typing import Any
+from urllib.parse import quote
 
 import httpx
 
 from desktop.pbx.connection import DEFAULT_OLD_SMS_BASE, DEFAULT_SMS_BASE
-from desktop.pbx.errors import (
-    AuthError,
-    NetworkError,
-    PbxError,
-    RequestError,
-    ServerError,
-)
-from desktop.pbx.http_errors import describe, request_error
-from desktop.pbx.redact import scrub, snippet
-from desktop.pbx.rest import (
-    USER_AGENT,
-    _server_message,
-    default_tls_context,
-    parse_json_lenient,
-    response_message,
+from desktop.pbx.errors import AuthError, PbxError, RequestError
+from desktop.pbx.redact import snippet
+from desktop.pbx.rest import _server_message
+from desktop.pbx.sms_client import MAX_PAGES, SMS_TIMEOUT, SmsClient
+from desktop.pbx.sms_values import (
+    TURKEY,
+    DeliveryState,
+    OldBulkItem,
+    SenderTitle,
+    SentListing,
+    SentSms,
+    SmsApi,
+    SmsBalance,
+    SmsCoding,
+    SmsMessage,
+    as_text,
+    delivery_state,
+    iso_time,
+    turkish_stamp,
+    turkish_time,
 )
 
 __all__ = [
@@ -112,6 +121,7 @@ __all__ = [
     "OldBulkItem",
     "OldSmsApi",
     "SenderTitle",
+    "SentListing",
     "SentSms",
     "SmsApi",
     "SmsBalance",
@@ -119,325 +129,8 @@ __all__ = [
     "SmsMessage",
 ]
 
-log = logging.getLogger("kobikom.pbx.sms")
 
-#: A send is synchronous at Kobikom ("sends the SMS and only then responds"),
-#: so the read timeout is generous.
-SMS_TIMEOUT: Final = httpx.Timeout(connect=10.0, read=30.0, write=20.0, pool=10.0)
-#: Pause before the one retry of a read.
-READ_RETRY_DELAY: Final = 0.5
-#: Pages we fetch at most from a paginated list.
-MAX_PAGES: Final = 20
-_RETRY_STATUSES: Final = frozenset({502, 503, 504})
-#: The old API's dates are Turkish local time (TRT, UTC+3 all year since 2016).
-TURKEY: Final = timezone(timedelta(hours=3), "TRT")
-_FAILED_WORDS: Final = frozenset({
-    "FAILED", "FAIL", "UNDELIVERED", "UNDELIVERABLE", "REJECTED", "EXPIRED", "ERROR",
-    "BLOCKED", "BLACKLIST", "BLACKLISTED", "CANCELLED", "CANCELED", "INVALID"})
-_DELIVERED_WORDS: Final = frozenset({"DELIVERED", "SUCCESS", "DELIVRD"})
-
-
-class _QuerySecretFilter(logging.Filter):
-    """Mask ``api_token=``/``api_key=`` in httpx's own "HTTP Request: GET <url>" lines."""
-
-    _PATTERN: Final = re.compile(r"(?i)\b(api_token|api_key)=([^&\s\"']+)")
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            message = record.getMessage()
-        except Exception:
-            return True
-        if "api_token=" in message or "api_key=" in message:
-            record.msg = self._PATTERN.sub(lambda m: f"{m.group(1)}=<secret>", message)
-            record.args = None
-        return True
-
-
-_HTTPX_FILTER: Final = _QuerySecretFilter()
-for _name in ("httpx", "httpcore"):
-    if not any(isinstance(f, _QuerySecretFilter) for f in logging.getLogger(_name).filters):
-        logging.getLogger(_name).addFilter(_HTTPX_FILTER)
-
-
-# ---------------------------------------------------------------- values
-
-
-class SmsCoding(enum.Enum):
-    """How a text is encoded; the value is the old API's ``unicode`` parameter."""
-
-    PLAIN = "0"
-    TURKISH = "turkish"
-    UNICODE = "1"
-
-
-class DeliveryState(enum.Enum):
-    """The provider's verdict on a message it accepted."""
-
-    PENDING = "pending"
-    DELIVERED = "delivered"
-    FAILED = "failed"
-
-
-@dataclass(frozen=True, slots=True)
-class SentSms:
-    """A send the provider accepted."""
-
-    #: New API ``uuid``; old API ``message_id``.
-    provider_id: str
-    status: str = ""
-    #: Credits charged, when the answer says (old API ``cost``).
-    cost: int | None = None
-    raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
-
-
-@dataclass(frozen=True, slots=True)
-class SmsMessage:
-    """One message as the provider lists it."""
-
-    provider_id: str
-    to: str
-    sender: str
-    #: The text as stored by the provider (may carry a suffix such as `` B035``);
-    #: None where the listing has no text (old API history).
-    text: str | None
-    status: str
-    state: DeliveryState
-    #: Epoch seconds; None when absent or unreadable.
-    created_at: float | None = None
-    delivered_at: float | None = None
-    raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
-
-
-@dataclass(frozen=True, slots=True)
-class SenderTitle:
-    """A sender title (başlık) the account may send with."""
-
-    title: str
-    #: New API ``type``: ``"title"`` (alphanumeric) or ``"number"``; "" if unknown.
-    kind: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class SmsBalance:
-    """The account's SMS balance.  The unit is not documented (credits or money)."""
-
-    amount: Decimal
-    raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
-
-
-@dataclass(frozen=True, slots=True)
-class OldBulkItem:
-    """One entry of the old API's multiple-send body."""
-
-    to: str
-    text: str
-    sender: str
-    coding: SmsCoding = SmsCoding.PLAIN
-
-
-class SmsApi(Protocol):
-    """What the outbox needs from either SMS API."""
-
-    #: "new" or "old".
-    kind: str
-    #: The host, as named in messages.
-    service: str
-    base_url: str
-    #: True when :meth:`find_sent` results carry the message text.
-    lists_text: bool
-
-    async def send(self, to: str, text: str, sender: str, *,
-                   coding: SmsCoding = SmsCoding.PLAIN) -> SentSms: ...
-
-    async def status(self, provider_id: str, *, sent_at: float | None = None,
-                     ) -> SmsMessage | None: ...
-
-    async def find_sent(self, to: str, sender: str, *, since: float,
-                        until: float) -> list[SmsMessage]: ...
-
-    async def senders(self) -> list[SenderTitle]: ...
-
-    async def balance(self) -> SmsBalance: ...
-
-    async def aclose(self) -> None: ...
-
-
-def delivery_state(status: str) -> DeliveryState:
-    """Map a provider status word to a :class:`DeliveryState` (see the module docstring)."""
-    word = status.strip().upper()
-    if word in _DELIVERED_WORDS:
-        return DeliveryState.DELIVERED
-    if word in _FAILED_WORDS:
-        return DeliveryState.FAILED
-    return DeliveryState.PENDING
-
-
-def _iso_time(value: Any) -> float | None:
-    """``2022-07-07T17:14:52.000000Z`` -> epoch seconds."""
-    if not isinstance(value, str) or not value:
-        return None
-    text = value.strip().replace("Z", "+00:00")
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.timestamp()
-
-
-def _turkish_time(value: Any) -> float | None:
-    """Old API ``2021-04-16 12:03:40`` (Turkish time) -> epoch seconds."""
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        parsed = datetime.strptime(value.strip(), "%Y-%m-%d %H:%M:%S")
-    except ValueError:
-        return None
-    return parsed.replace(tzinfo=TURKEY).timestamp()
-
-
-def _turkish_stamp(moment: datetime) -> str:
-    """*moment* as the old API writes dates (naive values are taken as Turkish time)."""
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(TURKEY)
-    return moment.strftime("%Y-%m-%d %H:%M:%S")
-
-
-def _text(value: Any) -> str:
-    return "" if value is None else str(value)
-
-
-# ---------------------------------------------------------------- the client
-
-
-class _SmsClient:
-    """HTTP plumbing shared by both APIs: query credential, errors, no retries of sends."""
-
-    kind = ""
-    default_base = ""
-    credential_param = ""
-    lists_text = False
-
-    def __init__(self, credential: str, *, base_url: str | None = None,
-                 client: httpx.AsyncClient | None = None,
-                 timeout: httpx.Timeout = SMS_TIMEOUT, ca_file: str | None = None,
-                 retry_delay: float = READ_RETRY_DELAY) -> None:
-        self._credential = credential
-        self.base_url = (base_url or self.default_base).rstrip("/")
-        self.service = urlsplit(self.base_url).netloc or self.base_url
-        self._own_client = client is None
-        self._client = client or httpx.AsyncClient(
-            timeout=timeout, verify=default_tls_context(ca_file), follow_redirects=False,
-            headers={"User-Agent": USER_AGENT})
-        self.timeout = timeout
-        self.retry_delay = retry_delay
-
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__} {self.base_url}>"
-
-    async def aclose(self) -> None:
-        """Close the HTTP client if this object created it."""
-        if self._own_client:
-            await self._client.aclose()
-
-    def _secrets(self) -> Iterable[str | None]:
-        return (self._credential,)
-
-    # -- requests ------------------------------------------------------------
-
-    async def _request(self, method: str, path: str, *, idempotent: bool,
-                       params: Mapping[str, str] | None = None, json_body: Any = None,
-                       ) -> httpx.Response:
-        """Send with the credential in the query; return a 2xx response or raise.
-
-        ``idempotent=False`` (sends): never retried.  Reads get one retry after
-        a network error or a 502/503/504.
-        """
-        what = f"{self.service} {method} {path}"
-        query = {self.credential_param: self._credential, **(params or {})}
-        retried = False
-        while True:
-            try:
-                response = await self._send(method, path, what, query, json_body)
-            except NetworkError as exc:
-                if idempotent and not retried:
-                    retried = True
-                    log.info("%s; trying once more", exc)
-                    await asyncio.sleep(self.retry_delay)
-                    continue
-                raise
-            if response.status_code in _RETRY_STATUSES and idempotent and not retried:
-                retried = True
-                log.info("%s: HTTP %d; trying once more", what, response.status_code)
-                await asyncio.sleep(self.retry_delay)
-                continue
-            self._raise_for_status(response, what)
-            return response
-
-    async def _send(self, method: str, path: str, what: str, query: Mapping[str, str],
-                    json_body: Any) -> httpx.Response:
-        url = f"{self.base_url}/{path.lstrip('/')}"
-        started = time.monotonic()
-        try:
-            response = await self._client.request(
-                method, url, params=query, json=json_body,
-                headers={"Accept": "application/json"}, timeout=self.timeout)
-        except httpx.RequestError as exc:
-            raise request_error(exc, what, self._secrets()) from exc
-        log.debug("%s -> HTTP %d in %.0f ms", what, response.status_code,
-                  (time.monotonic() - started) * 1000)
-        return response
-
-    def _why(self, exc: Exception) -> str:
-        return describe(exc, self._secrets())
-
-    def _message_of(self, response: httpx.Response) -> str:
-        return response_message(response, self._secrets())
-
-    def _raise_for_status(self, response: httpx.Response, what: str) -> None:
-        status = response.status_code
-        if status < 300:
-            return
-        message = self._message_of(response)
-        detail = f": {message}" if message else ""
-        if status in (401, 403):
-            raise AuthError(f"{what}: the SMS {self._credential_name()} was rejected "
-                            f"(HTTP {status}){detail}", status=status, server_message=message)
-        if status >= 500:
-            raise ServerError(f"{what}: server error (HTTP {status}){detail}", status=status,
-                              may_have_reached_server=True, server_message=message)
-        if status < 400:
-            location = response.headers.get("location", "?")
-            raise RequestError(f"{what}: unexpected redirect (HTTP {status}) to "
-                               f"{scrub(location, self._secrets())}", status=status)
-        raise RequestError(f"{what}: refused (HTTP {status}){detail}", status=status,
-                           server_message=message)
-
-    def _credential_name(self) -> str:
-        return "token" if self.credential_param == "api_token" else "API key"
-
-    def _json(self, response: httpx.Response, what: str) -> Any:
-        try:
-            return parse_json_lenient(response.content, response.encoding)
-        except ValueError:
-            ctype = response.headers.get("content-type", "no content type")
-            raise ServerError(
-                f"{what}: the answer is not JSON (HTTP {response.status_code}, {ctype}): "
-                f"{snippet(response.text, self._secrets())!r}",
-                status=response.status_code, may_have_reached_server=True) from None
-
-    async def _get_json(self, path: str, params: Mapping[str, str] | None = None, *,
-                        idempotent: bool = True) -> Any:
-        response = await self._request("GET", path, idempotent=idempotent, params=params)
-        return self._json(response, f"{self.service} GET {path}")
-
-    def _shape(self, what: str, body: Any, expected: str) -> ServerError:
-        return ServerError(f"{self.service} {what}: unexpected answer (expected {expected}, "
-                           f"got {type(body).__name__})", may_have_reached_server=True)
-
-
-class NewSmsApi(_SmsClient):
+class NewSmsApi(SmsClient):
     """The new SMS API (``https://sms.kobikom.com.tr/api``, ``api_token``)."""
 
     kind = "new"
@@ -459,10 +152,10 @@ class NewSmsApi(_SmsClient):
             item = data
         else:
             raise self._shape(what, body, "'data' with the message")
-        uuid = _text(item.get("uuid"))
+        uuid = as_text(item.get("uuid"))
         if not uuid:
             raise self._shape(what, item, "a message 'uuid'")
-        return SentSms(provider_id=uuid, status=_text(item.get("status")), raw=dict(item))
+        return SentSms(provider_id=uuid, status=as_text(item.get("status")), raw=dict(item))
 
     async def status(self, provider_id: str, *, sent_at: float | None = None,
                      ) -> SmsMessage | None:
@@ -509,9 +202,9 @@ class NewSmsApi(_SmsClient):
         items = await self._paged("/api/subscription", {})
         out = []
         for item in items:
-            title = _text(item.get("title")).strip()
+            title = as_text(item.get("title")).strip()
             if title:
-                out.append(SenderTitle(title=title, kind=_text(item.get("type"))))
+                out.append(SenderTitle(title=title, kind=as_text(item.get("type"))))
         return out
 
     async def balance(self) -> SmsBalance:
@@ -547,15 +240,15 @@ class NewSmsApi(_SmsClient):
 
     @staticmethod
     def _message(item: Mapping[str, Any]) -> SmsMessage:
-        status = _text(item.get("status"))
+        status = as_text(item.get("status"))
         return SmsMessage(
-            provider_id=_text(item.get("uuid")), to=_text(item.get("to")),
-            sender=_text(item.get("from")), text=_text(item.get("message")), status=status,
-            state=delivery_state(status), created_at=_iso_time(item.get("created_at")),
-            delivered_at=_iso_time(item.get("delivered_at")), raw=dict(item))
+            provider_id=as_text(item.get("uuid")), to=as_text(item.get("to")),
+            sender=as_text(item.get("from")), text=as_text(item.get("message")), status=status,
+            state=delivery_state(status), created_at=iso_time(item.get("created_at")),
+            delivered_at=iso_time(item.get("delivered_at")), raw=dict(item))
 
 
-class OldSmsApi(_SmsClient):
+class OldSmsApi(SmsClient):
     """The old SMS API (``https://smspaneli.kobikom.com.tr/sms/api``, ``api_key``)."""
 
     kind = "old"
@@ -565,7 +258,7 @@ class OldSmsApi(_SmsClient):
 
     def _check_code(self, what: str, body: Any) -> None:
         """A ``{"code": "error", "message": …}`` answer: refused (or the key was)."""
-        if isinstance(body, Mapping) and _text(body.get("code")).lower() not in ("", "ok"):
+        if isinstance(body, Mapping) and as_text(body.get("code")).lower() not in ("", "ok"):
             message = snippet(_server_message(body), self._secrets(), limit=200)
             lowered = message.lower()
             if "api key" in lowered or "api_key" in lowered or "apikey" in lowered:
@@ -584,11 +277,11 @@ class OldSmsApi(_SmsClient):
         if not isinstance(body, Mapping):
             raise self._shape(what, body, "an object")
         self._check_code(what, body)
-        message_id = _text(body.get("message_id") or body.get("custom_id"))
+        message_id = as_text(body.get("message_id") or body.get("custom_id"))
         if not message_id:
             raise self._shape(what, body, "a 'message_id'")
         cost = body.get("cost")
-        return SentSms(provider_id=message_id, status=_text(body.get("message")),
+        return SentSms(provider_id=message_id, status=as_text(body.get("message")),
                        cost=cost if isinstance(cost, int) else None, raw=dict(body))
 
     async def send_multiple(self, items: Sequence[OldBulkItem], *,
@@ -611,7 +304,7 @@ class OldSmsApi(_SmsClient):
             raise self._shape(what, body, "an object")
         self._check_code(what, body)
         details = body.get("successDetail")
-        sent = [SentSms(provider_id=_text(d.get("custom_id") or d.get("message_id")),
+        sent = [SentSms(provider_id=as_text(d.get("custom_id") or d.get("message_id")),
                         cost=d.get("cost") if isinstance(d.get("cost"), int) else None,
                         raw=dict(d))
                 for d in (details if isinstance(details, list) else [])
@@ -624,8 +317,8 @@ class OldSmsApi(_SmsClient):
                       ) -> list[SmsMessage]:
         """``GET /sms/api/history?action=filtered&…`` (every documented parameter sent)."""
         body = await self._get_json("/sms/api/history", {
-            "action": "filtered", "date_from": _turkish_stamp(date_from),
-            "date_to": _turkish_stamp(date_to), "response": "json",
+            "action": "filtered", "date_from": turkish_stamp(date_from),
+            "date_to": turkish_stamp(date_to), "response": "json",
             "receiver": receiver, "sender": sender, "operator": "", "status": status,
             "message_id": message_id})
         data = body.get("data") if isinstance(body, Mapping) else body
@@ -635,12 +328,12 @@ class OldSmsApi(_SmsClient):
         for row in data:
             if not isinstance(row, Mapping):
                 continue
-            status_word = _text(row.get("status"))
+            status_word = as_text(row.get("status"))
             out.append(SmsMessage(
-                provider_id=_text(row.get("message_id")), to=_text(row.get("receiver")),
-                sender=_text(row.get("sender")), text=None, status=status_word,
+                provider_id=as_text(row.get("message_id")), to=as_text(row.get("receiver")),
+                sender=as_text(row.get("sender")), text=None, status=status_word,
                 state=delivery_state(status_word),
-                created_at=_turkish_time(row.get("date")), raw=dict(row)))
+                created_at=turkish_time(row.get("date")), raw=dict(row)))
         return out
 
     async def status(self, provider_id: str, *, sent_at: float | None = None,
@@ -650,7 +343,7 @@ class OldSmsApi(_SmsClient):
         rows = await self.history(center - timedelta(days=1), center + timedelta(days=1),
                                   message_id=provider_id)
         for row in rows:
-            if provider_id in (row.provider_id, _text(row.raw.get("custom_id"))):
+            if provider_id in (row.provider_id, as_text(row.raw.get("custom_id"))):
                 return row
         return None
 
@@ -672,10 +365,10 @@ class OldSmsApi(_SmsClient):
             body = body.get("data")
         if not isinstance(body, list):
             raise self._shape("GET /sms/api/sender-id", body, "a list of sender ids")
-        return [SenderTitle(title=_text(row.get("sender_id")).strip(), kind="title")
+        return [SenderTitle(title=as_text(row.get("sender_id")).strip(), kind="title")
                 for row in body
-                if isinstance(row, Mapping) and _text(row.get("sender_id")).strip()
-                and _text(row.get("status")).lower() not in ("block", "blocked")]
+                if isinstance(row, Mapping) and as_text(row.get("sender_id")).strip()
+                and as_text(row.get("status")).lower() not in ("block", "blocked")]
 
     async def balance(self) -> SmsBalance:
         """``GET /sms/api?action=check-balance&response=json``: ``{"balance": 120001, …}``."""

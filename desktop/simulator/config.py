@@ -127,6 +127,9 @@ class SimulatorConfig:
     #: Numbers (any notation) the operator cannot deliver to: their messages end
     #: ``FAILED`` (new API) / ``Failed`` (old API) instead of delivered.
     sms_undeliverable: tuple[str, ...] = ()
+    #: The SMS provider's clock minus the real one (s): the times of its messages
+    #: and the ``Date`` header of its answers are shifted by this much.
+    sms_clock_offset: float = 0.0
 
     #: Scenario/demo timings are divided by this (tests run the scripts fast).
     scenario_speed: float = 1.0

@@ -19,6 +19,9 @@ outside).  JSON in, JSON out; no authentication (loopback only).
 ``GET /_sim/commands``     the command messages received on the event channels
 ``GET /_sim/clients``      the connected event-channel clients
 ``GET /_sim/cdr``          the call records; ``GET /_sim/sms`` the SMS store
+``POST /_sim/sms``         ``{"to":…,"text":…,"from":…,"api":"new","age":0,"send_by":"api"}``:
+                           a message somebody else sent *age* s ago -> the stored message
+``POST /_sim/sms-top-up``  ``{"credits":n}`` -> ``{"balance":n}``
 ``POST /_sim/fault``       ``{"path":"/central/dial","kind":"500","count":1}``
 ``POST /_sim/expire-tokens``  every issued JWT/bearer token becomes invalid
 ``POST /_sim/silent``      ``{"silent":true}`` (half-open mode) / ``false``
@@ -86,6 +89,8 @@ class ControlApi:
             web.get("/_sim/clients", self.clients),
             web.get("/_sim/cdr", self.cdr),
             web.get("/_sim/sms", self.sms),
+            web.post("/_sim/sms", self.add_sms),
+            web.post("/_sim/sms-top-up", self.top_up_sms),
             web.post("/_sim/fault", self.fault),
             web.post("/_sim/expire-tokens", self.expire_tokens),
             web.post("/_sim/silent", self.silent),
@@ -145,6 +150,25 @@ class ControlApi:
 
     async def sms(self, request: web.Request) -> web.Response:
         return _json(self.sim.sms)
+
+    async def add_sms(self, request: web.Request) -> web.Response:
+        body = await _body(request)
+        try:
+            message = self.sim.add_sms(
+                str(body["to"]), str(body["text"]), str(body["from"]),
+                api=str(body.get("api") or "new"), age=float(body.get("age") or 0.0),
+                send_by=str(body.get("send_by") or "api"))
+        except (KeyError, TypeError, ValueError) as exc:
+            return _json({"error": f"bad message: {exc}"}, 400)
+        return _json(message)
+
+    async def top_up_sms(self, request: web.Request) -> web.Response:
+        body = await _body(request)
+        try:
+            balance = self.sim.top_up_sms(int(body["credits"]))
+        except (KeyError, TypeError, ValueError) as exc:
+            return _json({"error": f"bad credits: {exc}"}, 400)
+        return _json({"balance": balance})
 
     async def fault(self, request: web.Request) -> web.Response:
         body = await _body(request)

@@ -47,6 +47,11 @@ Undocumented, and what we chose:
   the failure word is our choice.
 * The list filter ``status`` matches case-insensitively, and ``success``
   means ``DELIVERED``; ``title`` matches the sender.
+* The provider's clock can be off (``sms_clock_offset``): message times and
+  the ``Date`` header of every SMS answer follow it.
+* Test controls (not part of Kobikom's API): :meth:`SmsApis.add_message`
+  stores a message somebody else sent (the web panel, a colleague) at a
+  chosen age, e.g. a look-alike of ours; :meth:`SmsApis.top_up` adds credits.
 * Old API history rows: ``status`` ``Pending`` until delivered, then
   ``Success`` (the only value seen); ``send_by`` ``api`` for single sends and
   ``sender`` for bulk ones (as observed); ``custom_id`` only on bulk sends.
@@ -61,7 +66,9 @@ import json
 import math
 import time
 import uuid as uuidlib
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from email.utils import formatdate
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
@@ -134,33 +141,62 @@ class SmsApis:
                          "created_at": sim.started_at - 86400 * 30}]
 
     def routes(self) -> list[web.RouteDef]:
+        dated = self._dated
         return [
-            web.get("/api/message/send", self.send),
-            web.post("/api/message", self.send_bulk),
-            web.get("/api/message", self.list_messages),
-            web.get("/api/message/{uuid}", self.message_status),
-            web.get("/api/subscription", self.subscriptions),
-            web.get("/api/balance", self.balance),
-            web.get("/api/charges", self.charges_list),
-            web.get("/sms/api", self.old_api),
-            web.post("/sms/api/multiple", self.old_multiple),
-            web.get("/sms/api/sender-id", self.old_senders),
-            web.get("/sms/api/history", self.old_history),
-            web.get("/sms/api/transaction-history", self.old_transactions),
+            web.get("/api/message/send", dated(self.send)),
+            web.post("/api/message", dated(self.send_bulk)),
+            web.get("/api/message", dated(self.list_messages)),
+            web.get("/api/message/{uuid}", dated(self.message_status)),
+            web.get("/api/subscription", dated(self.subscriptions)),
+            web.get("/api/balance", dated(self.balance)),
+            web.get("/api/charges", dated(self.charges_list)),
+            web.get("/sms/api", dated(self.old_api)),
+            web.post("/sms/api/multiple", dated(self.old_multiple)),
+            web.get("/sms/api/sender-id", dated(self.old_senders)),
+            web.get("/sms/api/history", dated(self.old_history)),
+            web.get("/sms/api/transaction-history", dated(self.old_transactions)),
         ]
+
+    def now(self) -> float:
+        """The provider's clock (``sms_clock_offset`` from the real one)."""
+        return time.time() + self.cfg.sms_clock_offset
+
+    def _dated(self, handler: Callable[[web.Request], Awaitable[web.StreamResponse]],
+               ) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+        """Every answer carries the provider's own clock in ``Date``."""
+        async def dated(request: web.Request) -> web.StreamResponse:
+            response = await handler(request)
+            response.headers["Date"] = formatdate(self.now(), usegmt=True)
+            return response
+
+        return dated
+
+    # ------------------------------------------------------------ test controls
+
+    def add_message(self, to: str, text: str, sender: str, *, api: str = "new",
+                    age: float = 0.0, send_by: str = "api") -> dict[str, Any]:
+        """Store a message somebody else sent *age* seconds ago (provider clock)."""
+        parts = parts_new_api(text) if api == "new" else parts_old_api(text, "0")
+        return self._store(api=api, sender=sender, to=to, text=text, parts=parts,
+                           send_by=send_by, created=self.now() - age)
+
+    def top_up(self, credits: int) -> int:
+        """Add SMS credits (the customer bought more); returns the new balance."""
+        self.credits += credits
+        return self.credits
 
     # ------------------------------------------------------------ store
 
     def _store(self, *, api: str, sender: str, to: str, text: str, parts: int,
                campaign: str | None = None, campaign_uuid: str | None = None,
-               send_by: str = "api") -> dict[str, Any]:
+               send_by: str = "api", created: float | None = None) -> dict[str, Any]:
         self._next_id += 1
         custom = uuidlib.uuid4().hex[:13]
         message = {
             "id": self._next_id, "api": api, "uuid": str(uuidlib.uuid4()),
             "from": sender, "to": normalise(to), "receiver": normalise(to)[1:],
             "message": text + (self.cfg.sms_suffix if api == "new" else ""),
-            "parts": parts, "created": time.time(),
+            "parts": parts, "created": self.now() if created is None else created,
             "campaign_uuid": campaign_uuid, "campaign_name": campaign,
             "custom_id": custom if send_by == "sender" else None,
             "message_id": str(uuidlib.uuid4()), "send_by": send_by,
@@ -172,7 +208,7 @@ class SmsApis:
 
     def _status(self, message: dict[str, Any]) -> tuple[str, float | None, float | None]:
         delay = self.cfg.sms_delivery_delay
-        if time.time() - message["created"] >= delay:
+        if self.now() - message["created"] >= delay:
             if message["to"] in {normalise(n) for n in self.cfg.sms_undeliverable}:
                 return "FAILED", message["created"] + delay / 2, None
             return "DELIVERED", message["created"] + delay / 2, message["created"] + delay

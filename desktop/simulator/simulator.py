@@ -241,3 +241,12 @@ class Simulator:
     @property
     def sms_balance(self) -> int:
         return self._sms_api.credits
+
+    def add_sms(self, to: str, text: str, sender: str, *, api: str = "new",
+                age: float = 0.0, send_by: str = "api") -> dict[str, Any]:
+        """A message somebody else sent *age* seconds ago (e.g. a look-alike of ours)."""
+        return self._sms_api.add_message(to, text, sender, api=api, age=age, send_by=send_by)
+
+    def top_up_sms(self, credits: int) -> int:
+        """Add SMS credits; returns the new balance."""
+        return self._sms_api.top_up(credits)

@@ -54,7 +54,7 @@ from PySide6.QtWidgets import QWidget
 
 from desktop.core.caller_card import CallerCard, CardOutcome
 from desktop.core.history_sync import HistorySync, HistorySyncError, SyncReport
-from desktop.core.journal import HistoryKind, Journal
+from desktop.core.journal import HistoryKind, Journal, WriterClosed
 from desktop.core.recordings import (
     Recording,
     RecordingCache,
@@ -218,15 +218,28 @@ class CallHistory(QObject):
     # ------------------------------------------------------------------ the line
 
     def on_card(self, card: CallerCard) -> None:
-        """A call changed (the journal is already written: write before show)."""
+        """A call changed.  Its journal row was queued before the card was shown
+        (the journal's writer thread writes it): the badge and the history follow
+        now, and again once the row is on disk."""
         sync = self.sync()
         if sync is not None:
             sync.note_event(self._clock())  # the line was working just now
         self.refresh_missed()
         self.historyChanged.emit()
+        journal = self._journal()
+        if journal is not None and not journal.flush(0):
+            self.tasks.spawn(self._after_written(journal), name="journal-written")
         if card.ended and card.outcome is CardOutcome.ANSWERED and not card.synthetic \
                 and not card.recording and self._update_popup is not None:
             self.tasks.spawn(self._find_recording(card), name="recording-lookup")
+
+    async def _after_written(self, journal: Journal) -> None:
+        try:
+            await journal.written()
+        except WriterClosed:  # the journal closed meanwhile (quit, mode switch)
+            return
+        self.refresh_missed()
+        self.historyChanged.emit()
 
     async def _find_recording(self, card: CallerCard) -> None:
         await asyncio.sleep(ENRICH_DELAY)

@@ -3017,7 +3017,7 @@ Son aramalar burada görünür.</translation>
     <name>SmsComposer</name>
     <message>
         <source>Send SMS</source>
-        <extracomment>Asks before a multi-part message; tests replace it.</extracomment>
+        <extracomment>A sent composer closes itself after this long (the outcome stays in the history). Asks before a multi-part message; tests replace it.</extracomment>
         <translation>SMS gönder</translation>
     </message>
     <message>
@@ -3141,6 +3141,10 @@ Son aramalar burada görünür.</translation>
         <translation>Bakiye: {0}</translation>
     </message>
     <message>
+        <source>Already sent to {0} from this window. Remove it from To: an SMS is not sent twice.</source>
+        <translation>{0} numarasına bu pencereden zaten gönderildi. Alıcılardan çıkarın: bir SMS iki kez gönderilmez.</translation>
+    </message>
+    <message>
         <source>Enter the recipient&apos;s number.</source>
         <translation>Alıcının numarasını girin.</translation>
     </message>
@@ -3177,16 +3181,32 @@ Son aramalar burada görünür.</translation>
         <translation>Kobikom mesajı kabul etti. İletim durumu SMS geçmişinde görünür.</translation>
     </message>
     <message>
+        <source>The server did not confirm, and several messages at Kobikom could be this one.</source>
+        <translation>Sunucu onaylamadı ve Kobikom&apos;daki birkaç mesaj bu olabilir.</translation>
+    </message>
+    <message>
+        <source>The server did not confirm, and Kobikom&apos;s list could not be checked for it.</source>
+        <translation>Sunucu onaylamadı ve Kobikom&apos;un listesi bu mesaj için denetlenemedi.</translation>
+    </message>
+    <message>
+        <source>The server did not confirm, and Kobikom has no record of it.</source>
+        <translation>Sunucu onaylamadı ve Kobikom&apos;da bu mesajın kaydı yok.</translation>
+    </message>
+    <message>
+        <source>(To {0}.)</source>
+        <translation>({0} numarasına.)</translation>
+    </message>
+    <message>
+        <source>Send it again, or leave it unsent?</source>
+        <translation>Yeniden gönderilsin mi, yoksa gönderilmeden kalsın mı?</translation>
+    </message>
+    <message>
         <source>Close</source>
         <translation>Kapat</translation>
     </message>
     <message>
         <source>Was this SMS sent?</source>
         <translation>Bu SMS gönderildi mi?</translation>
-    </message>
-    <message>
-        <source>The server did not confirm, and Kobikom has no record of it. Send it again, or leave it unsent?</source>
-        <translation>Sunucu onaylamadı ve Kobikom&apos;da bu mesajın kaydı yok. Yeniden gönderilsin mi, yoksa gönderilmeden kalsın mı?</translation>
     </message>
     <message>
         <source>Checking…</source>
@@ -3203,6 +3223,30 @@ Son aramalar burada görünür.</translation>
     <message>
         <source>No connection to the SMS service. The message is saved and will be sent when the connection is back.</source>
         <translation>SMS servisine bağlantı yok. Mesaj kaydedildi; bağlantı gelince gönderilecek.</translation>
+    </message>
+    <message>
+        <source>Not sent to {0}: {1}</source>
+        <translation>{0} numarasına gönderilmedi: {1}</translation>
+    </message>
+    <message>
+        <source>Sent to {0} of {1}</source>
+        <translation>{1} alıcıdan {0} alıcıya gönderildi</translation>
+    </message>
+    <message>
+        <source>The others got it and left To. Fix the problem and press Send: only the numbers in To are sent.</source>
+        <translation>Diğerleri mesajı aldı ve alıcılardan çıkarıldı. Sorunu giderip Gönder&apos;e basın: yalnızca Alıcı alanındaki numaralara gönderilir.</translation>
+    </message>
+    <message>
+        <source>Sent: {0}</source>
+        <translation>Gönderildi: {0}</translation>
+    </message>
+    <message>
+        <source>Not delivered: {0}</source>
+        <translation>İletilemedi: {0}</translation>
+    </message>
+    <message>
+        <source>Not sent (your decision): {0}</source>
+        <translation>Gönderilmedi (sizin kararınız): {0}</translation>
     </message>
     <message>
         <source>The SMS token was rejected. Enter the token from the SMS panel (Ayarlar &gt; SMS API).</source>
@@ -3268,6 +3312,10 @@ Son aramalar burada görünür.</translation>
         <translation>Kobikom&apos;daki birkaç mesaj bu olabilir. Yeniden gönderilsin mi, yoksa gönderilmeden kalsın mı?</translation>
     </message>
     <message>
+        <source>Kobikom&apos;s list could not be checked for it. Send it again, or leave it unsent?</source>
+        <translation>Kobikom&apos;un listesi bu mesaj için denetlenemedi. Yeniden gönderilsin mi, yoksa gönderilmeden kalsın mı?</translation>
+    </message>
+    <message>
         <source>Retry</source>
         <translation>Yeniden dene</translation>
     </message>
@@ -3300,7 +3348,7 @@ Son aramalar burada görünür.</translation>
     <name>SmsService</name>
     <message>
         <source>SMS not confirmed</source>
-        <extracomment>A sent composer closes itself after this long (the outcome stays in the history). Messages the history window loads. How long closing waits for what the agent asked for (an SMS being written to the outbox, &quot;Send again&quot;/&quot;Don&apos;t send&quot;, a new token) before stopping it. States in which the composer&apos;s own job is over. Builds a lane&apos;s sender: (outbox, config, on_change, on_problem) -&gt; SmsSender. This service&apos;s own tasks (they also live in the app&apos;s *tasks*), so that close() can end them before it closes the outboxes and HTTP clients.</extracomment>
+        <extracomment>Messages the history window loads. How long closing waits for what the agent asked for (an SMS being written to the outbox, &quot;Send again&quot;/&quot;Don&apos;t send&quot;, a new token) before stopping it. States in which the composer&apos;s own job is over. Builds a lane&apos;s sender: (outbox, config, on_change, on_problem) -&gt; SmsSender. This service&apos;s own tasks (they also live in the app&apos;s *tasks*), so that close() can end them before it closes the outboxes and HTTP clients.</extracomment>
         <translation>SMS onaylanmadı</translation>
     </message>
     <message>

@@ -56,7 +56,11 @@ def test_history_survives_restarts_and_fills_the_gap(
     # Missed while the app runs: journaled live, new.
     live = simulator.ring("1001", "05321234567", hangup_after=0.3)
     app.wait_for_log(rf"call {live[:8]}.* ended")
-    rows = history(home, x_display.env)
+    for _ in range(100):  # the row is queued before the popup, written a moment later
+        rows = history(home, x_display.env)
+        if any(r["new"] for r in rows):
+            break
+        time.sleep(0.1)
     assert [r["call_id"] for r in rows if r["new"]] == [live]
 
     # Missed while the app is closed: found at the next start, once.

@@ -297,6 +297,83 @@ def test_delivery_updates_reach_the_history_list(qapp, env: Env):
     wait(qapp, lambda: model.messages()[row].state in (SmsState.SENT, SmsState.DELIVERED))
 
 
+THREE = ["0532 411 80 27", "0542 773 05 16", "0555 123 45 67"]
+
+
+def sends(env: Env) -> int:
+    return len([r for r in env.sim.received if r["path"] == "/api/message/send"])
+
+
+def test_a_partial_failure_leaves_only_the_refused_in_to_and_never_charges_twice(
+        qapp, tmp_path: Path):
+    """Credit for two of three: the two leave "To" and show as sent; Send again
+    (after a top-up) reaches only the third."""
+    with qt_asyncio_loop(qapp):
+        environment = Env(qapp, tmp_path, sms_balance=2)
+        try:
+            sim = environment.sim
+            composer = environment.compose(THREE)
+            composer.confirm_cost = lambda _question, go: go()
+            loaded(qapp, composer)
+            composer.text_edit.setPlainText("Kargonuz yola çıktı.")
+            composer.send_button.click()
+            wait(qapp, lambda: "Sent to 2 of 3" in composer.notice.text())
+            # old code: all three stayed in "To", and Send charged the first two again
+            assert composer.to_edit.text() == "0555 123 45 67"
+            assert composer.to_edit.isEnabled()
+            assert composer.send_button.isEnabled()
+            assert composer.done_label.isVisibleTo(composer)
+            assert composer.done_label.text() == "Sent: 0532 411 80 27, 0542 773 05 16"
+            assert "Not sent to 0555 123 45 67: " in composer.notice.text()
+            assert "Yetersiz bakiye" in composer.notice.text()
+            assert sorted(m["to"] for m in sim.sms) == ["+905324118027", "+905427730516"]
+            composer.resize(600, 520)
+            shoot(composer, "sms-composer-partial-failure.png")
+            # Typing a number that got it back into "To" is refused, not sent twice.
+            composer.to_edit.setText("0532 411 80 27, 0555 123 45 67")
+            composer.send_button.click()
+            assert "Already sent to 0532 411 80 27" in composer.to_error.text()
+            assert not composer.in_flight
+            assert sends(environment) == 3
+            composer.to_edit.setText("0555 123 45 67")
+            sim.top_up_sms(10)
+            composer.send_button.click()
+            wait(qapp, lambda: len(composer.messages()) == 1
+                 and composer.messages()[0].state in (SmsState.SENT, SmsState.DELIVERED))
+            assert composer.messages()[0].to_key == "+905551234567"
+            assert composer.notice.text().startswith("Sent")
+            assert sends(environment) == 4
+            assert sorted(m["to"] for m in sim.sms) == [
+                "+905324118027", "+905427730516", "+905551234567"]
+        finally:
+            environment.close()
+
+
+def test_an_unconfirmed_recipient_is_asked_about_and_the_others_leave_to(qapp, env: Env):
+    """One of three sends is not confirmed and the provider has nothing: the two that
+    went out leave "To"; the agent is asked about the third; nothing is resent."""
+    env.sim.fault("/api/message/send", "timeout")  # the first send hangs, nothing is sent
+    composer = env.compose(THREE)
+    composer.confirm_cost = lambda _question, go: go()
+    loaded(qapp, composer)
+    composer.text_edit.setPlainText("Randevunuz yarın 14:00.")
+    composer.send_button.click()
+    wait(qapp, lambda: composer.again_button.isVisibleTo(composer))
+    assert composer.to_edit.text() == "0532 411 80 27"
+    assert not composer.to_edit.isEnabled()
+    assert composer.done_label.text() == "Sent: 0542 773 05 16, 0555 123 45 67"
+    assert "Was this SMS sent?" in composer.notice.text()
+    assert "(To 0532 411 80 27.)" in composer.notice.text()
+    composer.resize(600, 540)
+    shoot(composer, "sms-composer-partial-question.png")
+    composer.dont_button.click()
+    wait(qapp, lambda: composer.to_edit.isEnabled())
+    assert composer.to_edit.text() == ""
+    assert "Not sent (your decision): 0532 411 80 27" in composer.done_label.text()
+    assert sends(env) == 3
+    assert len(env.sim.sms) == 2
+
+
 def test_without_a_token_the_composer_asks_for_it(qapp, env: Env):
     env.token = ""
     composer = env.compose(["0532 411 80 27"])

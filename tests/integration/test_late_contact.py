@@ -107,6 +107,7 @@ async def test_the_first_card_is_at_once_and_the_name_follows(http_line: Line,
     http_line.hang_up("c1")
     assert [c.name for c in http_line.of("c1")[2:]] == ["Çiğdem Ünlü", "Çiğdem Ünlü"]
     assert len(lookup_server.requests) == 1  # once per call
+    assert http_line.journal.flush(5.0)
     row = http_line.journal.get("c1")
     assert row is not None
     assert row.contact_name_at_time == "Çiğdem Ünlü"

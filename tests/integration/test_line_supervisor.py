@@ -214,6 +214,7 @@ async def test_settings_saves_during_a_call_keep_the_call_and_one_connection(
     await h.wait_for(lambda: CardState.ENDED in h.card_states("c1"))
     ended = [c for c in h.cards if c.call_id == "c1"][-1]
     assert ended.outcome is CardOutcome.ANSWERED
+    assert h.journal.flush(10.0)  # the line queues its rows for the journal's writer
     assert h.journal.get("c1").outcome == "answered"  # type: ignore[union-attr]
     assert Phase.DISCONNECTED not in [s.phase for s in h.states[1:]]
 

@@ -134,3 +134,27 @@ async def test_unconfirmed_is_exit_4_never_resent_and_can_be_cancelled(sim, tmp_
     assert code == 0
     assert cancelled[0]["state"] == "cancelled"
     assert len([r for r in sim.received if r["path"] == "/api/message/send"]) == 1
+
+
+async def test_a_partial_failure_names_the_one_to_resend_and_resend_sends_only_it(
+        tmp_path: Path):
+    sim = Simulator(SimulatorConfig(seed_history=0, sms_delivery_delay=0.2, sms_balance=1))
+    await sim.start()
+    try:
+        code, rows, err = await cli(tmp_path, "sms", "send", "--to", "05324118027", "--to",
+                                    "05427730516", "--text", "Kargonuz yolda",
+                                    "--from", "DEMOFIRMA", "--sms-base", sim.http_base,
+                                    "--wait", "5")
+        assert code == 4
+        assert [r["state"] for r in rows] == ["delivered", "failed"]
+        refused = rows[1]["id"]
+        assert f"'sms resend {refused}' tries this one again" in err
+        sim.top_up_sms(5)
+        code, again, err = await cli(tmp_path, "sms", "resend", refused[:12],
+                                     "--sms-base", sim.http_base, "--wait", "5")
+        assert code == 0, err
+        assert again[0]["state"] == "delivered"
+        assert sorted(m["to"] for m in sim.sms) == ["+905324118027", "+905427730516"]
+        assert len([r for r in sim.received if r["path"] == "/api/message/send"]) == 3
+    finally:
+        await sim.stop()

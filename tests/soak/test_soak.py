@@ -352,6 +352,7 @@ class Soak:
         ))
 
     def journal_summary(self) -> dict[str, Any]:
+        assert self.journal.flush(10.0), "the journal's writer queue did not drain"
         with self.journal.read() as conn:
             outcomes = dict(conn.execute(
                 "SELECT outcome, COUNT(*) FROM calls GROUP BY outcome").fetchall())

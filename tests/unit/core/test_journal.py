@@ -16,9 +16,9 @@ from desktop.core.journal import (
     JournalCall,
     JournalError,
     NumberHistory,
-    _schema_v1,
     number_fragment,
 )
+from desktop.core.journal_schema import schema_v1
 from desktop.core.storage import SQLiteStore
 
 KEY = "+905321234567"
@@ -191,7 +191,7 @@ def test_data_survives_reopen(tmp_path: Path) -> None:
 
 
 class _V1(SQLiteStore):
-    MIGRATIONS = (_schema_v1,)
+    MIGRATIONS = (schema_v1,)
 
 
 def test_migration_from_v1_keeps_calls_and_marks_old_missed_calls_seen(tmp_path: Path) -> None:

@@ -2,7 +2,8 @@
 
 Real SQLite file, real tracker and line; the events are the parsed form of
 the documented messages.  Every card is checked against the journal at the
-moment it is published (write before show).
+moment it is published (queued before show: flushing the journal's writer
+queue at that moment finds the row).
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ class Script:
 
     def _card(self, card: CallerCard) -> None:
         self.cards.append(card)
+        assert self.journal.flush(5.0)
         self.journal_at_show.append(self.journal.get(card.call_id))
 
     def event(self, t: float, **msg: Any) -> None:

@@ -6,8 +6,16 @@ from pathlib import Path
 
 import pytest
 
+from desktop.core.sms_confirm import (
+    CLOCK_SLACK,
+    MAX_REQUEST_SECONDS,
+    Attempt,
+    MatchResult,
+    attempt_of,
+    match_sent,
+    same_text,
+)
 from desktop.core.sms_outbox import InvalidRecipient, OutboxError, SmsOutbox, SmsState
-from desktop.core.sms_sender import match_sent, same_text
 from desktop.core.sms_text import DEFAULT_TEMPLATES
 from desktop.pbx.sms import DeliveryState, SmsMessage
 
@@ -76,22 +84,65 @@ def test_templates_are_seeded_editable_and_restorable(outbox):
 def test_matching_a_provider_copy(outbox):
     [message] = outbox.enqueue(["0532 411 80 27"], "Toplantı yarın", "DEMOFIRMA")
 
-    def row(pid: str, text: str | None, at: float, sender: str = "DEMOFIRMA") -> SmsMessage:
+    def row(pid: str, text: str | None, at: float | None, sender: str = "DEMOFIRMA",
+            **raw: str) -> SmsMessage:
         return SmsMessage(pid, "+905324118027", sender, text, "PENDING",
-                          DeliveryState.PENDING, created_at=at)
+                          DeliveryState.PENDING, created_at=at, raw=raw)
 
     t = message.created_at
-    rows = [row("a", "Toplantı yarın B035", t), row("b", "Başka", t),
-            row("c", "Toplantı yarın", t - 7200)]
-    found = match_sent(message, rows, set(), lists_text=True, since=t - 60, until=t + 60)
+    attempt = Attempt(listed_before=frozenset({"old"}), window=(t - 2, t + 32))
+    rows = [row("a", "Toplantı yarın B035", t + 1), row("b", "Başka", t + 1),
+            row("c", "Toplantı yarın", t - 7200), row("old", "Toplantı yarın", t),
+            row("later", "Toplantı yarın", t + 300), row("timeless", "Toplantı yarın", None),
+            row("other-title", "Toplantı yarın", t + 1, sender="BASKA")]
+    found = match_sent(message, rows, set(), attempt, lists_text=True)
+    assert found[0] is MatchResult.FOUND
     assert found[1] is not None
     assert found[1].provider_id == "a"
-    assert match_sent(message, rows, {"a"}, lists_text=True, since=t - 60,
-                      until=t + 60)[0].value == "none"
-    no_text = [row("x", None, t), row("y", None, t + 5)]
-    assert match_sent(message, no_text, set(), lists_text=False, since=t - 60,
-                      until=t + 60)[0].value == "several"
-    assert match_sent(message, no_text, {"y"}, lists_text=False, since=t - 60,
-                      until=t + 60)[1].provider_id == "x"
+    # another of our messages owns it: nothing else qualifies
+    assert match_sent(message, rows, {"a"}, attempt, lists_text=True)[0] is MatchResult.NONE
+    # two that qualify: the agent decides (never "the earliest")
+    twins = [*rows, row("a2", "Toplantı yarın", t + 3)]
+    assert match_sent(message, twins, set(), attempt, lists_text=True)[0] is \
+        MatchResult.SEVERAL
+    no_text = [row("x", None, t), row("y", None, t + 5), row("bulk", None, t + 1,
+                                                              send_by="sender")]
+    assert match_sent(message, no_text, set(), attempt,
+                      lists_text=False)[0] is MatchResult.SEVERAL
+    assert match_sent(message, no_text, {"y"}, attempt, lists_text=False)[1].provider_id == "x"
+    # without the list from before the attempt, or without the provider's clock: untiable
+    for blind in (Attempt(None, (t - 2, t + 32)), Attempt(frozenset(), None)):
+        assert match_sent(message, rows, set(), blind, lists_text=True) == (
+            MatchResult.UNTIABLE, None)
     assert same_text("Merhaba", "Merhaba  B035")
     assert not same_text("Merhaba", "Merhaba dünya nasılsın")
+
+
+def test_the_attempt_window_is_on_the_providers_clock(outbox):
+    [message] = outbox.enqueue(["0532 411 80 27"], "Merhaba", "DEMOFIRMA")
+    sending = outbox.transition(message.id, [SmsState.QUEUED], SmsState.SENDING,
+                                sending_at=1000.0, listed_at=999.5, clock_offset=420.0,
+                                listed=["p1", "p2", ""])
+    assert outbox.listed_before(message.id) == {"p1", "p2"}
+    attempt = attempt_of(sending, outbox.listed_before(message.id))
+    assert attempt.listed_before == {"p1", "p2"}
+    assert attempt.window == (1000.0 + 420 - CLOCK_SLACK,
+                              1000.0 + MAX_REQUEST_SECONDS + 420 + CLOCK_SLACK)
+    ended = outbox.transition(message.id, [SmsState.SENDING], SmsState.UNKNOWN,
+                              attempt_ended_at=1030.0)
+    assert attempt_of(ended, set()).window == (1420.0 - CLOCK_SLACK, 1450.0 + CLOCK_SLACK)
+    unlisted = outbox.transition(message.id, [SmsState.UNKNOWN], SmsState.UNKNOWN,
+                                 listed_at=None)
+    assert attempt_of(unlisted, {"p1"}).listed_before is None
+
+
+def test_one_provider_message_never_confirms_two_of_ours(outbox):
+    first, second = outbox.enqueue(["0532 411 80 27", "0542 773 05 16"], "Merhaba",
+                                   "DEMOFIRMA")
+    for m in (first, second):
+        outbox.transition(m.id, [SmsState.QUEUED], SmsState.UNKNOWN)
+    assert outbox.transition(first.id, [SmsState.UNKNOWN], SmsState.SENT,
+                             provider_id="uuid-1") is not None
+    assert outbox.transition(second.id, [SmsState.UNKNOWN], SmsState.SENT,
+                             provider_id="uuid-1") is None
+    assert outbox.get(second.id).state is SmsState.UNKNOWN

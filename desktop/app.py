@@ -753,13 +753,14 @@ class Application(QObject):
 
     def _open_contacts(self, prefill: CallerCard | None = None) -> None:
         try:
-            from desktop.ui.contacts import ContactsService, ContactsWindow
+            from desktop.core.contacts_service import ContactsService
+            from desktop.ui.contacts import ContactsBridge, ContactsWindow
         except ImportError:
             self._error(self.tr("Contacts"), self.tr("The contacts window is not available."))
             return
         assert self.directory is not None
-        service = ContactsService(self.directory, tasks=self.tasks, pbx=self._phonebook_session,
-                                  parent=self)
+        service = ContactsBridge(ContactsService(self.directory, pbx=self._phonebook_session),
+                                 tasks=self.tasks, parent=self)
         service.changed.connect(self._directory_changed)
         window = ContactsWindow(service)
         if self.click_to_call is not None:

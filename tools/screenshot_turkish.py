@@ -189,14 +189,14 @@ def part_contacts(app: QApplication) -> None:
     from desktop.core.contact_import import import_contacts
     from desktop.core.directory import Directory
     from desktop.core.tasks import TaskSet
-    from desktop.ui.contacts import ContactEditDialog, ContactsService, ContactsWindow
+    from desktop.ui.contacts import ContactEditDialog, ContactsBridge, ContactsWindow
 
     work = Path(tempfile.mkdtemp(prefix="kobikom-tr-contacts-"))
     directory = Directory(work / "contacts.sqlite3")
     import_contacts(directory, ROOT / "resources" / "sample-data" / "contacts-demo.csv")
     tasks = TaskSet("tr-shots")
     with qt_asyncio_loop(app):
-        service = ContactsService(directory, tasks=tasks)
+        service = ContactsBridge.for_directory(directory, tasks=tasks)
         window = ContactsWindow(service)
         window.resize(900, 520)
         window.show()
@@ -213,6 +213,26 @@ def part_contacts(app: QApplication) -> None:
         dialog.show()
         shoot(dialog, "contact-edit")
         dialog.close()
+        # A Turkish Excel file with an extension column and a number Excel mangled.
+        window.search_edit.setText("")
+        window.start_import(str(ROOT / "tests" / "fixtures" / "contacts" / "excel-tr.csv"))
+        wait(app, lambda: window.problems_button.isVisible())
+        window.problems_button.click()
+        window.search_edit.setText("çakır")
+        wait(app, lambda: "Hüseyin Çakır" in [window.model.data(window.model.index(r, 0))
+                                              for r in range(window.model.rowCount())])
+        shoot(window, "contacts-import-problems")
+        switchboard = directory.lookup("0224 443 22 11")
+        assert switchboard is not None
+        extension = ContactEditDialog(switchboard, pbx_available=False)
+        extension.show()
+        extension.number_rows[0].edit.setText("0212 555 12 34 / Dahili: 106")
+        app.processEvents()
+        shoot(extension, "contact-edit-extension")
+        extension.close()
+        window.start_export(str(work / "kisiler.csv"))
+        wait(app, lambda: "dışa aktarıldı" in window.result_box.text())
+        shoot(window, "contacts-exported")
         new = ContactEditDialog(None, pbx_available=True)
         new.show()
         new.number_rows[0].edit.setText("12")

@@ -1,31 +1,160 @@
 """What every command family of the command line shares.
 
-Exit codes, the ``--config``/connection options, logging set-up, loading the
-settings file with the command-line overrides, and the mapping of pbx-layer
-errors to exit codes.  Command modules import from here, never from
+Exit codes, the ``--config``/connection options (or the refusal of
+``--config`` by commands that read no settings), argument types that check
+ports and files, logging set-up, loading the settings file with the
+command-line overrides, the mapping of errors to exit codes, and the one
+error boundary (:func:`guarded`) that :func:`desktop.cli.main` runs every
+command in.  Command modules import from here, never from
 :mod:`desktop.cli` itself (which imports them).
+
+Exit codes (documented in ``kobikom-desktop --help``):
+
+==== =====================================================================
+0    success
+1    not found / nothing received / declined
+2    usage or invalid input (bad arguments, a file that cannot be imported,
+     a broken settings file)
+3    credentials rejected or missing
+4    server or network failure (``listen``: never connected)
+5    a local file or database of the app could not be read or written
+70   internal error: a bug; one line on stderr, the traceback in the log
+130  interrupted (Ctrl-C)
+141  the reader of the output went away (``… | head``): quietly, no message
+==== =====================================================================
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
+import stat
 import sys
+import traceback
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 EXIT_OK = 0
 EXIT_NOT_FOUND = 1
 EXIT_USAGE = 2
 EXIT_AUTH = 3
 EXIT_SERVER = 4
+EXIT_LOCAL = 5
+EXIT_INTERNAL = 70
+EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for "cat big | head"
+
+#: The highest TCP port.
+MAX_PORT = 65535
 
 log = logging.getLogger("kobikom.cli")
 
 
+class CliError(Exception):
+    """An expected failure: *message* for the user, *code* for the shell."""
+
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+# ---------------------------------------------------------------- argument types
+def port_number(text: str) -> int:
+    """``--port``: a TCP port, 1-65535."""
+    return _port(text, lowest=1)
+
+
+def port_or_zero(text: str) -> int:
+    """A port to listen on: 1-65535, or 0 for "any free port"."""
+    return _port(text, lowest=0)
+
+
+def _port(text: str, *, lowest: int) -> int:
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not lowest <= value <= MAX_PORT:
+        raise argparse.ArgumentTypeError(
+            f"port {value} is out of range ({lowest}-{MAX_PORT})")
+    return value
+
+
+def positive_int(text: str) -> int:
+    """A count such as ``--count N``: a whole number of 1 or more."""
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} must be 1 or more")
+    return value
+
+
+def positive_seconds(text: str) -> float:
+    """A duration such as ``--timeout S``: seconds, more than 0."""
+    try:
+        value = float(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"{text} must be a number of seconds above 0")
+    return value
+
+
+def input_file(text: str) -> Path:
+    """A file to read: it exists, and is a file, not a folder."""
+    path = Path(text).expanduser()
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise argparse.ArgumentTypeError(f"{text}: no such file") from None
+    except OSError as exc:
+        raise argparse.ArgumentTypeError(f"cannot read {text}: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise argparse.ArgumentTypeError(f"{text} is a folder, not a file")
+    return path
+
+
+def output_file(text: str) -> Path:
+    """A file to write: not a folder, in a folder that exists."""
+    path = Path(text).expanduser()
+    if path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text} is a folder, not a file")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise argparse.ArgumentTypeError(f"{folder}: no such folder")
+    return path
+
+
+# ---------------------------------------------------------------- options
 def add_config_options(p: argparse.ArgumentParser) -> None:
+    """``--config FILE`` (honoured: the command reads the settings) and ``--debug``."""
     p.add_argument("--config", metavar="FILE", type=Path,
                    help="settings file to use instead of the default one")
+    p.add_argument("--debug", action="store_true", help="verbose logging to stderr")
+
+
+def add_local_options(p: argparse.ArgumentParser, reads: str) -> None:
+    """``--debug``, and a ``--config`` that is refused, saying the command reads *reads*.
+
+    For commands that work on the app's local data only (contacts, call
+    history, the SMS outbox): a settings file would change nothing, so
+    accepting ``--config`` and ignoring it would mislead.
+    """
+
+    class RefuseConfig(argparse.Action):
+        def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                     values: Any, option_string: str | None = None) -> NoReturn:
+            parser.error(f"--config is not used here: this command reads {reads}, not the "
+                         "settings (KOBIKOM_DESKTOP_HOME chooses another folder for the "
+                         "app's data)")
+
+    p.add_argument("--config", metavar="FILE", nargs="?", action=RefuseConfig,
+                   help=argparse.SUPPRESS)
     p.add_argument("--debug", action="store_true", help="verbose logging to stderr")
 
 
@@ -37,7 +166,7 @@ def add_connection_options(p: argparse.ArgumentParser) -> None:
                    help="Tekil Santral or Bulut Santral (KobiPBX)")
     g.add_argument("--transport", choices=["tcp", "ws"], help="real-time channel transport")
     g.add_argument("--host", help="real-time server host")
-    g.add_argument("--port", type=int, help="real-time server port")
+    g.add_argument("--port", type=port_number, help="real-time server port (1-65535)")
     tls = g.add_mutually_exclusive_group()
     tls.add_argument("--tls", dest="tls", action="store_const", const=True,
                      help="use TLS (wss://) on the WebSocket channel")
@@ -51,6 +180,7 @@ def add_connection_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--api-base", metavar="URL", help="REST base URL (panel / KobiPBX API)")
 
 
+# ---------------------------------------------------------------- logging
 def setup_logging(debug: bool, *, to_file: bool = True) -> None:
     from desktop.core.logs import setup_logging as _setup
     from desktop.core.paths import app_paths
@@ -62,25 +192,41 @@ def setup_logging(debug: bool, *, to_file: bool = True) -> None:
         _setup(log_file=None, debug=debug)
 
 
+# ---------------------------------------------------------------- settings
 def load_settings(args: argparse.Namespace) -> Any:
     """The settings in effect: defaults, the administrator's policy, the agent's file.
 
     Ignored keys (unknown, or locked by the policy) are warned about on
-    stderr, naming each; an invalid file exits 2 naming every bad value.
+    stderr, naming each; an invalid file is a CliError (2) naming every bad
+    value.  A missing default file gives the defaults; a ``--config`` file
+    that is missing or a folder is an error (the user named it).
     """
     from desktop.core.paths import app_paths
     from desktop.core.policy import load_effective_settings, load_policy
     from desktop.core.settings import SettingsError
 
-    path = args.config or app_paths().config_file
+    given = getattr(args, "config", None)
+    path = Path(given).expanduser() if given else app_paths().config_file
+    if given and path.is_dir():
+        raise CliError(EXIT_USAGE, f"{given} is a folder, not a settings file")
+    if given and not path.exists():
+        raise CliError(EXIT_USAGE, f"{given}: no such settings file")
     policy = load_policy()
     try:
         effective = load_effective_settings(path, policy)
     except SettingsError as exc:
-        raise SystemExit(fail(EXIT_USAGE, str(exc))) from None
+        raise CliError(EXIT_USAGE, str(exc)) from None
     for warning in (*policy.warnings, *effective.warnings):
         print(f"kobikom-desktop: warning: {warning}", file=sys.stderr)
     return effective.settings
+
+
+def check_port(settings: Any) -> None:
+    """A port in the settings file out of range is an input error, not a retry loop."""
+    port = getattr(getattr(settings, "server", None), "port", 0)
+    if isinstance(port, int) and port and not 1 <= port <= MAX_PORT:
+        raise CliError(EXIT_USAGE, f"the settings file's server port {port} is out of range "
+                                   f"(1-{MAX_PORT})")
 
 
 def apply_connection_options(settings: Any, args: argparse.Namespace) -> Any:
@@ -105,6 +251,7 @@ def apply_connection_options(settings: Any, args: argparse.Namespace) -> Any:
         acct.domain_uuid = args.domain
     if args.api_base:
         server.api_base = args.api_base
+    check_port(settings)
     return settings
 
 
@@ -131,3 +278,89 @@ def exit_code_for(exc: BaseException) -> int:
     if isinstance(exc, PbxError):
         return EXIT_SERVER
     return EXIT_SERVER
+
+
+# ---------------------------------------------------------------- the error boundary
+def expected_error(exc: BaseException) -> tuple[int, str] | None:
+    """``(exit code, message)`` for an error a user can meet and act on, else None (a bug)."""
+    from desktop.core.account import AccountIncomplete
+    from desktop.core.contact_export import ContactExportError
+    from desktop.core.contact_import import ContactImportError
+    from desktop.core.settings import SettingsError
+    from desktop.core.storage import StorageError
+    from desktop.pbx.errors import AuthError, PbxError
+
+    if isinstance(exc, CliError):
+        return exc.code, exc.message
+    if isinstance(exc, (ContactImportError, ContactExportError, SettingsError)):
+        return EXIT_USAGE, str(exc)
+    if isinstance(exc, (AuthError, AccountIncomplete)):
+        return EXIT_AUTH, str(exc)
+    if isinstance(exc, PbxError):
+        return EXIT_SERVER, exc.message
+    if isinstance(exc, StorageError):
+        return EXIT_LOCAL, str(exc)
+    if isinstance(exc, OSError):
+        where = f"{exc.filename}: " if exc.filename else ""
+        return EXIT_LOCAL, f"{where}{exc.strerror or exc}"
+    return None
+
+
+def _quiet_stdout() -> None:
+    """After a broken pipe: send what is left to /dev/null so the exit flush stays quiet."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _log_bug(exc: BaseException, debug: bool) -> Path | None:
+    """The traceback into the log file (and to stderr with ``--debug``); the file, or None."""
+    from desktop.core.paths import app_paths
+
+    root = logging.getLogger("kobikom")
+    files = [h for h in root.handlers if isinstance(h, logging.FileHandler)]
+    if not files:
+        setup_logging(debug, to_file=True)
+        files = [h for h in root.handlers if isinstance(h, logging.FileHandler)]
+    record = log.makeRecord(log.name, logging.CRITICAL, __file__, 0,
+                            "internal error: %s", (type(exc).__name__,),
+                            (type(exc), exc, exc.__traceback__))
+    for handler in files:
+        handler.handle(record)
+    if debug:
+        traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
+    return app_paths().log_file if files else None
+
+
+def guarded(run: Callable[[], int], argv: Sequence[str]) -> int:
+    """Run a command: expected errors become a message and their exit code, a broken
+    pipe ends quietly, Ctrl-C exits 130, and a bug becomes one line pointing to the log
+    (which holds the traceback).  No traceback reaches the terminal (without ``--debug``).
+    """
+    debug = "--debug" in argv
+    try:
+        code = run()
+        sys.stdout.flush()  # a closed pipe shows here, inside the boundary
+        return code
+    except BrokenPipeError:
+        _quiet_stdout()
+        return EXIT_BROKEN_PIPE
+    except KeyboardInterrupt:
+        print("kobikom-desktop: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as exc:
+        found = expected_error(exc)
+        if found is not None:
+            log.debug("expected error", exc_info=True)
+            return fail(*found)
+        try:
+            log_file = _log_bug(exc, debug)
+        except Exception:  # the log itself failed: still no traceback on the terminal
+            log_file = None
+        where = f"the details are in {log_file}" if log_file is not None else \
+            "the log could not be written"
+        return fail(EXIT_INTERNAL, f"internal error ({type(exc).__name__}); this is a bug, "
+                                   f"{where}")

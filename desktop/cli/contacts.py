@@ -1,11 +1,29 @@
-"""``kobikom-desktop contacts import FILE`` and ``lookup NUMBER``: the directory.
+"""``kobikom-desktop contacts import|export`` and ``lookup NUMBER``: the directory.
 
-``lookup NUMBER`` asks the local directory first, then the remote sources of
-the settings in order (LDAP, then the HTTP lookup; :mod:`desktop.core.remote_sources`),
-and prints the first contact found as JSON with ``"source": "local" | "ldap" |
-"http"``.  A source that fails is named on stderr and the next one is asked.
-Exit 0 found, 1 not found, 4 not found while a source failed (the answer
-may be wrong), 2 not a number.
+``contacts import``/``export`` read and write only the local contact
+directory (in the app's data folder; ``KOBIKOM_DESKTOP_HOME`` chooses
+another): they refuse ``--config``, which would change nothing.
+
+``contacts import FILE`` prints one JSON summary line on stdout (rows read
+and skipped, numbers saved, dropped and skipped as fax) and one line per
+problem on stderr, naming the file, the row, the column and the whole
+cell.  Exit 2 when the file as a whole cannot be imported (missing, a
+folder, empty, binary, an Excel workbook, no usable header) or could be
+read only in part.
+
+``contacts export [--format csv|vcf] FILE`` writes every contact as a CSV
+that is safe to open in Excel, or as vCard 3.0; import followed by export
+followed by import changes nothing.
+
+``lookup NUMBER`` asks the local directory first, then the remote sources
+of the settings in order (LDAP, then the HTTP lookup;
+:mod:`desktop.core.remote_sources`; ``--config`` is honoured), and prints
+the first contact found as JSON with ``"source": "local" | "ldap" |
+"http"``.  A source that fails is named on stderr and the next one is
+asked.  The number may be pasted with bidi marks, zero-width characters or
+a ``tel:`` prefix, and written with an extension (the main number is what
+is matched).  Exit 0 found, 1 not found, 4 not found while a source failed
+(the answer may be wrong), 2 not a number.
 """
 
 from __future__ import annotations
@@ -14,7 +32,6 @@ import argparse
 import json
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
 from desktop.cli.common import (
@@ -23,31 +40,51 @@ from desktop.cli.common import (
     EXIT_SERVER,
     EXIT_USAGE,
     add_config_options,
+    add_local_options,
     fail,
+    input_file,
     load_settings,
+    output_file,
 )
 
 COMMANDS = ("contacts", "lookup")
 
+_READS = "only the local contact directory"
 
 
 def add_parsers(sub: Any) -> None:
-    contacts = sub.add_parser("contacts", help="the local contact directory")
+    contacts = sub.add_parser("contacts", help="the local contact directory: import, export",
+                              description="Import contacts from CSV or vCard files, or export "
+                                          "them.")
     contacts_sub = contacts.add_subparsers(dest="contacts_command", metavar="ACTION",
                                            required=True)
-    imp = contacts_sub.add_parser("import", help="import a CSV or vCard file")
-    imp.add_argument("file", type=Path)
-    add_config_options(imp)
+    imp = contacts_sub.add_parser(
+        "import", help="import a CSV or vCard file",
+        description="Import a CSV (Excel, Outlook, Google) or vCard (iPhone, Android, "
+                    "Outlook) file. Re-importing a file updates what it added before.")
+    imp.add_argument("file", type=input_file, metavar="FILE")
+    add_local_options(imp, _READS)
+
+    exp = contacts_sub.add_parser(
+        "export", help="export every contact as CSV or vCard",
+        description="Write every contact to FILE: a CSV that is safe to open in Excel, or a "
+                    "vCard 3.0 file.")
+    exp.add_argument("file", type=output_file, metavar="FILE")
+    exp.add_argument("--format", choices=["csv", "vcf"],
+                     help="csv or vcf (default: from the file name, else csv)")
+    add_local_options(exp, _READS)
 
     lookup = sub.add_parser("lookup", help="print the contact for a number as JSON: the local "
                             "directory, then LDAP, then the HTTP lookup (exit 1 when none)")
     lookup.add_argument("number")
-    add_config_options(lookup)
+    add_config_options(lookup)  # the remote sources are in the settings
 
 
 def run(args: argparse.Namespace) -> int:
     if args.command == "contacts":
-        return _cmd_contacts_import(args)
+        if args.contacts_command == "export":
+            return _cmd_export(args)
+        return _cmd_import(args)
     return _cmd_lookup(args)
 
 
@@ -59,25 +96,42 @@ def open_directory(args: argparse.Namespace) -> Any:
     return Directory(paths.contacts_db)
 
 
-def _cmd_contacts_import(args: argparse.Namespace) -> int:
+def _cmd_import(args: argparse.Namespace) -> int:
+    from desktop.core.contact_commands import import_report_to_json
     from desktop.core.contact_import import import_contacts
 
-    if not args.file.is_file():
-        return fail(EXIT_USAGE, f"{args.file}: no such file")
     directory = open_directory(args)
     started = time.perf_counter()
     try:
         report = import_contacts(directory, args.file)
-    except (OSError, ValueError) as exc:
-        return fail(EXIT_USAGE, f"{args.file}: {exc}")
     finally:
         directory.close()
-    for err in report.errors:
-        print(f"{args.file}:{err.line}: skipped: {err.reason}", file=sys.stderr)
-    print(json.dumps({
-        "file": str(args.file), "added": report.added, "updated": report.updated,
-        "unchanged": report.unchanged, "skipped": report.skipped,
-        "seconds": round(time.perf_counter() - started, 3)}, ensure_ascii=False))
+    name = args.file.name
+    for problem in report.errors:
+        print(problem.describe(name), file=sys.stderr)
+    if report.problems_not_listed:
+        print(f"{name}: {report.problems_not_listed} more problems not listed",
+              file=sys.stderr)
+    summary = {"file": str(args.file), **import_report_to_json(report, problems=False),
+               "seconds": round(time.perf_counter() - started, 3)}
+    print(json.dumps(summary, ensure_ascii=False))
+    if report.stopped_at is not None:
+        return fail(EXIT_USAGE, f"{name} could be read only up to line {report.stopped_at}; "
+                                "the rows before it were imported")
+    return EXIT_OK
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from desktop.core.contact_commands import export_report_to_json
+    from desktop.core.contact_export import ExportFormat, export_contacts
+
+    fmt = ExportFormat(args.format) if args.format else None
+    directory = open_directory(args)
+    try:
+        report = export_contacts(directory, args.file, fmt)
+    finally:
+        directory.close()
+    print(json.dumps(export_report_to_json(report), ensure_ascii=False))
     return EXIT_OK
 
 
@@ -85,12 +139,12 @@ def _cmd_lookup(args: argparse.Namespace) -> int:
     import asyncio
 
     from desktop.core.contact_commands import contact_to_json
-    from desktop.core.numbers import NumberKind, parse_number
+    from desktop.core.numbers import parse_number
     from desktop.core.remote_sources import lookup_everywhere, remote_directory
     from desktop.core.secrets import SecretStore
 
     number = parse_number(args.number)
-    if number.kind is NumberKind.INVALID:
+    if not number.storable:
         return fail(EXIT_USAGE, f"{args.number!r} is not a phone number")
     settings = load_settings(args)
     directory = open_directory(args)

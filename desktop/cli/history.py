@@ -47,11 +47,12 @@ from desktop.cli.common import (
     EXIT_OK,
     EXIT_SERVER,
     EXIT_USAGE,
-    add_config_options,
     add_connection_options,
+    add_local_options,
     exit_code_for,
     fail,
     load_account,
+    output_file,
 )
 
 _RELATIVE_DAYS = re.compile(r"^(\d{1,4})d$")
@@ -70,7 +71,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     history.add_argument("--limit", type=int, metavar="N", help="at most N calls")
     history.add_argument("--json", action="store_true", help="one JSON object per line")
     history.add_argument("--demo", action="store_true", help="the demo mode's journal")
-    add_config_options(history)
+    add_local_options(history, "only the local call journal")
 
     recording = sub.add_parser("recording", help="call recordings")
     actions = recording.add_subparsers(dest="recording_command", metavar="ACTION",
@@ -79,7 +80,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
                               description="Save a call's recording (WAV49) to FILE, from "
                                           "the local cache or downloaded from the PBX.")
     save.add_argument("call_id", metavar="CALL_ID")
-    save.add_argument("--out", metavar="FILE", type=Path, required=True)
+    save.add_argument("--out", metavar="FILE", type=output_file, required=True)
     save.add_argument("--demo", action="store_true", help="the demo mode's journal and cache")
     add_connection_options(save)
 

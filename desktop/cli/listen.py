@@ -4,6 +4,11 @@
 (:mod:`desktop.pbx.capture`) for ``replay`` and ``simulator --replay``.
 Secrets and the domain UUID are always left out; phone numbers are kept
 (whoever runs this at a terminal chose to), unless ``--mask-numbers``.
+
+Exit codes: 0 stopped (Ctrl-C, ``--timeout``, ``--count`` reached), 1
+``--count`` not reached before ``--timeout``, 2 bad input (a port out of
+range on the command line or in the settings), 3 login rejected or
+credentials missing, 4 the channel never connected.
 """
 
 from __future__ import annotations
@@ -14,18 +19,21 @@ import contextlib
 import json
 import signal
 import sys
-from pathlib import Path
 from typing import Any
 
 from desktop.cli.common import (
     EXIT_AUTH,
     EXIT_NOT_FOUND,
     EXIT_OK,
+    EXIT_SERVER,
     EXIT_USAGE,
     add_connection_options,
     apply_connection_options,
     fail,
     load_settings,
+    output_file,
+    positive_int,
+    positive_seconds,
 )
 
 COMMANDS = ("listen",)
@@ -35,15 +43,16 @@ COMMANDS = ("listen",)
 def add_parsers(sub: Any) -> None:
     listen = sub.add_parser("listen", help="print real-time events as JSON lines")
     add_connection_options(listen)
-    listen.add_argument("--count", type=int, metavar="N", help="exit after N events")
-    listen.add_argument("--timeout", type=float, metavar="S", help="exit after S seconds")
+    listen.add_argument("--count", type=positive_int, metavar="N", help="exit after N events")
+    listen.add_argument("--timeout", type=positive_seconds, metavar="S",
+                        help="exit after S seconds")
     cap = listen.add_argument_group("capture (what the server really sends)")
-    cap.add_argument("--capture", type=Path, metavar="FILE",
+    cap.add_argument("--capture", type=output_file, metavar="FILE",
                      help="record every raw frame with its receive time to FILE (JSON lines, "
                           "rotated as FILE.1, FILE.2, ...); secrets are never recorded")
     cap.add_argument("--mask-numbers", action="store_true",
                      help="mask phone numbers in the capture (kept by default)")
-    cap.add_argument("--capture-max-mb", type=int, default=20, metavar="MB",
+    cap.add_argument("--capture-max-mb", type=positive_int, default=20, metavar="MB",
                      help="size cap of the capture over all its files (default 20)")
 
 
@@ -133,7 +142,8 @@ async def _run(args: argparse.Namespace) -> int:
         return fail(EXIT_AUTH, f"cannot connect: {exc}")
 
     done = asyncio.Event()
-    result: dict[str, Any] = {"code": EXIT_OK, "count": 0, "why": None}
+    result: dict[str, Any] = {"code": EXIT_OK, "count": 0, "why": None, "connected": False,
+                              "last": None}
 
     def on_event(event: Any) -> None:
         print(json.dumps(event_json(event), ensure_ascii=False), flush=True)
@@ -143,6 +153,10 @@ async def _run(args: argparse.Namespace) -> int:
 
     def on_state(state: Any) -> None:
         print(f"state: {state.describe()}", file=sys.stderr, flush=True)
+        if state.phase is not Phase.DISCONNECTED:  # not the "stopped" at the end
+            result["last"] = state.describe()
+        if state.phase is Phase.CONNECTED:
+            result["connected"] = True
         if state.phase is Phase.AUTH_FAILED:
             result["code"] = EXIT_AUTH
             result["why"] = state.reason
@@ -185,4 +199,8 @@ async def _run(args: argparse.Namespace) -> int:
             await asyncio.to_thread(capture.close)
     if result["code"] == EXIT_AUTH:
         print(f"kobikom-desktop: {result['why'] or 'login rejected'}", file=sys.stderr)
+    elif not result["connected"]:
+        endpoint = settings.endpoint()
+        return fail(EXIT_SERVER, f"never connected to {endpoint.host}:{endpoint.port} "
+                                 f"({result['last'] or 'no answer'})")
     return int(result["code"])

@@ -37,6 +37,7 @@ from desktop.cli.common import (
     exit_code_for,
     fail,
     load_account,
+    output_file,
 )
 
 COMMANDS = ("qr",)
@@ -51,7 +52,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     add_connection_options(qr)
     qr.add_argument("--app", choices=["zoiper", "grandstream"], required=True,
                     help="the phone app the code is for")
-    qr.add_argument("--out", metavar="FILE.png", type=Path, required=True,
+    qr.add_argument("--out", metavar="FILE.png", type=output_file, required=True,
                     help="where to write the PNG")
 
 

@@ -16,7 +16,7 @@ import signal
 from pathlib import Path
 from typing import Any
 
-from desktop.cli.common import EXIT_OK, EXIT_SERVER, EXIT_USAGE, fail
+from desktop.cli.common import EXIT_OK, EXIT_SERVER, EXIT_USAGE, fail, port_or_zero
 
 COMMANDS = ("simulator",)
 
@@ -27,14 +27,18 @@ def add_parsers(sub: Any) -> None:
     sim.add_argument("--flavor", choices=["tekil", "bulut"],
                      help="default: bulut, or the flavour a --replay capture was made with")
     sim.add_argument("--host", default="127.0.0.1")
-    sim.add_argument("--tcp-port", type=int, default=0)
-    sim.add_argument("--ws-port", type=int, default=0)
-    sim.add_argument("--http-port", type=int, default=0)
+    sim.add_argument("--tcp-port", type=port_or_zero, default=0,
+                     help="0 (the default): any free port")
+    sim.add_argument("--ws-port", type=port_or_zero, default=0,
+                     help="0 (the default): any free port")
+    sim.add_argument("--http-port", type=port_or_zero, default=0,
+                     help="0 (the default): any free port")
     sim.add_argument("--tcp-framing", choices=["ndjson", "concat", "split", "noisy"],
                      default="ndjson", help="how events are framed on the TCP stream")
     sim.add_argument("--demo-calls", metavar="EXT",
                      help="keep making EXT ring with varied demo calls")
     sim.add_argument("--debug", action="store_true")
+    # No --config: the simulator reads no settings (argparse refuses the option).
     replay = sim.add_argument_group("replay a capture from a real installation")
     replay.add_argument("--replay", type=Path, metavar="FILE",
                         help="serve this capture on the event channels (its rotated older "

@@ -33,7 +33,7 @@ COMMANDS = ("sms",)
 
 
 def add_parsers(sub: Any) -> None:
-    from desktop.cli.common import add_config_options
+    from desktop.cli.common import add_config_options, add_local_options
 
     sms = sub.add_parser("sms", help="send SMS through the outbox, and list it")
     actions = sms.add_subparsers(dest="sms_command", metavar="ACTION", required=True)
@@ -57,7 +57,7 @@ def add_parsers(sub: Any) -> None:
     listing = actions.add_parser("list", help="show the outbox, newest first")
     listing.add_argument("--limit", type=int, default=50, metavar="N")
     listing.add_argument("--json", action="store_true", help="one JSON object per line")
-    add_config_options(listing)
+    add_local_options(listing, "only the local SMS outbox")
     flush = actions.add_parser("flush", help="send what is waiting in the outbox")
     flush.add_argument("--wait", type=float, default=DEFAULT_WAIT, metavar="S")
     sms_options(flush)
@@ -69,7 +69,7 @@ def add_parsers(sub: Any) -> None:
             p.add_argument("--wait", type=float, default=DEFAULT_WAIT, metavar="S")
             sms_options(p)
         else:
-            add_config_options(p)
+            add_local_options(p, "only the local SMS outbox")
 
 
 def run(args: argparse.Namespace) -> int:

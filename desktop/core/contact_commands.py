@@ -1,4 +1,4 @@
-"""Plain functions behind ``kobikom-desktop contacts import FILE`` and ``lookup NUMBER``.
+"""Plain functions behind ``kobikom-desktop contacts import|export`` and ``lookup NUMBER``.
 
 The CLI (``desktop/cli/``) parses arguments and prints; these functions
 do the work and return JSON-ready dicts, so the CLI stays thin and the
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from desktop.core.contact_export import ExportReport
 from desktop.core.contact_import import ImportReport
 from desktop.core.directory import Contact, Directory
 from desktop.core.numbers import NumberKind, parse_number
@@ -34,6 +35,7 @@ def contact_to_json(contact: Contact) -> dict[str, Any]:
                 "key": number.key,
                 "e164": parsed.e164,
                 "display": parsed.display(),
+                "extension": number.extension,
                 "label": number.label,
                 "internal": parsed.kind is NumberKind.INTERNAL,
             }
@@ -61,6 +63,7 @@ def lookup_to_json(directory: Directory, number: str) -> dict[str, Any]:
             "key": parsed.key,
             "e164": parsed.e164,
             "display": parsed.display(),
+            "extension": parsed.extension,
             "valid": parsed.valid,
         },
         "contact": contact_to_json(matches[0]) if matches else None,
@@ -68,9 +71,9 @@ def lookup_to_json(directory: Directory, number: str) -> dict[str, Any]:
     }
 
 
-def import_report_to_json(report: ImportReport) -> dict[str, Any]:
-    """``contacts import FILE``: counts and the problems by line."""
-    return {
+def import_report_to_json(report: ImportReport, *, problems: bool = True) -> dict[str, Any]:
+    """``contacts import FILE``: counts, and the problems by row and column."""
+    out: dict[str, Any] = {
         "source": report.source,
         "added": report.added,
         "updated": report.updated,
@@ -78,7 +81,23 @@ def import_report_to_json(report: ImportReport) -> dict[str, Any]:
         "skipped": report.skipped,
         "removed": report.removed,
         "cancelled": report.cancelled,
-        "errors": [
-            {"line": e.line, "reason": e.reason, "skipped": e.skipped} for e in report.errors
-        ],
+        "rows": report.rows,
+        "numbers": report.numbers,
+        "numbers_dropped": report.numbers_dropped,
+        "fax_skipped": report.fax_skipped,
+        "complete": report.complete,
     }
+    if problems:
+        out["errors"] = [
+            {"line": e.line, "row": e.row, "column": e.column, "reason": e.reason,
+             "skipped": e.skipped}
+            for e in report.errors
+        ]
+        out["problems_not_listed"] = report.problems_not_listed
+    return out
+
+
+def export_report_to_json(report: ExportReport) -> dict[str, Any]:
+    """``contacts export FILE``: what was written where."""
+    return {"file": report.path, "format": report.format.value, "contacts": report.contacts,
+            "numbers": report.numbers}

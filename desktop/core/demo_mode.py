@@ -101,7 +101,9 @@ class DemoMode:
 def _directory_numbers(directory: Directory, limit: int) -> list[str]:
     numbers: list[str] = []
     for contact in directory.iter_all():
-        numbers.extend(n.raw for n in contact.numbers if n.key.startswith("+90"))
+        # The main number as a phone would send it: an extension is in no caller ID.
+        numbers.extend(n.key if n.extension else n.raw for n in contact.numbers
+                       if n.key.startswith("+90"))
         if len(numbers) >= limit:
             break
     return numbers[:limit]

@@ -31,7 +31,13 @@ from typing import Any, Final, Protocol
 from desktop.core import text as _text
 from desktop.core.dialing import DialTarget, dial_target
 from desktop.core.directory import Contact
-from desktop.core.numbers import NumberKind, PhoneNumber, parse_number
+from desktop.core.numbers import (
+    NumberKind,
+    PhoneNumber,
+    clean_number_text,
+    link_parts,
+    parse_number,
+)
 
 log = logging.getLogger("kobikom.core.dial_search")
 
@@ -143,6 +149,18 @@ def is_number_query(query: str) -> bool:
     return bool(_NUMBER_QUERY.fullmatch(query)) and any(ch.isdigit() for ch in query)
 
 
+def clean_query(text: str) -> str:
+    """What the agent typed or pasted, cleaned: a number through the one cleaner of
+    pasted numbers (bidi marks, zero-width characters, Arabic-Indic or full-width
+    digits, ``tel:``), anything else as plain text."""
+    query = _text.clean(text, MAX_QUERY)
+    number = clean_number_text(query)
+    link = link_parts(number) if ":" in number else None
+    if link is not None and is_number_query(link[1]):
+        return link[1]
+    return number if is_number_query(number) else query
+
+
 class DialerSearch:
     """Contacts and recent calls for the dialer (see the module docstring)."""
 
@@ -187,7 +205,7 @@ class DialerSearch:
 
     def search(self, query: str, recent: Sequence[RecentNumber] = ()) -> DialerResults:
         """Entries for *query*: typed number, matching recent numbers, contacts (blocking)."""
-        query = _text.clean(query, MAX_QUERY)
+        query = clean_query(query)
         if not query:
             return DialerResults(query, tuple(r.entry for r in recent[:RECENT_SHOWN_EMPTY]))
         numeric = is_number_query(query)

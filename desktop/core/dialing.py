@@ -48,16 +48,22 @@ import enum
 import logging
 import re
 import time
-import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Final, Protocol
-from urllib.parse import unquote
 
 import phonenumbers
 
 from desktop.core.account import AccountIncomplete
-from desktop.core.numbers import DEFAULT_REGION, NumberKind, PhoneNumber, parse_number
+from desktop.core.numbers import (
+    DEFAULT_REGION,
+    NumberKind,
+    PhoneNumber,
+    ascii_digits,
+    clean_number_text,
+    link_parts,
+    parse_number,
+)
 from desktop.core.phone_line import CommandsUnsupported
 from desktop.core.settings import DialSettings, Settings
 from desktop.pbx.connection import Flavor, Transport
@@ -89,10 +95,6 @@ DEFAULT_TRUNK: Final = "kobikom"
 #: URI schemes whose links we dial.
 SCHEMES: Final = ("tel", "callto", "sip", "sips")
 
-#: A link: the scheme and its colon with nothing between ("Tel: 0224…" is a label in
-#: a text, handled like any other text).
-_URI = re.compile(r"^(?P<scheme>tel|callto|sips?):(?!\s)(?://)?(?P<rest>.*)$",
-                  re.IGNORECASE | re.DOTALL)
 _DIAL_STRING = re.compile(r"[0-9*#]+")
 _PREFIX = re.compile(r"[0-9*#]*")
 #: How much of the agent's text a refusal quotes.
@@ -175,40 +177,6 @@ def _shorten(text: str) -> str:
     return flat if len(flat) <= _QUOTE_LIMIT else flat[: _QUOTE_LIMIT - 1] + "…"
 
 
-def _ascii_digits(text: str) -> str:
-    """Any Unicode decimal digit as its ASCII digit (``٠٥``, ``０５`` -> ``05``)."""
-    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() and not ch.isascii() else ch
-                   for ch in text)
-
-
-def _normalized(text: str) -> str:
-    """Compatibility forms folded (NFKC), invisible format characters (RTL marks,
-    zero-width spaces, BOMs) removed, Unicode digits made ASCII, ends stripped."""
-    folded = unicodedata.normalize("NFKC", text)
-    visible = "".join(ch for ch in folded if unicodedata.category(ch) != "Cf")
-    return _ascii_digits(visible).strip()
-
-
-def _uri_number(scheme: str, rest: str) -> str:
-    """The number part of a ``tel:``/``callto:``/``sip:`` link.
-
-    Parameters (``;ext=``, ``;user=phone``…) and headers (``?…``) are
-    dropped; a ``tel:`` local number with a global ``phone-context``
-    (RFC 3966 §5.1.5) gets the context in front.
-    """
-    rest = unquote(rest).strip()
-    rest = rest.split("?", 1)[0]
-    if scheme in ("sip", "sips"):
-        rest = rest.split("@", 1)[0]  # the user is before the host
-    number, *params = (part.strip() for part in rest.split(";"))
-    if scheme == "tel" and not number.startswith("+"):
-        for param in params:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "phone-context" and value.strip().startswith("+"):
-                number = value.strip() + number
-    return number
-
-
 def _found_numbers(text: str) -> list[PhoneNumber]:
     """The distinct valid numbers libphonenumber finds in free text."""
     seen: dict[str, PhoneNumber] = {}
@@ -235,11 +203,14 @@ def dial_target(text: str, settings: DialSettings | None = None) -> DialTarget |
     raw = "" if text is None else str(text)
     if len(raw) > MAX_DIAL_TEXT:
         return DialRefusal(RefusalReason.TOO_LONG)
-    clean = _normalized(raw)
+    # The one cleaner of pasted numbers (bidi marks, zero-width characters, Unicode
+    # digits) and the one reading of links ("Tel: 0224…" with a space is a label in a
+    # text, handled like any other text).
+    clean = clean_number_text(raw)
     if not clean:
         return DialRefusal(RefusalReason.EMPTY)
-    uri = _URI.match(clean)
-    candidate = _uri_number(uri["scheme"].lower(), uri["rest"]) if uri else clean
+    uri = link_parts(clean)
+    candidate = uri[1] if uri else clean
     if not candidate:
         return DialRefusal(RefusalReason.EMPTY if not uri else RefusalReason.NO_NUMBER,
                            _shorten(clean))
@@ -261,7 +232,7 @@ def dial_target(text: str, settings: DialSettings | None = None) -> DialTarget |
 def _target(number: PhoneNumber, candidate: str, prefix: str,
             confirm_costly: bool) -> DialTarget | DialRefusal:
     if number.kind is NumberKind.INTERNAL:
-        digits = _ascii_digits(number.key)
+        digits = ascii_digits(number.key)
         # A leading 0 is the trunk prefix: "0555" is the start of a number, not an extension.
         if _DIAL_STRING.fullmatch(digits) is None or digits.startswith("0"):
             return DialRefusal(RefusalReason.INVALID, _shorten(candidate))
@@ -596,8 +567,8 @@ class ClickToCall:
 
     async def transfer(self, unique_id: str, extension: str) -> CommandResult:
         """``redirect`` the call *unique_id* to another *extension* (sent once)."""
-        target = parse_number(_normalized(extension))
-        digits = _ascii_digits(target.key)
+        target = parse_number(clean_number_text(extension))
+        digits = ascii_digits(target.key)
         if target.kind is not NumberKind.INTERNAL or _DIAL_STRING.fullmatch(digits) is None:
             return CommandResult("redirect", DialStatus.INVALID,
                                  detail=f"“{_shorten(extension)}” is not an extension")

@@ -23,7 +23,8 @@ API (all methods are synchronous; the GUI thread calls the heavy ones -
     d.get(contact_id)                 -> Contact | None
     d.count(source=None)              -> int
     d.iter_all()                      -> Iterator[Contact]
-    d.merge(source, drafts, ...)      -> MergeResult | None (bulk import / sync)
+    d.merge(source, drafts, ...)      -> MergeResult | None (bulk import / sync;
+                                         drafts may be a generator)
     d.add_many(drafts)                -> int (bulk insert, no de-duplication)
 
 Threads: one SQLite connection per thread (see :mod:`desktop.core.storage`),
@@ -42,237 +43,83 @@ digits alone against the national (``05321234567``) and international
 
 Untrusted text (names from files, the PBX, the agent) is stored as given
 but cleaned (:func:`desktop.core.text.clean`) and length-capped.
+
+Extensions: ``0212 555 12 34 / 101`` is stored with the key of the main
+number and the extension ``101`` beside it (:class:`ContactNumber`); a
+lookup of ``101`` - a colleague calling from extension 101 - never finds
+the outside company.  Only numbers written alone (``101``) are internal.
+
+The values live in :mod:`desktop.core.contact_model`, the schema and the
+row-writing statements in :mod:`desktop.core.directory_sql`, the bulk
+merge in :mod:`desktop.core.directory_merge`; this module re-exports the
+values so callers import from one place.
 """
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import logging
 import re
 import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from desktop.core import text as _text
-from desktop.core.numbers import NumberKind, PhoneNumber, parse_number
-from desktop.core.storage import SQLiteStore, run_script
+from desktop.core.contact_model import (
+    LABELS,
+    MAX_NUMBERS_PER_CONTACT,
+    Contact,
+    ContactDraft,
+    ContactNotFound,
+    ContactNumber,
+    MergeResult,
+    default_label,
+    is_fax,
+    label_from,
+    number_key,
+    prepare_row,
+)
+from desktop.core.directory_merge import BATCH, Cancelled, DirectoryMerge
+from desktop.core.directory_sql import (
+    MIGRATIONS,
+    delete_rows,
+    insert_rows,
+    load_contacts,
+    next_id,
+    replace_rows,
+)
+from desktop.core.numbers import NumberKind, PhoneNumber, clean_number_text, parse_number
+from desktop.core.storage import SQLiteStore
 
 log = logging.getLogger("kobikom.core.directory")
 
-LABELS = ("mobile", "work", "home", "other")
-MAX_NUMBERS_PER_CONTACT = 20
-#: Rows written per ``executemany`` batch in bulk operations.
-BATCH = 5000
+__all__ = [
+    "BATCH",
+    "LABELS",
+    "MAX_NUMBERS_PER_CONTACT",
+    "MIN_SUBSTRING",
+    "Contact",
+    "ContactDraft",
+    "ContactNotFound",
+    "ContactNumber",
+    "Directory",
+    "MergeResult",
+    "default_label",
+    "is_fax",
+    "label_from",
+    "number_key",
+]
+
 #: Shortest query matched anywhere in a name/company/number (trigram index).
 MIN_SUBSTRING = 3
 
-_LABEL_WORDS = {
-    "mobile": {"mobile", "mobil", "cell", "cellular", "cep", "gsm", "iphone", "cepno"},
-    "work": {
-        "work",
-        "is",
-        "business",
-        "office",
-        "ofis",
-        "sirket",
-        "isyeri",
-        "kurumsal",
-        "main",
-        "company",
-    },
-    "home": {"home", "ev", "konut"},
-}
-_WORD = re.compile(r"[a-z0-9]+")
-
-
-@functools.lru_cache(maxsize=1024)
-def label_from(text: str | None) -> str | None:
-    """Map a vCard TYPE, CSV column word or PBX label to one of :data:`LABELS`.
-
-    ``None`` when *text* says nothing we recognise (``"voice"``, ``"pref"``).
-    Mobile wins over work/home (``"work,cell"`` is a work mobile).
-    """
-    if not text:
-        return None
-    words = set(_WORD.findall(_text.search_fold(text)))
-    for label in ("mobile", "work", "home"):
-        if words & _LABEL_WORDS[label]:
-            return label
-    if words & {"other", "diger", "fax", "faks"}:
-        return "other"
-    return None
-
-
-# The same separators numbers.parse_number strips.
-_SEPARATORS = re.compile(r"[\s\-./()\u00a0]+")
-# Ten-digit Turkish national numbers (geographic 2-4xx, mobile 5xx) in the
-# usual spellings.  For these, libphonenumber always answers "+90" + the ten
-# digits; tests check the equivalence.  Bulk imports use this fast path
-# (~1 µs instead of ~50 µs per number) and leave parse_number's cache to
-# the live calls.
-_TR_FAST = re.compile(r"(?:\+90|0090|90|0)?([2-5]\d{9})")
-
-
-@functools.lru_cache(maxsize=1 << 17)
-def number_key(raw: str) -> str:
-    """The lookup key of *raw*: the same as ``parse_number(raw).key``, faster.
-
-    Cached: an import computes each key twice (validation, then writing).
-    """
-    match = _TR_FAST.fullmatch(_SEPARATORS.sub("", raw.strip()))
-    if match is not None:
-        return "+90" + match.group(1)
-    return parse_number(raw).key
-
-
-def default_label(key: str) -> str:
-    """``mobile`` for mobile numbers, else ``other`` (when the source gave no label)."""
-    if key.startswith("+905"):
-        return "mobile"
-    if key.startswith("+90"):
-        return "other"
-    parsed = parse_number(key)
-    return "mobile" if parsed.number_type == "MOBILE" else "other"
-
-
-@dataclass(frozen=True, slots=True)
-class ContactNumber:
-    """One number of a contact: as entered, its lookup key and a label."""
-
-    raw: str
-    key: str
-    label: str = "other"
-
-    @classmethod
-    def of(cls, raw: str, label: str | None = None) -> ContactNumber:
-        """Build from typed/imported text; *label* is any spelling :func:`label_from` knows.
-
-        Without a label, Turkish mobile numbers are labelled ``mobile`` and
-        everything else ``other``.
-        """
-        raw = _text.clean(raw, _text.MAX_NUMBER)
-        key = number_key(raw) if raw else ""
-        norm = label if label in LABELS else label_from(label)
-        if norm is None:
-            norm = default_label(key) if key else "other"
-        return cls(raw=raw, key=key, label=norm)
-
-    def parsed(self) -> PhoneNumber:
-        return parse_number(self.raw)
-
-
-@dataclass(frozen=True, slots=True)
-class ContactDraft:
-    """A contact to add or to update with; the directory cleans it on write.
-
-    ``numbers[i].key`` is recomputed from ``raw`` on write, so a draft can
-    never store a key that lookups would not find.
-    """
-
-    name: str = ""
-    company: str = ""
-    numbers: tuple[ContactNumber, ...] = ()
-    email: str = ""
-    notes: str = ""
-    source: str = "local"
-    external_id: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Contact:
-    id: int
-    name: str
-    company: str
-    numbers: tuple[ContactNumber, ...]
-    email: str
-    notes: str
-    source: str
-    external_id: str | None
-    created_at: float
-    updated_at: float
-
-    @property
-    def display_name(self) -> str:
-        """Name, else company, else the first number (for lists and popups)."""
-        if self.name:
-            return self.name
-        if self.company:
-            return self.company
-        return self.numbers[0].parsed().display() if self.numbers else ""
-
-    def draft(self) -> ContactDraft:
-        """This contact as a draft, e.g. to edit with ``dataclasses.replace``."""
-        return ContactDraft(
-            name=self.name,
-            company=self.company,
-            numbers=self.numbers,
-            email=self.email,
-            notes=self.notes,
-            source=self.source,
-            external_id=self.external_id,
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class MergeResult:
-    """What :meth:`Directory.merge` did."""
-
-    added: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    removed: int = 0
-    #: ``(index, index_of_first)`` for drafts that repeat an earlier draft of the batch.
-    duplicates: tuple[tuple[int, int], ...] = field(default_factory=tuple)
-
-
-class ContactNotFound(KeyError):
-    """No contact with that id."""
-
-
-class _Cancelled(Exception):
-    """Raised inside a write transaction to roll it back."""
-
-
-# ------------------------------------------------------------------ preparing rows
-@dataclass(slots=True)
-class _Row:
-    """A draft cleaned and ready to write (internal, mutable, cheap to build)."""
-
-    name: str
-    company: str
-    email: str
-    notes: str
-    source: str
-    external_id: str | None
-    numbers: list[ContactNumber]
-    name_key: str
-    ident: int
-    fingerprint: int
-    search: str
-
-
-def _hash(*parts: str) -> int:
-    """A stable 63-bit hash (stored as an SQLite INTEGER)."""
-    digest = hashlib.blake2b("\x1f".join(parts).encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big") >> 1
-
-
-def _number_search_form(key: str) -> str:
-    """Digits searched for a number: Turkish national (``05321234567``), else E.164 digits."""
-    if key.startswith("+90"):
-        return "0" + key[3:]
-    if key.startswith("+"):
-        return key[1:]
-    return _text.search_fold(key)
+_NUMBER_QUERY = re.compile(r"[\d\s+\-().]+")
+_LIKE_SPECIALS = str.maketrans({"%": " ", "_": " ", "\\": " "})
 
 
 def _number_query(digits: str) -> str:
-    """A typed number fragment in the spelling of :func:`_number_search_form`.
+    """A typed number fragment in the spelling of the search column.
 
     ``00`` and ``90`` prefixes are international spellings of a Turkish
     number: ``+90 532 1`` searches ``05321``.
@@ -284,114 +131,10 @@ def _number_query(digits: str) -> str:
     return digits
 
 
-def _prepare(draft: ContactDraft, source: str | None = None) -> _Row:
-    """Clean *draft* and compute its keys (the only way rows reach the database)."""
-    clean = _text.clean
-    numbers: list[ContactNumber] = []
-    keys: list[str] = []
-    for num in draft.numbers:
-        raw = clean(num.raw, _text.MAX_NUMBER)
-        if not raw:
-            continue
-        key = number_key(raw)
-        if key in keys:
-            continue
-        keys.append(key)
-        label = num.label if num.label in LABELS else (label_from(num.label) or "other")
-        if raw == num.raw and key == num.key and label == num.label:
-            numbers.append(num)
-        else:
-            numbers.append(ContactNumber(raw, key, label))
-        if len(numbers) >= MAX_NUMBERS_PER_CONTACT:
-            break
-    name = clean(draft.name, _text.MAX_NAME)
-    company = clean(draft.company, _text.MAX_COMPANY)
-    email = clean(draft.email, _text.MAX_EMAIL)
-    notes = clean(draft.notes, _text.MAX_NOTES, multiline=True)
-    external_id = clean(draft.external_id, _text.MAX_SHORT) or None
-    name_fold = _text.search_fold(name)
-    company_fold = _text.search_fold(company)
-    name_key = name_fold or company_fold
-    search = " | ".join([name_fold, company_fold, *map(_number_search_form, keys)])
-    if len(keys) > 1:
-        keys.sort()
-    ident = _hash("x", external_id) if external_id else _hash("n", name_key, *keys)
-    fingerprint = _hash(
-        name,
-        company,
-        email,
-        notes,
-        external_id or "",
-        *[part for n in numbers for part in (n.raw, n.key, n.label)],
-    )
-    return _Row(
-        name=name,
-        company=company,
-        email=email,
-        notes=notes,
-        source=source or clean(draft.source, _text.MAX_SHORT) or "local",
-        external_id=external_id,
-        numbers=numbers,
-        name_key=name_key,
-        ident=ident,
-        fingerprint=fingerprint,
-        search=search,
-    )
-
-
-# ------------------------------------------------------------------ schema
-def _schema_v1(conn: sqlite3.Connection) -> None:
-    run_script(
-        conn,
-        """
-        CREATE TABLE contacts (
-            id          INTEGER PRIMARY KEY AUTOINCREMENT,
-            name        TEXT NOT NULL DEFAULT '',
-            company     TEXT NOT NULL DEFAULT '',
-            email       TEXT NOT NULL DEFAULT '',
-            notes       TEXT NOT NULL DEFAULT '',
-            source      TEXT NOT NULL DEFAULT 'local',
-            external_id TEXT,
-            -- hash of the contact's identity within its source (re-import, PBX sync)
-            ident       INTEGER NOT NULL,
-            -- hash of the stored content: tells "updated" from "unchanged"
-            fingerprint INTEGER NOT NULL,
-            -- search_fold(name or company): prefix search and sorting
-            name_key    TEXT NOT NULL,
-            created_at  REAL NOT NULL,
-            updated_at  REAL NOT NULL
-        );
-        CREATE INDEX contacts_name_key ON contacts(name_key);
-        CREATE INDEX contacts_source ON contacts(source);
-        -- WITHOUT ROWID: the primary key is the table, so a number costs two
-        -- B-tree entries (this and numbers_key), and numbers_key covers lookups.
-        CREATE TABLE numbers (
-            contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
-            pos        INTEGER NOT NULL,
-            raw        TEXT NOT NULL,
-            key        TEXT NOT NULL,
-            label      TEXT NOT NULL DEFAULT 'other',
-            PRIMARY KEY (contact_id, pos)
-        ) WITHOUT ROWID;
-        CREATE INDEX numbers_key ON numbers(key);
-        -- rowid = contacts.id; text = folded name | company | number digits.
-        -- Queried with LIKE only: no positions (detail) and no sizes (columnsize).
-        CREATE VIRTUAL TABLE contact_search
-            USING fts5(text, tokenize = 'trigram', detail = 'none', columnsize = 0);
-        """,
-    )
-
-
-_CONTACT_COLUMNS = "id, name, company, email, notes, source, external_id, created_at, updated_at"
-_NUMBER_QUERY = re.compile(r"[\d\s+\-().]+")
-_LIKE_SPECIALS = str.maketrans({"%": " ", "_": " ", "\\": " "})
-_MAX_SQL_VARS = 900
-
-
 class Directory(SQLiteStore):
     """The contact directory in one SQLite file (see the module docstring)."""
 
-    MIGRATIONS = (_schema_v1,)
+    MIGRATIONS = MIGRATIONS
 
     def __init__(self, path: str | Path) -> None:
         super().__init__(path)
@@ -431,8 +174,10 @@ class Directory(SQLiteStore):
 
     @staticmethod
     def _key_of(number: str | PhoneNumber) -> str | None:
+        """The key to look up; None for withheld numbers and text that is no number
+        (nothing such is ever stored, see :func:`~desktop.core.contact_model.prepare_row`)."""
         parsed = number if isinstance(number, PhoneNumber) else parse_number(number)
-        if parsed.kind is NumberKind.ANONYMOUS:
+        if parsed.kind not in (NumberKind.EXTERNAL, NumberKind.INTERNAL):
             return None
         return parsed.key or None
 
@@ -448,6 +193,14 @@ class Directory(SQLiteStore):
         return int(
             conn.execute("SELECT count(*) FROM contacts WHERE source = ?", (source,)).fetchone()[0]
         )
+
+    def most_numbers(self) -> int:
+        """The most numbers any one contact has (0 for an empty directory)."""
+        with self.read() as conn:
+            row = conn.execute(
+                "SELECT max(n) FROM (SELECT count(*) AS n FROM numbers GROUP BY contact_id)"
+            ).fetchone()
+        return int(row[0] or 0)
 
     def iter_all(self, *, batch: int = 1000) -> Iterator[Contact]:
         """Every contact by id, read in batches (no transaction is held between them)."""
@@ -479,6 +232,9 @@ class Directory(SQLiteStore):
         if limit <= 0:
             return []
         query = _text.clean(text, 100)
+        number_text = clean_number_text(query)  # a pasted number: bidi marks, odd digits
+        if _NUMBER_QUERY.fullmatch(number_text) and any(ch.isdigit() for ch in number_text):
+            query = number_text
         if not query:
             return []
         with self.read() as conn:
@@ -529,65 +285,29 @@ class Directory(SQLiteStore):
     def _sorted(contacts: list[Contact]) -> list[Contact]:
         return sorted(contacts, key=lambda c: (_text.search_fold(c.display_name), c.id))
 
-    def _load(self, conn: sqlite3.Connection, ids: Sequence[int]) -> list[Contact]:
-        """Contacts by id, in the order of *ids* (missing ids are skipped)."""
-        if not ids:
-            return []
-        rows: dict[int, tuple[Any, ...]] = {}
-        numbers: dict[int, list[ContactNumber]] = {}
-        for start in range(0, len(ids), _MAX_SQL_VARS):
-            chunk = list(ids[start : start + _MAX_SQL_VARS])
-            marks = ",".join("?" * len(chunk))
-            for row in conn.execute(
-                f"SELECT {_CONTACT_COLUMNS} FROM contacts WHERE id IN ({marks})", chunk
-            ):
-                rows[int(row[0])] = tuple(row)
-            for cid, raw, key, label in conn.execute(
-                f"SELECT contact_id, raw, key, label FROM numbers "
-                f"WHERE contact_id IN ({marks}) ORDER BY contact_id, pos",
-                chunk,
-            ):
-                numbers.setdefault(int(cid), []).append(ContactNumber(raw, key, label))
-        out: list[Contact] = []
-        for cid in ids:
-            row = rows.get(cid)
-            if row is None:
-                continue
-            out.append(
-                Contact(
-                    id=cid,
-                    name=str(row[1]),
-                    company=str(row[2]),
-                    numbers=tuple(numbers.get(cid, ())),
-                    email=str(row[3]),
-                    notes=str(row[4]),
-                    source=str(row[5]),
-                    external_id=None if row[6] is None else str(row[6]),
-                    created_at=float(row[7]),
-                    updated_at=float(row[8]),
-                )
-            )
-        return out
+    @staticmethod
+    def _load(conn: sqlite3.Connection, ids: Sequence[int]) -> list[Contact]:
+        return load_contacts(conn, ids)
 
     # ------------------------------------------------------------ writing
     def add(self, draft: ContactDraft) -> Contact:
         """Store a new contact (cleaned) and return it."""
-        row = _prepare(draft)
+        row = prepare_row(draft)
         with self.write() as conn:
-            cid = self._next_ids(conn, 1)
-            self._insert(conn, [(cid, row)], time.time())
+            cid = next_id(conn)
+            insert_rows(conn, [(cid, row)], time.time())
         contact = self.get(cid)
         assert contact is not None
         return contact
 
     def update(self, contact_id: int, draft: ContactDraft) -> Contact:
         """Replace a contact's fields and numbers; raises :class:`ContactNotFound`."""
-        row = _prepare(draft)
+        row = prepare_row(draft)
         with self.write() as conn:
             found = conn.execute("SELECT 1 FROM contacts WHERE id = ?", (contact_id,)).fetchone()
             if found is None:
                 raise ContactNotFound(contact_id)
-            self._replace(conn, [(contact_id, row)], time.time())
+            replace_rows(conn, [(contact_id, row)], time.time())
         contact = self.get(contact_id)
         assert contact is not None
         return contact
@@ -595,48 +315,35 @@ class Directory(SQLiteStore):
     def delete(self, contact_id: int) -> bool:
         """Remove a contact; False if there was none."""
         with self.write() as conn:
-            return self._delete(conn, [contact_id]) > 0
+            return delete_rows(conn, [contact_id]) > 0
 
     def add_many(self, drafts: Iterable[ContactDraft]) -> int:
         """Bulk insert in one transaction, without de-duplication; returns the count."""
         total = 0
         now = time.time()
         with self.write() as conn:
-            batch: list[_Row] = []
+            first = next_id(conn)
+            rows = []
             for draft in drafts:
-                batch.append(_prepare(draft))
-                if len(batch) >= BATCH:
-                    total += self._insert_batch(conn, batch, now)
-                    batch = []
-            if batch:
-                total += self._insert_batch(conn, batch, now)
+                rows.append((first + total, prepare_row(draft)))
+                total += 1
+                if len(rows) >= BATCH:
+                    insert_rows(conn, rows, now)
+                    rows = []
+            if rows:
+                insert_rows(conn, rows, now)
         return total
-
-    @staticmethod
-    def _write(
-        conn: sqlite3.Connection,
-        inserts: list[tuple[int, _Row]],
-        replaces: list[tuple[int, _Row]],
-        now: float,
-    ) -> None:
-        if inserts:
-            Directory._insert(conn, inserts, now)
-        if replaces:
-            Directory._replace(conn, replaces, now)
-
-    def _insert_batch(self, conn: sqlite3.Connection, rows: list[_Row], now: float) -> int:
-        first = self._next_ids(conn, len(rows))
-        self._insert(conn, list(enumerate(rows, start=first)), now)
-        return len(rows)
 
     def merge(
         self,
         source: str,
-        drafts: Sequence[ContactDraft],
+        drafts: Iterable[ContactDraft],
         *,
         remove_missing: bool = False,
         progress: Callable[[int, int], None] | None = None,
         cancel: threading.Event | None = None,
+        total: int | None = None,
+        checked_numbers: bool = False,
     ) -> MergeResult | None:
         """Bring the contacts of *source* in line with *drafts*, in one transaction.
 
@@ -651,214 +358,27 @@ class Directory(SQLiteStore):
         reported in :attr:`MergeResult.duplicates` and not stored twice.
         The drafts' own ``source`` is ignored: they all get *source*.
 
+        *drafts* may be any iterable (importers stream a generator);
+        *progress* receives ``(drafts done, total)`` where *total* is
+        ``len(drafts)`` for a sequence, else the given estimate.
+        *checked_numbers*: the drafts' numbers were made by the importers
+        from parsed text and are not parsed again.
+
         Returns None, with nothing changed, when *cancel* gets set.
         """
         source = _text.clean(source, _text.MAX_SHORT) or "local"
+        if total is None and isinstance(drafts, Sequence):
+            total = len(drafts)
+        expected = total or 0
+        report = None if progress is None else \
+            (lambda done: progress(done, max(done, expected)))
         try:
             with self._merge_lock, self.write() as conn:
-                result = _Merge(conn, source).run(
-                    drafts, remove_missing=remove_missing, progress=progress, cancel=cancel
-                )
-        except _Cancelled:
+                run = DirectoryMerge(conn, source, checked_numbers=checked_numbers)
+                result = run.run(drafts, remove_missing=remove_missing, progress=report,
+                                 cancel=cancel)
+        except Cancelled:
             return None
         if progress is not None:
-            progress(len(drafts), len(drafts))
+            progress(run.count, run.count)
         return result
-
-    # ------------------------------------------------------------ SQL helpers
-    @staticmethod
-    def _next_ids(conn: sqlite3.Connection, n: int) -> int:
-        """First of *n* fresh ids (we hold the write lock; ids are never reused)."""
-        row = conn.execute(
-            "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'contacts'), 0), "
-            "coalesce((SELECT max(id) FROM contacts), 0))"
-        ).fetchone()
-        return int(row[0]) + 1
-
-    @staticmethod
-    def _insert(conn: sqlite3.Connection, items: list[tuple[int, _Row]], now: float) -> None:
-        conn.executemany(
-            "INSERT INTO contacts (id, name, company, email, notes, source, external_id, "
-            "ident, fingerprint, name_key, created_at, updated_at) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            [
-                (
-                    cid,
-                    r.name,
-                    r.company,
-                    r.email,
-                    r.notes,
-                    r.source,
-                    r.external_id,
-                    r.ident,
-                    r.fingerprint,
-                    r.name_key,
-                    now,
-                    now,
-                )
-                for cid, r in items
-            ],
-        )
-        Directory._insert_numbers(conn, items)
-
-    @staticmethod
-    def _insert_numbers(conn: sqlite3.Connection, items: list[tuple[int, _Row]]) -> None:
-        conn.executemany(
-            "INSERT INTO numbers (contact_id, pos, raw, key, label) VALUES (?,?,?,?,?)",
-            [
-                (cid, pos, n.raw, n.key, n.label)
-                for cid, r in items
-                for pos, n in enumerate(r.numbers)
-            ],
-        )
-        conn.executemany(
-            "INSERT INTO contact_search (rowid, text) VALUES (?, ?)",
-            [(cid, r.search) for cid, r in items],
-        )
-
-    @staticmethod
-    def _replace(conn: sqlite3.Connection, items: list[tuple[int, _Row]], now: float) -> None:
-        conn.executemany(
-            "UPDATE contacts SET name = ?, company = ?, email = ?, notes = ?, source = ?, "
-            "external_id = ?, ident = ?, fingerprint = ?, name_key = ?, updated_at = ? "
-            "WHERE id = ?",
-            [
-                (
-                    r.name,
-                    r.company,
-                    r.email,
-                    r.notes,
-                    r.source,
-                    r.external_id,
-                    r.ident,
-                    r.fingerprint,
-                    r.name_key,
-                    now,
-                    cid,
-                )
-                for cid, r in items
-            ],
-        )
-        ids = [(cid,) for cid, _r in items]
-        conn.executemany("DELETE FROM numbers WHERE contact_id = ?", ids)
-        conn.executemany("DELETE FROM contact_search WHERE rowid = ?", ids)
-        Directory._insert_numbers(conn, items)
-
-    @staticmethod
-    def _delete(conn: sqlite3.Connection, contact_ids: Sequence[int]) -> int:
-        ids = [(cid,) for cid in contact_ids]
-        conn.executemany("DELETE FROM contact_search WHERE rowid = ?", ids)
-        conn.executemany("DELETE FROM numbers WHERE contact_id = ?", ids)
-        return conn.executemany("DELETE FROM contacts WHERE id = ?", ids).rowcount
-
-
-class _Merge:
-    """One :meth:`Directory.merge` run inside its write transaction.
-
-    Drafts are prepared (cleaned, folded, hashed), matched against the
-    stored contacts of the source and written in batches.  (Writing from a
-    second thread while preparing does not pay: SQLite gives the GIL back
-    on every row and the two threads convoy.)
-    """
-
-    def __init__(self, conn: sqlite3.Connection, source: str) -> None:
-        self.conn = conn
-        self.source = source
-        self.now = time.time()
-        self.existing: dict[int, int] = {}  # ident -> contact id (first of a kind)
-        self.fingerprints: dict[int, int] = {}  # contact id -> fingerprint
-        self.by_name: dict[str, list[int]] = {}  # name_key -> contact ids
-        for cid, ident, fp, name_key in conn.execute(
-            "SELECT id, ident, fingerprint, name_key FROM contacts WHERE source = ?", (source,)
-        ):
-            self.existing.setdefault(int(ident), int(cid))
-            self.fingerprints[int(cid)] = int(fp)
-            if name_key:
-                self.by_name.setdefault(name_key, []).append(int(cid))
-        self.next_id = Directory._next_ids(conn, 1)
-        self.matched: set[int] = set()
-        self.first_of: dict[int, int] = {}  # ident -> index of its first draft
-        self.duplicates: list[tuple[int, int]] = []
-        # Unmatched drafts whose name a stored contact has: decided at the end.
-        self.deferred: list[_Row] = []
-        self.added = self.updated = self.unchanged = 0
-
-    def run(
-        self,
-        drafts: Sequence[ContactDraft],
-        *,
-        remove_missing: bool,
-        progress: Callable[[int, int], None] | None,
-        cancel: threading.Event | None,
-    ) -> MergeResult:
-        total = len(drafts)
-        for start in range(0, total, BATCH):
-            if cancel is not None and cancel.is_set():
-                raise _Cancelled
-            inserts: list[tuple[int, _Row]] = []
-            replaces: list[tuple[int, _Row]] = []
-            for index in range(start, min(start + BATCH, total)):
-                self._plan(index, _prepare(drafts[index], self.source), inserts, replaces)
-            Directory._write(self.conn, inserts, replaces, self.now)
-            if progress is not None:
-                progress(min(start + BATCH, total), total)
-        if cancel is not None and cancel.is_set():
-            raise _Cancelled
-        inserts, replaces = self._resolve_deferred()
-        Directory._write(self.conn, inserts, replaces, self.now)
-        removed = 0
-        if remove_missing:
-            gone = sorted(set(self.fingerprints) - self.matched)
-            removed = Directory._delete(self.conn, gone)
-        return MergeResult(
-            self.added, self.updated, self.unchanged, removed, tuple(self.duplicates)
-        )
-
-    def _plan(
-        self,
-        index: int,
-        row: _Row,
-        inserts: list[tuple[int, _Row]],
-        replaces: list[tuple[int, _Row]],
-    ) -> None:
-        first = self.first_of.setdefault(row.ident, index)
-        if first != index:
-            self.duplicates.append((index, first))
-            return
-        cid = self.existing.get(row.ident)
-        if cid is not None and cid not in self.matched:
-            self._match(cid, row, replaces)
-        elif row.name_key in self.by_name:
-            self.deferred.append(row)
-        else:
-            inserts.append((self._new_id(), row))
-            self.added += 1
-
-    def _match(self, cid: int, row: _Row, replaces: list[tuple[int, _Row]]) -> None:
-        self.matched.add(cid)
-        if self.fingerprints.get(cid) == row.fingerprint:
-            self.unchanged += 1
-        else:
-            replaces.append((cid, row))
-            self.updated += 1
-
-    def _new_id(self) -> int:
-        self.next_id += 1
-        return self.next_id - 1
-
-    def _resolve_deferred(self) -> tuple[list[tuple[int, _Row]], list[tuple[int, _Row]]]:
-        """A contact whose numbers changed: the same name once among the
-        unmatched drafts and once among the unmatched stored contacts."""
-        inserts: list[tuple[int, _Row]] = []
-        replaces: list[tuple[int, _Row]] = []
-        per_name: dict[str, list[_Row]] = {}
-        for row in self.deferred:
-            per_name.setdefault(row.name_key, []).append(row)
-        for row in self.deferred:
-            candidates = [c for c in self.by_name[row.name_key] if c not in self.matched]
-            if len(per_name[row.name_key]) == 1 and len(candidates) == 1:
-                self._match(candidates[0], row, replaces)
-            else:
-                inserts.append((self._new_id(), row))
-                self.added += 1
-        return inserts, replaces

@@ -44,11 +44,22 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import Future
+from concurrent.futures import Future, InvalidStateError
 from dataclasses import dataclass, field
 from typing import Any, Final, Protocol, TypeVar
 
 log = logging.getLogger("kobikom.core.journal")
+
+
+def _settle(future: Future[Any], result: Any = None, exc: BaseException | None = None) -> None:
+    """Resolve *future* unless its waiter already gave up on it (cancelled at shutdown)."""
+    try:
+        if exc is not None:
+            future.set_exception(exc)
+        else:
+            future.set_result(result)
+    except InvalidStateError:
+        pass  # cancelled by its waiter: nobody is left to tell
 
 T = TypeVar("T")
 
@@ -121,7 +132,7 @@ class JournalWriter:
         with self._cond:
             self._check_open()
             if not self._live and not self._busy:
-                mark.future.set_result(None)
+                _settle(mark.future)
                 return mark.future
             self._live.append(mark)
             self._start()
@@ -195,9 +206,9 @@ class JournalWriter:
         left_rows = sum(1 for item in left if not isinstance(item, _Barrier))
         for item in left:
             if isinstance(item, _Barrier):
-                item.future.set_result(None)
+                _settle(item.future)
         for job in left_jobs:
-            job.future.set_exception(WriterClosed("the journal closed before this write ran"))
+            _settle(job.future, exc=WriterClosed("the journal closed before this write ran"))
         if left_rows or left_jobs or thread.is_alive():
             self.lost += left_rows
             log.error("the journal closed with %d call row(s) and %d job(s) not written "
@@ -247,7 +258,7 @@ class JournalWriter:
                 self._write(rows)
         finally:
             for mark in marks:
-                mark.future.set_result(None)
+                _settle(mark.future)
 
     def _run(self) -> None:
         while True:
@@ -276,9 +287,9 @@ class JournalWriter:
         try:
             result = job.fn()
         except BaseException as exc:  # handed to whoever waits on the future
-            job.future.set_exception(exc)
+            _settle(job.future, exc=exc)
         else:
-            job.future.set_result(result)
+            _settle(job.future, result)
 
     def _write(self, rows: list[Row]) -> None:
         try:

@@ -40,6 +40,7 @@ import defusedxml
 import defusedxml.ElementTree as SafeET
 
 from desktop.core import text as _text
+from desktop.core.contact_cells import read_number_cell
 from desktop.core.contact_import import (
     ContactImportError,
     ImportReport,
@@ -48,11 +49,9 @@ from desktop.core.contact_import import (
     apply_parsed,
     column_role,
     decode_bytes,
-    make_number,
     parse_csv,
-    split_numbers,
 )
-from desktop.core.directory import ContactDraft, ContactNumber, Directory, label_from
+from desktop.core.directory import ContactDraft, ContactNumber, Directory, is_fax, label_from
 
 log = logging.getLogger("kobikom.core.phonebook")
 
@@ -208,12 +207,13 @@ def _add(
     numbers: list[ContactNumber] = []
     bad: list[str] = []
     for cell, label in phones:
-        for raw in split_numbers(cell):
-            number = make_number(raw, label_from(label) if label else None)
-            if number is None:
-                bad.append(raw)
-            else:
-                numbers.append(number)
+        if is_fax(label):
+            continue  # skipped like every importer skips fax numbers
+        # The same reading of a cell as file imports: "0212 555 12 34 / 101" is one
+        # number with an extension, never an internal number 101 of ours.
+        found = read_number_cell(cell, label_from(label) if label else None)
+        numbers.extend(found.numbers)
+        bad.extend(problem.reason for problem in found.problems)
     if not numbers and not _text.clean(name) and not _text.clean(company):
         log.debug("phonebook entry %d has no name and no usable number: dropped", index)
         return

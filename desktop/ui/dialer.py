@@ -57,18 +57,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core import text as _text
 from desktop.core.dial_search import (
-    MAX_QUERY,
     DialerEntry,
     DialerResults,
     DialerSearch,
     EntryKind,
     RecentNumber,
+    clean_query,
     is_number_query,
 )
 from desktop.core.dialing import DialRefusal, RefusalReason, dial_target
 from desktop.core.tasks import TaskSet
+from desktop.ui.contact_table import with_extension
 from desktop.ui.icons import app_icon
 
 log = logging.getLogger("kobikom.ui.dialer")
@@ -385,7 +385,7 @@ class DialerWindow(QWidget):
 
     def row_texts(self, entry: DialerEntry) -> RowTexts:
         """The texts of one row (also what tests and screen readers read)."""
-        number = entry.number.display()
+        number = with_extension(entry.number.display(), entry.number.extension)
         if entry.kind is EntryKind.TYPED:
             if entry.number.is_premium:
                 detail = self.tr("Premium-rate number")
@@ -441,8 +441,7 @@ class DialerWindow(QWidget):
     def activate_current(self) -> None:
         """Enter / "Call": dial the selected row, or wait for the current text's results."""
         text = self.search_box.text()
-        current = self._results is not None and self._results.query == _text.clean(
-            text, MAX_QUERY)
+        current = self._results is not None and self._results.query == clean_query(text)
         if not current:
             target = dial_target(text)
             if not isinstance(target, DialRefusal):
@@ -479,7 +478,7 @@ class DialerWindow(QWidget):
             results = await asyncio.to_thread(self._searcher.search, text, list(self._recent))
         except Exception:
             log.exception("dialer search failed")
-            results = DialerResults(_text.clean(text, MAX_QUERY), ())
+            results = DialerResults(clean_query(text), ())
         finally:
             self._busy = False
         if self._closed:
@@ -576,7 +575,7 @@ class DialerWindow(QWidget):
         """Enter with nothing to dial: say why, in the window."""
         if not text.strip():
             message = self.tr("Type a number or a name first.")
-        elif is_number_query(_text.clean(text, MAX_QUERY)):
+        elif is_number_query(clean_query(text)):
             target = dial_target(text)
             message = self.refusal_text(target) if isinstance(target, DialRefusal) else ""
         else:

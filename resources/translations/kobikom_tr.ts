@@ -1295,10 +1295,9 @@ Ayrıntılar günlük dosyasında:
     </message>
 </context>
 <context>
-    <name>ContactsService</name>
+    <name>ContactsBridge</name>
     <message>
         <source>Only Tekil Santral accounts have a PBX phonebook; KobiPBX (Bulut Santral) has no phonebook API. For Tekil, enter the panel e-mail and password in Settings.</source>
-        <extracomment>Delay between the last key typed in the search box and the search. Most results of one search. Contacts listed while the search box is empty (type to find the others). Problem rows of an import visible without scrolling. createContact ``tur`` (digest §5.2): 1 Ev (home), 2 İş (work), 3 Diğer (other). Inline error text (the popup&apos;s &quot;missed&quot; red). The contact to update, or None for a new one. Also add it to the Tekil PBX phonebook (``createContact``). The phonebook group id (``getGroupList`` ``id``); None = the first group.</extracomment>
         <translation>Santral rehberi yalnızca Tekil Santral hesaplarında var; KobiPBX&apos;in (Bulut Santral) rehber API&apos;si yok. Tekil için panel e-postasını ve şifresini Ayarlar&apos;a girin.</translation>
     </message>
     <message>
@@ -1324,6 +1323,10 @@ Ayrıntılar günlük dosyasında:
     <message>
         <source>{file} could not be imported: {error}</source>
         <translation>{file} içe aktarılamadı: {error}</translation>
+    </message>
+    <message>
+        <source>{file} could not be written: {error}</source>
+        <translation>{file} yazılamadı: {error}</translation>
     </message>
     <message>
         <source>The PBX sent a phonebook we cannot read: {error}</source>
@@ -1374,7 +1377,7 @@ Ayrıntılar günlük dosyasında:
     <name>ContactsWindow</name>
     <message>
         <source>Contacts – Kobikom Desktop</source>
-        <extracomment>A saved edit also goes to the PBX: its outcome must not be hidden by &quot;Saved&quot;.</extracomment>
+        <extracomment>Delay between the last key typed in the search box and the search. A saved edit also goes to the PBX: its outcome must not be hidden by &quot;Saved&quot;.</extracomment>
         <translation>Kişiler – Kobikom Desktop</translation>
     </message>
     <message>
@@ -1404,6 +1407,10 @@ Ayrıntılar günlük dosyasında:
     <message>
         <source>Import…</source>
         <translation>İçe aktar…</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>Dışa aktar…</translation>
     </message>
     <message>
         <source>Sync with PBX</source>
@@ -1496,28 +1503,32 @@ Kişi ekleyin, CSV ya da vCard dosyası içe aktarın veya santral rehberiyle e�
         <translation>{file} içe aktarılıyor…</translation>
     </message>
     <message>
-        <source>Import cancelled</source>
-        <translation>İçe aktarma iptal edildi</translation>
+        <source>Export contacts</source>
+        <translation>Kişileri dışa aktar</translation>
     </message>
     <message>
-        <source>Nothing from {file} was saved.</source>
-        <translation>{file} dosyasından hiçbir şey kaydedilmedi.</translation>
+        <source>CSV for Excel (*.csv)</source>
+        <translation>Excel için CSV (*.csv)</translation>
     </message>
     <message>
-        <source>Imported {file}</source>
-        <translation>{file} içe aktarıldı</translation>
+        <source>vCard (*.vcf)</source>
+        <translation>vCard (*.vcf)</translation>
     </message>
     <message>
-        <source>Added {added}, updated {updated}, unchanged {unchanged}, skipped {skipped}.</source>
-        <translation>Eklenen {added}, güncellenen {updated}, değişmeyen {unchanged}, atlanan {skipped}.</translation>
+        <source>contacts</source>
+        <translation>kisiler</translation>
     </message>
     <message>
-        <source>Line {line}: {reason}</source>
-        <translation>Satır {line}: {reason}</translation>
+        <source>Exporting to {file}…</source>
+        <translation>{file} dosyasına aktarılıyor…</translation>
     </message>
     <message>
-        <source>Line {line}: {reason} (the rest of the row was imported)</source>
-        <translation>Satır {line}: {reason} (satırın geri kalanı içe aktarıldı)</translation>
+        <source>Exported {count} contacts</source>
+        <translation>{count} kişi dışa aktarıldı</translation>
+    </message>
+    <message>
+        <source>Saved to {path}.</source>
+        <translation>{path} konumuna kaydedildi.</translation>
     </message>
     <message>
         <source>Sync with the PBX failed</source>
@@ -1526,6 +1537,10 @@ Kişi ekleyin, CSV ya da vCard dosyası içe aktarın veya santral rehberiyle e�
     <message>
         <source>Import failed</source>
         <translation>İçe aktarma başarısız</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>Dışa aktarma başarısız</translation>
     </message>
     <message>
         <source>Fetching the PBX phonebook…</source>
@@ -1554,22 +1569,6 @@ Kişi ekleyin, CSV ya da vCard dosyası içe aktarın veya santral rehberiyle e�
     <message>
         <source>Something went wrong</source>
         <translation>Bir sorun oluştu</translation>
-    </message>
-    <message>
-        <source>Hide the row with a problem</source>
-        <translation>Sorunlu satırı gizle</translation>
-    </message>
-    <message>
-        <source>Hide the {count} rows with problems</source>
-        <translation>Sorunlu {count} satırı gizle</translation>
-    </message>
-    <message>
-        <source>Show the row with a problem</source>
-        <translation>Sorunlu satırı göster</translation>
-    </message>
-    <message>
-        <source>Show the {count} rows with problems</source>
-        <translation>Sorunlu {count} satırı göster</translation>
     </message>
 </context>
 <context>
@@ -1926,6 +1925,137 @@ Son aramalar burada görünür.</translation>
     </message>
 </context>
 <context>
+    <name>ImportProblem</name>
+    <message>
+        <source>not a phone number: {cell}</source>
+        <extracomment>Problem rows of an import visible without scrolling.</extracomment>
+        <translation>telefon numarası değil: {cell}</translation>
+    </message>
+    <message>
+        <source>not a valid phone number: {cell}</source>
+        <translation>geçerli bir telefon numarası değil: {cell}</translation>
+    </message>
+    <message>
+        <source>not a phone number: &apos;{part}&apos; in {cell}</source>
+        <translation>telefon numarası değil: {cell} içindeki &apos;{part}&apos;</translation>
+    </message>
+    <message>
+        <source>not a valid phone number: &apos;{part}&apos; in {cell}</source>
+        <translation>geçerli bir telefon numarası değil: {cell} içindeki &apos;{part}&apos;</translation>
+    </message>
+    <message>
+        <source>Excel scientific notation {cell}: its last digits are lost; format the column as Text in Excel and export again</source>
+        <translation>Excel bilimsel gösterimi {cell}: numaranın son haneleri kaybolmuş; Excel&apos;de sütunu Metin olarak biçimlendirip yeniden dışa aktarın</translation>
+    </message>
+    <message>
+        <source>cell too long: only its first {limit} characters were read</source>
+        <translation>hücre çok uzun: yalnızca ilk {limit} karakteri okundu</translation>
+    </message>
+    <message>
+        <source>not an extension: {cell}</source>
+        <translation>dahili numara değil: {cell}</translation>
+    </message>
+    <message>
+        <source>{what} too long ({length} characters): cut to {limit}</source>
+        <translation>{what} çok uzun ({length} karakter): {limit} karaktere kısaltıldı</translation>
+    </message>
+    <message>
+        <source>{count} numbers: only the first {limit} are kept</source>
+        <translation>{count} numara var: yalnızca ilk {limit} numara saklandı</translation>
+    </message>
+    <message>
+        <source>no name and no phone number</source>
+        <translation>ad da telefon numarası da yok</translation>
+    </message>
+    <message>
+        <source>no valid number ({cells}) and no name</source>
+        <translation>geçerli numara yok ({cells}) ve ad yok</translation>
+    </message>
+    <message>
+        <source>too many columns ({count}; the header has {width})</source>
+        <translation>sütun sayısı fazla ({count}; başlıkta {width} sütun var)</translation>
+    </message>
+    <message>
+        <source>CSV syntax error ({error}); the rest of the file was not read</source>
+        <translation>CSV söz dizimi hatası ({error}); dosyanın geri kalanı okunmadı</translation>
+    </message>
+    <message>
+        <source>the card has no END:VCARD</source>
+        <translation>kartın END:VCARD satırı yok</translation>
+    </message>
+    <message>
+        <source>the same contact as row {first_row}</source>
+        <translation>{first_row}. satırdaki kişiyle aynı</translation>
+    </message>
+    <message>
+        <source>the name</source>
+        <translation>Ad</translation>
+    </message>
+    <message>
+        <source>the company</source>
+        <translation>Firma adı</translation>
+    </message>
+    <message>
+        <source>the e-mail address</source>
+        <translation>E-posta adresi</translation>
+    </message>
+    <message>
+        <source>the notes</source>
+        <translation>Notlar</translation>
+    </message>
+</context>
+<context>
+    <name>ImportSummary</name>
+    <message>
+        <source>Row {row}</source>
+        <translation>Satır {row}</translation>
+    </message>
+    <message>
+        <source>Line {line}</source>
+        <translation>Dosya satırı {line}</translation>
+    </message>
+    <message>
+        <source>{where}, column “{column}”</source>
+        <translation>{where}, “{column}” sütunu</translation>
+    </message>
+    <message>
+        <source>{where}: {reason}</source>
+        <translation>{where}: {reason}</translation>
+    </message>
+    <message>
+        <source>{where}: {reason} (the rest of the row was imported)</source>
+        <translation>{where}: {reason} (satırın geri kalanı aktarıldı)</translation>
+    </message>
+    <message>
+        <source>Import cancelled</source>
+        <translation>İçe aktarma iptal edildi</translation>
+    </message>
+    <message>
+        <source>Nothing from {file} was saved.</source>
+        <translation>{file} dosyasından hiçbir şey kaydedilmedi.</translation>
+    </message>
+    <message>
+        <source>Added {added}, updated {updated}, unchanged {unchanged}, skipped {skipped}.</source>
+        <translation>Eklenen {added}, güncellenen {updated}, değişmeyen {unchanged}, atlanan {skipped}.</translation>
+    </message>
+    <message>
+        <source>{rows} rows read; {numbers} numbers saved, {dropped} dropped, {fax} fax skipped.</source>
+        <translation>{rows} satır okundu; {numbers} numara kaydedildi, {dropped} numara atıldı, {fax} faks numarası atlandı.</translation>
+    </message>
+    <message>
+        <source>The file could be read only up to line {line}.</source>
+        <translation>Dosya yalnızca {line}. satıra kadar okunabildi.</translation>
+    </message>
+    <message>
+        <source>… and {count} more problems.</source>
+        <translation>… ve {count} sorun daha.</translation>
+    </message>
+    <message>
+        <source>Imported {file}</source>
+        <translation>{file} içe aktarıldı</translation>
+    </message>
+</context>
+<context>
     <name>IntegrationPages</name>
     <message>
         <source>CRM</source>
@@ -2263,6 +2393,32 @@ Son aramalar burada görünür.</translation>
     <message>
         <source>Other</source>
         <translation>Diğer</translation>
+    </message>
+</context>
+<context>
+    <name>NumberText</name>
+    <message>
+        <source>{number} ext. {extension}</source>
+        <translation>{number} dahili {extension}</translation>
+    </message>
+</context>
+<context>
+    <name>OutcomeBox</name>
+    <message>
+        <source>Hide the row with a problem</source>
+        <translation>Sorunlu satırı gizle</translation>
+    </message>
+    <message>
+        <source>Hide the {count} rows with problems</source>
+        <translation>Sorunlu {count} satırı gizle</translation>
+    </message>
+    <message>
+        <source>Show the row with a problem</source>
+        <translation>Sorunlu satırı göster</translation>
+    </message>
+    <message>
+        <source>Show the {count} rows with problems</source>
+        <translation>Sorunlu {count} satırı göster</translation>
     </message>
 </context>
 <context>
@@ -3731,6 +3887,7 @@ Son aramalar burada görünür.</translation>
     <name>_NumberRow</name>
     <message>
         <source>0532 123 45 67</source>
+        <extracomment>Inline error text (the popup&apos;s &quot;missed&quot; red).</extracomment>
         <translation>0532 123 45 67</translation>
     </message>
     <message>

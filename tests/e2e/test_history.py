@@ -83,10 +83,9 @@ def test_history_survives_restarts_and_fills_the_gap(
     assert {r["call_id"] for r in rows if r["new"]} == {live, offline}
 
     # A left click on the tray icon opens the recent calls and clears "new".
-    x, y, width, height = (int(v) for v in again.wait_for_log(
-        TRAY_GEOMETRY, since=earlier).match.groups())
-    x_display.run_tool("xdotool", "mousemove", str(x + width // 2), str(y + height // 2),
-                       "click", "1")
+    again.wait_for_log(TRAY_GEOMETRY, since=earlier)
+    x, y = x_display.tray_icon_center()
+    x_display.run_tool("xdotool", "mousemove", str(x), str(y), "click", "1")
     x_display.wait_for_windows(RECENT_TITLE, timeout=10)
     screenshot(x_display, "recent-calls")
     deadline_rows = history(home, x_display.env)

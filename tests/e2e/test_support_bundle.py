@@ -43,24 +43,6 @@ def app_windows(x_display: XDisplay) -> int:
     return len(done.stdout.split())
 
 
-def tray_icon_center(x_display: XDisplay) -> tuple[int, int]:
-    """Where the app's icon sits in the tray, once the tray host has embedded it.
-
-    (The geometry the app logs half a second after start may still be the
-    unembedded 0,0 when the machine is busy.)
-    """
-    deadline = time.monotonic() + 10
-    while True:
-        done = x_display.run_tool("xdotool", "search", "--onlyvisible", "--classname",
-                                  "kobikom-desktop", check=False)
-        for window in map(int, done.stdout.split()):
-            g = x_display.window_geometry(window)
-            if g.width <= 64 and g.height <= 64 and (g.x, g.y) != (0, 0):
-                return g.x + g.width // 2, g.y + g.height // 2
-        assert time.monotonic() < deadline, "no embedded tray icon"
-        time.sleep(0.1)
-
-
 def test_tray_menu_saves_a_bundle_and_opens_its_folder(
         launch_app, simulator: SimulatorProcess, x_display: XDisplay, screenshot,
         tmp_path: Path) -> None:
@@ -76,7 +58,7 @@ def test_tray_menu_saves_a_bundle_and_opens_its_folder(
     app.wait_for_log(rf"call {logged_id(call)} ended")
 
     # Right-click the tray icon; from the bottom of the menu: Quit, then our entry.
-    x, y = tray_icon_center(x_display)
+    x, y = x_display.tray_icon_center()
     before = app_windows(x_display)
     x_display.run_tool("xdotool", "mousemove", str(x), str(y), "click", "3")
     deadline = time.monotonic() + 10

@@ -1,4 +1,4 @@
-"""The contacts window, the edit dialog and ContactsService (real SQLite, real simulator).
+"""The contacts window, the edit dialog and the contacts bridge (real SQLite, real simulator).
 
 Async: the service runs directory work with ``asyncio.to_thread`` and talks
 HTTP with httpx on the app's qasync loop.  These tests install the same
@@ -23,7 +23,7 @@ from desktop.simulator import Simulator, SimulatorConfig
 from desktop.ui.contacts import (
     ContactEdit,
     ContactEditDialog,
-    ContactsService,
+    ContactsBridge,
     ContactsWindow,
     ContactTableModel,
     pbx_contact_fields,
@@ -67,7 +67,7 @@ def add(directory: Directory, name: str, number: str = "", company: str = "",
 def make_window(qtbot, qloop, directory: Directory, tasks: TaskSet
                 ) -> Callable[..., ContactsWindow]:
     def make(pbx: Callable[[], TekilSession | None] | None = None) -> ContactsWindow:
-        service = ContactsService(directory, tasks=tasks, pbx=pbx)
+        service = ContactsBridge.for_directory(directory, tasks=tasks, pbx=pbx)
         window = ContactsWindow(service)
         qtbot.addWidget(window)
         window.show()
@@ -129,7 +129,7 @@ def test_an_older_search_result_is_dropped(qtbot, qloop, directory: Directory,
                                            tasks: TaskSet) -> None:
     add(directory, "Ayşe Yılmaz", "0532 412 18 75")
     add(directory, "Mehmet Öztürk", "0542 318 27 64")
-    service = ContactsService(directory, tasks=tasks)
+    service = ContactsBridge.for_directory(directory, tasks=tasks)
     results: list[tuple[str, list[str]]] = []
     service.searchFinished.connect(lambda q, c: results.append((q, [x.name for x in c])))
     service.search("ayşe")
@@ -327,7 +327,7 @@ def test_import_csv_reports_the_bad_row_and_lists_the_good_ones(
     window.problems_button.click()
     assert window.problems_list.isVisible()
     assert window.problems_list.count() == 1
-    assert window.problems_list.item(0).text().startswith("Line 3:")
+    assert window.problems_list.item(0).text().startswith("Row 3, column “Cep Telefonu”:")
     qtbot.waitUntil(lambda: sorted(names(window)) == ["Ayşe Yılmaz", "Mehmet Öztürk"])
     source = window.model.data(window.model.index(0, ContactTableModel.SOURCE))
     assert source == "rehber.csv (CSV)"
@@ -354,6 +354,63 @@ def test_an_unreadable_file_fails_in_plain_words(qtbot, tmp_path: Path, make_win
     assert "missing.csv" in failed.args[0]
     assert "Import failed" in window.result_box.text()
     assert window.result_box.kind.value == "error"
+
+
+def test_the_import_summary_counts_rows_and_numbers(qtbot, tmp_path: Path, make_window
+                                                    ) -> None:
+    window = make_window()
+    path = tmp_path / "excel.csv"
+    path.write_bytes("Adı Soyadı;Telefon;Dahili\r\nHüseyin Çakır;0224 443 22 11;105\r\n"
+                     "Büşra Güneş;5,35123E+09;\r\n".encode("cp1254"))
+    with qtbot.waitSignal(window.service.importFinished, timeout=5000):
+        window.start_import(str(path))
+    summary = window.result_box.text()
+    assert "Added 2, updated 0, unchanged 0, skipped 0." in summary
+    assert "2 rows read; 1 numbers saved, 1 dropped, 0 fax skipped." in summary
+    assert window.result_box.kind.value == "warning"  # a number was dropped
+    window.problems_button.click()
+    assert window.problems_list.item(0).text().startswith(
+        "Row 3, column “Telefon”: Excel scientific notation '5,35123E+09'")
+    qtbot.waitUntil(lambda: "Hüseyin Çakır" in names(window))
+    row = names(window).index("Hüseyin Çakır")
+    number = window.model.data(window.model.index(row, ContactTableModel.NUMBER))
+    assert number == "(0224) 443 22 11 ext. 105"  # the main number, the extension shown
+
+
+def test_export_from_the_window(qtbot, tmp_path: Path, directory: Directory,
+                                make_window) -> None:
+    add(directory, "Ayşe Yılmaz", "0212 555 12 34 / 101", "=Yıldız")
+    add(directory, "Mehmet Öztürk", "+90 542 318 27 64")
+    window = make_window()
+    assert window.export_button.isEnabled()
+    qtbot.mouseClick(window.export_button, Qt.MouseButton.LeftButton)
+    chooser = window.file_dialog
+    assert chooser is not None
+    assert chooser.isVisible()
+    target = tmp_path / "kisiler.csv"
+    with qtbot.waitSignal(window.service.exportFinished, timeout=5000) as finished:
+        chooser.fileSelected.emit(str(target))
+    report = finished.args[0]
+    assert (report.contacts, report.numbers, report.path) == (2, 2, str(target))
+    assert "Exported 2 contacts" in window.result_box.text()
+    text = target.read_bytes().decode("utf-8-sig")
+    assert "'=Yıldız" in text  # escaped for Excel
+    assert "'+90 542 318 27 64" in text
+    assert "0212 555 12 34 / 101" in text
+    vcard = tmp_path / "kisiler.vcf"
+    with qtbot.waitSignal(window.service.exportFinished, timeout=5000):
+        window.start_export(str(vcard))
+    assert vcard.read_bytes().startswith(b"BEGIN:VCARD\r\n")
+
+
+def test_an_export_that_cannot_be_written_fails_in_plain_words(qtbot, tmp_path: Path,
+                                                               make_window) -> None:
+    window = make_window()
+    with qtbot.waitSignal(window.service.exportFailed, timeout=5000) as failed:
+        window.start_export(str(tmp_path / "yok" / "kisiler.csv"))
+    assert "no such folder" in failed.args[0]
+    assert "Export failed" in window.result_box.text()
+    assert window.export_button.isEnabled()
 
 
 # ------------------------------------------------------------------ PBX phonebook
@@ -435,7 +492,7 @@ def test_add_to_pbx_failure_is_reported_and_not_retried(
         qtbot, qloop, directory: Directory, tasks: TaskSet,
         tekil: tuple[Simulator, TekilSession]) -> None:
     sim, session = tekil
-    service = ContactsService(directory, tasks=tasks, pbx=lambda: session)
+    service = ContactsBridge.for_directory(directory, tasks=tasks, pbx=lambda: session)
     sim.fault("/createContact", "500")
     draft = ContactDraft(name="Ali Veli", numbers=(ContactNumber.of("0532 000 00 01"),))
     with qtbot.waitSignal(service.pbxAddFailed, timeout=10000) as failed:

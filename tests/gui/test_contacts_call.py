@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 
 from desktop.core.directory import ContactDraft, ContactNumber, Directory
 from desktop.core.tasks import TaskSet
-from desktop.ui.contacts import ContactsService, ContactsWindow
+from desktop.ui.contacts import ContactsBridge, ContactsWindow
 from tests.helpers.qt_asyncio import qt_asyncio_loop, run_until
 
 
@@ -22,7 +22,7 @@ def window(qtbot, qapp, tmp_path: Path) -> Iterator[ContactsWindow]:
         directory.add(ContactDraft(name="Ayşe Yılmaz", numbers=(
             ContactNumber.of("0532 412 18 75"), ContactNumber.of("0212 356 44 10"))))
         directory.add(ContactDraft(name="Numarasız Kişi"))
-        win = ContactsWindow(ContactsService(directory, tasks=tasks))
+        win = ContactsWindow(ContactsBridge.for_directory(directory, tasks=tasks))
         qtbot.addWidget(win)
         win.show()
         qtbot.waitUntil(lambda: win.model.rowCount() == 2)

@@ -310,6 +310,25 @@ class XDisplay:
         return Geometry(int(values["X"]), int(values["Y"]), int(values["WIDTH"]),
                         int(values["HEIGHT"]))
 
+    def tray_icon_center(self, classname: str = "kobikom-desktop",
+                         timeout: float = 10.0) -> tuple[int, int]:
+        """Where the app's icon sits in the tray, once the tray host has embedded it.
+
+        (The geometry an app logs at start may still be the unembedded 0,0 on a
+        busy machine, and a click there lands on the window manager's root menu.)
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            done = self.run_tool("xdotool", "search", "--onlyvisible", "--classname",
+                                 classname, check=False)
+            for window in map(int, done.stdout.split()):
+                with contextlib.suppress(AssertionError, KeyError):
+                    g = self.window_geometry(window)
+                    if g.width <= 64 and g.height <= 64 and (g.x, g.y) != (0, 0):
+                        return g.x + g.width // 2, g.y + g.height // 2
+            assert time.monotonic() < deadline, f"no embedded {classname} tray icon"
+            time.sleep(0.1)
+
     def active_window(self) -> int | None:
         done = self.run_tool("xdotool", "getactivewindow", check=False)
         return int(done.stdout) if done.returncode == 0 and done.stdout.strip() else None

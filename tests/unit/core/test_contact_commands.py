@@ -31,7 +31,8 @@ def test_contact_to_json(directory: Directory) -> None:
             company="Yıldız Lojistik A.Ş.",
             email="a@y.test",
             notes="VIP",
-            numbers=(ContactNumber.of("905321234567"), ContactNumber.of("1001", "work")),
+            numbers=(ContactNumber.of("905321234567"), ContactNumber.of("1001", "work"),
+                     ContactNumber.of("0212 555 12 34 / 101", "work")),
         )
     )
     data = contact_to_json(contact)
@@ -45,6 +46,7 @@ def test_contact_to_json(directory: Directory) -> None:
                 "key": "+905321234567",
                 "e164": "+905321234567",
                 "display": "0532 123 45 67",
+                "extension": None,
                 "label": "mobile",
                 "internal": False,
             },
@@ -53,8 +55,18 @@ def test_contact_to_json(directory: Directory) -> None:
                 "key": "1001",
                 "e164": None,
                 "display": "1001",
+                "extension": None,
                 "label": "work",
                 "internal": True,
+            },
+            {
+                "raw": "0212 555 12 34 / 101",
+                "key": "+902125551234",
+                "e164": "+902125551234",
+                "display": "(0212) 555 12 34",
+                "extension": "101",
+                "label": "work",
+                "internal": False,
             },
         ],
         "email": "a@y.test",
@@ -89,11 +101,19 @@ def test_import_report_to_json(directory: Directory, tmp_path: Path) -> None:
         "skipped": 1,
         "removed": 0,
         "cancelled": False,
+        "rows": 2,
+        "numbers": 1,
+        "numbers_dropped": 1,
+        "fax_skipped": 0,
+        "complete": True,
         "errors": [
             {
                 "line": 4,
-                "reason": "no valid number (unparseable number 'xyz') and no name",
+                "row": 4,
+                "column": "Telefon",
+                "reason": "no valid number (not a phone number: 'xyz') and no name",
                 "skipped": True,
             }
         ],
+        "problems_not_listed": 0,
     }

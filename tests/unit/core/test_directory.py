@@ -53,7 +53,7 @@ def draft(name: str, *numbers: str, company: str = "", **kw: str) -> ContactDraf
 # ------------------------------------------------------------------ storage
 def test_wal_mode_and_schema_version(directory: Directory, tmp_path: Path) -> None:
     assert directory.journal_mode() == "wal"
-    assert directory.schema_version() == 1
+    assert directory.schema_version() == 2
     raw = sqlite3.connect(tmp_path / "contacts.sqlite3")
     assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     raw.close()
@@ -427,3 +427,60 @@ def test_number_key_fast_path_agrees_with_libphonenumber(nsn: str, form: str) ->
 @given(st.text(alphabet="0123456789+ -()", max_size=16))
 def test_number_key_agrees_with_parse_number_on_anything(raw: str) -> None:
     assert number_key(raw) == parse_number(raw).key
+
+
+# ------------------------------------------------------------------ schema 2
+def test_schema_2_parses_stored_numbers_again(tmp_path: Path) -> None:
+    """A directory written by the old parser: wrong keys, raw text keys, junk."""
+    from desktop.core.directory_sql import schema_v1
+
+    path = tmp_path / "old.sqlite3"
+    raw = sqlite3.connect(path, isolation_level=None)
+    raw.execute("BEGIN")
+    schema_v1(raw)
+    rows = [
+        (1, "Öğün Gıda", [("0212 555 30 30 (103)", "+902125553030103"), ("+90 yok", "+90 yok")]),
+        (2, "Yıldız", [("+90 212 555 40 40 ext. 104", "+90 212 555 40 40 ext. 104")]),
+        (3, "Ayşe", [("0532 412 18 75", "+905324121875")]),
+    ]
+    for cid, name, numbers in rows:
+        raw.execute("INSERT INTO contacts (id, name, ident, fingerprint, name_key, created_at, "
+                    "updated_at) VALUES (?, ?, 0, 0, ?, 1.0, 2.0)", (cid, name, name.lower()))
+        for pos, (text, key) in enumerate(numbers):
+            raw.execute("INSERT INTO numbers (contact_id, pos, raw, key) VALUES (?, ?, ?, ?)",
+                        (cid, pos, text, key))
+        raw.execute("INSERT INTO contact_search (rowid, text) VALUES (?, ?)", (cid, name))
+    raw.execute("PRAGMA user_version = 1")
+    raw.execute("COMMIT")
+    raw.close()
+
+    directory = Directory(path)
+    try:
+        assert directory.schema_version() == 2
+        ogun = directory.get(1)
+        assert [(n.raw, n.key, n.extension) for n in ogun.numbers] == [
+            ("0212 555 30 30 (103)", "+902125553030", "103")]  # "+90 yok" is gone
+        assert ogun.updated_at == 2.0  # a repair, not an edit
+        assert directory.lookup("0212 555 30 30").name == "Öğün Gıda"
+        assert directory.lookup("+902125553030103") is None
+        assert directory.lookup("+90 212 555 40 40").name == "Yıldız"
+        assert directory.get(2).numbers[0].extension == "104"
+        assert directory.search("555 30 30")[0].name == "Öğün Gıda"  # search text rebuilt
+        assert directory.lookup("05324121875").name == "Ayşe"
+    finally:
+        directory.close()
+
+
+def test_nothing_that_is_not_a_number_is_stored_as_a_key(directory: Directory) -> None:
+    contact = directory.add(draft("Veli", "+90 yok", "yok", "0532 412 18 75", "101"))
+    assert [n.key for n in contact.numbers] == ["+905324121875", "101"]
+    assert directory.lookup("+90 yok") is None
+    assert directory.lookup("yok") is None
+
+
+def test_two_extensions_of_one_switchboard_are_two_numbers(directory: Directory) -> None:
+    contact = directory.add(draft("Öğün Gıda", "0212 555 30 30 / 101", "0212 555 30 30 / 102",
+                                  "0212 555 30 30 / 101"))
+    assert [(n.key, n.extension) for n in contact.numbers] == [
+        ("+902125553030", "101"), ("+902125553030", "102")]
+    assert directory.lookup("101") is None

@@ -302,3 +302,34 @@ def test_a_closed_journal_refuses_rows_even_if_it_never_wrote(tmp_path: Path) ->
     journal.close()
     with pytest.raises(WriterClosed):
         journal.enqueue(call("after-close", 7000.0))
+
+
+def test_a_waiter_that_gave_up_does_not_break_the_writer(
+        journal: Journal, locker: Locker) -> None:
+    """``written()`` cancelled at shutdown cancels its future; resolving it later is no error."""
+    errors: list[BaseException] = []
+    previous = threading.excepthook
+    threading.excepthook = lambda args: errors.append(args.exc_value)  # type: ignore[assignment]
+    try:
+        locker.hold()
+        journal.enqueue(call("queued", 1000.0))
+
+        async def give_up() -> None:
+            waiter = asyncio.ensure_future(journal.written())
+            await asyncio.sleep(0.05)
+            waiter.cancel()  # what a task cancelled at quit does to the barrier's future
+            with pytest.raises(asyncio.CancelledError):
+                await waiter
+
+        asyncio.run(give_up())
+        gone = journal.submit(lambda: "late")
+        gone.cancel()
+        locker.release()
+        assert journal.flush(DEADLINE)
+        assert journal.get("queued") is not None
+        journal.enqueue(call("after", 1001.0))  # the writer thread is still alive and writing
+        assert journal.flush(DEADLINE)
+        assert journal.get("after") is not None
+    finally:
+        threading.excepthook = previous
+    assert errors == []

@@ -157,3 +157,158 @@ def test_parse_number_never_raises(raw: str) -> None:
        st.sampled_from(["0{}", "90{}", "+90{}", "0090{}", "{}", "+90 {}", "0 ({})"]))
 def test_every_notation_of_a_mobile_number_has_the_same_key(digits: str, notation: str) -> None:
     assert parse_number(notation.format(digits)).key == parse_number("0" + digits).key
+
+
+# ------------------------------------------------------------------ extensions
+@pytest.mark.parametrize(("raw", "key", "extension"), [
+    ("0212 555 12 34 / 101", "+902125551234", "101"),
+    ("0212 555 20 20 - 102", "+902125552020", "102"),
+    ("0212 555 20 20 -102", "+902125552020", "102"),
+    ("0212 555 30 30 (103)", "+902125553030", "103"),
+    ("0212 555 12 34 x101", "+902125551234", "101"),
+    ("0212 555 12 34 X 101", "+902125551234", "101"),
+    ("+90 212 555 40 40 ext. 104", "+902125554040", "104"),
+    ("+90 212 555 40 40 ext 104", "+902125554040", "104"),
+    ("+90 212 555 40 40 extension 104", "+902125554040", "104"),
+    ("0212 555 12 34 #105", "+902125551234", "105"),
+    ("0212 555 12 34 dahili 101", "+902125551234", "101"),
+    ("0212 555 12 34 Dahili: 101", "+902125551234", "101"),
+    ("0212 555 12 34 DAHİLİ 101", "+902125551234", "101"),
+    ("0212 555 12 34 / Dahili: 106", "+902125551234", "106"),
+    ("(0212) 555 12 34 (Dahili: 5)", "+902125551234", "5"),
+    ("0212 555 12 34 dah. 7", "+902125551234", "7"),
+    ("+90 212 555 44 33,101", "+902125554433", "101"),
+    ("+90 212 555 44 33,,101", "+902125554433", "101"),
+    ("+90 212 555 44 33;101", "+902125554433", "101"),
+    ("02165554433p101", "+902165554433", "101"),
+    ("02165554433w101", "+902165554433", "101"),
+    ("tel:+90-212-555-1234;ext=101", "+902125551234", "101"),
+    ("+44 20 7946 0958 ext. 12", "+442079460958", "12"),
+])
+def test_every_written_extension_form(raw: str, key: str, extension: str) -> None:
+    number = parse_number(raw)
+    assert number.kind is NumberKind.EXTERNAL
+    assert number.key == key  # the main number is what is matched ...
+    assert number.extension == extension  # ... the extension is kept beside it
+    assert number.valid
+    assert number.display() == parse_number(key).display()
+    assert number.display_full().endswith(f" ext. {extension}")
+
+
+@pytest.mark.parametrize("raw", ["0532-123-45-67", "0 (532) 123 45 67", "+90 (212) 555-12-34",
+                                 "0212 555 12 34"])
+def test_a_separator_inside_a_number_is_not_an_extension(raw: str) -> None:
+    number = parse_number(raw)
+    assert number.extension is None
+    assert number.valid
+
+
+@pytest.mark.parametrize(("raw", "key"), [
+    ("dahili 101", "101"), ("Dahili: 106", "106"), ("x12", "12"), ("ext. 7", "7"),
+    ("#105", "105"), ("(dahili 5)", "5"),
+])
+def test_a_short_number_marked_alone_is_internal(raw: str, key: str) -> None:
+    number = parse_number(raw)
+    assert number.kind is NumberKind.INTERNAL
+    assert number.key == key
+    assert number.extension is None
+
+
+@pytest.mark.parametrize("raw", ["+90 yok", "+90", "+90 532", "5,35123E+09", "5.35123E+09",
+                                 "0532 111 22 33 / 0212 444 55 66", "0212 555 12 34 x",
+                                 "0212 555 12 34 ext. 1234567"])
+def test_no_raw_text_is_taken_for_a_number(raw: str) -> None:
+    number = parse_number(raw)
+    assert number.kind is NumberKind.INVALID
+    assert not number.storable
+    assert number.e164 is None
+
+
+# ------------------------------------------------------------------ the one cleaner
+PASTED = [
+    "\u202a+90 532 123 45 67\u202c",  # WhatsApp / Windows: LRE ... PDF
+    "\u200e+90 532 123 45 67\u200f",  # LRM / RLM
+    "\u2066+90 532 123 45 67\u2069",  # isolates
+    "0532\u200b123\u200b45\u200b67",  # zero-width spaces
+    "\ufeff05321234567",  # BOM
+    "0532\u00a0123\u00a045\u00a067",  # no-break spaces
+    "0532\u202f123\u202f45\u202f67",  # narrow no-break spaces
+    "0532\u2013123\u201345\u201367",  # en dashes from Word
+    "\u0660\u0665\u0663\u0662\u0661\u0662\u0663\u0664\u0665\u0666\u0667",  # Arabic-Indic
+    "\uff10\uff15\uff13\uff12\uff11\uff12\uff13\uff14\uff15\uff16\uff17",  # full-width
+    "tel:+905321234567",
+    "TEL:+90-532-123-45-67",
+    "tel:05321234567",
+]
+
+
+@pytest.mark.parametrize("raw", PASTED)
+def test_pasted_numbers_are_cleaned(raw: str) -> None:
+    assert parse_number(raw).key == "+905321234567"
+
+
+def test_one_cleaner_behind_lookup_dial_import_and_the_dialer(tmp_path) -> None:
+    """Every path that takes a pasted number agrees on what it is."""
+    from desktop.core.contact_cells import read_number_cell
+    from desktop.core.dial_search import clean_query
+    from desktop.core.dialing import DialTarget, dial_target
+    from desktop.core.directory import ContactDraft, ContactNumber, Directory
+
+    directory = Directory(tmp_path / "c.sqlite3")
+    try:
+        directory.add(ContactDraft(name="Ayşe", numbers=(ContactNumber.of("05321234567"),)))
+        for raw in PASTED:
+            found = directory.lookup(raw)  # lookup
+            assert found is not None, raw
+            assert found.name == "Ayşe", raw
+            target = dial_target(raw)  # dial
+            assert isinstance(target, DialTarget), raw
+            assert target.dial_string == "05321234567", raw
+            cell = read_number_cell(raw, None)  # import
+            assert [n.key for n in cell.numbers] == ["+905321234567"], raw
+            query = clean_query(raw)  # the dialer's search box
+            assert [c.name for c in directory.search(query)] == ["Ayşe"], raw
+    finally:
+        directory.close()
+
+
+# ------------------------------------------------------------------ the fast path
+@settings(max_examples=500, deadline=None)
+@given(st.from_regex(r"[2-9][0-9]{9}", fullmatch=True),
+       st.sampled_from(["0{}", "90{}", "+90{}", "0090{}", "{}", "+90 {}", "0 ({})"]),
+       st.sampled_from(["", " / 101", " ext. 7", ",12"]))
+def test_the_fast_path_answers_as_libphonenumber_does(digits: str, notation: str,
+                                                      extension: str) -> None:
+    from desktop.core.numbers import _parse
+
+    raw = notation.format(digits) + extension
+    assert _parse(raw) == _parse(raw, fast=False)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.from_regex(r"[2-9][0-9]{9}", fullmatch=True))
+def test_the_turkish_plan_gives_libphonenumbers_number_type(national: str) -> None:
+    import phonenumbers
+
+    from desktop.core.numbers import _TR_PLAN, _TYPE_NAMES
+
+    number = phonenumbers.PhoneNumber(country_code=90, national_number=int(national))
+    assert _TR_PLAN.number_type(national) == _TYPE_NAMES[phonenumbers.number_type(number)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.from_regex(r"[2-9][0-9]{9}", fullmatch=True),
+       st.sampled_from(["0{}", "90{}", "+90{}", "0090{}", "{}", "+90 {}", "0 ({})", " 0{} "]),
+       st.sampled_from([None, "mobile", "work", "İş", "Cep", "voice"]))
+def test_the_importers_shortcut_gives_the_parsers_number(digits: str, notation: str,
+                                                         label: str | None) -> None:
+    from desktop.core.contact_cells import _label, read_number_cell
+    from desktop.core.contact_model import ContactNumber
+    from desktop.core.numbers import clean_number_text, parse_number_uncached, turkish_key
+
+    raw = notation.format(digits)
+    parsed = parse_number_uncached(clean_number_text(raw))
+    assert turkish_key(raw) == (parsed.key if parsed.valid else None)
+    if parsed.kind is NumberKind.EXTERNAL and parsed.valid:
+        assert read_number_cell(raw, label).numbers == [
+            ContactNumber.from_parsed(parsed, _label(label, parsed))]

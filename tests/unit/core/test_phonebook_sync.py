@@ -153,6 +153,16 @@ def test_json_wrapped_in_data() -> None:
     ]
 
 
+def test_an_extension_in_the_pbx_phonebook_is_not_an_internal_number() -> None:
+    body = (b"<YealinkIPPhoneDirectory><DirectoryEntry><Name>Kaya Hukuk</Name>"
+            b"<Telephone>0216 444 55 66 / 106</Telephone><Telephone>1001</Telephone>"
+            b"<Telephone label=\"Fax\">0216 444 55 67</Telephone>"
+            b"</DirectoryEntry></YealinkIPPhoneDirectory>")
+    (draft,) = parse_pbx_phonebook(body, "text/xml")
+    assert [(n.key, n.extension) for n in draft.numbers] == [
+        ("+902164445566", "106"), ("1001", None)]  # 1001 alone is internal; the fax skipped
+
+
 def test_csv_phonebook() -> None:
     body = "Ad Soyad,Telefon\nAyşe Yılmaz,05321234567\n".encode("cp1254")
     assert summary(parse_pbx_phonebook(body, "text/csv")) == [

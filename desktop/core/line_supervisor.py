@@ -51,7 +51,8 @@ from typing import Any, Final, Protocol
 
 from desktop.core.caller_card import CallerCard
 from desktop.core.calls import CallTracker
-from desktop.core.phone_line import CallLog, ContactSource, PhoneLine, RemoteLookup
+from desktop.core.late_contact import RemoteLookup
+from desktop.core.phone_line import CallLog, ContactSource, PhoneLine
 from desktop.core.settings import Settings
 from desktop.core.tasks import cancel_and_wait
 from desktop.pbx.channel_setup import (

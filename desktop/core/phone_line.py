@@ -48,15 +48,14 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any, Final, Protocol
 
 from desktop.core.caller_card import CallerCard, CardOutcome, CardState
 from desktop.core.calls import Call, CallChange, CallState, CallTracker
 from desktop.core.directory import Contact
 from desktop.core.journal import JournalCall, NumberHistory
+from desktop.core.late_contact import KnownCaller, LateContacts, RemoteLookup
 from desktop.core.numbers import PhoneNumber
-from desktop.core.remote_directory import RemoteContact, lookup_key
 from desktop.core.tasks import cancel_and_wait
 from desktop.pbx.connection import ConnectionState, Phase
 from desktop.pbx.errors import ChannelError, NotConnectedError
@@ -80,16 +79,6 @@ class ContactSource(Protocol):
     def lookup(self, number: str | PhoneNumber) -> Contact | None: ...
 
 
-class RemoteLookup(Protocol):
-    """The remote directory sources (:class:`desktop.core.remote_directory.RemoteDirectory`)."""
-
-    def __bool__(self) -> bool: ...
-
-    def cached(self, number: PhoneNumber) -> tuple[bool, RemoteContact | None]: ...
-
-    async def lookup(self, number: PhoneNumber) -> RemoteContact | None: ...
-
-
 class CallLog(Protocol):
     def enqueue(self, call: JournalCall) -> None: ...  # queue only: never waits for the disk
 
@@ -111,26 +100,6 @@ ChannelFactory = Callable[[Callable[[Event], None], Callable[[ConnectionState], 
 
 class CommandsUnsupported(ChannelError):
     """The live channel cannot carry call commands (only the Tekil WebSocket can)."""
-
-
-@dataclass(slots=True)
-class _Known:
-    """What we looked up once for a call (the number does not change mid-call)."""
-
-    number: PhoneNumber
-    contact: Contact | None
-    history: NumberHistory
-    notes: str | None
-    #: The remote directory's contact (only when the local one knows nothing).
-    remote: RemoteContact | None = None
-    #: A remote lookup is running for this number.
-    pending: bool = False
-
-    @property
-    def name(self) -> str | None:
-        if self.contact is not None:
-            return self.contact.display_name
-        return self.remote.display_name if self.remote is not None else None
 
 
 _STATE = {
@@ -196,16 +165,14 @@ class PhoneLine:
     ) -> None:
         self.tracker = tracker
         self._directory = directory
-        self._remote = remote
-        #: Remote lookups in flight (kept referenced; cancelled when the line stops).
-        self._remote_tasks: set[asyncio.Task[None]] = set()
+        self._late = LateContacts(remote, self._late_answer)
         self._journal = journal
         self._on_card = on_card
         self._on_state = on_state
         self._on_missed = on_missed
         self._on_unsettled = on_unsettled
         self._clock = clock
-        self._known: dict[str, _Known] = {}
+        self._known: dict[str, KnownCaller] = {}
         self._missed = tracker.missed_count
         self._channel: ChannelLike | None = None
         self._reply_waiters: dict[str, list[asyncio.Future[ReplyEvent]]] = {}
@@ -263,7 +230,7 @@ class PhoneLine:
         if self._ticker is not None:
             await cancel_and_wait(self._ticker)
             self._ticker = None
-        await self._cancel_remote_lookups()
+        await self._late.cancel_all()
         self._unsettled.clear()
         self._publish(self.tracker.end_all(cause=cause))
 
@@ -466,57 +433,25 @@ class PhoneLine:
 
     def set_remote(self, remote: RemoteLookup | None) -> None:
         """Use other remote directory sources from now on (the settings changed)."""
-        self._remote = remote
+        self._late.remote = remote
 
     @property
     def remote_lookups(self) -> int:
         """Remote lookups in flight (diagnostics, tests)."""
-        return len(self._remote_tasks)
+        return len(self._late)
 
-    async def _cancel_remote_lookups(self) -> None:
-        tasks, self._remote_tasks = self._remote_tasks, set()
-        for task in tasks:
-            await cancel_and_wait(task)
-
-    def _start_remote(self, call: Call, known: _Known) -> None:
-        """Ask the remote sources about *known*'s number, unless the cache knows already."""
-        remote = self._remote
-        if not remote or lookup_key(known.number) is None:
-            return
-        hit, contact = remote.cached(known.number)
-        if hit:
-            known.remote = contact
-            return
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            return  # fed outside the event loop (replays, tests): local directory only
-        known.pending = True
-        task = loop.create_task(self._remote_lookup(remote, known),
-                                name=f"remote-lookup-{call.call_id}")
-        self._remote_tasks.add(task)
-        task.add_done_callback(self._remote_tasks.discard)
-
-    async def _remote_lookup(self, remote: RemoteLookup, known: _Known) -> None:
-        try:
-            contact = await remote.lookup(known.number)
-        except asyncio.CancelledError:
-            raise
-        except Exception:  # the directory catches its sources' failures; this is a bug
-            log.exception("remote lookup failed")
-            contact = None
-        known.remote = contact
-        known.pending = False
+    def _late_answer(self, known: KnownCaller) -> None:
+        """A remote lookup ended: one more card of the call, with the name if found."""
         call_id = next((cid for cid, k in self._known.items() if k is known), None)
         call = self.tracker.get(call_id) if call_id is not None else None
         if call is None:
             return  # the call ended meanwhile; its last card stays as it was
-        if contact is not None:
-            log.info("call %s named by the %s directory (%s)", call.call_id, contact.source,
-                     known.number.masked())
+        if known.remote is not None:
+            log.info("call %s named by the %s directory (%s)", call.call_id,
+                     known.remote.source, known.number.masked())
         self._publish([(call, CallChange.UPDATED)])
 
-    def _lookup(self, call: Call) -> _Known:
+    def _lookup(self, call: Call) -> KnownCaller:
         known = self._known.get(call.call_id)
         if known is None and call.replaces is not None:
             known = self._known.pop(call.replaces, None)
@@ -540,10 +475,10 @@ class PhoneLine:
                     notes = self._journal.notes_for(party.key)
                 except Exception:
                     log.exception("journal history failed")
-        known = _Known(party, contact, history, notes)
+        known = KnownCaller(party, contact, history, notes)
         self._known[call.call_id] = known
         if contact is None:
-            self._start_remote(call, known)
+            self._late.start(known, call.call_id)
         return known
 
     def _card(self, call: Call, change: CallChange) -> CallerCard:

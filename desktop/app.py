@@ -35,8 +35,8 @@ from PySide6.QtNetwork import QNetworkInformation
 from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon, QWidget
 
 from desktop.core.account import Account, AccountIncomplete
-from desktop.core.caller_card import CallerCard, CardState
-from desktop.core.calls import CallTracker
+from desktop.core.caller_card import CallerCard, CardState, NumberSource, with_contact
+from desktop.core.calls import CallTracker, RecentDials
 from desktop.core.demo_mode import DemoMode
 from desktop.core.directory import Directory
 from desktop.core.journal import Journal
@@ -93,6 +93,9 @@ class Application(QObject):
         self._settings_notes: list[str] = []
         self.demo = bool(options.demo)
         self.bridge = LineBridge(self)
+        # The app's own click-to-calls, shared by the dialer and every call tracker
+        # (their legs are never incoming calls).
+        self.dials = RecentDials()
         self.directory: Directory | None = None
         self.journal: Journal | None = None
         self.demo_mode = DemoMode(DEMO_CONTACTS)
@@ -100,7 +103,9 @@ class Application(QObject):
             resolve=self._line_plan, stores=lambda: (self.directory, self.journal),
             on_card=self.bridge.on_card, on_state=self.bridge.on_state,
             on_missed=self.bridge.on_missed, settle=self._call_ended_at,
-            tracker_factory=lambda spec: CallTracker(spec.extensions, spec.domain),
+            tracker_factory=lambda spec: CallTracker(
+                spec.extensions, spec.domain, dials=self.dials,
+                on_dropped=self.bridge.on_dropped),
             channel_taps=self._channel_taps,
             remote=lambda: self.integrations.remote if self.integrations is not None else None)
         self._quit = asyncio.Event()
@@ -213,6 +218,7 @@ class Application(QObject):
         b = self.bridge
         b.cardChanged.connect(self._on_card)
         b.stateChanged.connect(self.tray.set_connection)
+        b.droppedChanged.connect(self.tray.set_dropped)
         self.popups.popupShown.connect(lambda cid: log.info("popup shown for call %s", cid))
         # Test hook: the end-to-end tests (tests/e2e) wait for this line to know a
         # popup went away (auto-close after the hang-up, dismissal).
@@ -254,7 +260,7 @@ class Application(QObject):
         from desktop.ui.tray import MenuSection
 
         service = ClickToCall(settings=self.current_settings, session=self._dial_session,
-                              line=lambda: self.line)
+                              line=lambda: self.line, dials=self.dials)
         bridge = ClickToCallBridge(
             service, tasks=self.tasks, notify=self._dial_notify,
             search=lambda: DialerSearch(self.directory, self.journal), parent=self)
@@ -430,9 +436,16 @@ class Application(QObject):
                 for n in contact.numbers if n.key]
 
     def _history_popup_update(self, card: CallerCard) -> None:
-        """A recording was found for an ended call: its popup, if still open, offers it."""
+        """A recording (or the caller the PBX had not sent) was found for an ended
+        call: its popup, if still open, shows it; so does the missed-calls card."""
         popup = self.popups.popup(card.call_id)
-        if popup is not None and popup.isVisible():
+        filled = card.number_source is NumberSource.CDR
+        if filled or (popup is not None and popup.isVisible()):
+            if filled and self.directory is not None:
+                contact = self.directory.lookup(card.number)
+                if contact is not None:
+                    card = with_contact(card, contact.id, contact.name, contact.company,
+                                        contact.notes)
             self.popups.show_card(card)
 
     def _wire_sms(self) -> None:
@@ -656,10 +669,12 @@ class Application(QObject):
 
     @Slot(object)
     def _on_card(self, card: CallerCard) -> None:
-        if self.settings.popup.enabled:
+        # The agent's own click-to-call rings their phone: no popup for that.
+        if self.settings.popup.enabled and card.shows_popup:
             self.popups.show_card(card, replaces=card.replaces)
         active = self.line.tracker.active_calls() if self.line else []
-        self.tray.set_ringing(any(c.state.value == CardState.RINGING.value for c in active))
+        self.tray.set_ringing(any(c.state.value == CardState.RINGING.value and not c.own_dial
+                                  for c in active))
 
     @Slot(object)
     def _add_contact(self, card: CallerCard) -> None:

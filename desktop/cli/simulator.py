@@ -35,6 +35,12 @@ def add_parsers(sub: Any) -> None:
                      help="0 (the default): any free port")
     sim.add_argument("--tcp-framing", choices=["ndjson", "concat", "split", "noisy"],
                      default="ndjson", help="how events are framed on the TCP stream")
+    # Names are checked when the simulator starts: importing desktop.simulator
+    # here would load aiohttp for every command.
+    sim.add_argument("--profile", default="freeswitch", metavar="NAME",
+                     help="how call events read where Kobikom's documentation is silent: "
+                          "single, freeswitch, bridged, sparse, noisy, status-only "
+                          "(default: %(default)s; see desktop/simulator/profiles.py)")
     sim.add_argument("--demo-calls", metavar="EXT",
                      help="keep making EXT ring with varied demo calls")
     sim.add_argument("--debug", action="store_true")
@@ -59,10 +65,13 @@ def run(args: argparse.Namespace) -> int:
 
 async def _run(args: argparse.Namespace) -> int:
     from desktop.simulator import Simulator, SimulatorConfig
+    from desktop.simulator.profiles import PROFILES
 
+    if args.profile not in PROFILES:
+        return fail(EXIT_USAGE, f"unknown profile {args.profile!r}; known: {', '.join(PROFILES)}")
     cfg = SimulatorConfig(flavor=args.flavor or "bulut", host=args.host, tcp_port=args.tcp_port,
                           ws_port=args.ws_port, http_port=args.http_port,
-                          tcp_framing=args.tcp_framing)
+                          tcp_framing=args.tcp_framing, profile=args.profile)
     if args.replay is not None:
         from desktop.pbx.capture import capture_files
         from desktop.simulator.replay import CaptureFileError, load_capture
@@ -92,6 +101,7 @@ async def _run(args: argparse.Namespace) -> int:
     ready = {
         "flavor": cfg.flavor, "host": cfg.host, **sim.ports, "http_base": sim.http_base,
         "domain_uuid": cfg.domain_uuid, "extensions": list(cfg.extensions),
+        "profile": cfg.calls.name, "domain_name": cfg.domain_name,
         "control": f"{sim.http_base}/_sim/",
     }
     if cfg.replay_files:

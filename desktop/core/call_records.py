@@ -302,6 +302,10 @@ class TekilCdrSource:
         for row in missed.items:
             if since <= row.started_at <= until:
                 entries.append(missed_entry(row, self.extensions, name_for=self.name_for))
+        # Oldest first (the panel lists newest first): merged in this order, each
+        # record of a call seen only as extension states takes the nearest row still
+        # free, so a call that closely followed another cannot take that one's row.
+        entries.sort(key=lambda e: e.call.started_at or 0.0)
         return entries
 
     async def lookup(self, call_id: str) -> CdrEntry | None:

@@ -6,14 +6,21 @@ the UI on every change (ringing -> answered -> ended).  The popup never
 queries anything itself; it only renders cards.  Everything in a card that
 came from outside (names, companies, notes, the PBX's caller name) is
 untrusted text and must be rendered as plain text.
+
+Where the number came from matters to the words the popup uses
+(:class:`NumberSource`): a caller who withheld the number is not the same
+as a PBX that did not send it (Tekil Santral's channel documents only the
+extension's state), and a number filled in later from the call records is
+the PBX's own.  The agent's own click-to-call gets no popup
+(:attr:`CallerCard.shows_popup`): the agent knows whom they are calling.
 """
 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from desktop.core.numbers import PhoneNumber
+from desktop.core.numbers import PhoneNumber, parse_number
 
 
 class CardState(enum.Enum):
@@ -21,6 +28,20 @@ class CardState(enum.Enum):
     ANSWERED = "answered"
     ON_HOLD = "on_hold"
     ENDED = "ended"
+
+
+class NumberSource(enum.Enum):
+    """Where the card's number came from."""
+
+    #: The PBX sent it with the call (it may be withheld: ``NumberKind.ANONYMOUS``).
+    PBX = "pbx"
+    #: The channel told only that the extension rings (Tekil ``ExtensionStatus``):
+    #: the number is unknown, not withheld.
+    NOT_SENT = "not_sent"
+    #: Filled in afterwards from the PBX's call records (``v1/getcdr``, ``missedcalls``).
+    CDR = "cdr"
+    #: The agent's own click-to-call: the number the agent dialled.
+    DIALLED = "dialled"
 
 
 class CardOutcome(enum.Enum):
@@ -78,6 +99,10 @@ class CallerCard:
     replaces: str | None = None
     #: Recording path/URL once the PBX has one (history/recording issues).
     recording: str | None = None
+    #: Where :attr:`number` came from (see :class:`NumberSource`).
+    number_source: NumberSource = NumberSource.PBX
+    #: The agent's own click-to-call (never incoming, never missed, no popup).
+    own_dial: bool = False
     #: Where ``name``/``company`` came from: "local" (the directory), "ldap" or
     #: "http" (a remote lookup; then ``contact_id`` is None), None if unknown.
     contact_source: str | None = None
@@ -103,3 +128,26 @@ class CallerCard:
     @property
     def ended(self) -> bool:
         return self.state is CardState.ENDED
+
+    @property
+    def number_not_sent(self) -> bool:
+        """The PBX did not send the caller's number (not the same as withheld)."""
+        return self.number_source is NumberSource.NOT_SENT
+
+    @property
+    def shows_popup(self) -> bool:
+        """A popup is wanted: every call but the agent's own click-to-call."""
+        return not self.own_dial
+
+
+def with_caller(card: CallerCard, number_raw: str, outcome: str | None) -> CallerCard:
+    """*card* once the call records named its caller (:mod:`desktop.core.caller_fill`)."""
+    return replace(card, number=parse_number(number_raw), number_source=NumberSource.CDR,
+                   outcome=CardOutcome(outcome) if outcome else card.outcome)
+
+
+def with_contact(card: CallerCard, contact_id: int | None, name: str | None,
+                 company: str | None, notes: str | None) -> CallerCard:
+    """*card* with the directory's match for its number."""
+    return replace(card, contact_id=contact_id, name=name or None, company=company or None,
+                   notes=notes or None)

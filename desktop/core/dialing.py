@@ -23,6 +23,12 @@ Safety rules (a dial rings a phone; doing it twice is worse than an error):
   after a 401 (the server did not act: log in again, send once more);
 * a timeout, a 5xx or an unreadable answer may mean the phone is already
   ringing: the result says so (:attr:`DialStatus.may_have_started`);
+* every dial that may ring a phone is noted, *before* it is sent, in the
+  shared :class:`~desktop.core.calls.dials.RecentDials` (``dials``): the PBX
+  rings the agent's own phone first, possibly presenting the customer as the
+  caller, and the call tracker must know that leg is the agent's own call,
+  not an incoming one.  A request that certainly did nothing withdraws its
+  note;
 * the same number again within :data:`DEBOUNCE_SECONDS` (a double-click, a
   ``tel:`` link delivered twice), or while the first request is still
   waiting for confirmation or for the server, is dropped
@@ -55,6 +61,7 @@ from typing import Final, Protocol
 import phonenumbers
 
 from desktop.core.account import AccountIncomplete
+from desktop.core.calls.dials import RecentDials
 from desktop.core.numbers import (
     DEFAULT_REGION,
     NumberKind,
@@ -401,6 +408,8 @@ class ClickToCall:
         line: the live phone line, for ``originate`` (None: no line).
         clock: monotonic seconds (the debounce).
         timeout: seconds the PBX has to answer a REST dial.
+        dials: the app's record of its own click-to-calls, shared with the
+            call tracker (None: the tracker is not told).
     """
 
     def __init__(
@@ -412,8 +421,10 @@ class ClickToCall:
         clock: Callable[[], float] = time.monotonic,
         debounce: float = DEBOUNCE_SECONDS,
         timeout: float = DIAL_TIMEOUT,
+        dials: RecentDials | None = None,
     ) -> None:
         self._settings = settings
+        self.dials = dials
         self._session = session
         self._line = line
         self._clock = clock
@@ -490,6 +501,17 @@ class ClickToCall:
         if not extension:
             return DialResult(DialStatus.NOT_SET_UP, target,
                               detail="no extension is set for this agent")
+        dials = self.dials
+        note = (dials.note(extension, target.number, target.dial_string)
+                if dials is not None else None)
+        result = await self._send(target, extension, settings)
+        if dials is not None and note is not None and result.status in _NOTHING_HAPPENED:
+            dials.withdraw(note)
+        return result
+
+    async def _send(self, target: DialTarget, extension: str,
+                    settings: Settings) -> DialResult:
+        acct = settings.account
         not_sent: DialResult | None = None
         if (acct.flavor is Flavor.TEKIL and acct.transport is Transport.WS
                 and settings.dial.use_ws_originate):

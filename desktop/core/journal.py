@@ -87,6 +87,7 @@ from desktop.core.journal_model import (
     ROW_COLUMNS,
     ROW_FROM,
     SOURCES,
+    STATUS_MATCH_SLACK,
     CdrEntry,
     HistoryFilter,
     HistoryKind,
@@ -115,6 +116,7 @@ __all__ = [
     "LAST_SEEN_CONNECTED",
     "MATCH_WINDOW",
     "MERGE_CHUNK",
+    "STATUS_MATCH_SLACK",
     "CdrEntry",
     "HistoryFilter",
     "HistoryKind",
@@ -352,27 +354,36 @@ class Journal(SQLiteStore):
         if started is None:
             return None
         t = float(started)  # type: ignore[arg-type]
+        if key:
+            # The same number at about the same time (a row that already has it,
+            # e.g. completed from this very call's record, comes first).
+            direction = values["direction"]
+            sql = ("SELECT call_id, source FROM calls WHERE number_key = ? "
+                   "AND started_at BETWEEN ? AND ? "
+                   "AND (direction IS NULL OR direction = 'unknown' OR ? IS NULL "
+                   "OR direction = ?)")
+            if strong:
+                sql += " AND cdr_id IS NULL"
+            sql += " ORDER BY abs(started_at - ?) LIMIT 1"
+            row = conn.execute(sql, (key, t - window, t + window, direction, direction,
+                                     t)).fetchone()
+            if row is not None:
+                return str(row[0]), str(row[1])
         if values["extension"]:
-            # A Tekil call seen only as an extension status (no number yet).
+            # A Tekil call seen only as an extension status (no number yet): it
+            # must have rung while the recorded call lasted.
+            ended = values["ended_at"]
+            end = float(ended) if ended is not None else t  # type: ignore[arg-type]
+            slack = STATUS_MATCH_SLACK
             row = conn.execute(
                 "SELECT call_id, source FROM calls WHERE number_key IS NULL AND extension = ? "
                 "AND call_id LIKE 'ext-status:%' AND started_at BETWEEN ? AND ? "
+                "AND coalesce(ended_at, started_at) >= ? "
                 "ORDER BY abs(started_at - ?) LIMIT 1",
-                (values["extension"], t - window, t + window, t)).fetchone()
+                (values["extension"], t - slack, end + slack, t - slack, t)).fetchone()
             if row is not None:
                 return str(row[0]), str(row[1])
-        if not key:
-            return None
-        direction = values["direction"]
-        sql = ("SELECT call_id, source FROM calls WHERE number_key = ? "
-               "AND started_at BETWEEN ? AND ? "
-               "AND (direction IS NULL OR direction = 'unknown' OR ? IS NULL OR direction = ?)")
-        if strong:
-            sql += " AND cdr_id IS NULL"
-        sql += " ORDER BY abs(started_at - ?) LIMIT 1"
-        row = conn.execute(sql, (key, t - window, t + window, direction, direction,
-                                 t)).fetchone()
-        return None if row is None else (str(row[0]), str(row[1]))
+        return None
 
     def set_recording(self, call_id: str, recording: str) -> None:
         """Remember the recording of a call (found later in its call record)."""

@@ -21,6 +21,10 @@ SOURCES = frozenset({"live", "cdr"})
 MAX_NOTE = _text.MAX_NOTES
 #: Records of the same number this close in time may be the same call (s).
 MATCH_WINDOW = 60.0
+#: A Tekil call known only from its extension's status (no number) takes a
+#: record only if it rang within the record's time, give or take this (s):
+#: clock skew between the PBX and this computer.
+STATUS_MATCH_SLACK = 5.0
 #: ``journal_meta`` key: when the app last knew the journal was complete.
 LAST_SEEN_CONNECTED = "last_seen_connected"
 #: SQLite's default limit of host parameters is 999 (older builds): stay below.

@@ -50,7 +50,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any, Final, Protocol
 
-from desktop.core.caller_card import CallerCard, CardOutcome, CardState
+from desktop.core.caller_card import CallerCard, CardOutcome, CardState, NumberSource
 from desktop.core.calls import Call, CallChange, CallState, CallTracker
 from desktop.core.directory import Contact
 from desktop.core.journal import JournalCall, NumberHistory
@@ -115,6 +115,15 @@ def other_party(call: Call) -> PhoneNumber:
     return call.called if call.direction is Direction.OUTBOUND else call.caller
 
 
+def number_source(call: Call) -> NumberSource:
+    """Where the card's number comes from (a Tekil status call has none)."""
+    if call.own_dial:
+        return NumberSource.DIALLED
+    if call.synthetic and not other_party(call).raw:
+        return NumberSource.NOT_SENT
+    return NumberSource.PBX
+
+
 def journal_entry(call: Call, contact: Contact | None, *,
                   name: str | None = None) -> JournalCall:
     """The journal row of *call*; *name* stands in when no local *contact* is known."""
@@ -124,8 +133,9 @@ def journal_entry(call: Call, contact: Contact | None, *,
         call_id=call.call_id,
         extension=call.extension,
         direction=call.direction.value,
-        number_raw=party.raw,
-        number_key=party.key,
+        # None ("not known yet"), not "", so the call records can fill it in later.
+        number_raw=party.raw or None,
+        number_key=party.key or None,
         called_raw=(call.caller.raw if call.direction is Direction.OUTBOUND else call.called.raw)
         or None,
         queue=call.queue,
@@ -521,6 +531,8 @@ class PhoneLine:
             ended_at=call.ended_at,
             synthetic=call.synthetic,
             replaces=call.replaces,
+            number_source=number_source(call),
+            own_dial=call.own_dial,
             contact_source=source,
             lookup_pending=known.pending,
         )

@@ -4,7 +4,10 @@ Thread-safety story: a :class:`SQLiteStore` opens **one connection per
 thread** (kept in a ``threading.local``), so the GUI thread, the
 ``asyncio.to_thread`` workers and an import thread never share a
 connection.  The database runs in WAL mode: readers never block the writer
-and the writer never blocks readers; two writers queue on
+and the writer never blocks readers.  Writers of one store in this process
+take turns in arrival order (:class:`WriteTurns`: a writer waiting while a long
+merge runs gets in at the merge's next chunk boundary, not whenever SQLite's
+busy handler happens to retry); writers in other processes queue on
 ``busy_timeout``.  Connections are in autocommit mode and every write goes
 through :meth:`SQLiteStore.write`, which takes the write lock up front
 (``BEGIN IMMEDIATE``) so a read-then-write never fails half way with
@@ -19,6 +22,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,6 +31,42 @@ log = logging.getLogger("kobikom.core.storage")
 
 #: How long a writer waits for another writer before giving up (ms).
 BUSY_TIMEOUT_MS = 10_000
+
+class WriteTurns:
+    """A first-come, first-served lock for one store's writers in this process.
+
+    ``threading.Lock`` is not fair: a merge that commits a chunk and begins the
+    next one at once would win again and again.  Here a release hands the turn
+    straight to the oldest waiter.
+    """
+
+    def __init__(self) -> None:
+        self._mutex = threading.Lock()
+        self._waiters: deque[threading.Event] = deque()
+        self._held = False
+
+    def acquire(self, timeout: float) -> bool:
+        with self._mutex:
+            if not self._held and not self._waiters:
+                self._held = True
+                return True
+            turn = threading.Event()
+            self._waiters.append(turn)
+        if turn.wait(timeout):
+            return True
+        with self._mutex:
+            if turn.is_set():  # handed over just as we gave up: it is ours
+                return True
+            self._waiters.remove(turn)
+            return False
+
+    def release(self) -> None:
+        with self._mutex:
+            if self._waiters:
+                self._waiters.popleft().set()  # the turn passes on; still held
+            else:
+                self._held = False
+
 
 Migration = Callable[[sqlite3.Connection], None]
 
@@ -66,6 +106,7 @@ class SQLiteStore:
         self.path = Path(path)
         self._local = threading.local()
         self._closed = False
+        self._turns = WriteTurns()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._conn()  # open, configure and migrate now: errors surface here
 
@@ -128,13 +169,20 @@ class SQLiteStore:
     def write(self) -> Iterator[sqlite3.Connection]:
         """A write transaction (``BEGIN IMMEDIATE`` ... ``COMMIT``, rolled back on error)."""
         conn = self._conn()
-        conn.execute("BEGIN IMMEDIATE")
+        if not self._turns.acquire(BUSY_TIMEOUT_MS / 1000):
+            raise sqlite3.OperationalError(
+                f"{self.path.name}: another writer of this app held the database for "
+                f"{BUSY_TIMEOUT_MS / 1000:.0f} s")
         try:
-            yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+        finally:
+            self._turns.release()
 
     @contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:

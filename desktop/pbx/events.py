@@ -1,8 +1,9 @@
 """Typed, frozen events parsed from Kobikom's real-time messages.
 
 Every channel (Bulut TCP/WebSocket, Tekil TCP/WebSocket) turns what it
-receives into these classes through :func:`parse_message`; nothing above
-this module ever looks at a raw dict again (except through ``raw`` for
+receives into the classes of :mod:`desktop.pbx.event_types` (re-exported
+here: import them from this module) through :func:`parse_message`; nothing
+above this module ever looks at a raw dict again (except through ``raw`` for
 diagnostics).
 
 What the documentation fixes (``postman-collection.json``):
@@ -25,6 +26,16 @@ What we assume, because the documentation is silent:
   ``did`` / ``pbx_num`` for the called number; ``extension`` / ``exten`` /
   ``internal_num`` for the extension; the event name in ``event`` or
   ``type``, in any letter case, with ``_`` or ``-``.
+* A call event is about one *leg*: FreeSWITCH (KobiPBX) and Asterisk
+  (Tekil) give every leg its own id.  The id of the leg it is bridged to, or
+  of the whole call, is taken when present (``otherLegUUID`` /
+  ``Other-Leg-Unique-ID`` / ``bridgeUUID`` / ``linkedid`` ...) as
+  ``other_leg``; a ``hangup`` that carries the leg's fields (extension,
+  numbers, direction) keeps them.
+* ``domain`` is kept as sent: the UUID, the domain name, or nothing.
+* ``timestamp`` is kept verbatim and read by
+  :func:`~desktop.pbx.timestamps.parse_timestamp` on demand
+  (``Event.sent_at``): epoch s/ms/µs, ISO 8601, Turkish local time.
 * Tekil status values that are sums of the documented codes (Asterisk's
   ``9`` = in use + ringing, ``17`` = in use + on hold) are decoded as flags.
 * Login/handshake replies are not documented; anything that looks like a
@@ -39,290 +50,64 @@ reason; parsing never raises.
 
 from __future__ import annotations
 
-import enum
 import json
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any, Final
 
-# ---------------------------------------------------------------- base classes
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Event:
-    """Anything that arrived on an event channel."""
-
-    #: The decoded message as received (a dict for JSON objects).
-    raw: Any = field(repr=False, compare=False)
-    #: Wall-clock time (``time.time()``) when we parsed it.
-    received_at: float = field(default=0.0, compare=False)
-    #: The server's ``timestamp`` field, verbatim (format undocumented).
-    timestamp: str | None = field(default=None, compare=False)
-    #: ``domain`` / ``domainUuid`` as sent, when present.
-    domain: str | None = None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CallEvent(Event):
-    """An event about one call, identified by ``callUUID``."""
-
-    call_id: str
-
-
-# ---------------------------------------------------------------- call events
-
-
-class Direction(enum.Enum):
-    INBOUND = "inbound"
-    OUTBOUND = "outbound"
-    LOCAL = "local"
-    UNKNOWN = "unknown"
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RingingEvent(CallEvent):
-    """``ringing``: the call starts ringing on ``extension``."""
-
-    extension: str | None = None
-    #: Caller and called number exactly as sent (normalization is core's job).
-    caller: str = ""
-    called: str = ""
-    direction: Direction = Direction.UNKNOWN
-    #: Queue the call came through, when the message says so (Tekil variants).
-    queue: str | None = None
-    #: Caller name if the PBX sent one (``callerName`` / ``cidName``).
-    caller_name: str | None = None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class AnsweredEvent(CallEvent):
-    """``answered``: the call was answered."""
-
-    extension: str | None = None
-    caller: str = ""
-    called: str = ""
-    direction: Direction = Direction.UNKNOWN
-    channel_call_state: str | None = None
-    hangup_cause: str | None = None
-    queue: str | None = None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class HangupEvent(CallEvent):
-    """``hangup``: the call was terminated."""
-
-    hangup_cause: str | None = None
-    extension: str | None = None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DestroyEvent(CallEvent):
-    """``destroy``: the channel was destroyed (always after hangup)."""
-
-    extension: str | None = None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class HoldEvent(CallEvent):
-    """``hold``: the call was put on hold."""
-
-    extension: str | None = None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UnholdEvent(CallEvent):
-    """``unhold``: the call was taken off hold."""
-
-    extension: str | None = None
-
-
-# ---------------------------------------------------------------- registration / agents
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ExtensionRegistrationEvent(Event):
-    """``extension-registration``: a phone registered, or failed to."""
-
-    extension: str
-    registered: bool
-    status_text: str = ""
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class AgentStatusChangeEvent(Event):
-    """``agent-status-change``."""
-
-    agent: str
-    status: str = ""
-    agent_name: str | None = None
-    queue: str | None = None
-    queue_extension: str | None = None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class AgentStateChangeEvent(Event):
-    """``agent-state-change``."""
-
-    agent: str
-    state: str = ""
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class BridgeAgentStartEvent(Event):
-    """``bridge-agent-start``."""
-
-    agent: str
-    agent_uuid: str | None = None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class BridgeAgentEndEvent(Event):
-    """``bridge-agent-end``."""
-
-    agent: str
-    agent_uuid: str | None = None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class BridgeAgentFailEvent(Event):
-    """``bridge-agent-fail``."""
-
-    agent: str
-    fail_cause: str | None = None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class AgentOfferingEvent(Event):
-    """``agent-offering``: a queue call is offered to an agent."""
-
-    agent: str
-    queue: str | None = None
-    #: Not in the documented key fields; taken when present.
-    call_id: str | None = None
-    caller: str | None = None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class MembersCountEvent(Event):
-    """``members-count``: number of callers waiting in a queue."""
-
-    queue: str
-    count: int
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class MemberQueueStartEvent(Event):
-    """``member-queue-start``: a caller joined a queue."""
-
-    member_uuid: str
-    cid_name: str | None = None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class MemberQueueEndEvent(Event):
-    """``member-queue-end``: a caller left a queue."""
-
-    member_uuid: str
-    cid_name: str | None = None
-    cause: str | None = None
-
-
-# ---------------------------------------------------------------- Tekil ExtensionStatus
-
-
-class ExtensionState(enum.IntFlag):
-    """Tekil ``ExtensionStatus`` codes (they are Asterisk's extension states)."""
-
-    IDLE = 0  # Boşta Hazır
-    IN_USE = 1  # Kullanımda
-    BUSY = 2  # Meşgul
-    UNAVAILABLE = 4  # Bağlı Değil
-    RINGING = 8  # Çalıyor
-    ON_HOLD = 16  # Beklemede
-
-
-#: ``status`` -1: "Dahili Bulunamadı" (extension not found) is not a flag.
-EXTENSION_NOT_FOUND: Final = -1
-
-EXTENSION_STATUS_TEXT: Final[Mapping[int, str]] = {
-    -1: "Dahili Bulunamadı",
-    0: "Boşta Hazır",
-    1: "Kullanımda",
-    2: "Meşgul",
-    4: "Bağlı Değil",
-    8: "Çalıyor",
-    16: "Beklemede",
-}
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ExtensionStatusEvent(Event):
-    """Tekil ``ExtensionStatus``: the state of one extension."""
-
-    extension: str
-    #: The code as an int (``-1`` .. ``16``, or a documented-code sum).
-    code: int
-
-    @property
-    def found(self) -> bool:
-        return self.code != EXTENSION_NOT_FOUND
-
-    @property
-    def state(self) -> ExtensionState | None:
-        """Flags for known codes; ``None`` for -1 (not found)."""
-        if self.code < 0:
-            return None
-        return ExtensionState(self.code & 0x1F)
-
-    @property
-    def ringing(self) -> bool:
-        st = self.state
-        return st is not None and bool(st & ExtensionState.RINGING)
-
-    @property
-    def text(self) -> str:
-        if self.code in EXTENSION_STATUS_TEXT:
-            return EXTENSION_STATUS_TEXT[self.code]
-        parts = [EXTENSION_STATUS_TEXT[int(f)] for f in ExtensionState if f and self.code & f]
-        return " + ".join(parts) or str(self.code)
-
-
-# ---------------------------------------------------------------- protocol-level messages
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ReplyEvent(Event):
-    """The server's answer to our login/handshake/command (undocumented shape).
-
-    ``ok`` is True/False when the message says so, None when it only echoes.
-    """
-
-    command: str | None = None
-    ok: bool | None = None
-    message: str = ""
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class KeepAliveEvent(Event):
-    """A ``ping``/``pong``/heartbeat message on the application level."""
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UnknownEvent(Event):
-    """Anything we could not make sense of; logged and counted, never fatal."""
-
-    reason: str = ""
-
+from desktop.pbx.event_types import (
+    EXTENSION_NOT_FOUND,
+    EXTENSION_STATUS_TEXT,
+    AgentOfferingEvent,
+    AgentStateChangeEvent,
+    AgentStatusChangeEvent,
+    AnsweredEvent,
+    BridgeAgentEndEvent,
+    BridgeAgentFailEvent,
+    BridgeAgentStartEvent,
+    CallEvent,
+    DestroyEvent,
+    Direction,
+    Event,
+    ExtensionRegistrationEvent,
+    ExtensionState,
+    ExtensionStatusEvent,
+    HangupEvent,
+    HoldEvent,
+    KeepAliveEvent,
+    MemberQueueEndEvent,
+    MemberQueueStartEvent,
+    MembersCountEvent,
+    ReplyEvent,
+    RingingEvent,
+    UnholdEvent,
+    UnknownEvent,
+)
+
+__all__ = [
+    "BULUT_EVENT_NAMES", "EXTENSION_NOT_FOUND", "EXTENSION_STATUS_TEXT",
+    "AgentOfferingEvent", "AgentStateChangeEvent", "AgentStatusChangeEvent", "AnsweredEvent",
+    "BridgeAgentEndEvent", "BridgeAgentFailEvent", "BridgeAgentStartEvent", "CallEvent",
+    "DestroyEvent", "Direction", "Event", "ExtensionRegistrationEvent", "ExtensionState",
+    "ExtensionStatusEvent", "HangupEvent", "HoldEvent", "KeepAliveEvent", "MemberQueueEndEvent",
+    "MemberQueueStartEvent", "MembersCountEvent", "ReplyEvent", "RingingEvent", "UnholdEvent",
+    "UnknownEvent", "parse_message", "parse_text",
+]
 
 # ---------------------------------------------------------------- parsing
 
 _ID_KEYS = ("callUUID", "callUuid", "call_uuid", "uniqueid", "uniqueId", "unique_id",
-            "uuid", "callId", "call_id", "linkedid")
+            "uuid", "callId", "call_id", "Unique-ID", "linkedid")
+_OTHER_LEG_KEYS = ("otherLegUUID", "otherLegUuid", "otherLegCallUUID", "other_leg_uuid",
+                   "otherLegUniqueId", "Other-Leg-Unique-ID", "bridgeUUID", "bridge_uuid",
+                   "linkedid", "linkedId", "linked_id")
+_OTHER_LEG_SET = frozenset(_OTHER_LEG_KEYS)
 _CALLER_KEYS = ("callerNumber", "caller_number", "caller", "callerid", "callerId",
                 "caller_id_number", "src", "customer_num", "from")
 _CALLED_KEYS = ("calledNumber", "called_number", "called", "dst", "did", "destination",
                 "destinationNumber", "pbx_num", "to")
+#: Fields a hangup may carry besides the documented ones (a FreeSWITCH channel's).
+_LEG_FIELDS = frozenset((*_CALLER_KEYS, *_CALLED_KEYS, "direction"))
 _EXTENSION_KEYS = ("extension", "exten", "internal_num", "extensionNumber", "agent")
 _DOMAIN_KEYS = ("domain", "domainUuid", "domain_uuid", "domainUUID")
 _NAME_KEYS = ("event", "Event", "type", "eventName", "event_type")
@@ -397,7 +182,10 @@ def _call_fields(msg: Mapping[str, Any]) -> dict[str, Any] | None:
     call_id = _text(_first(msg, _ID_KEYS))
     if call_id is None:
         return None
-    return {"call_id": call_id}
+    if _OTHER_LEG_SET.isdisjoint(msg):  # the usual case, checked in C
+        return {"call_id": call_id}
+    other = _text(_first(msg, _OTHER_LEG_KEYS))
+    return {"call_id": call_id, "other_leg": other if other != call_id else None}
 
 
 def _ringing(msg: Mapping[str, Any], base: dict[str, Any]) -> Event:
@@ -426,8 +214,14 @@ def _answered(msg: Mapping[str, Any], base: dict[str, Any]) -> Event:
 
 
 def _hangup(msg: Mapping[str, Any], base: dict[str, Any]) -> Event:
-    return HangupEvent(**base, hangup_cause=_text(msg.get("hangupCause")) or None,
-                       extension=_text(_first(msg, _EXTENSION_KEYS)))
+    cause = _text(msg.get("hangupCause")) or None
+    extension = _text(_first(msg, _EXTENSION_KEYS))
+    if _LEG_FIELDS.isdisjoint(msg):  # the documented hangup: id and cause only
+        return HangupEvent(**base, hangup_cause=cause, extension=extension)
+    return HangupEvent(**base, hangup_cause=cause, extension=extension,
+                       caller=_text(_first(msg, _CALLER_KEYS)) or "",
+                       called=_text(_first(msg, _CALLED_KEYS)) or "",
+                       direction=_direction(msg.get("direction")))
 
 
 def _simple_call(cls: type[CallEvent]) -> Callable[[Mapping[str, Any], dict[str, Any]], Event]:

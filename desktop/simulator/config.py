@@ -31,6 +31,13 @@ default being the choice we consider most plausible:
   number instead.
 * ``sms_suffix``: the new SMS API's examples append `` B035`` to every
   message text; the meaning is unknown, so by default we append nothing.
+* ``profile``: how the real-time call events read where the documentation
+  is silent (one id per call or per leg, domain UUID/name/absent, direction
+  per leg, click to call, timestamp format, login acknowledgement, missing
+  ``ringing``, de-duplication, Tekil status-only); see ``profiles.py``.  The
+  default is ``"freeswitch"``, the most likely truth; the demo uses it.
+* ``domain_name``: the FusionPBX domain *name* (``<number>.kobipbx.com``)
+  that call events carry under profiles with ``domain="name"``.
 """
 
 from __future__ import annotations
@@ -38,6 +45,8 @@ from __future__ import annotations
 import ssl
 from dataclasses import dataclass, field
 from typing import Literal
+
+from .profiles import DEFAULT_PROFILE, Profile, resolve
 
 Flavor = Literal["bulut", "tekil"]
 TcpFraming = Literal["ndjson", "concat", "split", "noisy"]
@@ -87,6 +96,10 @@ class SimulatorConfig:
     sms_api_key: str = "demo-sms-api-key"
     #: Further valid Bulut domains (other tenants), for domain-filtering tests.
     other_domains: tuple[str, ...] = ()
+    #: The domain's FusionPBX name (call events under ``domain="name"`` profiles).
+    domain_name: str = "902242345678.kobipbx.com"
+    #: A profile name from ``profiles.PROFILES`` or a :class:`Profile`.
+    profile: str | Profile = DEFAULT_PROFILE
 
     extensions: tuple[str, ...] = ("1001", "1002", "1003")
     #: Display names of extensions (directory/caller-ID names); optional.
@@ -114,6 +127,10 @@ class SimulatorConfig:
     handshake_ack: bool = True
     #: A call nobody answers (and nobody hangs up) gives up after this long.
     ring_timeout: float = 30.0
+    #: Click to call (REST dial, Tekil ``originate``): the customer answers this
+    #: long after the agent's phone started ringing, and hangs up this long after.
+    dial_answer_after: float = 2.0
+    dial_hangup_after: float = 15.0
 
     list_extension_shape: Literal["wrapped", "unwrapped"] = "wrapped"
     agent_id_style: Literal["uuid", "extension"] = "uuid"
@@ -147,6 +164,11 @@ class SimulatorConfig:
 
     def all_domains(self) -> tuple[str, ...]:
         return (self.domain_uuid, *self.other_domains)
+
+    @property
+    def calls(self) -> Profile:
+        """The profile in effect (resolved from ``profile``)."""
+        return resolve(self.profile)
 
     def queue_by(self, value: str | None) -> Queue | None:
         """Look a queue up by number or name; unknown values become a new queue."""

@@ -8,10 +8,12 @@ outside).  JSON in, JSON out; no authentication (loopback only).
 ``POST /_sim/ring``        ``{"extension":"1001","caller":"05321234567","called":…,
                            "queue":…,"answer_after":…,"hangup_after":…,"hold_for":[s,n],
                            "other_extensions":[…],"direction":"inbound",
-                           "answered_by":…}`` (all but ``extension`` optional) ->
-                           ``{"call_id":…}``
+                           "answered_by":…,"origin":"phone"|"c2c"}`` (all but
+                           ``extension`` optional) -> ``{"call_id":…}``
 ``POST /_sim/answer``      ``{"call_id":…,"extension":…}`` -> ``{"ok":bool}``
 ``POST /_sim/hangup``      ``{"call_id":…}`` -> ``{"ok":bool}``
+``GET /_sim/calls``        the calls in progress: ``[{"call_id","extension","caller",
+                           "called","direction","origin","state"}]``
 ``POST /_sim/emit``        a raw event message (any JSON object) -> ``{"delivered":n}``;
                            ``?dedup=false`` bypasses the de-duplication cache
 ``POST /_sim/emit-raw``    raw request body bytes to every TCP client -> ``{"delivered":n}``
@@ -26,6 +28,9 @@ outside).  JSON in, JSON out; no authentication (loopback only).
 ``POST /_sim/expire-tokens``  every issued JWT/bearer token becomes invalid
 ``POST /_sim/silent``      ``{"silent":true}`` (half-open mode) / ``false``
 ``POST /_sim/restart``     stop and restart the TCP/WS listeners on the same ports
+``GET /_sim/profile``      the profile in effect and the known names (``profiles.py``)
+``POST /_sim/profile``     ``{"profile":"single"}``: switch the profile at once ->
+                           the profile's knobs (400 for an unknown name)
 ``POST /_sim/flood``       ``{"extension":"1001","count":2000,"seconds":2.0,
                            "hangup_after":0.0,"first_caller":"05550000000"}``: *count*
                            calls rung evenly over *seconds*, each hung up unanswered
@@ -46,6 +51,8 @@ import json
 from typing import TYPE_CHECKING, Any, Final
 
 from aiohttp import web
+
+from .profiles import PROFILES
 
 if TYPE_CHECKING:
     from .simulator import Simulator
@@ -82,6 +89,7 @@ class ControlApi:
             web.post("/_sim/ring", self.ring),
             web.post("/_sim/answer", self.answer),
             web.post("/_sim/hangup", self.hangup),
+            web.get("/_sim/calls", self.calls),
             web.post("/_sim/emit", self.emit),
             web.post("/_sim/emit-raw", self.emit_raw),
             web.get("/_sim/received", self.received),
@@ -95,6 +103,8 @@ class ControlApi:
             web.post("/_sim/expire-tokens", self.expire_tokens),
             web.post("/_sim/silent", self.silent),
             web.post("/_sim/restart", self.restart),
+            web.get("/_sim/profile", self.get_profile),
+            web.post("/_sim/profile", self.set_profile),
             web.post("/_sim/flood", self.flood),
             *self._line_test_routes(),
         ]
@@ -112,7 +122,7 @@ class ControlApi:
                 hold_for=(float(hold[0]), float(hold[1])) if hold else None,
                 other_extensions=tuple(body.get("other_extensions") or ()),
                 direction=str(body.get("direction") or "inbound"),
-                answered_by=body.get("answered_by"))
+                answered_by=body.get("answered_by"), origin=str(body.get("origin") or "phone"))
         except (TypeError, ValueError) as exc:
             return _json({"error": str(exc)}, 400)
         return _json({"call_id": call_id})
@@ -124,6 +134,12 @@ class ControlApi:
     async def hangup(self, request: web.Request) -> web.Response:
         body = await _body(request)
         return _json({"ok": self.sim.hangup(str(body.get("call_id")))})
+
+    async def calls(self, request: web.Request) -> web.Response:
+        return _json([{"call_id": c.call_id, "extension": c.extension or
+                       (c.ringing[0] if c.ringing else None), "caller": c.caller,
+                       "called": c.called, "direction": c.direction, "origin": c.origin,
+                       "state": c.state} for c in self.sim.switch.calls.values()])
 
     async def emit(self, request: web.Request) -> web.Response:
         body = await _body(request)
@@ -190,6 +206,17 @@ class ControlApi:
     async def restart(self, request: web.Request) -> web.Response:
         await self.sim.restart_event_servers()
         return _json({"ports": self.sim.ports})
+
+    async def get_profile(self, request: web.Request) -> web.Response:
+        return _json({"profile": self.sim.profile.describe(), "known": list(PROFILES)})
+
+    async def set_profile(self, request: web.Request) -> web.Response:
+        body = await _body(request)
+        try:
+            profile = self.sim.set_profile(str(body.get("profile") or ""))
+        except ValueError as exc:
+            return _json({"error": str(exc)}, 400)
+        return _json({"profile": profile.describe()})
 
     # -- floods (the soak test) -------------------------------------------------------
 

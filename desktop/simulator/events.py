@@ -15,27 +15,23 @@ carries exactly its documented "key fields" (Anahtar Alanlar), nothing more:
 agent/queue events         see :func:`bulut_agent_event`
 =========================  ====================================================
 
-Undocumented, and what we chose:
+Undocumented, and chosen by the simulator's *profile* (``profiles.py``,
+which documents every knob): the ``timestamp`` format
+(:func:`timestamp_text`), whether call events carry the domain UUID, the
+domain name or no ``domain``, one id per call or one per leg, the
+``direction`` of a leg, what a click to call looks like, whether
+``ringing`` is sent at all, and the hint that ties legs together.
 
-* ``timestamp``: the service is a Node.js ``net`` server, so we send what
-  ``new Date().toISOString()`` gives: ISO-8601 UTC with milliseconds,
-  ``"2024-12-05T06:07:37.123Z"``.
-* ``domain`` on call events holds the domain UUID (the same value as
-  ``domainUuid`` on the other events), since domain matching is done on it.
-* Value sets come from FreeSWITCH, which KobiPBX (a FusionPBX) runs on:
-  ``direction`` ``inbound``/``outbound``; ``channelCallState`` ``ACTIVE``
-  (answered); ``hangupCause`` ``NORMAL_CLEARING`` (normal end),
-  ``ORIGINATOR_CANCEL`` (caller gave up), ``NO_ANSWER`` (ring timeout) and
-  ``NONE`` in ``answered`` (the call has not been hung up); mod_callcenter
-  agent statuses (``Available``, ``On Break``, ``Logged Out``), states
-  (``Waiting``, ``Receiving``, ``In a queue call``, ``Idle``) and
-  member-queue-end causes (``Terminated``, ``Cancel``).
-* One ``callUUID`` per call (the caller's channel): every leg of a queue call
-  that rings several extensions carries the same ``callUUID`` with its own
-  ``extension``; ``answered`` names the extension that took the call, which
-  tells the others it was answered elsewhere.  An outbound call (click to
-  call) rings the agent's own extension first with ``callerNumber`` = the
-  extension and ``calledNumber`` = the destination.
+Fixed choices, from FreeSWITCH, which KobiPBX (a FusionPBX) runs on:
+``direction`` ``inbound``/``outbound``; ``channelCallState`` ``ACTIVE``
+(answered); ``hangupCause`` ``NORMAL_CLEARING`` (normal end),
+``ORIGINATOR_CANCEL`` (caller gave up), ``NO_ANSWER`` (ring timeout),
+``LOSE_RACE`` (another phone answered first) and ``NONE`` in ``answered``
+(the call has not been hung up); mod_callcenter agent statuses
+(``Available``, ``On Break``, ``Logged Out``), states (``Waiting``,
+``Receiving``, ``In a queue call``, ``Idle``) and member-queue-end causes
+(``Terminated``, ``Cancel``).  Call events of ``ringing`` carry no
+``direction`` on Bulut (it is not among their key fields).
 
 Tekil Santral: only ``{"type":"ExtensionStatus","extension":"1001",
 "status":"8"}`` is documented (status is a string holding -1, 0, 1, 2, 4, 8
@@ -46,17 +42,22 @@ tolerance is exercised:
 
 * ``unique_id`` (Asterisk ``<epoch>.<sequence>``, e.g. ``"1520317155.59"``,
   the id the ``redirect``/``hangup`` commands take) instead of ``callUUID``;
-* ``timestamp`` as ``"YYYY-MM-DD HH:MM:SS"`` in Turkish local time (the
-  format of Tekil's CDRs) instead of ISO-8601;
+* by default (profile timestamp ``"flavor"``) ``timestamp`` as
+  ``"YYYY-MM-DD HH:MM:SS"`` in Turkish local time (the format of Tekil's
+  CDRs) instead of ISO-8601;
 * no ``domain`` (Tekil has no domain UUID; the API key is the tenant);
 * ``direction`` on ``ringing`` too, and ``queue`` (the queue number) on
-  ``ringing``/``answered`` of queue calls.
+  ``ringing``/``answered`` of queue calls;
+* with leg hints, ``linkedid`` (Asterisk's id of the whole call);
+* with the profile ``status-only``, no call events at all: only the
+  documented ``ExtensionStatus``.
 
 De-duplication (documented for the Bulut TCP service: "repeated data, apart
 from the timestamp, is not sent"): :class:`DedupCache` keeps, per client
 connection, the last message delivered for each *entity* (a call id, an
 extension, an agent, a queue, a queue member) and suppresses a message that
-equals it apart from ``timestamp``.  The cache is per connection, so a
+equals it apart from ``timestamp`` (the profile may key call events by call
+id and event name instead, or switch the cache off).  The cache is per connection, so a
 reconnecting client starts fresh.  We apply the same cache on every channel
 (the WebSocket docs say nothing; "the same events as TCP" is our
 assumption).
@@ -68,8 +69,11 @@ import json
 import time
 import uuid
 from collections import OrderedDict
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
+
+from .profiles import Profile, resolve
 
 #: Turkey has been on UTC+3 all year since 2016.
 TURKEY = timezone(timedelta(hours=3), "TRT")
@@ -103,44 +107,86 @@ def local_datetime(ts: float | None = None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M:%S")
 
 
-class EventFactory:
-    """Builds messages in the flavour of one simulated tenant."""
+def timestamp_text(style: str, flavor: str, ts: float | None = None) -> str:
+    """The ``timestamp`` field in one of the profile styles (see ``profiles.py``)."""
+    moment = time.time() if ts is None else ts
+    if style == "flavor":
+        style = "local" if flavor == "tekil" else "iso-ms"
+    if style == "iso-ms":
+        return iso_ms(moment)
+    if style == "iso-z":
+        return datetime.fromtimestamp(moment, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if style == "epoch-s":
+        return str(int(moment))
+    if style == "epoch-ms":
+        return str(int(moment * 1000))
+    if style == "epoch-us":
+        return str(int(moment * 1_000_000))
+    if style == "local":
+        return local_datetime(moment)
+    raise ValueError(f"unknown timestamp style {style!r}")
 
-    def __init__(self, flavor: str, domain_uuid: str) -> None:
+
+class EventFactory:
+    """Builds messages in the flavour of one simulated tenant, under its profile."""
+
+    def __init__(self, flavor: str, domain_uuid: str, domain_name: str = "",
+                 profile: Callable[[], Profile] | None = None) -> None:
         self.flavor = flavor
         self.domain_uuid = domain_uuid
+        self.domain_name = domain_name
+        self._profile = profile or (lambda: resolve("single"))
+
+    @property
+    def profile(self) -> Profile:
+        return self._profile()
+
+    def stamp(self, ts: float | None = None) -> str:
+        return timestamp_text(self.profile.timestamp, self.flavor, ts)
 
     # ------------------------------------------------------------ call events
 
     def call_event(self, event: str, call_id: str, *, extension: str | None = None,
                    caller: str = "", called: str = "", direction: str = "inbound",
                    hangup_cause: str | None = None, queue: str | None = None,
-                   ts: float | None = None) -> dict[str, Any]:
+                   ts: float | None = None, other_leg: str | None = None,
+                   full: bool = False) -> dict[str, Any]:
+        """One call event.  *full* gives a ``hangup`` the leg's fields too (profiles
+        without ``ringing``); *other_leg* is the bridged leg's id (``leg_hints``)."""
+        profile = self.profile
         if self.flavor == "tekil":
             return self._tekil_call_event(event, call_id, extension=extension, caller=caller,
                                           called=called, direction=direction,
-                                          hangup_cause=hangup_cause, queue=queue, ts=ts)
+                                          hangup_cause=hangup_cause, queue=queue, ts=ts,
+                                          other_leg=other_leg, full=full)
         msg: dict[str, Any] = {"event": event, "callUUID": call_id}
-        if event in ("ringing", "answered"):
+        if event in ("ringing", "answered") or (full and event == "hangup"):
             msg["extension"] = extension or ""
             msg["callerNumber"] = caller
             msg["calledNumber"] = called
-        if event == "answered":
+        if event == "answered" or (full and event == "hangup"):
             msg["direction"] = direction
+        if event == "answered":
             msg["channelCallState"] = "ACTIVE"
             msg["hangupCause"] = hangup_cause or "NONE"
         if event == "hangup":
             msg["hangupCause"] = hangup_cause or "NORMAL_CLEARING"
-        msg["domain"] = self.domain_uuid
-        msg["timestamp"] = iso_ms(ts)
+        if other_leg and profile.leg_hints:
+            msg["otherLegUUID"] = other_leg
+        if profile.domain == "uuid":
+            msg["domain"] = self.domain_uuid
+        elif profile.domain == "name":
+            msg["domain"] = self.domain_name
+        msg["timestamp"] = self.stamp(ts)
         return msg
 
     def _tekil_call_event(self, event: str, call_id: str, *, extension: str | None,
                           caller: str, called: str, direction: str,
                           hangup_cause: str | None, queue: str | None,
-                          ts: float | None) -> dict[str, Any]:
+                          ts: float | None, other_leg: str | None,
+                          full: bool) -> dict[str, Any]:
         msg: dict[str, Any] = {"event": event, "unique_id": call_id}
-        if event in ("ringing", "answered"):
+        if event in ("ringing", "answered") or (full and event == "hangup"):
             msg["extension"] = extension or ""
             msg["callerNumber"] = caller
             msg["calledNumber"] = called
@@ -152,7 +198,9 @@ class EventFactory:
             msg["hangupCause"] = hangup_cause or "NONE"
         if event == "hangup":
             msg["hangupCause"] = hangup_cause or "NORMAL_CLEARING"
-        msg["timestamp"] = local_datetime(ts)
+        if other_leg and self.profile.leg_hints:
+            msg["linkedid"] = other_leg
+        msg["timestamp"] = self.stamp(ts)
         return msg
 
     # ------------------------------------------------------------ extensions
@@ -165,7 +213,7 @@ class EventFactory:
             "statusText": status_text or ("Registered" if registered else "Unregistered"),
             "registered": registered,
             "domainUuid": self.domain_uuid,
-            "timestamp": iso_ms(),
+            "timestamp": self.stamp(),
         }
 
     @staticmethod
@@ -183,18 +231,18 @@ class EventFactory:
         number), ``member-queue-start`` (memberUUID, cidName),
         ``member-queue-end`` (memberUUID, cidName, cause)."""
         return {"event": event, **fields, "domainUuid": self.domain_uuid,
-                "timestamp": iso_ms()}
+                "timestamp": self.stamp()}
 
 
 # ---------------------------------------------------------------- de-duplication
 
 
-def _entity(msg: dict[str, Any]) -> tuple[str, ...]:
+def _entity(msg: dict[str, Any], scope: str = "entity") -> tuple[str, ...]:
     name = str(msg.get("event") or msg.get("type") or "")
     if name in CALL_EVENTS:
         call_id = msg.get("callUUID") or msg.get("unique_id") or msg.get("uniqueid")
         if call_id:
-            return ("call", str(call_id))
+            return ("call", str(call_id), name) if scope == "event" else ("call", str(call_id))
     for key in ("extension", "agent", "memberUUID", "queue"):
         if key in msg:
             return (name, key, str(msg[key]))
@@ -207,18 +255,27 @@ def _canonical(msg: dict[str, Any]) -> str:
 
 
 class DedupCache:
-    """Per-connection memory of the last message per entity (see module docstring)."""
+    """Per-connection memory of the last message per entity (see module docstring).
 
-    def __init__(self, size: int = 4096) -> None:
+    *scope* (a callable, so a profile switch applies at once): ``"entity"``
+    keys call events by call id, ``"event"`` by call id and event name,
+    ``"off"`` delivers everything.
+    """
+
+    def __init__(self, size: int = 4096, scope: Callable[[], str] = lambda: "entity") -> None:
         self._last: OrderedDict[tuple[str, ...], str] = OrderedDict()
         self._size = size
+        self._scope = scope
         self.suppressed = 0
 
     def admit(self, msg: Any, *, force: bool = False) -> bool:
         """True if *msg* should be delivered (and remember it); *force* always delivers."""
         if not isinstance(msg, dict):
             return True
-        key = _entity(msg)
+        scope = self._scope()
+        if scope == "off":
+            return True
+        key = _entity(msg, scope)
         value = _canonical(msg)
         if self._last.get(key) == value and not force:
             self._last.move_to_end(key)

@@ -17,6 +17,9 @@ Record keys::
     seconds), disposition ("ANSWERED" | "NO ANSWER" | "BUSY" | "FAILED"),
     hangup_cause, recording (Tekil relative path, "" if none),
     legs         [{"extension", "start", "answer", "end", "disposition", "channel"}]
+    leg_ids      the ids its legs had on the event channels (calls the switch
+                 played only; one per leg under profiles with legs); no
+                 endpoint renders it
 
 Tekil renderings (``getcdr``, ``v1/getcdr``, ``getCDRFromUniqueID``,
 ``missedcalls``) follow the collection's examples: one row per leg, so several

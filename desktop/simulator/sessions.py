@@ -20,11 +20,12 @@ Undocumented, and what we chose:
 
 * Good handshake (Bulut): one acknowledgement,
   ``{"type":"handshake"|"kobipbx_tenant","status":"success","message":
-  "Bağlantı başarılı"}``, unless ``handshake_ack`` is off.  Clients must not
-  depend on it.
+  "Bağlantı başarılı"}``, unless ``handshake_ack`` is off or the profile has
+  no ``login_ack``.  Clients must not depend on it.
 * Good login (Tekil): ``{"type":"login","status":"success","message":
-  "Giriş başarılı","crm_id":<echoed>}``, followed by one ``ExtensionStatus``
-  per extension (the current state), so a fresh client knows who is idle.
+  "Giriş başarılı","crm_id":<echoed>}`` (not under a profile without
+  ``login_ack``), followed by one ``ExtensionStatus`` per extension (the
+  current state), so a fresh client knows who is idle.
 * Wrong or empty ``domainUuid`` (Bulut), or any first message that is not
   the handshake: ``{"type":"error","status":"error","message":
   "Geçersiz domainUuid"}`` (or ``"Geçersiz handshake mesajı"``), then the
@@ -94,7 +95,7 @@ class ClientSession:
         self.crm_id: Any = None
         self.connected_at = time.time()
         self.last_ping = time.monotonic()
-        self.dedup = DedupCache()
+        self.dedup = DedupCache(scope=lambda: hub.cfg.calls.dedup)
         self.sent = 0
         self.queue: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
         self.closing = False
@@ -194,13 +195,18 @@ class EventHub:
 
     # ------------------------------------------------------------ fan-out
 
-    def broadcast(self, msg: Any, *, dedup: bool = True) -> int:
-        """Deliver *msg* to every authenticated session of its domain.
+    def broadcast(self, msg: Any, *, dedup: bool = True, domain: str | None = None) -> int:
+        """Deliver *msg* to every authenticated session of a domain.
 
-        The domain is the message's ``domain``/``domainUuid``; a message
-        without one goes to the clients of the simulator's own domain.
+        The domain is *domain* (the switch names its tenant), else the
+        message's ``domain``/``domainUuid`` (the domain *name* counts as the
+        simulator's own domain); a message without one goes to the clients
+        of the simulator's own domain.
         """
-        domain = message_domain(msg) or self.cfg.domain_uuid
+        if domain is None:
+            domain = message_domain(msg) or self.cfg.domain_uuid
+            if domain == self.cfg.domain_name:
+                domain = self.cfg.domain_uuid
         count = 0
         for session in list(self.sessions):
             if session.authenticated and session.domain == domain:
@@ -247,7 +253,7 @@ class EventHub:
                                       "message": BULUT_BAD_DOMAIN})
                 return
             self._accept(session, expected, domain)
-            if self.cfg.handshake_ack:
+            if self.cfg.handshake_ack and self.cfg.calls.login_ack:
                 session.reply({"type": expected, "status": "success",
                                "message": "Bağlantı başarılı"})
             return
@@ -273,10 +279,12 @@ class EventHub:
             return
         session.crm_id = msg.get("crm_id")
         self._accept(session, kind, self.cfg.domain_uuid)
-        ack: dict[str, Any] = {"type": "login", "status": "success", "message": "Giriş başarılı"}
-        if session.crm_id is not None:
-            ack["crm_id"] = session.crm_id
-        session.reply(ack)
+        if self.cfg.calls.login_ack:
+            ack: dict[str, Any] = {"type": "login", "status": "success",
+                                   "message": "Giriş başarılı"}
+            if session.crm_id is not None:
+                ack["crm_id"] = session.crm_id
+            session.reply(ack)
         for snapshot in self.on_login(session):
             session.deliver(snapshot)
 

@@ -25,7 +25,8 @@ from .http_common import RequestLog
 from .http_kobipbx import KobiPbxApi
 from .http_sms import SmsApis
 from .http_tekil import TekilPanel
-from .pbx import DIAL_ANSWER_AFTER, DIAL_HANGUP_AFTER, Call, Switch
+from .pbx import Call, Switch
+from .profiles import Profile, resolve
 from .sessions import EventHub
 from .tcp import TcpEventServer
 from .ws import WsEventServer
@@ -42,6 +43,10 @@ class Simulator:
             raise ValueError(f"unknown flavor {self.cfg.flavor!r}")
         if self.cfg.tcp_framing not in ("ndjson", "concat", "split", "noisy"):
             raise ValueError(f"unknown tcp_framing {self.cfg.tcp_framing!r}")
+        try:
+            resolve(self.cfg.profile)
+        except KeyError as exc:
+            raise ValueError(exc.args[0]) from None
         self.rng = random.Random(self.cfg.random_seed)
         self.started_at = time.time()
         self.authority = Authority(self.cfg)
@@ -90,7 +95,8 @@ class Simulator:
         except BaseException:
             await self.stop()
             raise
-        log.info("Kobikom simulator (%s) up: %s", self.cfg.flavor, self.ports)
+        log.info("Kobikom simulator (%s, profile %s) up: %s", self.cfg.flavor,
+                 self.profile.name, self.ports)
 
     async def stop(self) -> None:
         """Close all servers and client connections; pending calls are dropped."""
@@ -158,6 +164,24 @@ class Simulator:
         """Write raw bytes to every TCP client (garbage, oversized frames, …)."""
         return self.hub.broadcast_raw(bytes(data))
 
+    # ------------------------------------------------------------ profile
+
+    @property
+    def profile(self) -> Profile:
+        """How call events read where the documentation is silent (``profiles.py``)."""
+        return self.cfg.calls
+
+    def set_profile(self, profile: str | Profile) -> Profile:
+        """Switch the profile at once (calls in progress keep their ids); ``ValueError``
+        for an unknown name.  A changed login acknowledgement applies to new logins."""
+        try:
+            resolved = resolve(profile)
+        except KeyError as exc:
+            raise ValueError(exc.args[0]) from None
+        self.cfg.profile = resolved
+        log.info("simulator profile: %s", resolved.name)
+        return resolved
+
     # ------------------------------------------------------------ calls
 
     async def ring(self, extension: str = "1001", caller: str = "05321234567",
@@ -165,7 +189,8 @@ class Simulator:
                    answer_after: float | None = None, hangup_after: float | None = None,
                    hold_for: tuple[float, float] | None = None,
                    other_extensions: tuple[str, ...] | list[str] = (),
-                   direction: str = "inbound", answered_by: str | None = None) -> str:
+                   direction: str = "inbound", answered_by: str | None = None,
+                   origin: str = "phone") -> str:
         """Start a call and schedule its whole event sequence; returns the call id.
 
         ``answer_after`` counts from the start of ringing, ``hangup_after`` from
@@ -173,22 +198,27 @@ class Simulator:
         ``hold_for=(start, seconds)`` from the answer.  ``answered_by`` picks
         which of the rung extensions answers (default *extension*).  For
         ``direction="outbound"`` the customer number is *called* (or *caller*
-        when *called* is None).
+        when *called* is None), and *origin* says how it was placed: ``"phone"``
+        (dialled on the desk phone) or ``"c2c"`` (the PBX rings the agent first,
+        as :meth:`dial` does).
         """
         if direction not in ("inbound", "outbound"):
             raise ValueError(f"direction must be inbound or outbound, not {direction!r}")
+        if origin not in ("phone", "c2c"):
+            raise ValueError(f"origin must be phone or c2c, not {origin!r}")
         call = self.switch.ring(
             extension=extension, caller=caller, called=called, queue=queue,
             answer_after=answer_after, hangup_after=hangup_after, hold_for=hold_for,
-            other_extensions=other_extensions, direction=direction, answered_by=answered_by)
+            other_extensions=other_extensions, direction=direction, answered_by=answered_by,
+            origin=origin)
         await asyncio.sleep(0)
         return call.call_id
 
     def dial(self, extension: str, number: str, *, kind: str = "outbound") -> Call:
         """What click to call does: ring *extension*, then "connect" to *number*."""
         return self.switch.ring(extension=extension, called=number, direction="outbound",
-                                kind=kind, answer_after=DIAL_ANSWER_AFTER,
-                                hangup_after=DIAL_HANGUP_AFTER)
+                                kind=kind, answer_after=self.cfg.dial_answer_after,
+                                hangup_after=self.cfg.dial_hangup_after, origin="c2c")
 
     def answer(self, call_id: str, extension: str | None = None) -> bool:
         call = self.switch.calls.get(call_id)

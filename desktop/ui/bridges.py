@@ -21,11 +21,14 @@ class LineBridge(QObject):
         cardChanged(CallerCard): a call rang, was answered, held, ended...
         stateChanged(ConnectionState): the real-time connection's state.
         missedChanged(int): missed calls not yet seen.
+        droppedChanged(int): events the client could not use (the status window
+            shows the count; the tracker logs each kind once).
     """
 
     cardChanged = Signal(object)
     stateChanged = Signal(object)
     missedChanged = Signal(int)
+    droppedChanged = Signal(int)
 
     def on_card(self, card: CallerCard) -> None:
         self.cardChanged.emit(card)
@@ -35,3 +38,6 @@ class LineBridge(QObject):
 
     def on_missed(self, count: int) -> None:
         self.missedChanged.emit(count)
+
+    def on_dropped(self, count: int) -> None:
+        self.droppedChanged.emit(count)

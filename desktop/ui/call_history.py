@@ -30,6 +30,10 @@ What it does:
   downloads (progress, cancel) in the background; an answered call's
   recording reference is also looked up a few seconds after it ended, so
   its popup can offer "Play recording".
+* **Callers the PBX did not send** (Tekil status-only calls): once such a
+  call ended, its record is asked for until it appears
+  (:func:`~desktop.core.caller_fill.fill_caller`); the journal row and the
+  popup then show the caller.
 
 Signals:
     missedChanged(int): unseen missed calls.
@@ -52,7 +56,8 @@ from typing import Any, Final
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
-from desktop.core.caller_card import CallerCard, CardOutcome
+from desktop.core.caller_card import CallerCard, CardOutcome, with_caller
+from desktop.core.caller_fill import fill_caller
 from desktop.core.history_sync import HistorySync, HistorySyncError, SyncReport
 from desktop.core.journal import HistoryKind, Journal, WriterClosed
 from desktop.core.recordings import (
@@ -232,6 +237,21 @@ class CallHistory(QObject):
         if card.ended and card.outcome is CardOutcome.ANSWERED and not card.synthetic \
                 and not card.recording and self._update_popup is not None:
             self.tasks.spawn(self._find_recording(card), name="recording-lookup")
+        if card.ended and card.number_not_sent and card.extension:
+            self.tasks.spawn(self._fill_caller(card), name="caller-fill")
+
+    async def _fill_caller(self, card: CallerCard) -> None:
+        sync = self.sync()
+        started = card.ringing_at or card.answered_at or card.ended_at
+        if sync is None or started is None or not card.extension:
+            return
+        row = await fill_caller(sync, card.call_id, card.extension, started, card.ended_at)
+        if row is None or not row.number_raw:
+            return
+        self.refresh_missed()
+        self.historyChanged.emit()
+        if self._update_popup is not None:
+            self._update_popup(with_caller(card, row.number_raw, row.outcome))
 
     async def _after_written(self, journal: Journal) -> None:
         try:

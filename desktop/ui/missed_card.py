@@ -153,6 +153,8 @@ class MissedCallsCard(PopupWindow):
     def _who(self, card: CallerCard) -> str:
         if card.named and card.name:
             return card.name
+        if card.number_not_sent and not card.number.raw.strip():
+            return self.tr("Number not sent")
         if card.number.kind is NumberKind.ANONYMOUS:
             return self.tr("Withheld number")
         return card.number.display() or self.tr("Unknown caller")

@@ -88,6 +88,7 @@ class StatusWindow(QWidget):
         self._state: ConnectionState | None = None
         self._ringing = False
         self._missed = 0
+        self._dropped = 0
         self._overflow = 0
         self._problems = ""
         self._demo = False
@@ -130,10 +131,11 @@ class StatusWindow(QWidget):
         self.status_label = _plain_label(self)
         self.reason_label = _plain_label(self)
         self.missed_label = _plain_label(self)
+        self.dropped_label = _plain_label(self)
         self.overflow_label = _plain_label(self)
         self.problems_label = _plain_label(self)
         for label in (self.title_label, self.status_label, self.reason_label, self.missed_label,
-                      self.overflow_label, self.problems_label):
+                      self.overflow_label, self.dropped_label, self.problems_label):
             lines.addWidget(label)
         header.addLayout(lines, 1)
         layout.addLayout(header)
@@ -217,6 +219,11 @@ class StatusWindow(QWidget):
 
     def set_missed(self, count: int) -> None:
         self._missed = max(0, count)
+        self._refresh()
+
+    def set_dropped(self, count: int) -> None:
+        """Messages from the PBX the client could not use (the tracker logs each kind)."""
+        self._dropped = max(0, count)
         self._refresh()
 
     def set_overflow(self, count: int) -> None:
@@ -331,6 +338,9 @@ class StatusWindow(QWidget):
         missed = status_text.missed_text(self._missed)
         self.missed_label.setText(missed)
         self.missed_label.setVisible(bool(missed))
+        dropped = status_text.dropped_text(self._dropped)
+        self.dropped_label.setText(dropped)
+        self.dropped_label.setVisible(bool(dropped))
         overflow = overflow_text(self._overflow)
         self.overflow_label.setText(overflow)
         self.overflow_label.setVisible(bool(overflow))

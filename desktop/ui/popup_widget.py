@@ -266,6 +266,8 @@ class CallerPopup(PopupWindow):
         return self._number_text(card.number)
 
     def _number_text(self, number: PhoneNumber) -> str:
+        if self._card.number_not_sent and not number.raw.strip():
+            return self.tr("Number not sent")
         if number.kind is NumberKind.ANONYMOUS:
             return self.tr("Withheld number")
         shown = number.display()
@@ -278,7 +280,8 @@ class CallerPopup(PopupWindow):
         raw = number.raw.strip()
         if raw:
             return raw
-        return self.tr("withheld") if number.kind is NumberKind.ANONYMOUS else "?"
+        withheld = number.kind is NumberKind.ANONYMOUS and not self._card.number_not_sent
+        return self.tr("withheld") if withheld else "?"
 
     def _format_when(self, at: float) -> tuple[str, str]:
         """("today" | "yesterday" | "date", text) for a wall-clock time."""
@@ -341,6 +344,8 @@ class CallerPopup(PopupWindow):
             return self.tr("Looking up the name…")
         if card.number.kind is NumberKind.INTERNAL:
             return self.tr("Internal call")
+        if card.number_not_sent and not card.number.raw.strip():
+            return self.tr("The PBX did not send the caller's number")
         if card.number.kind is NumberKind.ANONYMOUS:
             return self.tr("The caller withheld the number")
         return self.tr("Unknown number")

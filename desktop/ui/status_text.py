@@ -152,9 +152,22 @@ def missed_text(missed: int) -> str:
     return QCoreApplication.translate("StatusText", "%n missed calls", None, missed)
 
 
+def dropped_text(dropped: int) -> str:
+    """"3 messages from the PBX could not be used" (nothing when none were dropped)."""
+    if dropped <= 0:
+        return ""
+    if dropped == 1:
+        return QCoreApplication.translate(
+            "StatusText", "1 message from the PBX could not be used (see the log)", None,
+            dropped)
+    return QCoreApplication.translate(
+        "StatusText", "%n messages from the PBX could not be used (see the log)", None, dropped)
+
+
 def tooltip_text(app_name: str, extension: str, state: ConnectionState | None, missed: int,
-                 demo: bool, now: float) -> str:
-    """The tray tooltip: app, extension and state with the reason, missed calls, demo."""
+                 demo: bool, now: float, dropped: int = 0) -> str:
+    """The tray tooltip: app, extension and state with the reason, missed calls, demo,
+    and messages from the PBX that could not be used."""
     lines = [app_name + (" " + QCoreApplication.translate("StatusText", "(demo mode)")
                          if demo else "")]
     state_text = status_line(extension, state)
@@ -162,6 +175,8 @@ def tooltip_text(app_name: str, extension: str, state: ConnectionState | None, m
     lines.append(state_text + (": " + reason if reason else ""))
     if missed > 0:
         lines.append(missed_text(missed))
+    if dropped > 0:
+        lines.append(dropped_text(dropped))
     return shell_safe("\n".join(lines))
 
 
@@ -171,6 +186,7 @@ def shell_safe(text: str) -> str:
 
 
 __all__ = [
+    "dropped_text",
     "link_status",
     "missed_text",
     "phase_text",

@@ -225,6 +225,7 @@ class TrayController(QObject):
         self._ringing = False
         self._ring_frame = 0
         self._missed = 0
+        self._dropped = 0
         self._overflow = 0
         #: What does not work besides the line (a remote directory, the hotkey).
         self._problems = ""
@@ -312,6 +313,11 @@ class TrayController(QObject):
 
     def set_missed(self, count: int) -> None:
         self._missed = max(0, count)
+        self._refresh()
+
+    def set_dropped(self, count: int) -> None:
+        """Messages from the PBX the client could not use (shown in the tooltip)."""
+        self._dropped = max(0, count)
         self._refresh()
 
     def set_overflow(self, count: int) -> None:
@@ -435,7 +441,7 @@ class TrayController(QObject):
             self._tray.setIcon(tray_icon(look))
             self.lookChanged.emit(look)
         tooltip = status_text.tooltip_text(self._app_name, self._extension, self._state,
-                                           self._missed, self._demo, now)
+                                           self._missed, self._demo, now, self._dropped)
         overflow = overflow_text(self._overflow)
         if overflow:
             tooltip += "\n" + overflow

@@ -755,6 +755,10 @@ Ayrıntılar günlük dosyasında:
         <translation>CRM&apos;de aç</translation>
     </message>
     <message>
+        <source>Number not sent</source>
+        <translation>Numara iletilmedi</translation>
+    </message>
+    <message>
         <source>Withheld number</source>
         <translation>Gizli numara</translation>
     </message>
@@ -837,6 +841,10 @@ Ayrıntılar günlük dosyasında:
     <message>
         <source>Internal call</source>
         <translation>Dahili arama</translation>
+    </message>
+    <message>
+        <source>The PBX did not send the caller&apos;s number</source>
+        <translation>Santral arayanın numarasını iletmedi</translation>
     </message>
     <message>
         <source>The caller withheld the number</source>
@@ -2344,6 +2352,10 @@ Son aramalar burada görünür.</translation>
         </translation>
     </message>
     <message>
+        <source>Number not sent</source>
+        <translation>Numara iletilmedi</translation>
+    </message>
+    <message>
         <source>Withheld number</source>
         <translation>Gizli numara</translation>
     </message>
@@ -3692,6 +3704,14 @@ Son aramalar burada görünür.</translation>
     <message>
         <source>%n missed calls</source>
         <translation>%n cevapsız arama</translation>
+    </message>
+    <message>
+        <source>1 message from the PBX could not be used (see the log)</source>
+        <translation>Santralden gelen 1 mesaj kullanılamadı (günlüğe bakın)</translation>
+    </message>
+    <message>
+        <source>%n messages from the PBX could not be used (see the log)</source>
+        <translation>Santralden gelen %n mesaj kullanılamadı (günlüğe bakın)</translation>
     </message>
     <message>
         <source>(demo mode)</source>

@@ -28,7 +28,8 @@ def _start(launch_app, simulator: SimulatorProcess, tmp_path, lang: str = "tr_TR
     write_app_settings(home, simulator, auto_close_seconds=AUTO_CLOSE_S)
     app = launch_app(home=home, lang=lang)
     app.wait_for_log(r"tray shown \(TrayController\)")
-    app.wait_for_log(r"bulut-tcp .*: login accepted")
+    app.wait_for_log(r"bulut-tcp .*: connected, login sent")
+    simulator.wait_logged_in()  # no login reply under the default (FreeSWITCH) profile
     return app
 
 

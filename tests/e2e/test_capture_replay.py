@@ -116,7 +116,8 @@ def test_simulator_replay_shows_the_same_popups_in_the_app(
     listen = start_listen(simulator, capture, tmp_path / "listen")
     events = listen.events
     try:
-        wait_until(lambda: any(e["event"] == "reply" for e in events), "listen logged in")
+        # The app and listen: no login reply under the default (FreeSWITCH) profile.
+        simulator.wait_logged_in(count=2)
         answered = simulator.ring("1001", CALLER, answer_after=0.6, hangup_after=1.0)
         live_app.wait_for_log(rf"popup shown for call {logged_id(answered)}")
         x_display.wait_for_windows(CALLER_TITLE, timeout=10)

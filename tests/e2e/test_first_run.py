@@ -95,8 +95,10 @@ def test_an_agent_sets_up_a_kobipbx_account_with_the_keyboard_and_the_app_connec
     app.wait_for_log(r"setup wizard: settings saved to .*office\.toml \(bulut\); secrets "
                      r"kept for this session only")
     saved_at = app.wait_for_log(r"kobikom.core.supervisor: line: settings saved")
-    # The line's own login (the wizard's account check logged one before).
-    app.wait_for_log(r"bulut-tcp .*: login accepted", since=saved_at.index)
+    # The line's own login (the wizard's account check logged one before); no login
+    # reply under the default (FreeSWITCH) profile: the simulator says when it is in.
+    app.wait_for_log(r"bulut-tcp .*: connected, login sent", since=saved_at.index)
+    simulator.wait_logged_in()
     saved = roll_out.read_text(encoding="utf-8")
     assert 'extensions = [\n    "1002",\n]' in saved or 'extensions = ["1002"]' in saved
     assert "demo-password" not in saved

@@ -79,7 +79,8 @@ def test_no_focus_steal(launch_app, simulator: SimulatorProcess, x_display: XDis
     home = tmp_path / "home"
     write_app_settings(home, simulator)
     app = launch_app(home=home)
-    app.wait_for_log(r"bulut-tcp .*: login accepted")
+    app.wait_for_log(r"bulut-tcp .*: connected, login sent")
+    simulator.wait_logged_in()  # no login reply under the default (FreeSWITCH) profile
 
     window = editor.wait_for(lambda m: bool(m.get("ready")))["window"]
     assert x_display.active_window() == window, "the editor is not the active X window"

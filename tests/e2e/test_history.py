@@ -25,7 +25,8 @@ from tests.helpers.xserver import XDisplay
 
 pytestmark = pytest.mark.e2e
 
-LOGIN = r"bulut-tcp .*: login accepted"
+#: Logged whether or not the server replies to the login (the default profile does not).
+LOGIN = r"bulut-tcp .*: connected, login sent"
 FILLED = r"call history filled: (\d+) call record\(s\) .*: (\d+) added, (\d+) merged"
 TRAY_GEOMETRY = r"tray icon geometry: (-?\d+),(-?\d+) (\d+)x(\d+)"
 RECENT_TITLE = r"^Recent calls"

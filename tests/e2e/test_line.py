@@ -23,7 +23,9 @@ from tests.helpers.xserver import XDisplay
 
 pytestmark = pytest.mark.e2e
 
-LOGIN = r"bulut-tcp .*: login accepted"
+#: Logged whether or not the server replies to the login (the default profile does not);
+#: ``simulator.wait_logged_in()`` then says when the simulator has the client in.
+LOGIN = r"bulut-tcp .*: connected, login sent"
 #: The phases the channel logs when they change; after the first "connected" none may come.
 PHASE_CHANGE = re.compile(r" INFO +kobikom\.pbx\.channel: bulut-tcp: (connecting|reconnecting|"
                           r"disconnected|auth failed|connected) ")
@@ -40,6 +42,7 @@ def test_a_2_mib_frame_then_a_ringing_event(launch_app, simulator: SimulatorProc
     write_app_settings(home, simulator, auto_close_seconds=30)
     app = app_started = launch_app(home=home)
     app.wait_for_log(LOGIN)
+    simulator.wait_logged_in()
     mark = app_started.mark()
     assert simulator.emit_oversized(2 << 20) == 1
     call = simulator.ring("1001", "05321234567")
@@ -63,6 +66,7 @@ def test_a_quiet_line_for_ten_minutes(launch_app, simulator: SimulatorProcess,
                                      "KOBIKOM_USER": "demo@kobikom.example",
                                      "KOBIKOM_PASSWORD": "demo-password"})
     app.wait_for_log(LOGIN)
+    simulator.wait_logged_in()
     connected = app.wait_for_log(r" INFO +kobikom\.pbx\.channel: bulut-tcp: connected ")
     first_fill = app.wait_for_log(r"call history filled: ")
     start = time.monotonic()
@@ -101,6 +105,7 @@ def test_a_call_whose_hangup_was_lost_is_settled_by_its_record(
     app = launch_app(home=home, env={"KOBIKOM_USER": "demo@kobikom.example",
                                      "KOBIKOM_PASSWORD": "demo-password"})
     app.wait_for_log(LOGIN)
+    simulator.wait_logged_in()
     call = simulator.ring("1001", "05321234567")
     app.wait_for_log(rf"popup shown for call {logged_id(call)}")
     assert simulator.answer(call)

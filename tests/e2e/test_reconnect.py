@@ -21,7 +21,8 @@ pytestmark = pytest.mark.e2e
 FIRST_RETRY_S = 1.0
 #: With the server away for a moment the second or third retry gets through.
 PROCESS_RESTART_RECONNECT_S = 10.0
-LOGIN = r"bulut-tcp .*: login accepted"
+#: Logged whether or not the server replies to the login (the default profile does not).
+LOGIN = r"bulut-tcp .*: connected, login sent"
 DROPPED = r"bulut-tcp .*: disconnected: "
 #: The state change logged when the next attempt starts (no "retrying in" any more).
 RETRYING_NOW = r"bulut-tcp: reconnecting \([^)]*\): (?!.*retrying in)"
@@ -58,6 +59,7 @@ def test_reconnect_after_simulator_restart(launch_app, simulator: SimulatorProce
                                 timeout=PROCESS_RESTART_RECONNECT_S)
         current = replacement
     try:
+        current.wait_logged_in()
         assert len([c for c in current.clients() if c["authenticated"]]) == 1
         call = current.ring("1001", "05321234567")
         app.wait_for_log(rf"popup shown for call {logged_id(call)}", since=back.index)

@@ -53,7 +53,8 @@ def test_tray_menu_saves_a_bundle_and_opens_its_folder(
     bin_dir, opened = fake_file_manager(tmp_path / "bin")
     app = launch_app(home=home, env={"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"})
     app.wait_for_log(TRAY_GEOMETRY)
-    app.wait_for_log(r"bulut-tcp .*: login accepted")
+    app.wait_for_log(r"bulut-tcp .*: connected, login sent")
+    simulator.wait_logged_in()  # no login reply under the default (FreeSWITCH) profile
     call = simulator.ring("1001", "05321234567", hangup_after=0.5)
     app.wait_for_log(rf"call {logged_id(call)} ended")
 

@@ -239,12 +239,15 @@ class SimulatorProcess:
 
     def __init__(self, workdir: Path, env: dict[str, str], *, flavor: str = "bulut",
                  tcp_port: int = 0, ws_port: int = 0, http_port: int = 0,
-                 args: Sequence[str] = ()) -> None:
-        """*args* are more options of ``kobikom-desktop simulator`` (e.g. ``--replay``)."""
+                 args: Sequence[str] = (), profile: str | None = None) -> None:
+        """*args* are more options of ``kobikom-desktop simulator`` (e.g. ``--replay``);
+        *profile* its ``--profile`` (None: the simulator's default, FreeSWITCH legs)."""
         self.workdir = workdir
         self.env = env
         self.argv = [*program(), "simulator", "--flavor", flavor, "--tcp-port", str(tcp_port),
                      "--ws-port", str(ws_port), "--http-port", str(http_port), *args]
+        if profile is not None:
+            self.argv += ["--profile", profile]
         self.process: subprocess.Popen[bytes] | None = None
         self.info: dict[str, Any] = {}
         self._client: httpx.Client | None = None
@@ -325,6 +328,22 @@ class SimulatorProcess:
 
     def clients(self) -> list[dict[str, Any]]:
         return list(self.get("clients"))
+
+    def wait_logged_in(self, count: int = 1, timeout: float = 10.0) -> None:
+        """Until *count* clients are logged in.  The login reply is undocumented
+        and the default profile sends none, so the app's log cannot say it."""
+        deadline = time.monotonic() + timeout
+        while sum(1 for c in self.clients() if c["authenticated"]) < count:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"not {count} logged-in client(s): {self.clients()}")
+            time.sleep(0.05)
+
+    def calls(self) -> list[dict[str, Any]]:
+        """The calls in progress on the simulated switch."""
+        return list(self.get("calls"))
+
+    def set_profile(self, name: str) -> dict[str, Any]:
+        return dict(self.post("profile", {"profile": name})["profile"])
 
 
 def write_app_settings(home: Path, simulator: SimulatorProcess, *,

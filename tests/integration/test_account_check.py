@@ -120,7 +120,13 @@ async def test_everything_passes_and_the_extensions_come_back(make_sim, flavor, 
     sim = await make_sim(flavor=flavor.value)
     results, report = await check(account_for(sim, flavor, transport))
     assert all(r.status is CheckStatus.OK for r in results.values()), results
-    assert "accepted the login" in results[CheckId.EVENTS].message()
+    events = results[CheckId.EVENTS].message()
+    # No login reply is documented: the default (FreeSWITCH) profile sends none.
+    # Tekil's snapshot of extension states proves the login all the same.
+    if sim.profile.login_ack or flavor is Flavor.TEKIL:
+        assert "accepted the login" in events
+    else:
+        assert "did not object to the login" in events
     assert results[CheckId.LOGIN].message() == \
         f"Signed in to 127.0.0.1:{sim.ports['http']} as demo@kobikom.example."
     assert report.extensions == [PbxExtension("1001", "Ayşe Demir"),

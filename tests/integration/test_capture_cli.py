@@ -78,8 +78,11 @@ class Listen:
 
 @pytest.fixture
 def sim(tmp_path: Path) -> Iterator[SimulatorProcess]:
+    # One id per call and a login reply: the expectations below name the
+    # simulator's call ids.  The FreeSWITCH-legs reading is replayed in
+    # tests/integration/test_capture_replay.py; test_profiles.py has them all.
     process = SimulatorProcess(tmp_path / "sim", env_for(tmp_path / "sim-home"),
-                               args=["--tcp-framing", "split"]).start()
+                               args=["--tcp-framing", "split"], profile="single").start()
     try:
         yield process
     finally:

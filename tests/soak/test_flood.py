@@ -182,7 +182,8 @@ def test_flood_then_missed_calls_then_a_ring(display: XDisplay, simulator: Simul
     watcher: Watcher | None = None
     try:
         app.wait_for_log(r"tray shown \(TrayController\)")
-        app.wait_for_log(r"login accepted")
+        app.wait_for_log(r"connected, login sent")
+        simulator.wait_logged_in()  # no login reply under the default (FreeSWITCH) profile
         app.wait_for_log(r"tray icon geometry")
         app.wait_for_log(rf"popup windows made ahead: {MAX_WINDOWS}")
         assert app.process is not None

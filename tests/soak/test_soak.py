@@ -240,10 +240,11 @@ class Soak:
                           self.line.tracker.active_calls(), "calls in flight to end")
 
     async def _fresh_connection(self, since: float) -> None:
-        """A client that connected after *since* is logged in and got the acknowledgement."""
+        """A client that connected after *since* is logged in (the default profile,
+        like FreeSWITCH's, sends no acknowledgement: the simulator's word counts)."""
         def ready() -> bool:
             return self.line.state.phase is Phase.CONNECTED and any(
-                c["authenticated"] and c["sent"] >= 1 and c["connected_at"] >= since
+                c["authenticated"] and c["connected_at"] >= since
                 for c in self.sim.connected_clients())
         await self._until(ready, "the line to reconnect")
 
@@ -423,7 +424,10 @@ def test_soak(qapp: QApplication, tmp_path: Path, soak_logging: ErrorRecords) ->
 
     end = samples[-1]
     assert len(soak.rung) > SOAK_SECONDS, f"too few calls for a soak\n{report}"
-    assert journal["ids"] == set(soak.rung), report
+    # One journal row per call rung, whatever id (FreeSWITCH: one per leg) it got.
+    legs = {r["call_id"]: set(r["leg_ids"]) for r in soak.sim.cdr}
+    assert all(len(legs[c] & journal["ids"]) == 1 for c in soak.rung), report
+    assert len(journal["ids"]) == len(soak.rung), report
     assert journal["unfinished"] == 0, report
     assert "unknown" not in journal["outcomes"], report
     assert end.popups == 0, report

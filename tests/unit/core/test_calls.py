@@ -244,12 +244,21 @@ def test_call_id_only_events_for_unknown_ids_are_ignored(agent: Agent) -> None:
     assert agent.tracker.stats.ignored == 4
 
 
-def test_other_domains_are_ignored(agent: Agent) -> None:
-    assert agent.ring(1.0, domain="baska.kobipbx.com") == []
-    assert agent.ring(1.0, call="c2", domain="FIRMA.kobipbx.com ") != []  # case and spaces
-    agent.ring(1.0, call="c3")
-    assert agent.feed(2.0, event="hangup", callUUID="c3", domain="baska.kobipbx.com") == []
-    assert agent.tracker.get("c3") is not None
+def test_an_unexpected_domain_never_drops_an_event(agent: Agent,
+                                                   caplog: pytest.LogCaptureFixture) -> None:
+    # The server filters by domain already, and FusionPBX names the domain
+    # where we are configured with its UUID: a different value is used anyway.
+    with caplog.at_level(logging.INFO, logger="kobikom.core.calls"):
+        (_, change), = agent.ring(1.0, domain="902245320088.kobipbx.com")
+        agent.feed(2.0, event="hangup", callUUID="c1", domain="902245320088.kobipbx.com")
+    assert change is CallChange.STARTED
+    assert agent.tracker.get("c1") is None  # the hangup ended it
+    assert agent.tracker.stats.other_domain == 2
+    assert agent.tracker.stats.dropped == 0
+    logged = [r for r in caplog.records if "902245320088.kobipbx.com" in r.getMessage()]
+    assert len(logged) == 1  # once per value
+    assert agent.ring(3.0, call="c2", caller="05427730516", domain="FIRMA.kobipbx.com ") != []
+    assert agent.tracker.stats.other_domain == 2  # case and spaces are the same domain
 
 
 def test_events_without_a_domain_are_accepted(agent: Agent) -> None:
@@ -260,9 +269,11 @@ def test_events_without_a_domain_are_accepted(agent: Agent) -> None:
 def test_several_domain_identifiers_and_no_domain() -> None:
     agent = Agent(domain=None)
     assert agent.ring(1.0, domain="anything") != []
+    assert agent.tracker.stats.other_domain == 0  # nothing configured, nothing to compare
     agent.tracker.configure(["1001"], [DOMAIN, "97df2222-c948-492c"])
-    assert agent.ring(2.0, call="c2", domain="97df2222-c948-492c") != []
-    assert agent.ring(3.0, call="c3", domain="other") == []
+    assert agent.ring(2.0, call="c2", caller="05427730516", domain="97df2222-c948-492c") != []
+    assert agent.ring(3.0, call="c3", caller="02163347190", domain="other") != []
+    assert agent.tracker.stats.other_domain == 1
     assert agent.tracker.domains == {DOMAIN, "97df2222-c948-492c"}
 
 
@@ -388,8 +399,20 @@ def test_outbound_unanswered_is_not_missed(agent: Agent) -> None:
     assert agent.tracker.missed_count == 0
 
 
-def test_explicit_outbound_direction(agent: Agent) -> None:
+def test_the_pbx_direction_does_not_make_a_call_outgoing(agent: Agent) -> None:
+    # FreeSWITCH's direction is per leg: the leg that rings our phone is
+    # "outbound".  An outside number ringing our extension is a call to us.
     agent.ring(1.0, caller="02242123456", direction="outbound")
+    (call, _), = agent.hangup(2.0)
+    assert call.direction is Direction.INBOUND
+    assert call.outcome is CallOutcome.MISSED
+
+
+def test_inbound_direction_from_our_own_phone_is_outgoing(agent: Agent) -> None:
+    # The leg from a desk phone dialling out is "inbound" for FreeSWITCH.
+    (call, _), = agent.ring(1.0, caller="1001", calledNumber=CUSTOMER, direction="inbound")
+    assert call.direction is Direction.OUTBOUND
+    assert call.customer.key == "+905321234567"
     (call, _), = agent.hangup(2.0)
     assert call.outcome is CallOutcome.NOT_ANSWERED
 
@@ -410,15 +433,20 @@ def test_switch_leg_direction_towards_our_phone_is_inbound(agent: Agent) -> None
 
 
 def test_a_known_direction_is_not_revised(agent: Agent) -> None:
-    agent.feed(1.0, event="ringing", callUUID="c1", extension="1001", direction="inbound")
-    (call, _), = agent.answer(2.0, caller="1001")  # fills the caller, no direction
-    assert call.caller.key == "1001"
+    (call, _), = agent.feed(1.0, event="ringing", callUUID="c1", extension="1001")
+    assert call.direction is Direction.INBOUND  # no caller: something rings us
+    (call, _), = agent.answer(2.0, caller="1001")
+    # Our own extension is never taken for the customer, nor the direction revised.
+    assert call.caller.raw == ""
     assert call.direction is Direction.INBOUND
+    (call, change), = agent.answer(3.0, caller=CUSTOMER)  # a later event names the caller
+    assert change is CallChange.UPDATED
+    assert (call.caller.raw, call.direction) == (CUSTOMER, Direction.INBOUND)
 
 
 def test_colleague_calling_us_unanswered_is_missed(agent: Agent) -> None:
     (call, _), = agent.ring(1.0, caller="1005")
-    assert call.direction is Direction.UNKNOWN
+    assert call.direction is Direction.LOCAL
     (call, _), = agent.hangup(2.0)
     assert call.outcome is CallOutcome.MISSED
 
@@ -492,7 +520,7 @@ def test_negative_durations_are_clamped(agent: Agent) -> None:
 
 def test_active_calls_and_get(agent: Agent) -> None:
     agent.ring(1.0, call="a")
-    agent.ring(2.0, call="b")
+    agent.ring(2.0, call="b", caller="05427730516")
     assert [c.call_id for c in agent.tracker.active_calls()] == ["a", "b"]
     got = agent.tracker.get("b")
     assert got is not None
@@ -527,7 +555,7 @@ def test_tick_expires_a_silent_answered_call() -> None:
 
 def test_end_all(agent: Agent) -> None:
     agent.ring(1.0, call="a")
-    agent.answer(1.0, call="b")
+    agent.answer(1.0, call="b", caller="05427730516")
     out = agent.tracker.end_all(now=5.0, cause="disconnected")
     assert {(c.call_id, c.outcome, c.hangup_cause) for c, _ in out} == {
         ("a", CallOutcome.UNKNOWN, "disconnected"), ("b", CallOutcome.UNKNOWN, "disconnected")}

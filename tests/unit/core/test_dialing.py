@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from desktop.core.account import AccountIncomplete
+from desktop.core.calls import RecentDials
 from desktop.core.dialing import (
     DEBOUNCE_SECONDS,
     DEFAULT_TRUNK,
@@ -671,3 +672,50 @@ async def test_transfer_and_hang_up() -> None:
                    line=FakeLine(error=NotConnectedError("not connected")))
     assert (await down.hang_up("1.2")).status is DialStatus.NOT_SENT
     assert not service(tekil_settings(), FakeTekil(), line=None).can_control_calls()
+
+
+# ---------------------------------------------------------------- the tracker is told
+
+
+class NotingTekil(FakeTekil):
+    """Records whether the dial was noted *before* the request went out."""
+
+    def __init__(self, dials: RecentDials, *outcomes: object) -> None:
+        super().__init__(*outcomes)
+        self.dials = dials
+        self.noted_before: list[int] = []
+
+    async def dial(self, extension: str, number: str, *, timeouts: object = None) -> DialAnswer:
+        self.noted_before.append(self.dials.count)
+        return await super().dial(extension, number, timeouts=timeouts)
+
+
+def noting_service(session: FakeTekil, dials: RecentDials) -> ClickToCall:
+    async def provide() -> object:
+        return session
+
+    return ClickToCall(settings=tekil_settings, session=provide,  # type: ignore[arg-type]
+                       clock=Clock(), dials=dials)
+
+
+async def test_a_dial_is_noted_for_the_tracker_before_it_is_sent() -> None:
+    dials = RecentDials(clock=lambda: 500.0)
+    session = NotingTekil(dials)
+    result = await noting_service(session, dials).dial("0532 123 45 67", source="test")
+    assert result.status is DialStatus.STARTED
+    assert session.noted_before == [1]  # the PBX's first event may beat the HTTP reply
+    note = dials.match("1001", ["+905321234567"], 501.0)
+    assert note is not None
+    assert note.extension == "1001"
+
+
+@pytest.mark.parametrize(("error", "kept"), [
+    (RequestError("refused", status=200, server_message="Dahili bulunamadı"), False),
+    (NetworkError("cannot connect"), False),
+    (AmbiguousError("no answer in time"), True),  # the phone may be ringing
+])
+async def test_a_dial_that_certainly_did_nothing_is_withdrawn(error: Exception,
+                                                              kept: bool) -> None:
+    dials = RecentDials(clock=lambda: 500.0)
+    await noting_service(NotingTekil(dials, error), dials).dial("05321234567", source="t")
+    assert (dials.match("1001", ["+905321234567"], 501.0) is not None) is kept

@@ -333,3 +333,31 @@ def test_a_waiter_that_gave_up_does_not_break_the_writer(
     finally:
         threading.excepthook = previous
     assert errors == []
+
+
+def test_write_turns_go_in_arrival_order_and_time_out_cleanly() -> None:
+    from desktop.core.storage import WriteTurns
+
+    turns = WriteTurns()
+    assert turns.acquire(1.0)
+    assert not turns.acquire(0.05), "held: a second writer times out"
+    order: list[str] = []
+    started = threading.Barrier(3)
+
+    def writer(name: str, delay: float) -> None:
+        started.wait()
+        time.sleep(delay)
+        assert turns.acquire(DEADLINE)
+        order.append(name)
+        turns.release()
+
+    threads = [threading.Thread(target=writer, args=(n, d)) for n, d in (("a", 0.0), ("b", 0.1))]
+    for t in threads:
+        t.start()
+    started.wait()
+    time.sleep(0.3)  # both wait now, a before b
+    turns.release()
+    for t in threads:
+        t.join(DEADLINE)
+    assert order == ["a", "b"]
+    assert turns.acquire(0.05), "free again after the last turn"

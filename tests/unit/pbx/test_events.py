@@ -438,3 +438,45 @@ def test_events_are_frozen() -> None:
     event = parse_message(DOCUMENTED[0][0])
     with pytest.raises(AttributeError):
         event.call_id = "other"  # type: ignore[misc]
+
+
+# ---------------------------------------------------------------- legs, domains, full hangups
+
+
+@pytest.mark.parametrize("key", ["otherLegUUID", "Other-Leg-Unique-ID", "bridgeUUID",
+                                 "linkedid", "other_leg_uuid"])
+def test_the_bridged_leg_or_whole_call_id_is_kept(key: str) -> None:
+    event = parse_message({"event": "ringing", "callUUID": "B1", "extension": "1001",
+                           key: "T1"}, received_at=T)
+    assert isinstance(event, ev.RingingEvent)
+    assert (event.call_id, event.other_leg) == ("B1", "T1")
+
+
+def test_a_leg_naming_itself_has_no_other_leg() -> None:
+    event = parse_message({"event": "answered", "unique_id": "1.5", "linkedid": "1.5"})
+    assert isinstance(event, ev.AnsweredEvent)
+    assert event.other_leg is None
+
+
+@pytest.mark.parametrize("domain", ["5b0c0e4e-1d2f-4a6b-9c3d-000000000001",
+                                    "902245320088.kobipbx.com", None])
+def test_the_domain_is_kept_as_sent_uuid_name_or_nothing(domain: str | None) -> None:
+    msg = {"event": "ringing", "callUUID": "u", "extension": "1001"}
+    if domain is not None:
+        msg["domain"] = domain
+    event = parse_message(msg)
+    assert isinstance(event, ev.RingingEvent)
+    assert event.domain == domain
+
+
+def test_a_hangup_may_carry_the_legs_fields() -> None:
+    event = parse_message({"event": "hangup", "callUUID": "B1", "hangupCause": "NO_ANSWER",
+                           "extension": "1001", "callerNumber": "05321234567",
+                           "calledNumber": "1001", "direction": "outbound"})
+    assert isinstance(event, ev.HangupEvent)
+    assert (event.extension, event.caller, event.called, event.direction,
+            event.hangup_cause) == ("1001", "05321234567", "1001", ev.Direction.OUTBOUND,
+                                    "NO_ANSWER")
+    bare = parse_message({"event": "hangup", "callUUID": "B1"})
+    assert isinstance(bare, ev.HangupEvent)
+    assert (bare.caller, bare.called, bare.direction) == ("", "", ev.Direction.UNKNOWN)

@@ -15,12 +15,18 @@ SimFactory = Callable[..., Awaitable[Simulator]]
 
 @pytest.fixture
 async def make_sim() -> AsyncIterator[SimFactory]:
-    """Start simulators with ``SimulatorConfig(**kwargs)``; all are stopped afterwards."""
+    """Start simulators with ``SimulatorConfig(**kwargs)``; all are stopped afterwards.
+
+    These tests check the simulator's channels, REST and scripts under the
+    ``single`` profile (one id per call, login acknowledged) unless they ask
+    for another; ``test_profiles.py`` checks what each profile puts on the wire.
+    """
     started: list[Simulator] = []
 
     async def factory(**kwargs: Any) -> Simulator:
         kwargs.setdefault("random_seed", 7)
         kwargs.setdefault("seed_history", 0)
+        kwargs.setdefault("profile", "single")
         sim = Simulator(SimulatorConfig(**kwargs))
         await sim.start()
         started.append(sim)

@@ -1,0 +1,113 @@
+"""What the agent reads when the PBX did not send the caller's number, and the
+dropped-message counter of the tray and the status window (issue 10)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import QLocale
+
+from desktop.core.caller_card import CardOutcome, CardState, NumberSource, with_caller
+from desktop.pbx.connection import ConnectionState, Phase
+from desktop.ui import status_text
+from desktop.ui.i18n import install_translators
+from desktop.ui.no_tray import StatusWindow
+from desktop.ui.popup import CallerPopup
+from tests.gui.cards import FakeClock, make_card
+
+
+@pytest.fixture
+def make_popup(qtbot, clock: FakeClock, english: QLocale):
+    def make(card, **kwargs) -> CallerPopup:
+        popup = CallerPopup(card, clock=clock, locale=english, translucent=False, **kwargs)
+        qtbot.addWidget(popup)
+        return popup
+
+    return make
+
+
+@pytest.fixture
+def turkish(qapp) -> Iterator[None]:
+    default = QLocale()
+    translators = install_translators(qapp, "tr")
+    yield
+    for translator in translators:
+        qapp.removeTranslator(translator)
+    QLocale.setDefault(default)
+
+
+def not_sent(**fields: object):
+    return make_card(number="", number_source=NumberSource.NOT_SENT, synthetic=True,
+                     extension="1001", **fields)
+
+
+def test_the_popup_says_the_pbx_did_not_send_the_number(make_popup) -> None:
+    popup = make_popup(not_sent())
+    assert popup.title_label.text() == "Number not sent"
+    assert popup.subtitle_label.text() == "The PBX did not send the caller's number"
+    assert "withheld" not in popup.windowTitle().lower()
+    withheld = make_popup(make_card(number="anonymous"))
+    assert withheld.title_label.text() == "Withheld number"
+    assert withheld.subtitle_label.text() == "The caller withheld the number"
+
+
+def test_in_turkish(make_popup, turkish: None) -> None:
+    popup = make_popup(not_sent())
+    assert popup.title_label.text() == "Numara iletilmedi"
+    assert popup.subtitle_label.text() == "Santral arayanın numarasını iletmedi"
+
+
+def test_once_the_records_name_the_caller_the_popup_shows_them(make_popup) -> None:
+    card = not_sent(state=CardState.ENDED, outcome=CardOutcome.MISSED)
+    popup = make_popup(card)
+    popup.set_card(with_caller(card, "05321234567", "missed"))
+    assert popup.title_label.text() == "0532 123 45 67"
+    assert popup.subtitle_label.text() == "Unknown number"
+
+
+def test_the_status_window_counts_dropped_messages(qtbot) -> None:
+    window = StatusWindow()
+    qtbot.addWidget(window)
+    window.set_connection(ConnectionState(Phase.CONNECTED))
+    assert window.dropped_label.isHidden()
+    window.set_dropped(3)
+    assert not window.dropped_label.isHidden()
+    assert window.dropped_label.text() == "3 messages from the PBX could not be used (see the log)"
+    window.set_dropped(0)
+    assert window.dropped_label.isHidden()
+
+
+def test_the_tray_tooltip_counts_them_too(turkish: None) -> None:
+    tip = status_text.tooltip_text("Kobikom", "1001", ConnectionState(Phase.CONNECTED), 0,
+                                   False, 0.0, dropped=1)
+    assert tip.splitlines()[-1] == "Santralden gelen 1 mesaj kullanılamadı (günlüğe bakın)"
+    assert status_text.dropped_text(0) == ""
+
+
+def test_the_tray_shows_the_count(qapp, clock: FakeClock) -> None:
+    from desktop.ui.tray import TrayController
+
+    tray = TrayController(clock=clock)
+    try:
+        tray.set_connection(ConnectionState(Phase.CONNECTED))
+        assert "could not be used" not in tray.tool_tip()
+        tray.set_dropped(2)
+        assert tray.tool_tip().endswith(
+            "2 messages from the PBX could not be used (see the log)")
+    finally:
+        tray.hide()
+
+
+def test_the_missed_calls_card_says_so_then_names_the_caller(make_manager, qtbot) -> None:
+    manager = make_manager()
+    missed = not_sent(state=CardState.ENDED, outcome=CardOutcome.MISSED)
+    manager.show_card(not_sent())
+    manager.show_card(missed)
+    qtbot.waitUntil(manager.missed_card_visible)
+    card = manager.missed_card()
+    assert card.caller_labels[0].text().startswith("Number not sent · ")
+    # The call records named the caller: the card is refreshed, the call counted once.
+    manager.show_card(with_caller(missed, "05427730516", "missed"))
+    qtbot.waitUntil(lambda: card.caller_labels[0].text().startswith("0542 773 05 16 · "))
+    assert card.title_label.text() == "1 missed call"

@@ -297,14 +297,17 @@ class RemoteDirectory:
                 log.exception("directory problem callback failed")
 
     async def prepare(self) -> None:
-        """Warm every source up (before the first call, so it does not pay for it)."""
-        for source in self.sources:
-            try:
-                async with asyncio.timeout(PREPARE_TIMEOUT_S):
-                    await source.prepare()
-            except Exception as exc:  # the first lookup reports what is wrong
-                log.debug("preparing the %s directory failed: %s", source.name,
-                          type(exc).__name__)
+        """Warm every source up, all at once (before the first call, so it does not pay)."""
+        await asyncio.gather(*(self._prepare(source) for source in self.sources))
+
+    @staticmethod
+    async def _prepare(source: RemoteSource) -> None:
+        try:
+            async with asyncio.timeout(PREPARE_TIMEOUT_S):
+                await source.prepare()
+        except Exception as exc:  # the first lookup reports what is wrong
+            log.debug("preparing the %s directory failed: %s", source.name,
+                      type(exc).__name__)
 
     async def aclose(self) -> None:
         for source in self.sources:

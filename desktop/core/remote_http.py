@@ -103,6 +103,7 @@ class HttpLookupSource:
         self.budget = budget
         self._token: str | None = token if isinstance(token, str) else None
         self._read_token = token if callable(token) else None
+        self._token_read: asyncio.Future[str | None] | None = None
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
 
@@ -124,9 +125,14 @@ class HttpLookupSource:
         await self._load_token()
 
     async def _load_token(self) -> None:
-        if self._read_token is not None:  # cancelled meanwhile: read again next time
-            self._token = await asyncio.to_thread(self._read_token)
-            self._read_token = None
+        """Read the token once; a lookup during the read waits for that read."""
+        if self._read_token is None:
+            return
+        if self._token_read is None or self._token_read.cancelled():
+            self._token_read = asyncio.ensure_future(asyncio.to_thread(self._read_token))
+        # shield: a lookup that runs out of budget must not cancel the shared read
+        self._token = await asyncio.shield(self._token_read)
+        self._read_token = None
 
     async def lookup(self, number: PhoneNumber) -> RemoteContact | None:
         await self._load_token()

@@ -159,3 +159,30 @@ async def test_a_token_from_the_keyring_is_read_once_off_the_loop(
     assert reads[0] != threading.main_thread().name
     assert [r.headers["Authorization"] for r in lookup_server.requests] == [
         "Bearer from-keyring"] * 2
+
+
+async def test_a_lookup_during_the_warm_up_shares_its_token_read(
+        lookup_server: LookupServer) -> None:
+    import asyncio
+    import threading
+
+    reads: list[int] = []
+    release = threading.Event()
+
+    def slow_read() -> str:
+        reads.append(1)
+        release.wait(5)  # the keyring takes its time
+        return "shared"
+
+    source = HttpLookupSource(lookup_server.url(), budget=5.0, token=slow_read)
+    try:
+        prepare = asyncio.ensure_future(source.prepare())
+        lookup_task = asyncio.ensure_future(source.lookup(parse_number("05321234567")))
+        await asyncio.sleep(0.1)
+        release.set()
+        await prepare
+        await lookup_task
+    finally:
+        await source.aclose()
+    assert reads == [1]
+    assert lookup_server.requests[-1].headers["Authorization"] == "Bearer shared"

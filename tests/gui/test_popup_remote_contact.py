@@ -77,6 +77,8 @@ def test_open_in_crm_only_when_a_crm_is_set(make_popup, qtbot) -> None:
     assert popup.crm_button.toolTip() == "Open in CRM"
     popup.show()
     qtbot.waitExposed(popup)
+    ARTIFACTS.mkdir(exist_ok=True)
+    popup.grab().save(str(ARTIFACTS / "popup-crm-ringing.png"))
     with qtbot.waitSignal(popup.crmRequested) as blocker:
         qtbot.mouseClick(popup.crm_button, Qt.MouseButton.LeftButton)
     assert blocker.args == [card]
@@ -87,6 +89,7 @@ def test_open_in_crm_only_when_a_crm_is_set(make_popup, qtbot) -> None:
     assert not ended.crm_button.isHidden()  # after the call too (notes in the CRM)
     ended.show()
     qtbot.waitExposed(ended)
+    ended.grab().save(str(ARTIFACTS / "popup-crm-ended.png"))
     row = ended.buttons_row
     for button in (ended.add_contact_button, ended.call_back_button, ended.sms_button,
                    ended.crm_button):  # four buttons side by side, none cut off

@@ -989,6 +989,7 @@ Ayrıntılar günlük dosyasında:
     <name>ClickToCallBridge</name>
     <message>
         <source>Dial…</source>
+        <extracomment>The dialer&apos;s keyboard shortcut while any window of the app is active. How long after the settings file changed it is read again (ms): saving writes a temporary file and renames it, which fires several notifications.</extracomment>
         <translation>Numara çevir…</translation>
     </message>
     <message>
@@ -1583,7 +1584,6 @@ Kişi ekleyin, CSV ya da vCard dosyası içe aktarın veya santral rehberiyle e�
     <name>DialConfirmDialog</name>
     <message>
         <source>Confirm call – Kobikom</source>
-        <extracomment>The dialer&apos;s keyboard shortcut while any window of the app is active. How long after the settings file changed it is read again (ms): saving writes a temporary file and renames it, which fires several notifications.</extracomment>
         <translation>Aramayı onayla – Kobikom</translation>
     </message>
     <message>

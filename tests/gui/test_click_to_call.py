@@ -33,12 +33,8 @@ from desktop.pbx.errors import AmbiguousError
 from desktop.pbx.events import ReplyEvent
 from desktop.pbx.rest import DialAnswer, TekilSession
 from desktop.simulator import Simulator, SimulatorConfig
-from desktop.ui.click_to_call import (
-    DIALER_SHORTCUT,
-    ClickToCallBridge,
-    DialConfirmDialog,
-    TransferDialog,
-)
+from desktop.ui.click_to_call import DIALER_SHORTCUT, ClickToCallBridge
+from desktop.ui.dial_dialogs import DialConfirmDialog, TransferDialog
 from desktop.ui.dialer import DialerWindow
 from desktop.ui.single_instance import SingleInstance, server_name
 from desktop.ui.tray import MessageKind

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from typing import Final
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QIcon
 from PySide6.QtWidgets import (
     QApplication,
@@ -346,3 +346,20 @@ class StatusWindow(QWidget):
         self.overflow_label.setVisible(bool(overflow))
         self.problems_label.setText(self._problems)
         self.problems_label.setVisible(bool(self._problems))
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() == QEvent.Type.LayoutRequest:  # after the layout took the change in
+            self._fit_height()
+        return handled
+
+    def _fit_height(self) -> None:
+        """Grow when new lines (a problem, a reason) need room: wrapped labels only ask
+        for a height at a given width, which the window's minimum size does not know."""
+        layout = self.layout()
+        if layout is None or not self.isVisible():
+            return
+        needed = (layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth()
+                  else layout.totalSizeHint().height())
+        if needed > self.height():
+            self.resize(self.width(), needed)

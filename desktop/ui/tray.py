@@ -49,6 +49,9 @@ COUNTDOWN_INTERVAL_MS: Final = 1000
 DEFAULT_MESSAGE_MS: Final = 10_000
 #: Longest the tray waits for a popup's first paint before it repaints anyway.
 PAINT_GATE_MAX_MS: Final = 250
+#: Menu lines for what does not work besides the line (LDAP, HTTP lookup, hotkey;
+#: more are joined on the last line).
+MAX_PROBLEM_LINES: Final = 3
 
 
 class PaintGate(Protocol):
@@ -251,9 +254,12 @@ class TrayController(QObject):
         self._overflow_action = self._menu.addAction("")
         self._overflow_action.setEnabled(False)
         self._overflow_action.setVisible(False)
-        self._problems_action = self._menu.addAction("")
-        self._problems_action.setEnabled(False)
-        self._problems_action.setVisible(False)
+        self._problem_actions = []
+        for _ in range(MAX_PROBLEM_LINES):  # one line each: a narrow menu
+            action = self._menu.addAction("")
+            action.setEnabled(False)
+            action.setVisible(False)
+            self._problem_actions.append(action)
         self._menu.addSeparator()
         self._calls_anchor = self._menu.addSeparator()
         self._menu.addAction(self.status_actions.settings)
@@ -459,8 +465,13 @@ class TrayController(QObject):
         self._missed_action.setVisible(bool(missed))
         self._overflow_action.setText(overflow)
         self._overflow_action.setVisible(bool(overflow))
-        self._problems_action.setText(menu_text(self._problems.replace("\n", "; ")))
-        self._problems_action.setVisible(bool(self._problems))
+        lines = [line for line in self._problems.splitlines() if line.strip()]
+        if len(lines) > MAX_PROBLEM_LINES:
+            lines[MAX_PROBLEM_LINES - 1:] = ["; ".join(lines[MAX_PROBLEM_LINES - 1:])]
+        for index, action in enumerate(self._problem_actions):
+            line = lines[index] if index < len(lines) else ""
+            action.setText(menu_text(line))
+            action.setVisible(bool(line))
         if self._state is not None and self._state.retry_in is not None and (
                 self._state.since + self._state.retry_in < now - 1):
             self._countdown.stop()  # the next attempt is due; its state will come

@@ -303,7 +303,14 @@ def test_what_does_not_work_besides_the_line_is_shown(tray: TrayController) -> N
     tray.set_problems(text)
     assert "LDAP directory not reachable: ldap://dc1: cannot connect" in tray.tool_tip()
     assert "Another program already uses this key combination" in tray.tool_tip()
-    assert (text.replace("\n", "; "), False) in _entries(tray)
+    entries = _entries(tray)
+    for line in text.splitlines():  # one menu line each: the menu stays narrow
+        assert (line, False) in entries
+    many = "\n".join(f"problem {n}" for n in range(5))
+    tray.set_problems(many)
+    entries = _entries(tray)
+    assert ("problem 0", False) in entries
+    assert ("problem 2; problem 3; problem 4", False) in entries  # none lost
     tray.set_problems("")
     assert "not reachable" not in tray.tool_tip()
     assert not any("not reachable" in entry for entry, _ in _entries(tray))

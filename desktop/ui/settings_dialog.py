@@ -187,8 +187,9 @@ class SettingsDialog(SettingsTabs):
         self._pages["history"] = self._build_history_tab()
         self.capture_page = CapturePage(self.tabs)  # [capture] (desktop/ui/settings_capture.py)
         self.tabs.addTab(self.capture_page, self.capture_page.title())
-        # [crm], [hotkey], [ldap], [http_lookup] (desktop/ui/settings_integrations.py)
-        self.integration_pages = IntegrationPages(self.tabs)
+        # [crm], [ldap], [http_lookup] tabs; [hotkey] on the Calls tab
+        # (desktop/ui/settings_integrations.py)
+        self.integration_pages = IntegrationPages(self.tabs, calls_rows=self._pages["calls"])
         self._pages["crm"] = self.integration_pages.crm_rows
         self._pages["directory"] = self.integration_pages.directory_rows
         # The account form's widgets under their usual names.

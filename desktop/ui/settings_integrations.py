@@ -1,13 +1,15 @@
-"""The Settings dialog's CRM and Directory tabs (with the dial hotkey).
+"""The Settings dialog's CRM and Directory tabs, and the dial hotkey's row.
 
 :class:`IntegrationPages` builds two tabs with :class:`~desktop.ui.form_rows.FormRows`
 rows that name their settings keys, so that the administrator's policy locks
 them like every other row:
 
-* **CRM**: the CRM address template and when it opens; the dial hotkey;
+* **CRM**: the CRM address template and when it opens;
 * **Directory**: LDAP / Active Directory (server, base DN, bind user and its
   password, filter, attributes, time budget) and the HTTP lookup (address,
-  token, time budget).
+  token, time budget);
+* the **dial hotkey** goes on the dialog's Calls tab (``calls_rows``: where the
+  agent looks for ways to call), or on the CRM tab when there is none.
 
 The templates are checked as they are typed with the same rules as the
 settings file (:data:`desktop.core.settings.VALUE_CHECKS`; the LDAP filter
@@ -26,9 +28,8 @@ from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QSpinBox, QTabWidget
 from desktop.core.hotkeys import check_hotkey
 from desktop.core.secrets import SecretName
 from desktop.core.settings import LOOKUP_TIMEOUT_RANGE_MS, CrmOpenOn, Settings, check_value
-from desktop.ui.form_rows import FormRows, Level
+from desktop.ui.form_rows import COLOR_WARNING, FormRows, Level
 from desktop.ui.integration_texts import error_text
-from desktop.ui.labels import style_as_help
 
 #: Step of the time budgets (ms).
 TIMEOUT_STEP_MS: Final = 100
@@ -39,16 +40,20 @@ Check = tuple[Level, str] | None
 
 
 class IntegrationPages(QObject):
-    """The CRM and Directory tabs; the dialog calls fill/apply/check/lock."""
+    """The CRM and Directory tabs and the hotkey row; the dialog calls
+    fill/apply/check/lock (the rows of *calls_rows* are the dialog's to lock)."""
 
-    def __init__(self, tabs: QTabWidget) -> None:
+    def __init__(self, tabs: QTabWidget, calls_rows: FormRows | None = None) -> None:
         super().__init__(tabs)
         self.tabs = tabs
         self.crm_page = QWidget(tabs)
         self.crm_rows = FormRows(self.crm_page)
         self.directory_page = QWidget(tabs)
         self.directory_rows = FormRows(self.directory_page)
+        #: Where the dial hotkey's row is.
+        self.hotkey_rows = calls_rows if calls_rows is not None else self.crm_rows
         self._build_crm()
+        self._build_hotkey()
         self._build_directory()
         tabs.addTab(self.crm_page, self.tr("CRM"))
         tabs.addTab(self.directory_page, self.tr("Directory"))
@@ -85,21 +90,25 @@ class IntegrationPages(QObject):
         rows.add("crm_open_on", self.tr("Open the page:"), self.open_on_combo, self.tr(
             "Once per incoming call. The popup and the call history have an Open in CRM "
             "button."), key="crm.open_on")
+        self.crm_url_edit.textChanged.connect(self._changed)
+
+    def _build_hotkey(self) -> None:
+        rows = self.hotkey_rows
         self.hotkey_edit = self._line_edit(self.tr("None"))
         self.hotkey_help = rows.add("hotkey", self.tr("Dial hotkey:"), self.hotkey_edit, self.tr(
             "Press it in any program to call the selected number (or the copied one), after "
             "a confirmation. E.g. Ctrl+Alt+D; empty for none."), key="hotkey.dial")
-        self.hotkey_status = QLabel(self.crm_page)
+        self.hotkey_status = QLabel(rows.page)
         self.hotkey_status.setTextFormat(Qt.TextFormat.PlainText)
         self.hotkey_status.setWordWrap(True)
         self.hotkey_status.setObjectName("hotkeyStatus")
-        style_as_help(self.hotkey_status)
+        # A warning's colour: the hotkey does not work now (the value itself is fine).
+        self.hotkey_status.setStyleSheet(f"color: {COLOR_WARNING};")
         self.hotkey_status.hide()
         box_layout = rows.rows["hotkey"].box.layout()
         assert box_layout is not None
         box_layout.addWidget(self.hotkey_status)
-        for edit in (self.crm_url_edit, self.hotkey_edit):
-            edit.textChanged.connect(self._changed)
+        self.hotkey_edit.textChanged.connect(self._changed)
 
     def _build_directory(self) -> None:
         rows = self.directory_rows
@@ -212,14 +221,15 @@ class IntegrationPages(QObject):
         """Show the messages; the names of the fields with errors."""
         errors = []
         for name, result in self.check().items():
-            rows = self.crm_rows if name in self.crm_rows.rows else self.directory_rows
+            rows = self.rows_of(name)
             rows.set_message(name, *(result or (None, "")))
             if result is not None and result[0] is Level.ERROR:
                 errors.append(name)
         return errors
 
     def rows_of(self, name: str) -> FormRows:
-        return self.crm_rows if name in self.crm_rows.rows else self.directory_rows
+        return next(rows for rows in (self.crm_rows, self.directory_rows, self.hotkey_rows)
+                    if name in rows.rows)
 
     def lock(self, keys: object) -> None:
         for rows in (self.crm_rows, self.directory_rows):

@@ -2067,7 +2067,7 @@ Son aramalar burada görünür.</translation>
     <name>IntegrationPages</name>
     <message>
         <source>CRM</source>
-        <extracomment>Step of the time budgets (ms). Longest text of an address or DN field.</extracomment>
+        <extracomment>Step of the time budgets (ms). Longest text of an address or DN field. Where the dial hotkey&apos;s row is.</extracomment>
         <translation>CRM</translation>
     </message>
     <message>
@@ -3843,7 +3843,7 @@ Son aramalar burada görünür.</translation>
     <name>TrayController</name>
     <message>
         <source>1 more call without a popup</source>
-        <extracomment>The application&apos;s name as the tray shows it (not translated: a product name). How often the ringing handset wiggles, and for how long at most. How often the &quot;retrying in N s&quot; countdown is refreshed. How long a tray notification stays (a hint; the desktop may ignore it). Longest the tray waits for a popup&apos;s first paint before it repaints anyway.</extracomment>
+        <extracomment>The application&apos;s name as the tray shows it (not translated: a product name). How often the ringing handset wiggles, and for how long at most. How often the &quot;retrying in N s&quot; countdown is refreshed. How long a tray notification stays (a hint; the desktop may ignore it). Longest the tray waits for a popup&apos;s first paint before it repaints anyway. Menu lines for what does not work besides the line (LDAP, HTTP lookup, hotkey; more are joined on the last line).</extracomment>
         <translation>Açılır penceresi olmayan 1 arama daha</translation>
     </message>
     <message>

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from desktop.core.policy import load_effective_settings, load_policy
 from desktop.core.secrets import SERVICE, SecretName, SecretStore
 from desktop.core.settings import CrmOpenOn, Settings, load_settings
+from desktop.ui.form_rows import COLOR_WARNING
 from desktop.ui.settings_dialog import Level, SettingsDialog
 from tests.helpers.qt_asyncio import qt_asyncio_loop
 
@@ -58,6 +59,10 @@ def test_round_trip_with_the_secrets_in_the_keyring(qtbot, qloop, memory_keyring
     pages = dialog.integration_pages
     assert dialog.tabs.tabText(dialog.tabs.indexOf(pages.crm_page)) == "CRM"
     assert dialog.tabs.tabText(dialog.tabs.indexOf(pages.directory_page)) == "Directory"
+    # The dial hotkey is with the other ways to call, on the Calls tab.
+    calls = dialog.tabs.indexOf(pages.hotkey_rows.page)
+    assert dialog.tabs.tabText(calls) == "Calls"
+    assert pages.hotkey_rows.page.isAncestorOf(pages.hotkey_edit)
     assert not pages.base_dn_edit.isEnabled()  # no LDAP server: its details are greyed
     assert not pages.ldap_password_edit.isEnabled()
     pages.crm_url_edit.setText("https://crm.örnek.com.tr/ara?tel={e164}&ad={name}")
@@ -192,3 +197,15 @@ def test_a_hotkey_problem_is_shown_under_the_field(qtbot, qloop, memory_keyring,
     pages.set_hotkey_problem("Another program already uses this key combination.")
     assert not pages.hotkey_status.isHidden()
     assert pages.hotkey_status.textFormat() is Qt.TextFormat.PlainText
+    assert COLOR_WARNING in pages.hotkey_status.styleSheet()  # a problem, not a hint
+    dialog.tabs.setCurrentWidget(pages.hotkey_rows.page)
+    qtbot.waitUntil(pages.hotkey_status.isVisible)
+    help_label = pages.hotkey_help
+    # Laid out below the field, not over it (the row grew for the extra line).
+    edit, status = pages.hotkey_edit, pages.hotkey_status
+    qtbot.waitUntil(lambda: edit.height() >= edit.sizeHint().height()
+                    and help_label.geometry().top() >= edit.geometry().bottom()
+                    and help_label.height() >= help_label.heightForWidth(help_label.width())
+                    and status.geometry().top() >= help_label.geometry().bottom())
+    ARTIFACTS.mkdir(exist_ok=True)
+    dialog.grab().save(str(ARTIFACTS / "settings-hotkey-taken.png"))

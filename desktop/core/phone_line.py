@@ -47,7 +47,7 @@ from desktop.core.caller_card import CallerCard, CardOutcome, CardState, NumberS
 from desktop.core.calls import Call, CallChange, CallState, CallTracker
 from desktop.core.directory import Contact
 from desktop.core.journal import JournalCall, NumberHistory
-from desktop.core.numbers import PhoneNumber
+from desktop.core.numbers import NumberKind, PhoneNumber
 from desktop.core.tasks import cancel_and_wait
 from desktop.pbx.connection import ConnectionState, Phase
 from desktop.pbx.errors import ChannelError, NotConnectedError
@@ -108,6 +108,7 @@ _STATE = {
     CallState.RINGING: CardState.RINGING,
     CallState.ANSWERED: CardState.ANSWERED,
     CallState.ON_HOLD: CardState.ON_HOLD,
+    CallState.PASSED_ON: CardState.PASSED_ON,
     CallState.ENDED: CardState.ENDED,
 }
 
@@ -115,6 +116,22 @@ _STATE = {
 def other_party(call: Call) -> PhoneNumber:
     """The customer's number: the caller of incoming calls, the callee of outgoing ones."""
     return call.called if call.direction is Direction.OUTBOUND else call.caller
+
+
+def route_number(call: Call) -> PhoneNumber | None:
+    """Where the call went, for the popup's "To ...": the DID the customer dialled.
+
+    Never the agent's own extension (a leg to the agent's phone, or a Tekil
+    status call, names the extension it rings: that is no news on the agent's
+    screen); None when only that is known.  For an outgoing call, the agent's
+    extension it was placed from."""
+    if call.direction is Direction.OUTBOUND:
+        return call.caller
+    called = call.called
+    if not called.raw.strip() or (called.kind is NumberKind.INTERNAL
+                                  and called.key in call.offered_extensions):
+        return None
+    return called
 
 
 def number_source(call: Call) -> NumberSource:
@@ -487,7 +504,7 @@ class PhoneLine:
             direction=call.direction.value,
             outcome=outcome,
             extension=call.extension,
-            called=call.called if call.direction is not Direction.OUTBOUND else call.caller,
+            called=route_number(call),
             queue=call.queue,
             contact_id=contact.id if contact else None,
             name=(contact.name or None) if contact else None,

@@ -30,7 +30,7 @@ from desktop.core.calls.model import (
     bare_extension,
 )
 from desktop.core.numbers import DEFAULT_REGION, NumberKind, PhoneNumber, parse_number
-from desktop.pbx.events import Direction, Event
+from desktop.pbx.events import AnsweredEvent, Direction, Event, HangupEvent, RingingEvent
 
 log = logging.getLogger("kobikom.core.calls")
 
@@ -69,6 +69,8 @@ MAX_DOMAINS_LOGGED: Final = 8
 SYNTHETIC_PREFIX: Final = "ext-status:"
 
 Party = tuple[str, str]
+#: Call events that carry a leg's numbers.
+Detailed = RingingEvent | AnsweredEvent | HangupEvent
 
 
 def party_key(number: PhoneNumber) -> str:
@@ -269,6 +271,11 @@ class _TrackerCore:
     def _number(self, raw: str) -> PhoneNumber:
         return parse_number(raw, self._region)
 
+    def _pair(self, ev: Detailed) -> tuple[PhoneNumber, PhoneNumber]:
+        """The caller and called number of *ev*, parsed (libphonenumber, cached)."""
+        region = self._region
+        return parse_number(ev.caller, region), parse_number(ev.called, region)
+
     def _ours(self, number: PhoneNumber) -> bool:
         return number.kind is NumberKind.INTERNAL and number.key in self._extensions
 
@@ -414,9 +421,13 @@ class _TrackerCore:
         if len(parties) > MAX_RECENT_PARTIES:
             parties.popitem(last=False)
         self._forget_synthetic(tr, t)
+        self._forget_held(tr)
 
     def _forget_synthetic(self, tr: _Track, t: float) -> None:
         """Hook for the Tekil status rules (``status.py``)."""
+
+    def _forget_held(self, tr: _Track) -> None:
+        """Hook for the queue verdict rules (``queues.py``)."""
 
     def _recently_ended(self, keys: Iterable[str], ext: str, t: float) -> bool:
         """A call of one of these customers (or an unknown one) ended on *ext* just now."""

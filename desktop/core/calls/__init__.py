@@ -69,7 +69,7 @@ leave the active maps at once; only bounded recently-ended ids remain.
 Modules: ``model`` (Call, CallChange, ...), ``dials`` (the agent's own
 click-to-calls), ``core`` (state, ending, timers), ``status`` (Tekil
 ``ExtensionStatus``), ``queues`` (the verdict of queue calls passed on),
-``tracker`` (call events and legs).
+``tracker`` (call events and legs), ``factory`` (how the app makes trackers).
 """
 
 from desktop.core.calls.core import (
@@ -85,6 +85,7 @@ from desktop.core.calls.core import (
     SYNTHETIC_PREFIX,
 )
 from desktop.core.calls.dials import DIAL_MATCH_WINDOW, DialNote, RecentDials
+from desktop.core.calls.factory import TrackerFactory, TrackerSpec
 from desktop.core.calls.model import (
     Call,
     CallChange,
@@ -106,5 +107,6 @@ __all__ = [
     "LATE_LEG_WINDOW", "MAX_EXTENSION_STATES", "QUEUE_VERDICT_TIMEOUT", "STATUS_PAIR_WINDOW",
     "SYNTHETIC_PREFIX", "Call",
     "CallChange", "CallOutcome", "CallState", "CallTracker", "Change", "DialNote", "OnChange",
-    "OnDropped", "OnExtensionState", "RecentDials", "TrackerStats",
+    "OnDropped", "OnExtensionState", "RecentDials", "TrackerFactory", "TrackerSpec",
+    "TrackerStats",
 ]

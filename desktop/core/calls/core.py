@@ -468,6 +468,34 @@ class _TrackerCore:
             self._publish(out)
         return out
 
+    def settle(self, call_id: str, ended_at: float, outcome: CallOutcome | None = None, *,
+               answered_at: float | None = None, cause: str | None = None) -> list[Change]:
+        """End the active call *call_id* as the PBX's record says it ended.
+
+        For a call whose end the line did not see (a reconnect).  *outcome* is
+        the record's, from the agent's point of view; it is made to fit the
+        call (an outgoing call is never missed, an incoming one never "not
+        answered").  An answer the line missed is taken from *answered_at*.
+        A queue call passed on ends when it stopped ringing here."""
+        tr = self._active.get(call_id) or self._by_leg.get(call_id)
+        if tr is None:
+            return []
+        outgoing = tr.own_dial or tr.direction is Direction.OUTBOUND
+        if outcome is CallOutcome.ANSWERED:
+            if tr.answered_at is None:
+                tr.answered_at = min(max(answered_at or ended_at, tr.started_at), ended_at)
+                tr.answered_by = tr.extension
+        elif outgoing and outcome in (CallOutcome.MISSED, CallOutcome.ANSWERED_ELSEWHERE):
+            outcome = CallOutcome.NOT_ANSWERED
+        elif not outgoing and outcome is CallOutcome.NOT_ANSWERED:
+            outcome = CallOutcome.MISSED
+        if tr.passed_at is not None and outcome is not CallOutcome.ANSWERED:
+            ended_at = tr.passed_at
+        out: list[Change] = []
+        self._end(tr, max(ended_at, tr.started_at), out, outcome, cause)
+        self._publish(out)
+        return out
+
     def end_all(self, now: float | None = None, cause: str = "reset") -> list[Change]:
         """End every active call with outcome UNKNOWN (e.g. after a long outage)."""
         t = self._clock() if now is None else now

@@ -90,6 +90,9 @@ PASS_ON_CAUSES: Final = frozenset({
 MAX_FOREIGN_LEGS: Final = 4096
 #: Queue members (callers waiting) remembered.
 MAX_QUEUE_MEMBERS: Final = 1024
+#: A queue member whose ``member-queue-end`` never came is forgotten after this
+#: long (s): their later calls are not taken for queue calls because of it.
+MEMBER_MAX_AGE: Final = 3 * 3600.0
 #: Queue numbers remembered.
 MAX_QUEUE_NUMBERS: Final = 256
 #: ``member-queue-end`` causes that mean the caller was served.
@@ -122,8 +125,8 @@ class _QueueCalls(_StatusCalls):
         self._foreign: OrderedDict[str, _Foreign] = OrderedDict()
         #: customer key -> the id of their own (trunk) leg, while it is up
         self._caller_legs: dict[str, str] = {}
-        #: member UUID -> customer key, and customer key -> members of it waiting
-        self._members: OrderedDict[str, str] = OrderedDict()
+        #: member UUID -> (customer key, joined at), and customer key -> members waiting
+        self._members: OrderedDict[str, tuple[str, float]] = OrderedDict()
         self._queued: dict[str, int] = {}
         self._queue_numbers: set[str] = set()
         #: passed-on calls: by call id, by any of their ids, by customer key
@@ -144,6 +147,8 @@ class _QueueCalls(_StatusCalls):
         key = tr.customer_key
         if not key:
             return False
+        if self._members:
+            self._forget_members(tr.last_at)
         if key in self._queued:
             return True
         leg = self._caller_legs.get(key)
@@ -350,11 +355,22 @@ class _QueueCalls(_StatusCalls):
         if not key or ev.member_uuid in self._members:
             return
         members = self._members
-        members[ev.member_uuid] = key
+        members[ev.member_uuid] = (key, t)
         self._queued[key] = self._queued.get(key, 0) + 1
         if len(members) > MAX_QUEUE_MEMBERS:
-            _, old = members.popitem(last=False)
+            _, (old, _) = members.popitem(last=False)
             self._member_left(old)
+        self._forget_members(t)
+
+    def _forget_members(self, t: float) -> None:
+        """Members whose end never came (a lost event) are forgotten after a while."""
+        members = self._members
+        while members:
+            uuid, (key, joined) = next(iter(members.items()))
+            if t - joined < MEMBER_MAX_AGE:
+                return
+            del members[uuid]
+            self._member_left(key)
 
     def _member_left(self, key: str) -> None:
         left = self._queued.get(key, 0) - 1
@@ -365,8 +381,9 @@ class _QueueCalls(_StatusCalls):
 
     def _member_end(self, ev: MemberQueueEndEvent, t: float, out: list[Change]) -> None:
         self._ignored += 1
-        key = self._members.pop(ev.member_uuid, None)
-        if key is not None:
+        member = self._members.pop(ev.member_uuid, None)
+        if member is not None:
+            key = member[0]
             self._member_left(key)
         else:
             key = self._member_key(ev.cid_number, ev.cid_name)
@@ -382,7 +399,8 @@ class _QueueCalls(_StatusCalls):
         self._ignored += 1
         if not self._held or self._own(ev.agent) is not None:
             return
-        key = self._members.get(ev.member_uuid, "") if ev.member_uuid else ""
+        member = self._members.get(ev.member_uuid) if ev.member_uuid else None
+        key = member[0] if member is not None else ""
         if not key and ev.caller:
             key = self._member_key(ev.caller, None)
         if key:

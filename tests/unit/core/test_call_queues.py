@@ -286,3 +286,12 @@ def test_status_only_the_ring_comes_back_to_us(agent: Agent) -> None:
                                                   CallState.RINGING)
     (call, change), = agent.status(33.0, "1001", 1)
     assert (change, call.state) == (CallChange.ANSWERED, CallState.ANSWERED)
+
+
+def test_a_queue_member_whose_end_was_lost_is_forgotten(agent: Agent) -> None:
+    member_start(agent, 1.0)  # ... and its member-queue-end never comes
+    later = 1.0 + 4 * 3600
+    agent.leg(later, "ringing", "T", ext="1001", called=DID)  # a direct call, hours later
+    agent.leg(later, "ringing", "B1")
+    (call, change), = agent.hangup(later + 15, "B1", "NO_ANSWER")
+    assert (change, call.outcome) == (CallChange.ENDED, CallOutcome.MISSED)

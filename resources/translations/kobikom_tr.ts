@@ -863,6 +863,10 @@ Ayrıntılar günlük dosyasında:
         <translation>Beklemede</translation>
     </message>
     <message>
+        <source>Passed on to a colleague</source>
+        <translation>Bir iş arkadaşına aktarıldı</translation>
+    </message>
+    <message>
         <source>Missed call</source>
         <translation>Cevapsız arama</translation>
     </message>

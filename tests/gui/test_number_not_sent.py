@@ -155,3 +155,9 @@ def test_a_legs_call_names_the_did_from_the_callers_leg_not_our_extension(make_p
     assert popup.route_label.text() == "Queue: 60000 · To (0224) 234 56 78"
     (card,) = line_cards(ours)  # only the leg to our phone is known
     assert make_popup(card).route_label.text() == "Queue: 60000"
+
+
+def test_a_call_passed_on_to_a_colleague_says_so_if_shown_again(make_popup) -> None:
+    # Its popup closes when it is passed on; the agent may still ask to see it.
+    popup = make_popup(make_card(state=CardState.PASSED_ON, extension="1001"))
+    assert popup.state_label.text() == "Passed on to a colleague"

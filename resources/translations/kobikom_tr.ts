@@ -1603,7 +1603,7 @@ Kişi ekleyin, CSV ya da vCard dosyası içe aktarın veya santral rehberiyle e�
     <name>DialerWindow</name>
     <message>
         <source>Dial – Kobikom</source>
-        <extracomment>The window&apos;s size when it first opens (logical px). Height of one result row (logical px at the default font). Colours of the row avatars. Bumped when the recent calls change: a search with older ones is stale too. Seconds each shown search took from keystroke to screen (benchmark).</extracomment>
+        <extracomment>The window&apos;s size when it first opens (logical px). Bumped when the recent calls change: a search with older ones is stale too. Seconds each shown search took from keystroke to screen (benchmark).</extracomment>
         <translation>Numara çevir – Kobikom</translation>
     </message>
     <message>

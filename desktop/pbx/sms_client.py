@@ -22,12 +22,8 @@ import httpx
 from desktop.pbx.errors import AuthError, NetworkError, RequestError, ServerError
 from desktop.pbx.http_errors import describe, request_error
 from desktop.pbx.redact import scrub, snippet
-from desktop.pbx.rest import (
-    USER_AGENT,
-    default_tls_context,
-    parse_json_lenient,
-    response_message,
-)
+from desktop.pbx.rest_body import parse_json_lenient, response_message
+from desktop.pbx.rest_session import USER_AGENT, default_tls_context
 from desktop.pbx.sms_values import SentListing, SmsMessage
 
 log = logging.getLogger("kobikom.pbx.sms")

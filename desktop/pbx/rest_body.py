@@ -18,6 +18,7 @@ from typing import Any, Final
 
 import httpx
 
+from desktop.pbx.errors import ServerError
 from desktop.pbx.redact import snippet
 
 log = logging.getLogger("kobikom.pbx.rest")
@@ -180,3 +181,16 @@ def qr_png_from_answer(content: bytes) -> bytes:
         raise ValueError("not base64 text") from None
     png_size(data)
     return data
+
+
+def json_answer(response: httpx.Response, what: str, secrets: Iterable[str | None] = ()) -> Any:
+    """The decoded JSON of *response*, leniently; a :class:`ServerError` with a short,
+    scrubbed snippet when it is not JSON (the server may have acted: it answered)."""
+    try:
+        return parse_json_lenient(response.content, response.encoding)
+    except ValueError:
+        ctype = response.headers.get("content-type", "no content type")
+        raise ServerError(
+            f"{what}: the answer is not JSON (HTTP {response.status_code}, {ctype}): "
+            f"{snippet(response.text, secrets)!r}",
+            status=response.status_code, may_have_reached_server=True) from None

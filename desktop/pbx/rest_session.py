@@ -30,6 +30,7 @@ from desktop.pbx.errors import (
 from desktop.pbx.http_errors import describe, request_error
 from desktop.pbx.redact import scrub, snippet
 from desktop.pbx.rest_body import (
+    json_answer,
     jwt_expiry,
     negative,
     parse_json_lenient,
@@ -278,14 +279,7 @@ class RestSession(abc.ABC):
         return describe(exc, self._secrets())
 
     def _json(self, response: httpx.Response, what: str) -> Any:
-        try:
-            return parse_json_lenient(response.content, response.encoding)
-        except ValueError:
-            ctype = response.headers.get("content-type", "no content type")
-            raise ServerError(
-                f"{what}: the answer is not JSON (HTTP {response.status_code}, {ctype}): "
-                f"{snippet(response.text, self._secrets())!r}",
-                status=response.status_code, may_have_reached_server=True) from None
+        return json_answer(response, what, self._secrets())
 
     def _message_of(self, response: httpx.Response) -> str:
         return response_message(response, self._secrets())

@@ -106,6 +106,7 @@ def part_tray(app: QApplication) -> None:
                 tray.hide()
         # What does not work besides the line: a failing LDAP server, a taken hotkey.
         tray.set_connection(states["connected"])
+        tray.set_demo(False)
         tray.set_problems("\n".join([
             directory_problem_text({"ldap": "ldap://dc1.ornek.com.tr: 800 ms içinde yanıt yok"}),
             hotkey_problem_text(hotkey_backend.TAKEN)]))

@@ -35,8 +35,9 @@ from PySide6.QtNetwork import QNetworkInformation
 from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon, QWidget
 
 from desktop.core.account import Account, AccountIncomplete
+from desktop.core.call_records import CallEnd, CallQuery
 from desktop.core.caller_card import CallerCard, CardState, NumberSource, with_contact
-from desktop.core.calls import CallTracker, RecentDials
+from desktop.core.calls import RecentDials, TrackerFactory
 from desktop.core.demo_mode import DemoMode
 from desktop.core.directory import Directory
 from desktop.core.journal import Journal
@@ -103,10 +104,9 @@ class Application(QObject):
             resolve=self._line_plan, stores=lambda: (self.directory, self.journal),
             on_card=self.bridge.on_card, on_state=self.bridge.on_state,
             on_missed=self.bridge.on_missed, settle=self._call_ended_at,
-            tracker_factory=lambda spec: CallTracker(
-                spec.extensions, spec.domain, dials=self.dials,
-                on_dropped=self.bridge.on_dropped),
-            channel_taps=self._channel_taps)
+            tracker_factory=TrackerFactory(self.dials, on_dropped=self.bridge.on_dropped),
+            channel_taps=self._channel_taps,
+            remote=lambda: self.integrations.remote if self.integrations is not None else None)
         self._quit = asyncio.Event()
         self._windows: list[QWidget] = []
         self.tray: Any = tray
@@ -121,6 +121,7 @@ class Application(QObject):
         self.sms: Any = None  # quick SMS (issue 6)
         self.setup: Any = None  # first-run wizard, QR provisioning (issue 7)
         self.support: Any = None  # support bundle (issue 10 §3)
+        self.integrations: Any = None  # CRM, remote directory, dial hotkey (issue 15 §2-4)
 
     # ------------------------------------------------------------------ start
 
@@ -133,6 +134,7 @@ class Application(QObject):
         self._report_settings_notes()
         self._connect_signals()
         self._wire_dialing()
+        self._wire_integrations()
         self._wire_history()
         self._wire_sms()
         self._wire_setup()
@@ -281,6 +283,34 @@ class Application(QObject):
         if uri:
             QTimer.singleShot(0, lambda: bridge.dial_arguments([uri]))
 
+    def _wire_integrations(self) -> None:
+        """CRM screen-pop, LDAP/HTTP directory lookups, dial hotkey (issue 15 §2-4)."""
+        from desktop.ui.integrations import Integrations
+
+        integrations = Integrations(
+            self.settings, self.secrets, tasks=self.tasks,
+            dial=self.click_to_call.dial, notify=self._dial_notify, parent=self)
+        self.integrations = integrations
+        self.bridge.cardChanged.connect(integrations.crm.on_card)
+        self.popups.set_actions(crm=integrations.crm.enabled)
+        integrations.crm.enabledChanged.connect(lambda on: self.popups.set_actions(crm=on))
+        self.popups.crmRequested.connect(integrations.crm.open_card)
+
+        def remote_changed(remote: Any) -> None:
+            line = self.line
+            if line is not None:
+                line.set_remote(remote)
+
+        integrations.remoteChanged.connect(remote_changed)
+        integrations.problemsChanged.connect(self._integration_problems)
+        self._integration_problems(integrations.problems)
+        QTimer.singleShot(0, integrations.start)  # the hotkey, once the loop runs
+
+    def _integration_problems(self, text: str) -> None:
+        self.tray.set_problems(text)
+        if text:
+            log.info("not working: %s", text.replace("\n", "; "))
+
     async def _dial_session(self) -> Any:
         """The shared REST session (raises AccountIncomplete with the reason)."""
         return await self.rest_session()
@@ -385,7 +415,9 @@ class Application(QObject):
                 [number], call_id=call_id, source="history"))
             if self.sms is not None else None,
             play_recording=history.play_recording, add_contact=self._history_add_contact,
-            set_note=history.set_note, directory_keys=self._directory_keys)
+            set_note=history.set_note, directory_keys=self._directory_keys,
+            open_in_crm=self.integrations.open_history_row
+            if self.integrations is not None and self.integrations.crm.enabled else None)
 
     def _history_add_contact(self, number: str) -> None:
         from desktop.core.numbers import parse_number
@@ -603,10 +635,10 @@ class Application(QObject):
         token: str = await session.token()
         return token
 
-    async def _call_ended_at(self, call_id: str) -> float | None:
-        """When the PBX's call record says *call_id* ended (the supervisor settles it)."""
+    async def _call_ended_at(self, query: CallQuery) -> CallEnd | None:
+        """How the PBX's call record says a call ended (the supervisor settles it)."""
         sync = self.call_history.sync() if self.call_history is not None else None
-        return await sync.end_of(call_id) if sync is not None else None
+        return await sync.end_of(query) if sync is not None else None
 
     async def _enter_mode(self, *, reopen: bool = False) -> None:
         """The supervisor's mode switch (the line is stopped): stores and simulator."""
@@ -714,6 +746,8 @@ class Application(QObject):
         dialog = SettingsDialog.ask(None, self.settings, self.secrets,
                                     config_path=self.config_path, policy=self.policy)
         dialog.settingsSaved.connect(self._settings_saved)
+        if self.integrations is not None:
+            self.integrations.show_hotkey_problem(dialog.integration_pages)
 
     @Slot(object)
     def _settings_saved(self, settings: Settings) -> None:
@@ -728,6 +762,8 @@ class Application(QObject):
         # The supervisor changes only what the line's settings changed (a popup
         # corner changes nothing there) and never ends a call in progress.
         self.supervisor.reconfigure("settings saved")
+        if self.integrations is not None:
+            self.integrations.apply(settings)
 
     def _open_contacts(self, prefill: CallerCard | None = None) -> None:
         try:
@@ -808,7 +844,8 @@ class Application(QObject):
         await self.supervisor.close()
         await self.demo_mode.stop()
         # Features close their own databases and senders (e.g. the SMS outbox).
-        for service in (self.click_to_call, self.call_history, self.sms, self.setup):
+        for service in (self.click_to_call, self.call_history, self.sms, self.setup,
+                        self.integrations):
             close = getattr(service, "close", None)
             if close is not None and asyncio.iscoroutinefunction(close):
                 try:

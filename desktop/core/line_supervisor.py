@@ -31,7 +31,7 @@ request goes into one queue that one worker task handles in order:
 **No restart ends a call.**  The :class:`~desktop.core.phone_line.PhoneLine`
 and its tracker outlive the connection.  Calls that were in progress while
 the line was away are *unsettled*; the supervisor asks the PBX's call record
-for each (``settle(call_id)`` -> when it ended, or None while it goes on) at
+for each (``settle(query)`` -> how it ended, or None while it goes on) at
 once and then every :data:`SETTLE_RETRY` seconds while any remain, and
 never ends a call on a guess.
 
@@ -49,8 +49,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Final, Protocol
 
+from desktop.core.call_records import CallEnd, CallQuery
 from desktop.core.caller_card import CallerCard
-from desktop.core.calls import CallTracker
+from desktop.core.calls import CallTracker, TrackerFactory
+from desktop.core.late_contact import RemoteLookup
 from desktop.core.phone_line import CallLog, ContactSource, PhoneLine
 from desktop.core.settings import Settings
 from desktop.core.tasks import cancel_and_wait
@@ -159,11 +161,12 @@ class LineSupervisor:
 
     Hooks: ``resolve()`` -> :data:`LinePlan` (awaited on the worker; may read
     the keyring in a thread); ``stores()`` -> (directory, journal) for a new
-    line; ``tracker_factory(spec)`` -> its :class:`CallTracker` (the app adds
-    its own options); ``channel_taps(spec, on_state)`` -> (the ``on_state``
+    line; ``tracker_factory(spec)`` -> its :class:`CallTracker` (the app's
+    :class:`~desktop.core.calls.TrackerFactory`, which replay uses too);
+    ``channel_taps(spec, on_state)`` -> (the ``on_state``
     to give a new channel, extra options such as ``on_frame``): the app's
-    raw capture; ``settle(call_id)`` -> the end time from the call record, or
-    None;
+    raw capture; ``settle(query)`` -> how the call record says the call
+    of a :class:`~desktop.core.call_records.CallQuery` ended, or None;
     ``open_channel`` and ``channel_options()`` build the channel (the app's
     timing follows ``KOBIKOM_LINE_TIME_SCALE``).
     """
@@ -176,15 +179,19 @@ class LineSupervisor:
         on_card: Callable[[CallerCard], None],
         on_state: Callable[[ConnectionState], None],
         on_missed: Callable[[int], None] | None = None,
-        settle: Callable[[str], Awaitable[float | None]] | None = None,
+        settle: Callable[[CallQuery], Awaitable[CallEnd | None]] | None = None,
         open_channel: ChannelOpener = open_channel,
         channel_options: Callable[[], dict[str, Any]] | None = None,
         settle_retry: float | None = None,
         tracker_factory: Callable[[LineSpec], CallTracker] | None = None,
         channel_taps: ChannelTaps | None = None,
+        remote: Callable[[], RemoteLookup | None] | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
+        """*remote*: the remote directory sources a new line uses (the app's current
+        ones; a running line gets new ones through ``line.set_remote``)."""
         self._resolve = resolve
+        self._remote = remote
         self._stores = stores
         self._on_card = on_card
         self._on_state = on_state
@@ -196,8 +203,7 @@ class LineSupervisor:
             else settle_retry
         self._clock = clock
         self._channel_taps = channel_taps
-        self._tracker_factory = tracker_factory or (
-            lambda spec: CallTracker(spec.extensions, spec.domain, clock=clock))
+        self._tracker_factory = tracker_factory or TrackerFactory(clock=clock)
         self._pending: deque[_Request] = deque()
         self._wakeup = asyncio.Event()
         self._worker: asyncio.Task[None] | None = None
@@ -361,6 +367,7 @@ class LineSupervisor:
         return PhoneLine(tracker, directory=directory, journal=journal,
                          on_card=self._on_card, on_state=self._state,
                          on_missed=self._on_missed, on_unsettled=self._unsettled,
+                         remote=self._remote() if self._remote is not None else None,
                          clock=self._clock)
 
     def _start_channel(self, line: PhoneLine, spec: LineSpec) -> None:
@@ -426,8 +433,11 @@ class LineSupervisor:
             if line is None or not line.unsettled():
                 return
             for call_id in line.unsettled():
+                call = line.tracker.get(call_id)
+                if call is None:
+                    continue
                 try:
-                    ended = await self._settle(call_id)
+                    ended = await self._settle(CallQuery.of(call))
                 except asyncio.CancelledError:
                     raise
                 except Exception as exc:  # a read: the next round tries again

@@ -13,6 +13,14 @@ It keeps the real-time channel running, feeds every event to the
 3. hands an immutable :class:`~desktop.core.caller_card.CallerCard` to
    ``on_card``.
 
+**Late contacts.**  A number the local directory does not know is looked up
+in the remote sources (LDAP, HTTP: :mod:`desktop.core.remote_directory`)
+*after* the first card went out: that card says ``lookup_pending`` and the
+popup shows the number at once.  When the answer comes (within the sources'
+time budgets), the call gets one more card (``UPDATED``) with the name, and
+the journal row gets it too.  A remote answer already in the cache is on the
+first card.  The network is never waited for before a card.
+
 It knows nothing about Qt: the UI wraps it in a bridge QObject that
 re-emits the callbacks as signals.  Callbacks are plain functions called on
 the event loop; an exception in one is logged, never fatal to the line.
@@ -40,18 +48,19 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any, Final, Protocol
 
+from desktop.core.call_records import CallEnd
 from desktop.core.caller_card import CallerCard, CardOutcome, CardState, NumberSource
-from desktop.core.calls import Call, CallChange, CallState, CallTracker
+from desktop.core.calls import Call, CallChange, CallOutcome, CallState, CallTracker
 from desktop.core.directory import Contact
 from desktop.core.journal import JournalCall, NumberHistory
-from desktop.core.numbers import PhoneNumber
+from desktop.core.late_contact import KnownCaller, LateContacts, RemoteLookup
+from desktop.core.numbers import NumberKind, PhoneNumber
 from desktop.core.tasks import cancel_and_wait
 from desktop.pbx.connection import ConnectionState, Phase
 from desktop.pbx.errors import ChannelError, NotConnectedError
-from desktop.pbx.events import Direction, Event, HangupEvent, ReplyEvent
+from desktop.pbx.events import Direction, Event, ReplyEvent
 
 log = logging.getLogger("kobikom.core.line")
 
@@ -65,6 +74,7 @@ TICK_LINGER: Final = 1.0
 HISTORY_LIMIT: Final = 5
 #: The hangup cause of a call settled from the PBX's call record.
 SETTLED_BY_CDR: Final = "settled from the call record"
+_OUTCOMES: Final = frozenset(o.value for o in CallOutcome)
 
 
 class ContactSource(Protocol):
@@ -94,20 +104,11 @@ class CommandsUnsupported(ChannelError):
     """The live channel cannot carry call commands (only the Tekil WebSocket can)."""
 
 
-@dataclass(slots=True)
-class _Known:
-    """What we looked up once for a call (the number does not change mid-call)."""
-
-    number: PhoneNumber
-    contact: Contact | None
-    history: NumberHistory
-    notes: str | None
-
-
 _STATE = {
     CallState.RINGING: CardState.RINGING,
     CallState.ANSWERED: CardState.ANSWERED,
     CallState.ON_HOLD: CardState.ON_HOLD,
+    CallState.PASSED_ON: CardState.PASSED_ON,
     CallState.ENDED: CardState.ENDED,
 }
 
@@ -115,6 +116,22 @@ _STATE = {
 def other_party(call: Call) -> PhoneNumber:
     """The customer's number: the caller of incoming calls, the callee of outgoing ones."""
     return call.called if call.direction is Direction.OUTBOUND else call.caller
+
+
+def route_number(call: Call) -> PhoneNumber | None:
+    """Where the call went, for the popup's "To ...": the DID the customer dialled.
+
+    Never the agent's own extension (a leg to the agent's phone, or a Tekil
+    status call, names the extension it rings: that is no news on the agent's
+    screen); None when only that is known.  For an outgoing call, the agent's
+    extension it was placed from."""
+    if call.direction is Direction.OUTBOUND:
+        return call.caller
+    called = call.called
+    if not called.raw.strip() or (called.kind is NumberKind.INTERNAL
+                                  and called.key in call.offered_extensions):
+        return None
+    return called
 
 
 def number_source(call: Call) -> NumberSource:
@@ -126,7 +143,9 @@ def number_source(call: Call) -> NumberSource:
     return NumberSource.PBX
 
 
-def journal_entry(call: Call, contact: Contact | None) -> JournalCall:
+def journal_entry(call: Call, contact: Contact | None, *,
+                  name: str | None = None) -> JournalCall:
+    """The journal row of *call*; *name* stands in when no local *contact* is known."""
     party = other_party(call)
     ended = call.state is CallState.ENDED
     return JournalCall(
@@ -139,7 +158,7 @@ def journal_entry(call: Call, contact: Contact | None) -> JournalCall:
         called_raw=(call.caller.raw if call.direction is Direction.OUTBOUND else call.called.raw)
         or None,
         queue=call.queue,
-        contact_name_at_time=contact.display_name if contact else None,
+        contact_name_at_time=contact.display_name if contact else (name or None),
         ringing_at=call.ringing_at,
         answered_at=call.answered_at,
         ended_at=call.ended_at,
@@ -170,17 +189,19 @@ class PhoneLine:
         on_state: Callable[[ConnectionState], None],
         on_missed: Callable[[int], None] | None = None,
         on_unsettled: Callable[[list[str]], None] | None = None,
+        remote: RemoteLookup | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.tracker = tracker
         self._directory = directory
+        self._late = LateContacts(remote, self._late_answer)
         self._journal = journal
         self._on_card = on_card
         self._on_state = on_state
         self._on_missed = on_missed
         self._on_unsettled = on_unsettled
         self._clock = clock
-        self._known: dict[str, _Known] = {}
+        self._known: dict[str, KnownCaller] = {}
         self._missed = tracker.missed_count
         self._channel: ChannelLike | None = None
         self._reply_waiters: dict[str, list[asyncio.Future[ReplyEvent]]] = {}
@@ -238,6 +259,7 @@ class PhoneLine:
         if self._ticker is not None:
             await cancel_and_wait(self._ticker)
             self._ticker = None
+        await self._late.cancel_all()
         self._unsettled.clear()
         self._publish(self.tracker.end_all(cause=cause))
 
@@ -322,21 +344,26 @@ class PhoneLine:
             del self._unsettled[call_id]
         return list(self._unsettled)
 
-    def settle(self, call_id: str, ended_at: float) -> bool:
-        """The PBX's record says *call_id* ended at *ended_at*: end it now.
+    def settle(self, call_id: str, end: CallEnd) -> bool:
+        """The PBX's record says how *call_id* ended: end it so, now.
 
-        Fed to the tracker as the hangup we missed, so the call ends the way a
-        live hangup would end it (journal first, then its card).  False when
-        the call is not unsettled any more (an event came meanwhile).
+        The call ends with the record's end time and outcome (an answer the
+        line missed, a colleague who took it, ...), journal first, then its
+        card, like a live hangup.  False when the call is not unsettled any
+        more (an event came meanwhile).
         """
         if call_id not in self._unsettled or self.tracker.get(call_id) is None:
             self._unsettled.pop(call_id, None)
             return False
-        log.info("call %s settled from its call record", call_id)
-        self.feed(HangupEvent(raw={"source": "cdr"}, received_at=ended_at, call_id=call_id,
-                              hangup_cause=SETTLED_BY_CDR))
+        log.info("call %s settled from its call record (%s)", call_id, end.outcome)
+        outcome = CallOutcome(end.outcome) if end.outcome in _OUTCOMES else None
         self._unsettled.pop(call_id, None)
-        return True
+        self._poke_ticker()
+        changes = self.tracker.settle(call_id, end.ended_at, outcome,
+                                      answered_at=end.answered_at, cause=SETTLED_BY_CDR)
+        if changes:
+            self._publish(changes)
+        return bool(changes)
 
     # -- events ------------------------------------------------------------------
 
@@ -441,7 +468,27 @@ class PhoneLine:
         """The directory changed: look numbers up again for live calls."""
         self._known.clear()
 
-    def _lookup(self, call: Call) -> _Known:
+    def set_remote(self, remote: RemoteLookup | None) -> None:
+        """Use other remote directory sources from now on (the settings changed)."""
+        self._late.remote = remote
+
+    @property
+    def remote_lookups(self) -> int:
+        """Remote lookups in flight (diagnostics, tests)."""
+        return len(self._late)
+
+    def _late_answer(self, known: KnownCaller) -> None:
+        """A remote lookup ended: one more card of the call, with the name if found."""
+        call_id = next((cid for cid, k in self._known.items() if k is known), None)
+        call = self.tracker.get(call_id) if call_id is not None else None
+        if call is None:
+            return  # the call ended meanwhile; its last card stays as it was
+        if known.remote is not None:
+            log.info("call %s named by the %s directory (%s)", call.call_id,
+                     known.remote.source, known.number.masked())
+        self._publish([(call, CallChange.UPDATED)])
+
+    def _lookup(self, call: Call) -> KnownCaller:
         known = self._known.get(call.call_id)
         if known is None and call.replaces is not None:
             known = self._known.pop(call.replaces, None)
@@ -465,21 +512,25 @@ class PhoneLine:
                     notes = self._journal.notes_for(party.key)
                 except Exception:
                     log.exception("journal history failed")
-        known = _Known(party, contact, history, notes)
+        known = KnownCaller(party, contact, history, notes)
         self._known[call.call_id] = known
+        if contact is None:
+            self._late.start(known, call.call_id)
         return known
 
     def _card(self, call: Call, change: CallChange) -> CallerCard:
         known = self._lookup(call)
         if self._journal is not None:
             try:
-                self._journal.enqueue(journal_entry(call, known.contact))
+                self._journal.enqueue(journal_entry(call, known.contact, name=known.name))
             except Exception:
                 # Never hold the popup back because the disk is full; say it loudly.
                 log.exception("could not write call %s to the journal", call.call_id)
         if change is CallChange.ENDED:
             self._known.pop(call.call_id, None)
         contact = known.contact
+        remote = known.remote if contact is None else None
+        source = "local" if contact is not None else (remote.source if remote else None)
         outcome = CardOutcome(call.outcome.value) if call.outcome is not None else None
         return CallerCard(
             call_id=call.call_id,
@@ -488,12 +539,13 @@ class PhoneLine:
             direction=call.direction.value,
             outcome=outcome,
             extension=call.extension,
-            called=call.called if call.direction is not Direction.OUTBOUND else call.caller,
+            called=route_number(call),
             queue=call.queue,
             contact_id=contact.id if contact else None,
-            name=(contact.name or None) if contact else None,
-            company=(contact.company or None) if contact else None,
-            notes=(contact.notes or None) if contact else None,
+            name=((contact.name if contact else remote.name if remote else "") or None),
+            company=((contact.company if contact else remote.company if remote else "")
+                     or None),
+            notes=((contact.notes if contact else remote.notes if remote else "") or None),
             pbx_name=call.caller_name,
             previous_calls=known.history.count,
             last_call_at=known.history.last_at,
@@ -506,4 +558,6 @@ class PhoneLine:
             replaces=call.replaces,
             number_source=number_source(call),
             own_dial=call.own_dial,
+            contact_source=source,
+            lookup_pending=known.pending,
         )

@@ -108,6 +108,13 @@ _CALLED_KEYS = ("calledNumber", "called_number", "called", "dst", "did", "destin
                 "destinationNumber", "pbx_num", "to")
 #: Fields a hangup may carry besides the documented ones (a FreeSWITCH channel's).
 _LEG_FIELDS = frozenset((*_CALLER_KEYS, *_CALLED_KEYS, "direction"))
+#: The queue a call leg came through (FreeSWITCH sets ``cc_queue`` on the legs
+#: of a mod_callcenter call).
+_QUEUE_KEYS = ("queue", "queueName", "queueExtension", "cc_queue", "ccQueue", "CC-Queue")
+#: The waiting caller's number on agent/queue events (undocumented; mod_callcenter's
+#: ``CC-Member-CID-Number``).
+_MEMBER_NUMBER_KEYS = ("cidNumber", "cid_number", "callerNumber", "caller_number",
+                       "CC-Member-CID-Number", "memberCidNumber")
 _EXTENSION_KEYS = ("extension", "exten", "internal_num", "extensionNumber", "agent")
 _DOMAIN_KEYS = ("domain", "domainUuid", "domain_uuid", "domainUUID")
 _NAME_KEYS = ("event", "Event", "type", "eventName", "event_type")
@@ -195,7 +202,7 @@ def _ringing(msg: Mapping[str, Any], base: dict[str, Any]) -> Event:
         caller=_text(_first(msg, _CALLER_KEYS)) or "",
         called=_text(_first(msg, _CALLED_KEYS)) or "",
         direction=_direction(msg.get("direction")),
-        queue=_text(_first(msg, ("queue", "queueName", "queueExtension"))),
+        queue=_text(_first(msg, _QUEUE_KEYS)),
         caller_name=_text(_first(msg, ("callerName", "caller_name", "cidName", "cid_name"))),
     )
 
@@ -209,7 +216,7 @@ def _answered(msg: Mapping[str, Any], base: dict[str, Any]) -> Event:
         direction=_direction(msg.get("direction")),
         channel_call_state=_text(msg.get("channelCallState")) or None,
         hangup_cause=_text(msg.get("hangupCause")) or None,
-        queue=_text(_first(msg, ("queue", "queueName", "queueExtension"))),
+        queue=_text(_first(msg, _QUEUE_KEYS)),
     )
 
 
@@ -221,7 +228,8 @@ def _hangup(msg: Mapping[str, Any], base: dict[str, Any]) -> Event:
     return HangupEvent(**base, hangup_cause=cause, extension=extension,
                        caller=_text(_first(msg, _CALLER_KEYS)) or "",
                        called=_text(_first(msg, _CALLED_KEYS)) or "",
-                       direction=_direction(msg.get("direction")))
+                       direction=_direction(msg.get("direction")),
+                       queue=_text(_first(msg, _QUEUE_KEYS)))
 
 
 def _simple_call(cls: type[CallEvent]) -> Callable[[Mapping[str, Any], dict[str, Any]], Event]:
@@ -272,8 +280,11 @@ def _other(name: str, msg: Mapping[str, Any], base: dict[str, Any]) -> Event | N
         return AgentStateChangeEvent(**base, agent=_require(msg, "agent"),
                                      state=_text(msg.get("state")) or "")
     if name == "bridge-agent-start":
-        return BridgeAgentStartEvent(**base, agent=_require(msg, "agent"),
-                                     agent_uuid=_text(msg.get("agentUUID")))
+        return BridgeAgentStartEvent(
+            **base, agent=_require(msg, "agent"), agent_uuid=_text(msg.get("agentUUID")),
+            member_uuid=_text(_first(msg, ("memberUUID", "memberUuid", "member_uuid"))),
+            caller=_text(_first(msg, _MEMBER_NUMBER_KEYS)),
+            queue=_text(_first(msg, _QUEUE_KEYS)))
     if name == "bridge-agent-end":
         return BridgeAgentEndEvent(**base, agent=_require(msg, "agent"),
                                    agent_uuid=_text(msg.get("agentUUID")))
@@ -295,11 +306,15 @@ def _other(name: str, msg: Mapping[str, Any], base: dict[str, Any]) -> Event | N
         return MembersCountEvent(**base, queue=_require(msg, "queue"), count=count)
     if name == "member-queue-start":
         return MemberQueueStartEvent(**base, member_uuid=_require(msg, "memberUUID"),
-                                     cid_name=_text(msg.get("cidName")))
+                                     cid_name=_text(msg.get("cidName")),
+                                     cid_number=_text(_first(msg, _MEMBER_NUMBER_KEYS)),
+                                     queue=_text(_first(msg, _QUEUE_KEYS)))
     if name == "member-queue-end":
         return MemberQueueEndEvent(**base, member_uuid=_require(msg, "memberUUID"),
                                    cid_name=_text(msg.get("cidName")),
-                                   cause=_text(msg.get("cause")))
+                                   cause=_text(msg.get("cause")),
+                                   cid_number=_text(_first(msg, _MEMBER_NUMBER_KEYS)),
+                                   queue=_text(_first(msg, _QUEUE_KEYS)))
     if name in ("extensionstatus", "extension-status"):
         code_text = _require(msg, "status")
         try:

@@ -554,7 +554,7 @@ Hesabı burada kurun; kaydetmek dosyanın yerine geçer.</translation>
     <name>Application</name>
     <message>
         <source>Settings file</source>
-        <extracomment>How often, and how many times, to look again for the tray icon&apos;s place while the tray host has not embedded it yet (the log line is what the end-to-end tests click). The administrator&apos;s machine-wide policy (defaults and locks), read once.</extracomment>
+        <extracomment>How often, and how many times, to look again for the tray icon&apos;s place while the tray host has not embedded it yet (the log line is what the end-to-end tests click). The administrator&apos;s machine-wide policy (defaults and locks), read once. The account&apos;s REST session, shared by every feature.</extracomment>
         <translation>Ayar dosyası</translation>
     </message>
     <message>

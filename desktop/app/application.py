@@ -36,6 +36,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon, QWidge
 
 from desktop.app.dialing import DialingWiring
 from desktop.app.history import HistoryWiring
+from desktop.app.integrations import IntegrationsWiring
 from desktop.app.sms import SmsWiring
 from desktop.app.support import SupportWiring
 from desktop.core.account import Account, AccountIncomplete
@@ -110,7 +111,8 @@ class Application(QObject):
             on_card=self.bridge.on_card, on_state=self.bridge.on_state,
             on_missed=self.bridge.on_missed, settle=self._call_ended_at,
             tracker_factory=TrackerFactory(self.dials, on_dropped=self.bridge.on_dropped),
-            channel_taps=self._support.channel_taps)
+            channel_taps=self._support.channel_taps,
+            remote=lambda: self.integrations.remote if self.integrations is not None else None)
         self._quit = asyncio.Event()
         self._windows: list[QWidget] = []
         self.tray: Any = tray
@@ -120,6 +122,7 @@ class Application(QObject):
         # How each feature is wired to the rest (desktop/app/<feature>.py).
         self._dialing = DialingWiring(self)
         self._history = HistoryWiring(self)
+        self._integrations = IntegrationsWiring(self)
         self._sms = SmsWiring(self)
         # Feature services, set by the _wire_* methods below (None = feature absent,
         # so other features hide the buttons that would use it: no dead buttons).
@@ -128,6 +131,7 @@ class Application(QObject):
         self.sms: Any = None  # quick SMS (issue 6)
         self.setup: Any = None  # first-run wizard, QR provisioning (issue 7)
         self.support: Any = None  # support bundle (issue 10 §3)
+        self.integrations: Any = None  # CRM, remote directory, dial hotkey (issue 15 §2-4)
 
     # ------------------------------------------------------------------ start
 
@@ -140,6 +144,7 @@ class Application(QObject):
         self._report_settings_notes()
         self._connect_signals()
         self.click_to_call = self._dialing.wire()
+        self.integrations = self._integrations.wire()
         self.call_history = self._history.wire()
         self.sms = self._sms.wire()
         self._wire_setup()
@@ -437,6 +442,8 @@ class Application(QObject):
         dialog = SettingsDialog.ask(None, self.settings, self.secrets,
                                     config_path=self.config_path, policy=self.policy)
         dialog.settingsSaved.connect(self._settings_saved)
+        if self.integrations is not None:
+            self.integrations.show_hotkey_problem(dialog.integration_pages)
 
     @Slot(object)
     def _settings_saved(self, settings: Settings) -> None:
@@ -449,6 +456,8 @@ class Application(QObject):
         # The supervisor changes only what the line's settings changed (a popup
         # corner changes nothing there) and never ends a call in progress.
         self.supervisor.reconfigure("settings saved")
+        if self.integrations is not None:
+            self.integrations.apply(settings)
 
     def open_contacts(self, prefill: CallerCard | None = None) -> None:
         try:
@@ -529,7 +538,8 @@ class Application(QObject):
         await self.supervisor.close()
         await self.demo_mode.stop()
         # Features close their own databases and senders (e.g. the SMS outbox).
-        for service in (self.click_to_call, self.call_history, self.sms, self.setup):
+        for service in (self.click_to_call, self.call_history, self.sms, self.setup,
+                        self.integrations):
             close = getattr(service, "close", None)
             if close is not None and asyncio.iscoroutinefunction(close):
                 try:

@@ -112,7 +112,9 @@ class HistoryWiring:
                 [number], call_id=call_id, source="history"))
             if app.sms is not None else None,
             play_recording=history.play_recording, add_contact=self.add_contact,
-            set_note=history.set_note, directory_keys=self.directory_keys)
+            set_note=history.set_note, directory_keys=self.directory_keys,
+            open_in_crm=app.integrations.open_history_row
+            if app.integrations is not None and app.integrations.crm.enabled else None)
 
     def add_contact(self, number: str) -> None:
         from desktop.core.numbers import parse_number

@@ -63,6 +63,7 @@ from desktop.pbx.channel_setup import (
 )
 from desktop.pbx.channels import EventChannel, open_channel
 from desktop.pbx.connection import ConnectionState, Endpoint, Flavor, Transport
+from desktop.pbx.events import Event
 
 log = logging.getLogger("kobikom.core.supervisor")
 
@@ -198,6 +199,7 @@ class LineSupervisor:
         self._channel_taps = channel_taps
         self._tracker_factory = tracker_factory or (
             lambda spec: CallTracker(spec.extensions, spec.domain, clock=clock))
+        self._event_listeners: list[Callable[[Event], None]] = []
         self._pending: deque[_Request] = deque()
         self._wakeup = asyncio.Event()
         self._worker: asyncio.Task[None] | None = None
@@ -233,6 +235,20 @@ class LineSupervisor:
     def running(self) -> bool:
         """A channel is running (connected or trying)."""
         return self._channel_task is not None and not self._channel_task.done()
+
+    # -- the event fan-out (one connection, several features) ----------------------------
+
+    def add_event_listener(self, listener: Callable[[Event], None]) -> None:
+        """Call *listener* with every event of every line from now on (after the call
+        tracker had it); an exception in it is logged, never fatal to the line."""
+        self._event_listeners.append(listener)
+
+    def _fan_out(self, event: Event) -> None:
+        for listener in self._event_listeners:
+            try:
+                listener(event)
+            except Exception:
+                log.exception("event listener %r failed", listener)
 
     # -- requests (all serialised) ----------------------------------------------------
 
@@ -361,7 +377,7 @@ class LineSupervisor:
         return PhoneLine(tracker, directory=directory, journal=journal,
                          on_card=self._on_card, on_state=self._state,
                          on_missed=self._on_missed, on_unsettled=self._unsettled,
-                         clock=self._clock)
+                         on_event=self._fan_out, clock=self._clock)
 
     def _start_channel(self, line: PhoneLine, spec: LineSpec) -> None:
         def factory(on_event: Callable[..., None], on_state: StateCallback) -> Any:

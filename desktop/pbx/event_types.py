@@ -160,10 +160,13 @@ class AgentStateChangeEvent(Event):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class BridgeAgentStartEvent(Event):
-    """``bridge-agent-start``."""
+    """``bridge-agent-start``: an agent took a queue caller.  ``member_uuid``
+    (mod_callcenter's ``CC-Member-UUID``) is not a documented key field;
+    taken when present."""
 
     agent: str
     agent_uuid: str | None = None
+    member_uuid: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -203,19 +206,31 @@ class MembersCountEvent(Event):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MemberQueueStartEvent(Event):
-    """``member-queue-start``: a caller joined a queue."""
+    """``member-queue-start``: a caller joined a queue.
+
+    The documented key fields are ``memberUUID`` and ``cidName`` only;
+    mod_callcenter's event also names the queue (``CC-Queue``) and the
+    caller's number (``CC-Member-CID-Number``): taken when present.
+    """
 
     member_uuid: str
     cid_name: str | None = None
+    queue: str | None = None
+    cid_number: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MemberQueueEndEvent(Event):
-    """``member-queue-end``: a caller left a queue."""
+    """``member-queue-end``: a caller left a queue (``queue``/``cid_number`` as above;
+    ``cause`` is mod_callcenter's ``Terminated`` or ``Cancel``, ``cancel_reason``
+    its ``NONE``/``TIMEOUT``/``NO_AGENT_TIMEOUT``/``BREAK_OUT`` when sent)."""
 
     member_uuid: str
     cid_name: str | None = None
     cause: str | None = None
+    queue: str | None = None
+    cid_number: str | None = None
+    cancel_reason: str | None = None
 
 
 # ---------------------------------------------------------------- Tekil ExtensionStatus

@@ -110,6 +110,10 @@ _CALLED_KEYS = ("calledNumber", "called_number", "called", "dst", "did", "destin
 _LEG_FIELDS = frozenset((*_CALLER_KEYS, *_CALLED_KEYS, "direction"))
 _EXTENSION_KEYS = ("extension", "exten", "internal_num", "extensionNumber", "agent")
 _DOMAIN_KEYS = ("domain", "domainUuid", "domain_uuid", "domainUUID")
+#: Not among the member events' documented key fields; mod_callcenter sends them
+#: (``CC-Queue``, ``CC-Member-CID-Number``), so a server may pass them on.
+_MEMBER_QUEUE_KEYS = ("queue", "queueName", "queueExtension", "CC-Queue")
+_MEMBER_NUMBER_KEYS = ("cidNumber", "cid_number", "callerNumber", "CC-Member-CID-Number")
 _NAME_KEYS = ("event", "Event", "type", "eventName", "event_type")
 # Canonical spellings (see _canonical_name: "kobipbx_tenant" -> "kobipbx-tenant").
 _REPLY_NAMES = frozenset({"login", "handshake", "kobipbx-tenant", "auth", "error",
@@ -273,7 +277,9 @@ def _other(name: str, msg: Mapping[str, Any], base: dict[str, Any]) -> Event | N
                                      state=_text(msg.get("state")) or "")
     if name == "bridge-agent-start":
         return BridgeAgentStartEvent(**base, agent=_require(msg, "agent"),
-                                     agent_uuid=_text(msg.get("agentUUID")))
+                                     agent_uuid=_text(msg.get("agentUUID")),
+                                     member_uuid=_text(_first(msg, ("memberUUID",
+                                                                    "CC-Member-UUID"))))
     if name == "bridge-agent-end":
         return BridgeAgentEndEvent(**base, agent=_require(msg, "agent"),
                                    agent_uuid=_text(msg.get("agentUUID")))
@@ -295,11 +301,17 @@ def _other(name: str, msg: Mapping[str, Any], base: dict[str, Any]) -> Event | N
         return MembersCountEvent(**base, queue=_require(msg, "queue"), count=count)
     if name == "member-queue-start":
         return MemberQueueStartEvent(**base, member_uuid=_require(msg, "memberUUID"),
-                                     cid_name=_text(msg.get("cidName")))
+                                     cid_name=_text(msg.get("cidName")),
+                                     queue=_text(_first(msg, _MEMBER_QUEUE_KEYS)),
+                                     cid_number=_text(_first(msg, _MEMBER_NUMBER_KEYS)))
     if name == "member-queue-end":
         return MemberQueueEndEvent(**base, member_uuid=_require(msg, "memberUUID"),
                                    cid_name=_text(msg.get("cidName")),
-                                   cause=_text(msg.get("cause")))
+                                   cause=_text(msg.get("cause")),
+                                   queue=_text(_first(msg, _MEMBER_QUEUE_KEYS)),
+                                   cid_number=_text(_first(msg, _MEMBER_NUMBER_KEYS)),
+                                   cancel_reason=_text(_first(msg, ("cancelReason",
+                                                                    "cancel_reason"))))
     if name in ("extensionstatus", "extension-status"):
         code_text = _require(msg, "status")
         try:

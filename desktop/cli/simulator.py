@@ -4,6 +4,8 @@ Prints one JSON line with the ports when ready (port 0 = pick a free one)
 and runs until SIGINT/SIGTERM.  ``--replay FILE`` serves a capture
 (``listen --capture`` or the app's) on the event channels instead of
 simulated calls, at the recorded timing (``--replay-speed`` to go faster).
+``--team-demo`` gives the tenant a team of twelve and plays their day
+(``desktop/simulator/team.py``).
 """
 
 from __future__ import annotations
@@ -43,6 +45,10 @@ def add_parsers(sub: Any) -> None:
                           "(default: %(default)s; see desktop/simulator/profiles.py)")
     sim.add_argument("--demo-calls", metavar="EXT",
                      help="keep making EXT ring with varied demo calls")
+    sim.add_argument("--team-demo", action="store_true",
+                     help="a team of twelve with three queues, and the colleagues' day: "
+                          "their calls, breaks, registrations and callers waiting in queues "
+                          "(for the team board)")
     sim.add_argument("--debug", action="store_true")
     # No --config: the simulator reads no settings (argparse refuses the option).
     replay = sim.add_argument_group("replay a capture from a real installation")
@@ -72,6 +78,11 @@ async def _run(args: argparse.Namespace) -> int:
     cfg = SimulatorConfig(flavor=args.flavor or "bulut", host=args.host, tcp_port=args.tcp_port,
                           ws_port=args.ws_port, http_port=args.http_port,
                           tcp_framing=args.tcp_framing, profile=args.profile)
+    if args.team_demo:
+        from desktop.simulator.team import demo_config
+
+        for key, value in demo_config().items():
+            setattr(cfg, key, value)
     if args.replay is not None:
         from desktop.pbx.capture import capture_files
         from desktop.simulator.replay import CaptureFileError, load_capture
@@ -107,13 +118,19 @@ async def _run(args: argparse.Namespace) -> int:
     if cfg.replay_files:
         ready["replay"] = list(cfg.replay_files)
     print(json.dumps(ready), flush=True)
-    demo: asyncio.Task[None] | None = None
+    demos: list[asyncio.Task[None]] = []
     if args.demo_calls:
-        demo = asyncio.create_task(sim.run_demo(extension=args.demo_calls), name="demo-calls")
+        demos.append(asyncio.create_task(sim.run_demo(extension=args.demo_calls),
+                                         name="demo-calls"))
+    if args.team_demo:
+        from desktop.simulator.team import run_team_demo
+
+        demos.append(asyncio.create_task(run_team_demo(sim, args.demo_calls or "1001"),
+                                         name="team-demo"))
     try:
         await stop.wait()
     finally:
-        if demo is not None:
+        for demo in demos:
             demo.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await demo

@@ -174,6 +174,18 @@ class CaptureSettings:
     max_mb: int = 20
 
 
+# -- [board]: the team and queue board (issue 15 §1; desktop.core.team) --
+
+
+@dataclass(slots=True)
+class BoardSettings:
+    #: The tray icon shows how many callers wait in the agent's queues.
+    waiting_badge: bool = True
+    #: The agent's queues (numbers or names) for that badge and the queue strip;
+    #: empty = the queues the agent is seen answering, else every queue.
+    queues: list[str] = field(default_factory=list)
+
+
 @dataclass(slots=True)
 class Settings:
     account: AccountSettings = field(default_factory=AccountSettings)
@@ -184,6 +196,7 @@ class Settings:
     sms: SmsSettings = field(default_factory=SmsSettings)
     history: HistorySettings = field(default_factory=HistorySettings)
     capture: CaptureSettings = field(default_factory=CaptureSettings)
+    board: BoardSettings = field(default_factory=BoardSettings)
 
     # -- derived values ----------------------------------------------------
 

@@ -46,84 +46,37 @@ older than :data:`RING_LIMIT` and a call older than :data:`CALL_LIMIT` end.
 from __future__ import annotations
 
 import logging
-import re
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Final
 
 from desktop.core.team_directory import TeamDirectory
 from desktop.core.team_model import (
-    ABANDON_CAUSES,
     AbandonedCaller,
-    AgentView,
     ColleagueView,
     Presence,
     QueueView,
     WaitingCaller,
 )
+from desktop.core.team_queues import PENDING_WINDOW, CallCenter
+from desktop.core.team_state import (
+    AgentRecord,
+    LegRecord,
+    LineRecord,
+    QueueRecord,
+    natural_key,
+)
 from desktop.pbx import events as ev
 
 log = logging.getLogger("kobikom.core.team")
 
-#: A member event without a queue waits this long for a ``members-count`` to rise (s).
-PENDING_WINDOW: Final = 3.0
 #: A ring nobody ended is dropped after this long (s; the call tracker's limit too).
 RING_LIMIT: Final = 300.0
 #: A call nobody ended is dropped after this long (s).
 CALL_LIMIT: Final = 4 * 3600.0
-#: Abandoned callers kept (the oldest go first).
-ABANDONED_LIMIT: Final = 500
 #: Names looked up in the directory kept in memory.
 NAME_CACHE: Final = 4096
-_QUEUE_IN_NAME: Final = re.compile(r"\((\d+)\)\s*$")
-_NUMBERISH: Final = re.compile(r"^[+0-9][0-9 ()+\-]{2,}$")
-
-
-@dataclass(slots=True)
-class _Leg:
-    state: str  # "ringing" | "up" | "held"
-    other: str
-    outgoing: bool
-    since: float
-
-
-@dataclass(slots=True, eq=False)
-class _Ext:
-    extension: str
-    name: str = ""
-    agent_status: str = ""
-    registered: bool | None = None
-    seen: bool = False
-    code: int | None = None
-    code_since: float | None = None
-    status_text: str = ""
-    agent: str | None = None
-    legs: dict[str, _Leg] = field(default_factory=dict)
-
-
-@dataclass(slots=True, eq=False)
-class _Agent:
-    agent_id: str
-    extension: str = ""
-    agent_name: str = ""
-    status: str = ""
-    state: str = ""
-    queues: set[str] = field(default_factory=set)
-
-
-@dataclass(slots=True, eq=False)
-class _Queue:
-    extension: str
-    name: str = ""
-    uuid: str | None = None
-    count: int | None = None
-    members: dict[str, WaitingCaller] = field(default_factory=dict)
-    #: Members an agent took (no longer waiting) until their ``member-queue-end``.
-    served: dict[str, WaitingCaller] = field(default_factory=dict)
-    agents: dict[str, None] = field(default_factory=dict)  # insertion-ordered set
-    static: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,30 +96,28 @@ class BoardChanges:
                     or self.abandoned)
 
 
-def _natural(number: str) -> tuple[int, int | str]:
-    return (0, int(number)) if number.isdigit() else (1, number)
-
-
-def _bare(text: str) -> str:
-    """``"1001@902242345678.kobipbx.com"`` -> ``"1001"``."""
-    return text.split("@", 1)[0].strip()
-
-
-class TeamBoard:
+class TeamBoard(CallCenter):
     """The live board (see the module docstring).  Not thread-safe: one loop feeds it."""
 
     def __init__(self, *, name_for: Callable[[str], str | None] | None = None,
                  clock: Callable[[], float] = time.time) -> None:
         self._name_for = name_for
         self._clock = clock
+        self._reset()
+
+    def clear(self) -> None:
+        """Forget everything (another account): the next :meth:`take_changes` says so."""
+        self._reset()
+
+    def _reset(self) -> None:
         self._names: dict[str, str] = {}
-        self._exts: dict[str, _Ext] = {}
+        self._exts: dict[str, LineRecord] = {}
         self._order: list[str] = []
         self._row: dict[str, int] = {}
         self._views: list[ColleagueView] = []
         self._agent_ids: dict[str, str] = {}  # agent UUID / name -> extension
-        self._agents: dict[str, _Agent] = {}
-        self._queues: dict[str, _Queue] = {}
+        self._agents: dict[str, AgentRecord] = {}
+        self._queues: dict[str, QueueRecord] = {}
         self._queue_alias: dict[str, str] = {}
         self._queue_views: list[QueueView] = []
         self._member_queue: dict[str, str] = {}  # member uuid -> queue ("" pending)
@@ -202,7 +153,7 @@ class TeamBoard:
         for info in directory.queues:
             queue = self._queues.get(info.extension)
             if queue is None:
-                queue = self._queues[info.extension] = _Queue(info.extension)
+                queue = self._queues[info.extension] = QueueRecord(info.extension)
             queue.name, queue.uuid, queue.static = info.name, info.uuid, info.members
             for alias in (info.uuid, info.name):
                 if alias:
@@ -214,10 +165,10 @@ class TeamBoard:
                     self._exts[agent.extension].agent = agent.agent_id
         self._structure = True
 
-    def _ext(self, extension: str, *, add: bool = False) -> _Ext | None:
+    def _ext(self, extension: str, *, add: bool = False) -> LineRecord | None:
         ext = self._exts.get(extension)
         if ext is None and add:
-            ext = self._exts[extension] = _Ext(extension)
+            ext = self._exts[extension] = LineRecord(extension)
             self._structure = True
         return ext
 
@@ -233,19 +184,19 @@ class TeamBoard:
     def _mark(self, extension: str) -> None:
         self._dirty.add(extension)
 
-    def _line_of(self, event: ev.RingingEvent | ev.AnsweredEvent) -> _Ext | None:
+    def _line_of(self, event: ev.RingingEvent | ev.AnsweredEvent) -> LineRecord | None:
         for candidate in (event.extension, event.called, event.caller):
             if candidate and candidate in self._exts:
                 return self._exts[candidate]
         return None
 
-    def _set_leg(self, ext: _Ext, call_id: str, state: str, event: ev.RingingEvent |
+    def _set_leg(self, ext: LineRecord, call_id: str, state: str, event: ev.RingingEvent |
                  ev.AnsweredEvent) -> None:
         outgoing = event.caller == ext.extension
         other = event.called if outgoing else event.caller
         leg = ext.legs.get(call_id)
         if leg is None:
-            ext.legs[call_id] = _Leg(state, other, outgoing, event.received_at)
+            ext.legs[call_id] = LegRecord(state, other, outgoing, event.received_at)
             self._leg_exts.setdefault(call_id, set()).add(ext.extension)
             self._busy.add(ext.extension)
         elif state != "ringing" and leg.state == "ringing":
@@ -255,11 +206,20 @@ class TeamBoard:
         ext.seen = True
         self._mark(ext.extension)
 
+    def _caller_line(self, ext: LineRecord, call_id: str, state: str,
+                     event: ev.RingingEvent | ev.AnsweredEvent) -> None:
+        """A colleague calling another: the caller's line is busy too (a leg of the
+        callee names only the callee's extension)."""
+        caller = self._exts.get(event.caller)
+        if caller is not None and caller is not ext:
+            self._set_leg(caller, call_id, state, event)
+
     def _ringing(self, event: ev.RingingEvent) -> bool:
         ext = self._line_of(event)
         if ext is None:
             return False
         self._set_leg(ext, event.call_id, "ringing", event)
+        self._caller_line(ext, event.call_id, "ringing", event)
         return True
 
     def _answered(self, event: ev.AnsweredEvent) -> bool:
@@ -268,9 +228,11 @@ class TeamBoard:
             return False
         for other in list(self._leg_exts.get(event.call_id, ())):
             leg = self._exts[other].legs.get(event.call_id)
-            if other != ext.extension and leg is not None and leg.state == "ringing":
+            if other != ext.extension and other != event.caller and leg is not None \
+                    and leg.state == "ringing" and not leg.outgoing:
                 self._drop_leg(other, event.call_id)  # one id per call: a colleague took it
         self._set_leg(ext, event.call_id, "up", event)
+        self._caller_line(ext, event.call_id, "up", event)
         return True
 
     def _drop_leg(self, extension: str, call_id: str) -> None:
@@ -321,203 +283,7 @@ class TeamBoard:
             self._mark(ext.extension)
         return True
 
-    # -- agents and queues ------------------------------------------------------------
-
-    def _agent(self, agent_id: str, agent_name: str | None = None) -> _Agent:
-        agent = self._agents.get(agent_id)
-        if agent is None:
-            agent = self._agents[agent_id] = _Agent(agent_id, agent_name=agent_name or "")
-        if not agent.extension:
-            agent.extension = self._agent_extension(agent)
-        if agent.extension:
-            ext = self._exts.get(agent.extension)
-            if ext is not None and ext.agent != agent_id:
-                ext.agent = agent_id
-        return agent
-
-    def _agent_extension(self, agent: _Agent) -> str:
-        """The colleague an agent is: by agent UUID, extension, ``ext@domain`` or name."""
-        for candidate in (agent.agent_id, _bare(agent.agent_id), agent.agent_name,
-                          _bare(agent.agent_name)):
-            if not candidate:
-                continue
-            if candidate in self._agent_ids:
-                return self._agent_ids[candidate]
-            if candidate in self._exts:
-                return candidate
-        return ""
-
-    def _touch_agent(self, agent: _Agent) -> None:
-        if agent.extension:
-            self._mark(agent.extension)
-        self._dirty_queues.update(agent.queues)
-
-    def _join(self, agent: _Agent, queue_text: str | None) -> None:
-        queue = self._queue(queue_text)
-        if queue is not None and agent.agent_id not in queue.agents:
-            queue.agents[agent.agent_id] = None
-            agent.queues.add(queue.extension)
-            self._dirty_queues.add(queue.extension)
-
-    def _agent_status(self, event: ev.AgentStatusChangeEvent) -> bool:
-        agent = self._agent(event.agent, event.agent_name)
-        agent.status = event.status
-        self._join(agent, event.queue_extension or event.queue)
-        self._touch_agent(agent)
-        return True
-
-    def _agent_state(self, event: ev.AgentStateChangeEvent) -> bool:
-        agent = self._agent(event.agent)
-        agent.state = event.state
-        self._touch_agent(agent)
-        return True
-
-    def _offering(self, event: ev.AgentOfferingEvent) -> bool:
-        self._join(self._agent(event.agent), event.queue)
-        return True
-
-    def _queue(self, text: str | None) -> _Queue | None:
-        """The queue an event names (number, ``number@domain``, name, UUID); new if unknown."""
-        if not text:
-            return None
-        text = text.strip()
-        key = text if text in self._queues else self._queue_alias.get(text.casefold())
-        if key is None:
-            bare = _bare(text)
-            if bare in self._queues:
-                key = bare
-            else:
-                match = _QUEUE_IN_NAME.search(text)
-                key = match.group(1) if match and match.group(1) in self._queues else None
-        if key is not None:
-            return self._queues[key]
-        bare = _bare(text) or text
-        queue = self._queues[bare] = _Queue(bare, "" if bare == text else text)
-        self._queue_alias[text.casefold()] = bare
-        self._structure = True
-        return queue
-
-    def _members_count(self, event: ev.MembersCountEvent) -> bool:
-        queue = self._queue(event.queue)
-        assert queue is not None
-        before = queue.count if queue.count is not None else len(queue.members)
-        queue.count = max(0, event.count)
-        rises = queue.count - before
-        while rises > 0 and self._pending:
-            member = min(self._pending.values(), key=lambda m: m.since)
-            if event.received_at - member.since > PENDING_WINDOW:
-                break
-            del self._pending[member.member_uuid]
-            self._add_member(queue, member)
-            rises -= 1
-        self._dirty_queues.add(queue.extension)
-        return True
-
-    def _serve(self, queue: _Queue, member_uuid: str) -> None:
-        member = queue.members.pop(member_uuid, None)
-        if member is not None:
-            queue.served[member_uuid] = member
-            self._dirty_queues.add(queue.extension)
-            self._callers_changed = True
-
-    def _bridged(self, event: ev.BridgeAgentStartEvent) -> bool:
-        key = self._member_queue.get(event.member_uuid or "")
-        if not key:
-            return False
-        self._serve(self._queues[key], event.member_uuid or "")
-        return True
-
-    def _add_member(self, queue: _Queue, member: WaitingCaller) -> None:
-        placed = WaitingCaller(member.member_uuid, queue.extension, member.number, member.name,
-                               member.since)
-        queue.members[member.member_uuid] = placed
-        self._member_queue[member.member_uuid] = queue.extension
-        self._dirty_queues.add(queue.extension)
-        self._callers_changed = True
-
-    def _caller(self, cid_name: str | None, cid_number: str | None) -> tuple[str, str]:
-        name = (cid_name or "").strip()
-        number = (cid_number or "").strip()
-        if not number and _NUMBERISH.match(name):
-            number, name = name, ""
-        if name == number:
-            name = ""
-        return number, name
-
-    def _member_start(self, event: ev.MemberQueueStartEvent) -> bool:
-        number, name = self._caller(event.cid_name, event.cid_number)
-        member = WaitingCaller(event.member_uuid, "", number, name, event.received_at)
-        self._leave(event.member_uuid)  # a repeat: joins again
-        queue = self._queue(event.queue)
-        if queue is None:
-            self._pending[event.member_uuid] = member
-            self._member_queue[event.member_uuid] = ""
-            self._callers_changed = True
-        else:
-            self._add_member(queue, member)
-        return True
-
-    def _leave(self, member_uuid: str) -> WaitingCaller | None:
-        key = self._member_queue.pop(member_uuid, None)
-        if key is None:
-            return None
-        self._callers_changed = True
-        if key == "":
-            return self._pending.pop(member_uuid, None)
-        queue = self._queues[key]
-        self._dirty_queues.add(key)
-        return queue.members.pop(member_uuid, None) or queue.served.pop(member_uuid, None)
-
-    def _member_end(self, event: ev.MemberQueueEndEvent) -> bool:
-        member = self._leave(event.member_uuid)
-        causes = {(event.cause or "").casefold(), (event.cancel_reason or "").casefold()}
-        if causes & ABANDON_CAUSES and "terminated" not in causes:
-            number, name = self._caller(event.cid_name, event.cid_number)
-            queue = self._queue(event.queue)
-            self._abandon(
-                queue=member.queue if member is not None and member.queue else
-                (queue.extension if queue is not None else ""),
-                number=number or (member.number if member else ""),
-                name=name or (member.name if member else ""),
-                at=event.received_at,
-                waited=event.received_at - member.since if member is not None else 0.0)
-        return member is not None or bool(causes & ABANDON_CAUSES)
-
-    def _abandon(self, *, queue: str, number: str, name: str, at: float,
-                 waited: float) -> None:
-        self._roll_day()
-        entry = AbandonedCaller(queue, number, name, at, max(0.0, waited))
-        earlier = self._abandoned.pop(entry.key, None)
-        if earlier is not None:
-            entry = AbandonedCaller(queue, number, name or earlier.name, at, entry.waited,
-                                    times=earlier.times + 1)
-        self._abandoned[entry.key] = entry
-        while len(self._abandoned) > ABANDONED_LIMIT:
-            del self._abandoned[next(iter(self._abandoned))]
-        self._abandoned_changed = True
-
-    def mark_called_back(self, key: str) -> bool:
-        """The agent called this abandoned caller back from the board."""
-        entry = self._abandoned.get(key)
-        if entry is None or entry.called_back:
-            return False
-        self._abandoned[key] = AbandonedCaller(entry.queue, entry.number, entry.name,
-                                               entry.at, entry.waited, entry.times, True)
-        self._abandoned_changed = True
-        return True
-
     # -- views -------------------------------------------------------------------------
-
-    def _today(self) -> date:
-        return datetime.fromtimestamp(self._clock()).date()
-
-    def _roll_day(self) -> None:
-        today = self._today()
-        if today != self._day:
-            self._day = today
-            if self._abandoned:
-                self._abandoned.clear()
-                self._abandoned_changed = True
 
     def _expire(self, now: float) -> None:
         for extension in list(self._busy):
@@ -543,7 +309,7 @@ class TeamBoard:
             self._expire(now)
         structure = self._structure
         if structure:
-            self._order = sorted(self._exts, key=_natural)
+            self._order = sorted(self._exts, key=natural_key)
             self._row = {ext: i for i, ext in enumerate(self._order)}
             self._views = [self._view(self._exts[e]) for e in self._order]
             self._queue_views = [self._queue_view(q) for q in self._queues.values()]
@@ -601,7 +367,7 @@ class TeamBoard:
         self._names.clear()
         self._dirty.update(self._busy)
 
-    def _view(self, ext: _Ext) -> ColleagueView:
+    def _view(self, ext: LineRecord) -> ColleagueView:
         leg = max(ext.legs.values(), key=lambda g: (_RANK[g.state], g.since), default=None)
         since = leg.since if leg is not None else None
         if ext.code is not None:
@@ -626,33 +392,6 @@ class TeamBoard:
             leg.outgoing if leg is not None else False, since, ext.registered,
             (agent.status if agent is not None and agent.status else ext.agent_status),
             agent.state if agent is not None else "", ext.status_text)
-
-    def _queue_view(self, queue: _Queue) -> QueueView:
-        agents = []
-        seen: set[str] = set()
-        for agent_id in queue.agents:
-            agent = self._agents[agent_id]
-            agents.append(self._agent_view(agent))
-            seen.add(agent.extension)
-        for extension in queue.static:  # Tekil: the queue's members by configuration
-            if extension not in seen:
-                ext = self._exts.get(extension)
-                agents.append(AgentView(extension, extension, ext.name if ext else "",
-                                        ext.status_text if ext else ""))
-        callers = tuple(sorted(queue.members.values(), key=lambda m: m.since))
-        if queue.count is not None and len(callers) > queue.count:
-            # Fewer wait than we list: agents took the longest waiting (mod_callcenter
-            # serves in order) and no bridge-agent-start said whom; or an end is on its
-            # way.  The member events settle it; until then show the count's worth.
-            callers = callers[len(callers) - queue.count:]
-        waiting = queue.count if queue.count is not None else len(callers)
-        return QueueView(queue.extension, queue.name, waiting, callers, tuple(agents),
-                         reported=queue.count is not None)
-
-    def _agent_view(self, agent: _Agent) -> AgentView:
-        ext = self._exts.get(agent.extension) if agent.extension else None
-        return AgentView(agent.agent_id, agent.extension, ext.name if ext else "",
-                         agent.status or (ext.agent_status if ext else ""), agent.state)
 
     @property
     def colleagues(self) -> list[ColleagueView]:
@@ -685,24 +424,6 @@ class TeamBoard:
             if text in (view.extension, view.name):
                 return view
         return None
-
-    def my_queues(self, extensions: Iterable[str], chosen: Iterable[str] = ()) -> list[str]:
-        """The agent's queues: *chosen* (numbers or names) if any, else the queues the
-        agent's extensions are known to answer, else every queue."""
-        names = {text.strip().casefold() for text in chosen if text.strip()}
-        if names:
-            return [q.extension for q in self._queues.values()
-                    if q.extension.casefold() in names or q.name.casefold() in names]
-        mine = set(extensions)
-        known = [q.extension for q in self._queues.values()
-                 if mine & set(q.static) or any(self._agents[a].extension in mine
-                                                 for a in q.agents)]
-        return known or [q.extension for q in self._queues.values() if q.extension != "?"]
-
-    def waiting_for(self, extensions: Iterable[str], chosen: Iterable[str] = ()) -> int:
-        """Callers waiting in the agent's queues (the tray badge)."""
-        wanted = set(self.my_queues(extensions, chosen))
-        return sum(v.waiting for v in self._queue_views if v.extension in wanted)
 
     def snapshot(self) -> dict[str, Any]:
         """The board as plain data (``kobikom-desktop team --json``); it takes the

@@ -98,12 +98,8 @@ class AgentView:
     name: str
     status: str = ""
     state: str = ""
-
-    @property
-    def ready(self) -> bool:
-        """Available and waiting for a queue call."""
-        return self.status.casefold() in AVAILABLE_STATUSES and \
-            self.state.casefold() == READY_STATE
+    #: Available and waiting for a queue call (with no state heard yet: a free line).
+    ready: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,369 @@
+"""The team and queue board's widgets: the window, and the compact queue strip.
+
+:class:`BoardWindow` has two tabs: **Colleagues** (search as you type, one
+row per extension; a click on a row's green handset calls the colleague,
+on its blue arrow transfers the agent's current call there) and **Queues**
+(the queues, the callers waiting, the agents of the selected queue, and
+today's abandoned callers with "Call back").  :class:`BoardStrip` sums the
+queues up in one line; it sits at the top of the window, or, undocked,
+floats on its own above every other window (a small tool window).
+
+The widgets only show and ask: what a click means is the
+:class:`~desktop.ui.board_service.BoardService`'s, through signals.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any, Final
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QHideEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core.team import TeamBoard
+from desktop.core.team_model import Presence, QueueView
+from desktop.ui.board_model import (
+    AbandonedModel,
+    AgentModel,
+    ColleagueModel,
+    QueueModel,
+    WaitingModel,
+)
+from desktop.ui.board_text import duration_text
+from desktop.ui.labels import plain_label, window_title_text
+
+#: The window's first size (logical px).
+WINDOW_SIZE: Final = (900, 620)
+#: Queues the strip names one by one; more are summed up.
+STRIP_QUEUES: Final = 4
+
+
+def _table(model: Any, parent: QWidget) -> QTableView:
+    view = QTableView(parent)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.verticalHeader().setVisible(False)
+    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
+    view.horizontalHeader().setHighlightSections(False)
+    view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+    return view
+
+
+class BoardStrip(QFrame):
+    """One line: the agent's queues (callers waiting, the longest wait) and the team.
+
+    Signals: ``dockToggled()`` (the dock/undock button), ``openRequested()``
+    (the undocked strip's "board" button), ``visibilityChanged(bool)``.
+    """
+
+    dockToggled = Signal()
+    openRequested = Signal()
+    visibilityChanged = Signal(bool)
+
+    def __init__(self, board: TeamBoard, *, queues: Callable[[], list[str]],
+                 clock: Callable[[], float] = time.time, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.board = board
+        self._queues = queues
+        self._clock = clock
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setObjectName("boardStrip")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 4, 4)
+        self.queue_label = plain_label(self)
+        self.team_label = plain_label(self)
+        self.team_label.setStyleSheet("color: palette(mid);")
+        self.open_button = QToolButton(self)
+        self.open_button.setText(self.tr("Board"))
+        self.open_button.setToolTip(self.tr("Open the team and queue board"))
+        self.open_button.clicked.connect(self.openRequested)
+        self.dock_button = QToolButton(self)
+        self.dock_button.clicked.connect(self.dockToggled)
+        layout.addWidget(self.queue_label, 1)
+        layout.addWidget(self.team_label)
+        layout.addWidget(self.open_button)
+        layout.addWidget(self.dock_button)
+        self.set_floating(False)
+
+    @property
+    def floating(self) -> bool:
+        return self.isWindow()
+
+    def set_floating(self, floating: bool) -> None:
+        """Only the looks; :meth:`BoardWindow.undock_strip` moves the widget."""
+        self.open_button.setVisible(floating)
+        self.dock_button.setText(self.tr("Dock") if floating else self.tr("Undock"))
+        self.dock_button.setToolTip(
+            self.tr("Put the strip back into the board window") if floating else
+            self.tr("Keep this strip on top of every window"))
+
+    def refresh(self) -> None:
+        now = self._clock()
+        wanted = set(self._queues())
+        mine = [q for q in self.board.queues if q.extension in wanted]
+        parts = []
+        for queue in mine[:STRIP_QUEUES]:
+            parts.append(self._queue_text(queue, now))
+        rest = mine[STRIP_QUEUES:]
+        if rest:
+            parts.append(self.tr("{count} more queues: {waiting} waiting").format(
+                count=len(rest), waiting=sum(q.waiting for q in rest)))
+        self.queue_label.setText("   ·   ".join(parts) or self.tr("No queues"))
+        counts = {p: 0 for p in Presence}
+        for view in self.board.colleagues:
+            counts[view.presence] += 1
+        busy = counts[Presence.IN_CALL] + counts[Presence.ON_HOLD] + counts[Presence.RINGING]
+        self.team_label.setText(self.tr("Team: {free} free, {busy} busy, {off} offline").format(
+            free=counts[Presence.FREE], busy=busy, off=counts[Presence.OFFLINE]))
+
+    def _queue_text(self, queue: QueueView, now: float) -> str:
+        name = queue.name or queue.extension
+        if not (queue.reported or queue.callers):
+            return name
+        since = queue.longest_since
+        if queue.waiting and since is not None:
+            return self.tr("{queue}: {count} waiting, longest {time}").format(
+                queue=name, count=queue.waiting, time=duration_text(now - since))
+        return self.tr("{queue}: {count} waiting").format(queue=name, count=queue.waiting)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.refresh()
+        self.visibilityChanged.emit(True)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self.visibilityChanged.emit(False)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.floating:  # closing the floating strip docks it back
+            event.ignore()
+            self.dockToggled.emit()
+            return
+        super().closeEvent(event)
+
+
+class BoardWindow(QWidget):
+    """The board (see the module docstring).
+
+    Signals: ``callRequested(str)`` (an extension), ``transferRequested(str)``,
+    ``callBackRequested(str)`` (an abandoned caller's key), ``visibilityChanged(bool)``.
+    """
+
+    callRequested = Signal(str)
+    transferRequested = Signal(str)
+    callBackRequested = Signal(str)
+    visibilityChanged = Signal(bool)
+
+    def __init__(self, board: TeamBoard, *, own: Callable[[], list[str]],
+                 my_queues: Callable[[], list[str]], clock: Callable[[], float] = time.time,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.board = board
+        self._clock = clock
+        self.setWindowTitle(window_title_text(self.tr("Team and queues – Kobikom Desktop")))
+        self.resize(*WINDOW_SIZE)
+        self.colleagues = ColleagueModel(board, own=own, clock=clock, parent=self)
+        self.queue_model = QueueModel(board, clock=clock, parent=self)
+        name = self._queue_name
+        self.waiting_model = WaitingModel(name, clock=clock, parent=self)
+        self.agent_model = AgentModel(clock=clock, parent=self)
+        self.abandoned_model = AbandonedModel(name, clock=clock, parent=self)
+
+        layout = QVBoxLayout(self)
+        self.strip = BoardStrip(board, queues=my_queues, clock=clock, parent=self)
+        self.strip.dockToggled.connect(self.toggle_strip)
+        self.strip.openRequested.connect(self.open)
+        layout.addWidget(self.strip)
+        self.tabs = QTabWidget(self)
+        layout.addWidget(self.tabs, 1)
+        self._build_colleagues()
+        self._build_queues()
+        self.status = plain_label(self)
+        layout.addWidget(self.status)
+        self._team_problem = ""
+
+    # -- building -------------------------------------------------------------------
+
+    def _build_colleagues(self) -> None:
+        page = QWidget(self.tabs)
+        box = QVBoxLayout(page)
+        self.search = QLineEdit(page)
+        self.search.setPlaceholderText(self.tr("Search by name or extension"))
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self.colleagues.set_query)
+        box.addWidget(self.search)
+        self.colleague_view = view = _table(self.colleagues, page)
+        header = view.horizontalHeader()
+        for column, mode in ((ColleagueModel.EXT, QHeaderView.ResizeMode.ResizeToContents),
+                             (ColleagueModel.NAME, QHeaderView.ResizeMode.Interactive),
+                             (ColleagueModel.STATE, QHeaderView.ResizeMode.Interactive),
+                             (ColleagueModel.WITH, QHeaderView.ResizeMode.Stretch),
+                             (ColleagueModel.TIME, QHeaderView.ResizeMode.ResizeToContents),
+                             (ColleagueModel.AGENT, QHeaderView.ResizeMode.Interactive),
+                             (ColleagueModel.CALL, QHeaderView.ResizeMode.Fixed),
+                             (ColleagueModel.TRANSFER, QHeaderView.ResizeMode.Fixed)):
+            header.setSectionResizeMode(column, mode)
+        view.setColumnWidth(ColleagueModel.NAME, 180)
+        view.setColumnWidth(ColleagueModel.STATE, 120)
+        view.setColumnWidth(ColleagueModel.AGENT, 170)
+        view.setColumnWidth(ColleagueModel.CALL, 34)
+        view.setColumnWidth(ColleagueModel.TRANSFER, 34)
+        view.clicked.connect(self._colleague_clicked)
+        call = QShortcut(QKeySequence(Qt.Key.Key_Return), view)
+        call.setContext(Qt.ShortcutContext.WidgetShortcut)
+        call.activated.connect(self._call_selected)
+        self.search.returnPressed.connect(self._call_selected)
+        box.addWidget(view, 1)
+        self.tabs.addTab(page, self.tr("Colleagues"))
+
+    def _build_queues(self) -> None:
+        page = QWidget(self.tabs)
+        box = QVBoxLayout(page)
+        split = QSplitter(Qt.Orientation.Vertical, page)
+        self.queue_view = _table(self.queue_model, split)
+        self.queue_view.horizontalHeader().setSectionResizeMode(
+            QueueModel.NAME, QHeaderView.ResizeMode.Stretch)
+        self.queue_view.selectionModel().currentRowChanged.connect(self._queue_selected)
+        middle = QSplitter(Qt.Orientation.Horizontal, split)
+        self.waiting_view = self._titled(middle, self.tr("Callers waiting"), self.waiting_model)
+        self.agent_view = self._titled(middle, self.tr("Agents of the selected queue"),
+                                       self.agent_model)
+        self.abandoned_view = self._titled(split, self.tr("Gave up waiting today"),
+                                           self.abandoned_model)
+        self.abandoned_view.clicked.connect(self._abandoned_clicked)
+        for view in (self.waiting_view, self.agent_view, self.abandoned_view):
+            header = view.horizontalHeader()
+            header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+            header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        box.addWidget(split, 1)
+        self.tabs.addTab(page, self.tr("Queues"))
+
+    def _titled(self, parent: QWidget, title: str, model: Any) -> QTableView:
+        holder = QWidget(parent)
+        box = QVBoxLayout(holder)
+        box.setContentsMargins(0, 4, 0, 0)
+        box.addWidget(plain_label(holder, title))
+        view = _table(model, holder)
+        box.addWidget(view, 1)
+        return view
+
+    # -- showing the board --------------------------------------------------------------
+
+    def _queue_name(self, extension: str) -> str:
+        view = self.board.queue(extension) if extension else None
+        return self.queue_model.queue_name(view) if view is not None else (
+            extension or self.tr("Queue not named"))
+
+    def refresh_lists(self) -> None:
+        """The small lists (waiting, agents of the selected queue, abandoned)."""
+        self.waiting_model.set_items(self.board.waiting)
+        self._queue_selected(self.queue_view.currentIndex())
+        self.abandoned_model.set_items(self.board.abandoned)
+
+    def _queue_selected(self, current: QModelIndex, _previous: Any = None) -> None:
+        queues = self.board.queues
+        row = current.row() if current.isValid() else -1
+        self.agent_model.set_items(queues[row].agents if 0 <= row < len(queues) else ())
+
+    def set_transfer(self, supported: bool, blocked: str | None) -> None:
+        """The Transfer column is absent where the channel cannot transfer, else
+        enabled or disabled (the tooltip says why)."""
+        self.colleague_view.setColumnHidden(ColleagueModel.TRANSFER, not supported)
+        self.colleagues.set_transfer(blocked if supported else "")
+
+    def set_team_problem(self, text: str) -> None:
+        self._team_problem = text
+        self.update_status()
+
+    def update_status(self) -> None:
+        views = self.board.colleagues
+        text = self.tr("{count} colleagues").format(count=len(views))
+        if self._team_problem:
+            text += " – " + self._team_problem
+        self.status.setText(text)
+
+    def toggle_strip(self) -> None:
+        """Undock the strip into a small always-on-top window, or dock it back."""
+        strip = self.strip
+        if strip.floating:
+            strip.hide()
+            strip.setParent(self)
+            strip.setWindowFlags(Qt.WindowType.Widget)
+            layout = self.layout()
+            assert isinstance(layout, QVBoxLayout)
+            layout.insertWidget(0, strip)
+            strip.set_floating(False)
+            strip.show()
+        else:
+            strip.hide()
+            strip.setParent(None)
+            strip.setWindowFlags(Qt.WindowType.Tool | Qt.WindowType.WindowStaysOnTopHint)
+            strip.setWindowTitle(window_title_text(self.tr("Queues – Kobikom Desktop")))
+            strip.set_floating(True)
+            strip.resize(max(strip.sizeHint().width(), 520), strip.sizeHint().height())
+            strip.show()
+
+    def open(self) -> None:
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
+    # -- clicks ----------------------------------------------------------------------
+
+    def _colleague_clicked(self, index: QModelIndex) -> None:
+        if not index.isValid() or not (self.colleagues.flags(index) &
+                                       Qt.ItemFlag.ItemIsEnabled):
+            return
+        extension = self.colleagues.view(index.row()).extension
+        if index.column() == ColleagueModel.CALL:
+            self.callRequested.emit(extension)
+        elif index.column() == ColleagueModel.TRANSFER:
+            self.transferRequested.emit(extension)
+
+    def _call_selected(self) -> None:
+        index = self.colleague_view.currentIndex()
+        if not index.isValid() and self.colleagues.rowCount() == 1:
+            index = self.colleagues.index(0, 0)  # search narrowed it to one: Enter calls
+        if index.isValid():
+            self._colleague_clicked(self.colleagues.index(index.row(), ColleagueModel.CALL))
+
+    def _abandoned_clicked(self, index: QModelIndex) -> None:
+        if index.isValid() and index.column() == AbandonedModel.CALLBACK and \
+                self.abandoned_model.flags(index) & Qt.ItemFlag.ItemIsEnabled:
+            gone = self.abandoned_model.item(index.row())
+            if not gone.called_back:
+                self.callBackRequested.emit(gone.key)
+
+    # -- visibility -------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.visibilityChanged.emit(True)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self.visibilityChanged.emit(False)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        event.ignore()  # the board is kept (its models follow the line); just hide it
+        self.hide()

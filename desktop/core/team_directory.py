@@ -38,7 +38,7 @@ from desktop.pbx.team_rest import central_data, list_user_callcenters
 log = logging.getLogger("kobikom.core.team")
 
 #: ``SIP/112,0``, ``PJSIP/112,1``, ``Local/241000@from-queue/n,0`` -> the extension.
-_MEMBER: Final = re.compile(r"^(?:[A-Za-z]+/)?([0-9A-Za-z*#+]+?)(?:@[^,]*)?(?:/[^,]*)?(?:,.*)?$")
+_MEMBER: Final = re.compile(r"^(?:[A-Za-z]+/)?([0-9]+)(?:@[^,/]*)?(?:/[^,]*)?(?:,.*)?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +142,7 @@ def tekil_team(central: Mapping[str, Mapping[str, Mapping[str, Any]]]) -> TeamDi
         raw_members = options.get("member") if isinstance(options, Mapping) else None
         members = []
         for member in raw_members if isinstance(raw_members, list) else []:
-            ext = member_extension(str(member)) if isinstance(member, (str, int)) else None
+            ext = member_extension(member) if isinstance(member, str) else None
             if ext and ext not in members:
                 members.append(ext)
         queues.setdefault(number, QueueInfo(number, _text(item.get("descr")) or

@@ -186,7 +186,7 @@ class TeamPlay:
 
     def wait(self, queue_text: str, caller: str, wait: float | None = None) -> Waiter:
         """A caller joins *queue* and waits (gives up after *wait* s; None: until told)."""
-        queue = self.cfg.queue_by(queue_text)
+        queue = self.cfg.queue_by(queue_text) if queue_text.strip() else None
         if queue is None:
             raise ValueError("queue is required")
         switch = self.switch

@@ -155,7 +155,8 @@ async def scenario(flavor: str, profile: str) -> None:
         view = board.colleague("1002")
         assert view is not None
         assert view.other_number == ("" if status_only else CUSTOMER)
-        assert view.since is not None and abs(time.time() - view.since) < 5
+        assert view.since is not None
+        assert abs(time.time() - view.since) < 5
         await until(board, lambda: presence(board, "1002") is Presence.ON_HOLD, "on hold")
         await until(board, lambda: presence(board, "1002") is Presence.IN_CALL, "unheld")
         await sim.wait_call_end(call)
@@ -177,7 +178,8 @@ async def scenario(flavor: str, profile: str) -> None:
         await until(board, lambda: presence(board, "1003") is Presence.FREE, "1003 free")
         if tekil:
             satis = board.queue("60000")
-            assert satis is not None and not satis.reported
+            assert satis is not None
+            assert not satis.reported
             assert {a.extension for a in satis.agents} == {"1001", "1002", "1003"}
             return
 

@@ -298,6 +298,19 @@ class BoardService(QObject):
             self.strip_action.setChecked(window.strip.floating)
             self.strip_action.blockSignals(blocked)
 
+    def close(self) -> None:
+        """Stop the timers and close the window and the strip for good."""
+        self._flush_timer.stop()
+        self._tick_timer.stop()
+        window, self.window = self.window, None
+        if window is not None:
+            window.visibilityChanged.disconnect(self._visibility)
+            window.strip.visibilityChanged.disconnect(self._visibility)
+            window.strip.hide()
+            window.hide()
+            window.strip.deleteLater()
+            window.deleteLater()
+
     # -- actions ---------------------------------------------------------------------------
 
     def call(self, extension: str) -> None:

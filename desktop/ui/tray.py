@@ -462,7 +462,9 @@ class TrayController(QObject):
 
 def waiting_text(count: int) -> str:
     """"3 callers waiting in your queues" (the team board's badge, in the tooltip)."""
-    return QCoreApplication.translate("TrayController", "%n caller(s) waiting in your queues",
+    if count == 1:
+        return QCoreApplication.translate("TrayController", "1 caller waiting in your queues")
+    return QCoreApplication.translate("TrayController", "%n callers waiting in your queues",
                                       None, count)
 
 

@@ -393,7 +393,7 @@ class AgentModel(_ListModel):
 
     EXT, NAME, STATUS, STATE = range(4)
     HEADERS = (QT_TRANSLATE_NOOP("Board", "Agent"), QT_TRANSLATE_NOOP("Board", "Name"),
-               QT_TRANSLATE_NOOP("Board", "Status"), QT_TRANSLATE_NOOP("Board", "State"))
+               QT_TRANSLATE_NOOP("Board", "Status"), QT_TRANSLATE_NOOP("Board", "Call state"))
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

@@ -100,10 +100,10 @@ def with_tooltip(view: ColleagueView) -> str:
     """The other party in full, and which way the call goes (plain text)."""
     who = f"{view.other_name} ({view.other_number})" if view.other_name else view.other_number
     if view.outgoing:
-        return _tr("Calling {who}").format(who=who)
+        return QCoreApplication.translate("Board", "Calling {who}").format(who=who)
     if view.presence is Presence.RINGING:
-        return _tr("Call from {who}").format(who=who)
-    return _tr("In a call with {who}").format(who=who)
+        return QCoreApplication.translate("Board", "Call from {who}").format(who=who)
+    return QCoreApplication.translate("Board", "In a call with {who}").format(who=who)
 
 
 # ---------------------------------------------------------------- icons

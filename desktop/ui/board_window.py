@@ -241,8 +241,9 @@ class BoardWindow(QWidget):
         box = QVBoxLayout(page)
         split = QSplitter(Qt.Orientation.Vertical, page)
         self.queue_view = _table(self.queue_model, split)
-        self.queue_view.horizontalHeader().setSectionResizeMode(
-            QueueModel.NAME, QHeaderView.ResizeMode.Stretch)
+        header = self.queue_view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(QueueModel.NAME, QHeaderView.ResizeMode.Stretch)
         self.queue_view.selectionModel().currentRowChanged.connect(self._queue_selected)
         middle = QSplitter(Qt.Orientation.Horizontal, split)
         self.waiting_view = self._titled(middle, self.tr("Callers waiting"), self.waiting_model)

@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
@@ -54,6 +55,7 @@ from typing import Any, Final
 from desktop.core.team_directory import TeamDirectory
 from desktop.core.team_model import (
     AbandonedCaller,
+    AgentView,
     ColleagueView,
     Presence,
     QueueView,
@@ -77,6 +79,8 @@ RING_LIMIT: Final = 300.0
 CALL_LIMIT: Final = 4 * 3600.0
 #: Names looked up in the directory kept in memory.
 NAME_CACHE: Final = 4096
+#: Legs and unplaced queue members are checked for their limits at most this often (s).
+EXPIRE_EVERY: Final = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +124,10 @@ class TeamBoard(CallCenter):
         self._queues: dict[str, QueueRecord] = {}
         self._queue_alias: dict[str, str] = {}
         self._queue_views: list[QueueView] = []
+        self._queue_row: dict[str, int] = {}
+        self._agent_views: dict[str, AgentView] = {}
+        self._counts: Counter[Presence] = Counter()
+        self._expired_at = 0.0
         self._member_queue: dict[str, str] = {}  # member uuid -> queue ("" pending)
         self._pending: dict[str, WaitingCaller] = {}
         self._leg_exts: dict[str, set[str]] = {}
@@ -305,13 +313,17 @@ class TeamBoard(CallCenter):
         """Bring the views up to date; what changed since the last call."""
         now = self._clock()
         self._roll_day()
-        if self._busy or self._pending:
+        if (self._busy or self._pending) and now - self._expired_at >= EXPIRE_EVERY:
+            self._expired_at = now
             self._expire(now)
         structure = self._structure
         if structure:
             self._order = sorted(self._exts, key=natural_key)
             self._row = {ext: i for i, ext in enumerate(self._order)}
             self._views = [self._view(self._exts[e]) for e in self._order]
+            self._counts = Counter(v.presence for v in self._views)
+            self._agent_views.clear()
+            self._queue_row = {key: i for i, key in enumerate(self._queues)}
             self._queue_views = [self._queue_view(q) for q in self._queues.values()]
             rows: tuple[int, ...] = ()
             queue_rows: tuple[int, ...] = ()
@@ -319,15 +331,20 @@ class TeamBoard(CallCenter):
             changed = []
             for extension in self._dirty:
                 row = self._row[extension]
-                view = self._view(self._exts[extension])
-                if view != self._views[row]:
+                ext = self._exts[extension]
+                view = self._view(ext)
+                old = self._views[row]
+                if view != old:
                     self._views[row] = view
+                    self._counts[old.presence] -= 1
+                    self._counts[view.presence] += 1
                     changed.append(row)
+                if ext.agent:  # an agent's readiness follows its line
+                    self._refresh_agent(self._agents[ext.agent])
             rows = tuple(sorted(changed))
-            keys = list(self._queues)
             queue_list = []
             for key in self._dirty_queues:
-                row = keys.index(key)
+                row = self._queue_row[key]
                 self._queue_views[row] = self._queue_view(self._queues[key])
                 queue_list.append(row)
             queue_rows = tuple(sorted(queue_list))
@@ -397,6 +414,11 @@ class TeamBoard(CallCenter):
     def colleagues(self) -> list[ColleagueView]:
         """One view per extension, by number (as of the last :meth:`take_changes`)."""
         return self._views
+
+    @property
+    def presence_counts(self) -> Counter[Presence]:
+        """How many colleagues are in each state (as of the last :meth:`take_changes`)."""
+        return self._counts
 
     @property
     def queues(self) -> list[QueueView]:

@@ -45,6 +45,7 @@ class CallCenter:
     _queues: dict[str, QueueRecord]
     _queue_alias: dict[str, str]
     _queue_views: list[QueueView]
+    _agent_views: dict[str, AgentView]
     _member_queue: dict[str, str]
     _pending: dict[str, WaitingCaller]
     _abandoned: dict[str, AbandonedCaller]
@@ -95,7 +96,14 @@ class CallCenter:
     def _touch_agent(self, agent: AgentRecord) -> None:
         if agent.extension:
             self._mark(agent.extension)
+        self._agent_views.pop(agent.agent_id, None)
         self._dirty_queues.update(agent.queues)
+
+    def _refresh_agent(self, agent: AgentRecord) -> None:
+        """The agent's line changed: its queues change only if its view does."""
+        before = self._agent_views.get(agent.agent_id)
+        if before is not None and self._agent_view(agent) != before:
+            self._dirty_queues.update(agent.queues)
 
     def _join(self, agent: AgentRecord, queue_text: str | None) -> None:
         queue = self._queue(queue_text)
@@ -255,9 +263,9 @@ class CallCenter:
         agents = []
         seen: set[str] = set()
         for agent_id in queue.agents:
-            agent = self._agents[agent_id]
-            agents.append(self._agent_view(agent))
-            seen.add(agent.extension)
+            view = self._agent_views.get(agent_id) or self._agent_view(self._agents[agent_id])
+            agents.append(view)
+            seen.add(view.extension)
         for extension in queue.static:  # Tekil: the queue's members by configuration
             if extension not in seen:
                 ext = self._exts.get(extension)
@@ -282,8 +290,9 @@ class CallCenter:
             (ext.code is None or ext.code == 0)
         ready = status.casefold() in AVAILABLE_STATUSES and (
             agent.state.casefold() == READY_STATE if agent.state else free)
-        return AgentView(agent.agent_id, agent.extension, ext.name if ext else "",
-                         status, agent.state, ready)
+        view = self._agent_views[agent.agent_id] = AgentView(
+            agent.agent_id, agent.extension, ext.name if ext else "", status, agent.state, ready)
+        return view
 
     def my_queues(self, extensions: Iterable[str], chosen: Iterable[str] = ()) -> list[str]:
         """The agent's queues: *chosen* (numbers or names) if any, else the queues the
@@ -292,10 +301,14 @@ class CallCenter:
         if names:
             return [q.extension for q in self._queues.values()
                     if q.extension.casefold() in names or q.name.casefold() in names]
-        mine = set(extensions)
+        mine = [e for e in extensions if e in self._exts]
+        found: set[str] = set()
+        for extension in mine:
+            agent_id = self._exts[extension].agent
+            if agent_id:
+                found |= self._agents[agent_id].queues
         known = [q.extension for q in self._queues.values()
-                 if mine & set(q.static) or any(self._agents[a].extension in mine
-                                                 for a in q.agents)]
+                 if q.extension in found or any(e in q.static for e in mine)]
         return known or [q.extension for q in self._queues.values() if q.extension != "?"]
 
     def waiting_for(self, extensions: Iterable[str], chosen: Iterable[str] = ()) -> int:

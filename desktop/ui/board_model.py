@@ -52,6 +52,11 @@ _ROOT: Final = QModelIndex()
 _MUTED: Final = QColor("#80868b")
 _RIGHT: Final = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _CENTER: Final = int(Qt.AlignmentFlag.AlignCenter)
+#: The roles the colleagues' table answers (every other one is None at once).
+_ROLES: Final = frozenset(int(r) for r in (
+    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole,
+    Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.TextAlignmentRole,
+    Qt.ItemDataRole.AccessibleTextRole))
 
 
 def fold(text: str) -> str:
@@ -115,6 +120,7 @@ class ColleagueModel(_Table):
     def _refilter(self) -> None:
         query = fold(self._query.strip())
         views = self.board.colleagues
+        self._seen = list(views)  # what the rows show, to tell which columns change
         if query:
             self._rows = [i for i, v in enumerate(views)
                           if query in fold(v.name) or query in v.extension]
@@ -138,24 +144,31 @@ class ColleagueModel(_Table):
         self.endResetModel()
 
     def apply(self, changes: BoardChanges) -> None:
-        """Repaint what *changes* says changed (a reset when rows came or went)."""
+        """Repaint what *changes* says changed (a reset when rows came or went): per
+        row, only the columns whose values changed (a view repaints every cell of a
+        ``dataChanged`` range it can see)."""
         if changes.structure:
             self.reset()
             return
         if not changes.colleagues:
             return
         self._now = self._clock()
-        shown = [self._shown[r] for r in changes.colleagues if r in self._shown]
-        for first, last in runs(sorted(shown)):
-            self._changed(first, last)
+        views = self.board.colleagues
+        for board_row in changes.colleagues:
+            new = views[board_row]
+            old, self._seen[board_row] = self._seen[board_row], new
+            row = self._shown.get(board_row)
+            if row is None:
+                continue
+            first, last = _changed_columns(old, new)
+            if first <= last:
+                self._changed(row, row, first, last)
 
     def tick(self) -> None:
-        """Once a second while visible: the durations move on."""
+        """Once a second while visible: the durations move on.  No signal: the window
+        repaints the duration column it shows (a range ``dataChanged`` would repaint
+        the whole table)."""
         self._now = self._clock()
-        timed = [row for row, board_row in enumerate(self._rows)
-                 if self.board.colleagues[board_row].since is not None]
-        if timed:
-            self._changed(timed[0], timed[-1], self.TIME, self.TIME)
 
     def set_transfer(self, blocked: str | None) -> None:
         if blocked != self.transfer_blocked:
@@ -196,7 +209,7 @@ class ColleagueModel(_Table):
         return flags
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        if role not in _ROLES or not index.isValid():  # a view asks ~15 roles per cell
             return None
         view = self.view(index.row())
         column = index.column()
@@ -259,6 +272,28 @@ class ColleagueModel(_Table):
         return None
 
 
+def _changed_columns(old: ColleagueView, new: ColleagueView) -> tuple[int, int]:
+    """The first and last column of a colleague's row that show a difference."""
+    cm = ColleagueModel
+    muted = (Presence.OFFLINE, Presence.UNKNOWN, Presence.NOT_FOUND)
+    if (old.presence in muted) != (new.presence in muted) or old.extension != new.extension:
+        return cm.EXT, cm.CALL  # greyed or not: every text column, and the handset
+    columns = []
+    if old.name != new.name:
+        columns.append(cm.NAME)
+    if (old.presence, old.status_text, old.registered) != (
+            new.presence, new.status_text, new.registered):
+        columns.append(cm.STATE)
+    if (old.other_number, old.other_name, old.outgoing) != (
+            new.other_number, new.other_name, new.outgoing):
+        columns.append(cm.WITH)
+    if old.since != new.since:
+        columns.append(cm.TIME)
+    if (old.agent_status, old.agent_state) != (new.agent_status, new.agent_state):
+        columns.append(cm.AGENT)
+    return (min(columns), max(columns)) if columns else (1, 0)
+
+
 class QueueModel(_Table):
     """The queues: name, number, callers waiting, the longest wait, ready agents."""
 
@@ -292,9 +327,7 @@ class QueueModel(_Table):
             self._changed(first, last)
 
     def tick(self) -> None:
-        self._now = self._clock()
-        if self.board.queues:
-            self._changed(0, len(self.board.queues) - 1, self.LONGEST, self.LONGEST)
+        self._now = self._clock()  # the window repaints the column (see ColleagueModel.tick)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -347,9 +380,7 @@ class _ListModel(_Table):
         self.endResetModel()
 
     def tick(self) -> None:
-        self._now = self._clock()
-        if self._items:
-            self._changed(0, len(self._items) - 1)
+        self._now = self._clock()  # the window repaints the column (see ColleagueModel.tick)
 
     def rowCount(self, parent: Index = _ROOT) -> int:
         return 0 if parent.isValid() else len(self._items)

@@ -137,7 +137,15 @@ def dot_icon(presence: Presence) -> QIcon:
             else:
                 painter.fillPath(path, COLORS[presence])
 
-        icon = _icons[presence] = QIcon(_pixmap(paint))
+        icon = _icons[presence] = _icon(paint)
+    return icon
+
+
+def _icon(paint: object) -> QIcon:
+    """Pixmaps at 1x and 2x: drawn once, never scaled while a table paints."""
+    icon = QIcon()
+    for ratio in (1.0, 2.0):
+        icon.addPixmap(_pixmap(paint, ratio))
     return icon
 
 
@@ -162,5 +170,5 @@ def action_icon(kind: str) -> QIcon:
                 glyph = glyph.simplified()
             painter.fillPath(glyph, QColor("#ffffff"))
 
-        icon = _icons[kind] = QIcon(_pixmap(paint))
+        icon = _icons[kind] = _icon(paint)
     return icon

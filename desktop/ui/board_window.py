@@ -128,9 +128,7 @@ class BoardStrip(QFrame):
             parts.append(self.tr("{count} more queues: {waiting} waiting").format(
                 count=len(rest), waiting=sum(q.waiting for q in rest)))
         self.queue_label.setText("   ·   ".join(parts) or self.tr("No queues"))
-        counts = {p: 0 for p in Presence}
-        for view in self.board.colleagues:
-            counts[view.presence] += 1
+        counts = self.board.presence_counts
         busy = counts[Presence.IN_CALL] + counts[Presence.ON_HOLD] + counts[Presence.RINGING]
         self.team_label.setText(self.tr("Team: {free} free, {busy} busy, {off} offline").format(
             free=counts[Presence.FREE], busy=busy, off=counts[Presence.OFFLINE]))
@@ -213,21 +211,19 @@ class BoardWindow(QWidget):
         self.search.textChanged.connect(self.colleagues.set_query)
         box.addWidget(self.search)
         self.colleague_view = view = _table(self.colleagues, page)
+        # Widths from the font, never "resize to contents": that reads every row of a
+        # thousand on each change (the benchmark's first finding).
         header = view.horizontalHeader()
-        for column, mode in ((ColleagueModel.EXT, QHeaderView.ResizeMode.ResizeToContents),
-                             (ColleagueModel.NAME, QHeaderView.ResizeMode.Interactive),
-                             (ColleagueModel.STATE, QHeaderView.ResizeMode.Interactive),
-                             (ColleagueModel.WITH, QHeaderView.ResizeMode.Stretch),
-                             (ColleagueModel.TIME, QHeaderView.ResizeMode.ResizeToContents),
-                             (ColleagueModel.AGENT, QHeaderView.ResizeMode.Interactive),
-                             (ColleagueModel.CALL, QHeaderView.ResizeMode.Fixed),
-                             (ColleagueModel.TRANSFER, QHeaderView.ResizeMode.Fixed)):
-            header.setSectionResizeMode(column, mode)
-        view.setColumnWidth(ColleagueModel.NAME, 180)
-        view.setColumnWidth(ColleagueModel.STATE, 120)
-        view.setColumnWidth(ColleagueModel.AGENT, 170)
-        view.setColumnWidth(ColleagueModel.CALL, 34)
-        view.setColumnWidth(ColleagueModel.TRANSFER, 34)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(ColleagueModel.WITH, QHeaderView.ResizeMode.Stretch)
+        for column in (ColleagueModel.CALL, ColleagueModel.TRANSFER):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+        em = view.fontMetrics().horizontalAdvance("0")
+        for column, chars in ((ColleagueModel.EXT, 7), (ColleagueModel.NAME, 24),
+                              (ColleagueModel.STATE, 16), (ColleagueModel.TIME, 8),
+                              (ColleagueModel.AGENT, 24), (ColleagueModel.CALL, 4),
+                              (ColleagueModel.TRANSFER, 4)):
+            view.setColumnWidth(column, em * chars)
         view.clicked.connect(self._colleague_clicked)
         call = QShortcut(QKeySequence(Qt.Key.Key_Return), view)
         call.setContext(Qt.ShortcutContext.WidgetShortcut)
@@ -242,8 +238,11 @@ class BoardWindow(QWidget):
         split = QSplitter(Qt.Orientation.Vertical, page)
         self.queue_view = _table(self.queue_model, split)
         header = self.queue_view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(QueueModel.NAME, QHeaderView.ResizeMode.Stretch)
+        em = self.queue_view.fontMetrics().horizontalAdvance("0")
+        for column, chars in ((QueueModel.NUMBER, 9), (QueueModel.WAITING, 11),
+                              (QueueModel.LONGEST, 17), (QueueModel.AGENTS, 16)):
+            self.queue_view.setColumnWidth(column, em * chars)
         self.queue_view.selectionModel().currentRowChanged.connect(self._queue_selected)
         middle = QSplitter(Qt.Orientation.Horizontal, split)
         self.waiting_view = self._titled(middle, self.tr("Callers waiting"), self.waiting_model)
@@ -285,6 +284,19 @@ class BoardWindow(QWidget):
         queues = self.board.queues
         row = current.row() if current.isValid() else -1
         self.agent_model.set_items(queues[row].agents if 0 <= row < len(queues) else ())
+
+    def tick(self) -> None:
+        """Once a second while shown: the durations move on; only their columns are
+        repainted, and only where they are on screen."""
+        for model in (self.colleagues, self.queue_model, self.waiting_model):
+            model.tick()
+        for view, column in ((self.colleague_view, ColleagueModel.TIME),
+                             (self.queue_view, QueueModel.LONGEST),
+                             (self.waiting_view, WaitingModel.WAITED)):
+            if view.isVisible() and not view.isColumnHidden(column):
+                viewport = view.viewport()
+                viewport.update(view.columnViewportPosition(column), 0,
+                                view.columnWidth(column), viewport.height())
 
     def set_transfer(self, supported: bool, blocked: str | None) -> None:
         """The Transfer column is absent where the channel cannot transfer, else

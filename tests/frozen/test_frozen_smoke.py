@@ -125,12 +125,13 @@ def test_command_line_lookup_and_listen_against_the_frozen_simulator(
     assert frozen.run("lookup", "0850 000 00 00", env=env).returncode == 1
 
     sim = SimulatorProcess(tmp_path / "sim", env)
-    sim.argv = frozen.popen_argv("simulator", "--flavor", "bulut", "--tcp-port", "0",
-                                 "--ws-port", "0", "--http-port", "0")
+    # The demo's default profile, named: FreeSWITCH legs and no login reply.
+    sim.argv = frozen.popen_argv("simulator", "--flavor", "bulut", "--profile", "freeswitch",
+                                 "--tcp-port", "0", "--ws-port", "0", "--http-port", "0")
     sim.start()
     listen: subprocess.Popen[str] | None = None
     try:
-        # Two events: the login reply, then the call.
+        # Two events: the trunk leg and the leg ringing the agent (no login reply first).
         listen = subprocess.Popen(
             frozen.popen_argv("listen", "--flavor", "bulut", "--transport", "tcp", "--host",
                               "127.0.0.1", "--port", str(sim.tcp_port), "--extension", "1001",
@@ -149,10 +150,10 @@ def test_command_line_lookup_and_listen_against_the_frozen_simulator(
         sim.stop()
     assert listen.returncode == 0, err
     events = [json.loads(line) for line in out.splitlines() if line.strip()]
-    assert events[0]["event"] == "reply", events
-    ringing = [e for e in events if e.get("event") == "ringing"]
-    assert ringing, events
-    assert "5324121875" in re.sub(r"\D", "", json.dumps(ringing[0]))
+    assert [e["event"] for e in events] == ["ringing", "ringing"], events
+    assert len({e["call_id"] for e in events}) == 2, "one id per FreeSWITCH leg"
+    for leg in events:
+        assert "5324121875" in re.sub(r"\D", "", json.dumps(leg)), leg
 
 
 @pytest.mark.skipif(not Path("/usr/bin/dpkg-query").exists(), reason="not a Debian system")

@@ -94,6 +94,9 @@ async def shoot() -> None:
     switch.set_agent_status("1007", "Logged Out", sim.cfg.queues[1])
     for ext, queue in (("1002", 0), ("1003", 0), ("1005", 1), ("1006", 1), ("1008", 2)):
         switch.set_agent_status(ext, "Available", sim.cfg.queues[queue])
+    for ext, state in (("1002", "In a queue call"), ("1003", "In a queue call"),
+                       ("1004", "Idle"), ("1005", "Receiving"), ("1008", "Waiting")):
+        team.set_agent_state(ext, state)
     await sim.ring(extension="1002", caller="05324121875", answer_after=0.2)
     await sim.ring(extension="1003", caller="02163347190", answer_after=0.2,
                    hold_for=(0.3, 600))

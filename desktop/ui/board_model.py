@@ -393,8 +393,10 @@ class WaitingModel(_ListModel):
     """Every caller waiting, longest first."""
 
     CALLER, QUEUE, WAITED = range(3)
+    # "Waited so far", not "Waiting": Turkish needs two words where English has one
+    # (the queues' count of callers is "Bekleyen", a caller's wait is "Bekleme süresi").
     HEADERS = (QT_TRANSLATE_NOOP("Board", "Caller"), QT_TRANSLATE_NOOP("Board", "Queue"),
-               QT_TRANSLATE_NOOP("Board", "Waiting"))
+               QT_TRANSLATE_NOOP("Board", "Waited so far"))
 
     def __init__(self, queue_name: Callable[[str], str], **kwargs: Any) -> None:
         super().__init__(**kwargs)

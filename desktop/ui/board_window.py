@@ -209,6 +209,7 @@ class BoardWindow(QWidget):
         self.search.setPlaceholderText(self.tr("Search by name or extension"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self.colleagues.set_query)
+        self.search.textChanged.connect(lambda _text: self.update_status())
         box.addWidget(self.search)
         self.colleague_view = view = _table(self.colleagues, page)
         # Widths from the font, never "resize to contents": that reads every row of a
@@ -221,7 +222,7 @@ class BoardWindow(QWidget):
         em = view.fontMetrics().horizontalAdvance("0")
         for column, chars in ((ColleagueModel.EXT, 7), (ColleagueModel.NAME, 24),
                               (ColleagueModel.STATE, 16), (ColleagueModel.TIME, 8),
-                              (ColleagueModel.AGENT, 24), (ColleagueModel.CALL, 4),
+                              (ColleagueModel.AGENT, 30), (ColleagueModel.CALL, 4),
                               (ColleagueModel.TRANSFER, 4)):
             view.setColumnWidth(column, em * chars)
         view.clicked.connect(self._colleague_clicked)
@@ -251,10 +252,13 @@ class BoardWindow(QWidget):
         self.abandoned_view = self._titled(split, self.tr("Gave up waiting today"),
                                            self.abandoned_model)
         self.abandoned_view.clicked.connect(self._abandoned_clicked)
-        for view in (self.waiting_view, self.agent_view, self.abandoned_view):
+        # The column with the longest text takes the room: the caller, the agent's name.
+        for view, wide in ((self.waiting_view, WaitingModel.CALLER),
+                           (self.agent_view, AgentModel.NAME),
+                           (self.abandoned_view, AbandonedModel.CALLER)):
             header = view.horizontalHeader()
             header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-            header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+            header.setSectionResizeMode(wide, QHeaderView.ResizeMode.Stretch)
         box.addWidget(split, 1)
         self.tabs.addTab(page, self.tr("Queues"))
 
@@ -310,7 +314,12 @@ class BoardWindow(QWidget):
 
     def update_status(self) -> None:
         views = self.board.colleagues
-        text = self.tr("{count} colleagues").format(count=len(views))
+        shown = self.colleagues.rowCount()
+        if shown != len(views):  # a search narrows the list
+            text = self.tr("{shown} of {count} colleagues").format(shown=shown,
+                                                                   count=len(views))
+        else:
+            text = self.tr("{count} colleagues").format(count=len(views))
         if self._team_problem:
             text += " – " + self._team_problem
         self.status.setText(text)

@@ -659,7 +659,7 @@ Ayrıntılar günlük dosyasında:
     <name>Board</name>
     <message>
         <source>Ext.</source>
-        <extracomment>Text of rows nobody can call right now (offline, no news).</extracomment>
+        <extracomment>Text of rows nobody can call right now (offline, no news). The roles the colleagues&apos; table answers (every other one is None at once).</extracomment>
         <translation>Dahili</translation>
     </message>
     <message>
@@ -705,6 +705,10 @@ Ayrıntılar günlük dosyasında:
     <message>
         <source>Caller</source>
         <translation>Arayan</translation>
+    </message>
+    <message>
+        <source>Waited so far</source>
+        <translation>Bekleme süresi</translation>
     </message>
     <message>
         <source>Status</source>
@@ -801,7 +805,7 @@ Ayrıntılar günlük dosyasında:
     <name>BoardService</name>
     <message>
         <source>Team and queues…</source>
-        <extracomment>The widgets follow the events at most this often (ms) while they arrive. Durations move on this often while the board or the strip is visible (ms). Events held while the team list is read. The team list is read again when the board opens and it is older than this (s).</extracomment>
+        <extracomment>The widgets follow the events at most this often (ms) while they arrive. Durations move on this often while the board or the strip is visible (ms). Events held while the team list is read. The team list is read again when the board opens and it is older than this (s). Events not folded yet (at most one FLUSH_MS&apos;s worth, or those that came while the team list was read).</extracomment>
         <translation>Ekip ve kuyruklar…</translation>
     </message>
     <message>
@@ -919,6 +923,10 @@ Ayrıntılar günlük dosyasında:
     <message>
         <source>Queue not named</source>
         <translation>Adı bildirilmeyen kuyruk</translation>
+    </message>
+    <message>
+        <source>{shown} of {count} colleagues</source>
+        <translation>{shown} / {count} ekip arkadaşı</translation>
     </message>
     <message>
         <source>{count} colleagues</source>

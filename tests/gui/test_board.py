@@ -200,8 +200,10 @@ def test_the_board_follows_the_simulator_and_its_buttons_act(qapp, qtbot, bulut:
     window.search.setText("ZEYNEP çel")
     assert model.rowCount() == 1
     assert model.view(0).extension == "1003"
+    assert window.status.text() == "1 of 3 colleagues"
     window.search.setText("100")
     assert model.rowCount() == 3
+    assert window.status.text() == "3 colleagues"
     window.search.clear()
 
     # Queues: callers waiting (the tray badge), one gives up, "Call back".

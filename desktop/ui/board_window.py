@@ -18,8 +18,8 @@ import time
 from collections.abc import Callable
 from typing import Any, Final
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QHideEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtCore import QModelIndex, QRect, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QHideEvent, QKeySequence, QRegion, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -304,13 +304,35 @@ class BoardWindow(QWidget):
         repainted, and only where they are on screen."""
         for model in (self.colleagues, self.queue_model, self.waiting_model):
             model.tick()
-        for view, column in ((self.colleague_view, ColleagueModel.TIME),
-                             (self.queue_view, QueueModel.LONGEST),
+        self._tick_colleagues()
+        for view, column in ((self.queue_view, QueueModel.LONGEST),
                              (self.waiting_view, WaitingModel.WAITED)):
             if view.isVisible() and not view.isColumnHidden(column):
                 viewport = view.viewport()
                 viewport.update(view.columnViewportPosition(column), 0,
                                 view.columnWidth(column), viewport.height())
+
+    def _tick_colleagues(self) -> None:
+        """Repaint the durations of the colleagues on screen who have one (of a
+        thousand rows, a few dozen show, and most of them have no call)."""
+        view, model = self.colleague_view, self.colleagues
+        if not view.isVisible() or not model.rowCount():
+            return
+        viewport = view.viewport()
+        top = view.rowAt(0)
+        if top < 0:
+            return
+        bottom = view.rowAt(viewport.height() - 1)
+        if bottom < 0:
+            bottom = model.rowCount() - 1
+        x, width = view.columnViewportPosition(ColleagueModel.TIME), \
+            view.columnWidth(ColleagueModel.TIME)
+        region = QRegion()
+        for row in range(top, bottom + 1):
+            if model.view(row).since is not None:
+                region += QRect(x, view.rowViewportPosition(row), width, view.rowHeight(row))
+        if not region.isEmpty():
+            viewport.update(region)
 
     def set_transfer(self, supported: bool, blocked: str | None) -> None:
         """The Transfer column is absent where the channel cannot transfer, else

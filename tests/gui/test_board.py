@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt
+from PySide6.QtGui import QPaintEvent, QRegion
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QTableView
 
@@ -301,3 +302,45 @@ def test_transfer_on_the_tekil_websocket(qapp, qtbot, tekil: Harness) -> None:
     window.tabs.setCurrentIndex(1)
     queues = window.queue_model
     assert queues.data(queues.index(0, QueueModel.WAITING)) == "–"  # Tekil reports none
+
+
+class PaintSpy(QObject):
+    """Records the regions a widget is asked to paint."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.region = QRegion()
+        self.paints = 0
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            assert isinstance(event, QPaintEvent)
+            self.region += event.region()
+            self.paints += 1
+        return False
+
+
+def test_the_tick_repaints_only_the_durations_on_screen(qapp, qtbot, bulut: Harness) -> None:
+    h, sim = bulut, bulut.sim
+    h.service.show()
+    window = h.window
+    qtbot.waitExposed(window)
+    run_coroutine(qapp, sim.ring("1002", CUSTOMER, answer_after=0.2))
+    qtbot.waitUntil(lambda: h.text("1002", ColleagueModel.STATE) == "In a call",
+                    timeout=WAIT_MS)
+    view, model = window.colleague_view, window.colleagues
+    spy = PaintSpy()
+    view.viewport().installEventFilter(spy)
+    try:
+        qtbot.wait(300)  # what the call's events asked for is painted
+        spy.region, spy.paints = QRegion(), 0
+        window.tick()
+        qtbot.waitUntil(lambda: spy.paints > 0, timeout=WAIT_MS)
+    finally:
+        view.viewport().removeEventFilter(spy)
+    busy = view.visualRect(model.index(h.row("1002"), ColleagueModel.TIME))
+    free = view.visualRect(model.index(h.row("1001"), ColleagueModel.TIME))
+    name = view.visualRect(model.index(h.row("1002"), ColleagueModel.NAME))
+    assert spy.region.contains(busy.center())
+    assert not spy.region.contains(free.center())  # no duration: nothing to move
+    assert not spy.region.contains(name.center())  # only the duration column

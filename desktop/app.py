@@ -837,6 +837,8 @@ class Application(QObject):
     async def _shutdown(self) -> None:
         log.info("shutting down")
         self.popups.close_all()
+        if self.board is not None:
+            self.board.close()  # its window and strip, before Qt tears widgets down
         await self.supervisor.close()
         await self.demo_mode.stop()
         # Features close their own databases and senders (e.g. the SMS outbox).

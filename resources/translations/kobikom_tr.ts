@@ -804,9 +804,9 @@ Ayrıntılar günlük dosyasında:
 <context>
     <name>BoardService</name>
     <message>
-        <source>Team and queues…</source>
+        <source>&amp;Team and queues…</source>
         <extracomment>The widgets follow the events at most this often (ms) while they arrive. Durations move on this often while the board or the strip is visible (ms). Events held while the team list is read. The team list is read again when the board opens and it is older than this (s). Events not folded yet (at most one FLUSH_MS&apos;s worth, or those that came while the team list was read).</extracomment>
-        <translation>Ekip ve kuyruklar…</translation>
+        <translation>&amp;Ekip ve kuyruklar…</translation>
     </message>
     <message>
         <source>Queue strip on top</source>

@@ -344,3 +344,18 @@ def test_the_tick_repaints_only_the_durations_on_screen(qapp, qtbot, bulut: Harn
     assert spy.region.contains(busy.center())
     assert not spy.region.contains(free.center())  # no duration: nothing to move
     assert not spy.region.contains(name.center())  # only the duration column
+
+
+def test_the_strip_counts_agree_with_the_table_between_ticks(qapp, qtbot,
+                                                             bulut: Harness) -> None:
+    h, sim = bulut, bulut.sim
+    h.service.show()
+    window = h.window
+    qtbot.waitExposed(window)
+    h.service._tick_timer.stop()  # no tick: the updates alone must carry the strip along
+    sim.switch.register("1001", True)
+    sim.switch.register("1003", False)
+    qtbot.waitUntil(lambda: h.text("1003", ColleagueModel.STATE) == "Offline", timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.strip.team_label.text() ==
+                    "Team: 1 free, 0 busy, 1 offline", timeout=WAIT_MS)
+    assert h.text("1001", ColleagueModel.STATE) == "Free"

@@ -35,8 +35,9 @@ from PySide6.QtNetwork import QNetworkInformation
 from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon, QWidget
 
 from desktop.core.account import Account, AccountIncomplete
+from desktop.core.call_records import CallEnd, CallQuery
 from desktop.core.caller_card import CallerCard, CardState, NumberSource, with_contact
-from desktop.core.calls import CallTracker, RecentDials
+from desktop.core.calls import RecentDials, TrackerFactory
 from desktop.core.demo_mode import DemoMode
 from desktop.core.directory import Directory
 from desktop.core.journal import Journal
@@ -103,9 +104,7 @@ class Application(QObject):
             resolve=self._line_plan, stores=lambda: (self.directory, self.journal),
             on_card=self.bridge.on_card, on_state=self.bridge.on_state,
             on_missed=self.bridge.on_missed, settle=self._call_ended_at,
-            tracker_factory=lambda spec: CallTracker(
-                spec.extensions, spec.domain, dials=self.dials,
-                on_dropped=self.bridge.on_dropped),
+            tracker_factory=TrackerFactory(self.dials, on_dropped=self.bridge.on_dropped),
             channel_taps=self._channel_taps)
         self._quit = asyncio.Event()
         self._windows: list[QWidget] = []
@@ -631,10 +630,10 @@ class Application(QObject):
         token: str = await session.token()
         return token
 
-    async def _call_ended_at(self, call_id: str) -> float | None:
-        """When the PBX's call record says *call_id* ended (the supervisor settles it)."""
+    async def _call_ended_at(self, query: CallQuery) -> CallEnd | None:
+        """How the PBX's call record says a call ended (the supervisor settles it)."""
         sync = self.call_history.sync() if self.call_history is not None else None
-        return await sync.end_of(call_id) if sync is not None else None
+        return await sync.end_of(query) if sync is not None else None
 
     async def _enter_mode(self, *, reopen: bool = False) -> None:
         """The supervisor's mode switch (the line is stopped): stores and simulator."""

@@ -25,7 +25,7 @@ HOSTILE = "<b>x</b><img src=x>"
 
 
 def _cards(now: float) -> dict[str, object]:
-    from desktop.core.caller_card import CallerCard, CardOutcome, CardState
+    from desktop.core.caller_card import CallerCard, CardOutcome, CardState, NumberSource
     from desktop.core.numbers import parse_number
 
     known = CallerCard(
@@ -62,8 +62,20 @@ def _cards(now: float) -> dict[str, object]:
         company="Yılmaz Tekstil", ringing_at=now - 400, answered_at=now - 392,
         ended_at=now - 120, recording="rec.wav",
     )
+    # Tekil as documented (ExtensionStatus only): the PBX did not send the number.
+    not_sent = CallerCard(
+        call_id="c7", state=CardState.RINGING, number=parse_number(""), extension="1001",
+        number_source=NumberSource.NOT_SENT, ringing_at=now,
+    )
+    # A queue call a colleague took: not missed.
+    elsewhere = CallerCard(
+        call_id="c8", state=CardState.ENDED, outcome=CardOutcome.ANSWERED_ELSEWHERE,
+        number=parse_number("02163347190"), extension="1001", queue="Satış",
+        ringing_at=now - 20, ended_at=now - 2,
+    )
     return {"known-ringing": known, "unknown": unknown, "answered": answered,
-            "missed": missed, "hostile": hostile, "ended": ended}
+            "missed": missed, "hostile": hostile, "ended": ended, "not-sent": not_sent,
+            "answered-elsewhere": elsewhere}
 
 
 def render(scale: str) -> list[Path]:

@@ -446,6 +446,11 @@ def main() -> int:
     app = QApplication(sys.argv[:1])
     app.setApplicationName("kobikom-desktop")
     translators = install_translators(app, "tr")
+    # As in the app: the popups' rules live in the application style sheet, so
+    # every window is drawn through Qt's style-sheet style; show them so.
+    from desktop.ui.popup_style import install_popup_style
+
+    install_popup_style(app)
     assert len(translators) == 2, "our .qm and Qt's qtbase_tr.qm must both load"
     ARTIFACTS.mkdir(exist_ok=True)
     failed = []

@@ -23,7 +23,7 @@ TS = ROOT / "resources" / "translations" / "kobikom_tr.ts"
 QM = TS.with_suffix(".qm")
 SOURCES = sorted([*(ROOT / "desktop" / "ui").rglob("*.py"), ROOT / "desktop" / "app.py",
                   # The account check's texts are marked QT_TRANSLATE_NOOP("AccountCheck", ...).
-                  ROOT / "desktop" / "core" / "account_check.py"])
+                  *(ROOT / "desktop" / "core").glob("account_check*.py")])
 
 
 def tool(name: str) -> str:

@@ -42,7 +42,7 @@ def add_parsers(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from desktop.core.calls import CallTracker
+    from desktop.core.calls import RecentDials, TrackerFactory
     from desktop.core.replay import CaptureReplay, call_json
     from desktop.pbx.capture import CaptureError, CaptureReader, capture_files
 
@@ -79,9 +79,14 @@ def run(args: argparse.Namespace) -> int:
 
         _print(event_json(event))
 
-    # The tracker's "now" is the recorded time of the record being replayed.
-    tracker = CallTracker(extensions, domain or None, on_change=on_change,
-                          clock=lambda: replay.now)
+    # The app's tracker factory, with the recorded time of the record being replayed
+    # as "now" (for its timers and for the click-to-call record, empty here: the
+    # agent's own dials are not in a capture).
+    def now() -> float:
+        return replay.now
+
+    factory = TrackerFactory(RecentDials(clock=now), clock=now)
+    tracker = factory.make(extensions, domain or None, on_change=on_change)
     replay = CaptureReplay(tracker, on_event=on_event if args.events else None)
     replay.run(records)
     replay.finish()

@@ -41,8 +41,14 @@ def add_parsers(sub: Any) -> None:
     # here would load aiohttp for every command.
     sim.add_argument("--profile", default="freeswitch", metavar="NAME",
                      help="how call events read where Kobikom's documentation is silent: "
-                          "single, freeswitch, bridged, sparse, noisy, status-only "
-                          "(default: %(default)s; see desktop/simulator/profiles.py)")
+                          "single, freeswitch, callcenter, bridged, sparse, noisy, "
+                          "status-only (default: %(default)s; see "
+                          "desktop/simulator/profiles.py)")
+    sim.add_argument("--queue-strategy", choices=["ring-all", "one-at-a-time"],
+                     help="how queues offer a caller to their agents (default: the "
+                          "profile's; 'one-at-a-time' is mod_callcenter's default)")
+    sim.add_argument("--queue-offer-timeout", type=float, metavar="S",
+                     help="one at a time: each agent's phone rings S seconds (default 6)")
     sim.add_argument("--demo-calls", metavar="EXT",
                      help="keep making EXT ring with varied demo calls")
     sim.add_argument("--team-demo", action="store_true",
@@ -78,6 +84,12 @@ async def _run(args: argparse.Namespace) -> int:
     cfg = SimulatorConfig(flavor=args.flavor or "bulut", host=args.host, tcp_port=args.tcp_port,
                           ws_port=args.ws_port, http_port=args.http_port,
                           tcp_framing=args.tcp_framing, profile=args.profile)
+    if args.queue_strategy is not None:
+        cfg.profile = PROFILES[args.profile].but(queue_strategy=args.queue_strategy)
+    if args.queue_offer_timeout is not None:
+        if not args.queue_offer_timeout > 0:
+            return fail(EXIT_USAGE, "--queue-offer-timeout must be positive")
+        cfg.queue_offer_timeout = args.queue_offer_timeout
     if args.team_demo:
         from desktop.simulator.team import demo_config
 

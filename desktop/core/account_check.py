@@ -40,26 +40,49 @@ the channel are closed when the check ends or is cancelled.
 from __future__ import annotations
 
 import asyncio
-import enum
 import logging
 import re
-import ssl
 import time
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
-from typing import Any, Final
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 import httpx
 
 from desktop.core.account import Account, AccountIncomplete
+from desktop.core.account_check_problems import (
+    LOGIN_TEXTS,
+    NOT_ENTERED_LOGIN,
+    TEKIL_TCP_HINT,
+    WRONG_API_KEY_FIX,
+    WRONG_DOMAIN_FIX,
+    WRONG_PASSWORD_FIX,
+    channel_problem,
+    login_result,
+    rest_problem,
+    short,
+)
+from desktop.core.account_check_results import (
+    LOW_SMS_BALANCE,
+    QT_TRANSLATE_NOOP,
+    AccountCheckReport,
+    CheckId,
+    CheckResult,
+    CheckStatus,
+    CheckTimeouts,
+    PbxExtension,
+    Problem,
+    evaluate_extension,
+    format_balance,
+    kobipbx_extension_list,
+    sms_credits,
+    tekil_extension_list,
+)
 from desktop.core.secrets import SecretName
 from desktop.core.tasks import cancel_and_wait
 from desktop.pbx.backoff import BackoffSettings
 from desktop.pbx.channels import ChannelTiming, open_channel
 from desktop.pbx.connection import ConnectionState, Flavor, Phase, Transport
-from desktop.pbx.errors import AmbiguousError, AuthError, NetworkError, PbxError, RequestError
+from desktop.pbx.errors import AuthError, PbxError, RequestError
 from desktop.pbx.events import Event, KeepAliveEvent, ReplyEvent, UnknownEvent
 from desktop.pbx.rest import KobiPbxSession, TekilSession
 from desktop.pbx.sms import NewSmsApi, OldSmsApi
@@ -81,410 +104,6 @@ __all__ = [
 ]
 
 log = logging.getLogger("kobikom.core.account_check")
-
-#: Below this many SMS credits the check warns (the unit is not documented:
-#: the old API reports whole credits, the new one a decimal string).
-LOW_SMS_BALANCE: Final = 10.0
-
-
-def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # Qt's marker name, for lupdate
-    """Mark *text* for Qt's translation tools (``lupdate``); returns it unchanged."""
-    return text
-
-
-
-
-class CheckId(enum.Enum):
-    LOGIN = "login"
-    EVENTS = "events"
-    EXTENSION = "extension"
-    SMS = "sms"
-
-
-class CheckStatus(enum.Enum):
-    OK = "ok"
-    #: It works, but look at this (low SMS balance, extension not chosen yet).
-    WARNING = "warning"
-    FAILED = "failed"
-    SKIPPED = "skipped"
-
-
-class Problem(enum.Enum):
-    """Why a check did not pass, in the agent's terms."""
-
-    NOT_ENTERED = "not_entered"
-    WRONG_PASSWORD = "wrong_password"
-    WRONG_API_KEY = "wrong_api_key"
-    WRONG_DOMAIN = "wrong_domain"
-    UNREACHABLE = "unreachable"
-    TLS = "tls"
-    TIMEOUT = "timeout"
-    SERVER_ERROR = "server_error"
-    #: The event server closed the connection right after the login, silently.
-    HUNG_UP = "hung_up"
-    NO_EXTENSION = "no_extension"
-    EXTENSION_NOT_FOUND = "extension_not_found"
-    SMS_TOKEN_REJECTED = "sms_token_rejected"
-    BALANCE_LOW = "balance_low"
-    #: Skipped: it needs the login, which failed.
-    NEEDS_LOGIN = "needs_login"
-
-
-@dataclass(frozen=True, slots=True)
-class CheckTimeouts:
-    """Time limits of the checks, in seconds (tests shrink them)."""
-
-    #: REST connect timeout; reads get ``rest_read``.
-    rest_connect: float = 6.0
-    rest_read: float = 10.0
-    #: Whole login, and whole extension fetch.
-    login: float = 15.0
-    extension: float = 15.0
-    #: Event channel: TCP/TLS/WebSocket opening, quiet time that means
-    #: "accepted", and the whole check.
-    events_connect: float = 8.0
-    events_settle: float = 3.0
-    events_total: float = 15.0
-    sms: float = 15.0
-
-
-@dataclass(frozen=True, slots=True)
-class PbxExtension:
-    """An extension the PBX reported: its number and a display name (may be "")."""
-
-    number: str
-    name: str = ""
-
-    def label(self) -> str:
-        return f"{self.number} – {self.name}" if self.name else self.number
-
-
-@dataclass(frozen=True, slots=True)
-class CheckResult:
-    """The outcome of one check.
-
-    ``message_template`` and ``fix_template`` are English templates (marked
-    for translation) filled from ``facts`` (``host``, ``user``, ``detail``,
-    ``extension``, ``count``, ``balance``, ``seconds``, ``known``…);
-    ``detail`` is the technical reason (scrubbed), also in ``facts``.
-    """
-
-    check: CheckId
-    status: CheckStatus
-    message_template: str
-    fix_template: str = ""
-    problem: Problem | None = None
-    facts: Mapping[str, str] = field(default_factory=dict)
-
-    @property
-    def detail(self) -> str:
-        return self.facts.get("detail", "")
-
-    def message(self) -> str:
-        return fill(self.message_template, self.facts)
-
-    def fix(self) -> str:
-        return fill(self.fix_template, self.facts)
-
-    def __str__(self) -> str:
-        fix = self.fix()
-        return f"{self.check.value}: {self.status.value}: {self.message()}" + \
-            (f" {fix}" if fix else "")
-
-
-class _Facts(dict[str, str]):
-    def __missing__(self, key: str) -> str:
-        return "?"
-
-
-def fill(template: str, facts: Mapping[str, str]) -> str:
-    """``template.format_map(facts)``; a missing fact shows as ``?`` instead of raising."""
-    try:
-        return template.format_map(_Facts(facts))
-    except (ValueError, IndexError):
-        return template
-
-
-@dataclass(slots=True)
-class AccountCheckReport:
-    """Everything the check found."""
-
-    flavor: Flavor
-    results: dict[CheckId, CheckResult] = field(default_factory=dict)
-    #: The PBX's extensions (None: could not be fetched).
-    extensions: list[PbxExtension] | None = None
-    #: SMS credits (None: not checked or unknown).
-    sms_balance: float | None = None
-
-    @property
-    def passed(self) -> bool:
-        """No check failed (warnings and skipped checks are fine)."""
-        return all(r.status is not CheckStatus.FAILED for r in self.results.values())
-
-
-# ---------------------------------------------------------------- extension lists
-
-
-def _natural_key(number: str) -> tuple[int, int | str]:
-    return (0, int(number)) if number.isdigit() else (1, number)
-
-
-def _text(value: Any) -> str:
-    return " ".join(str(value).split()) if isinstance(value, (str, int)) else ""
-
-
-def tekil_extension_list(raw: Mapping[str, Mapping[str, Any]]) -> list[PbxExtension]:
-    """``getCentralData/extension`` -> extensions.
-
-    The number is the object's ``extension`` field, **not** its key (the
-    key ``"110"`` holds extension ``"101000"``, digest §8.2); the key is
-    used only when the field is missing.  Names: ``name``, else
-    ``ampuser.cidname``.
-    """
-    found: dict[str, PbxExtension] = {}
-    for key, item in raw.items():
-        number = _text(item.get("extension")) or _text(key)
-        if not number:
-            continue
-        ampuser = item.get("ampuser")
-        name = _text(item.get("name")) or (
-            _text(ampuser.get("cidname")) if isinstance(ampuser, Mapping) else "")
-        found.setdefault(number, PbxExtension(number, "" if name == number else name))
-    return sorted(found.values(), key=lambda e: _natural_key(e.number))
-
-
-def kobipbx_extension_list(data: Mapping[str, Any]) -> list[PbxExtension]:
-    """``list-user-extension`` data -> extensions (``extensions[].extension.extension``).
-
-    Names: ``effective_caller_id_name``, ``outbound_caller_id_name``, else
-    ``directory_first_name`` + ``directory_last_name`` (any may be null).
-    """
-    found: dict[str, PbxExtension] = {}
-    entries = data.get("extensions")
-    for entry in entries if isinstance(entries, list) else []:
-        if not isinstance(entry, Mapping):
-            continue
-        inner = entry.get("extension")
-        record = inner if isinstance(inner, Mapping) else entry
-        number = _text(record.get("extension"))
-        if not number:
-            continue
-        first = _text(record.get("directory_first_name"))
-        last = _text(record.get("directory_last_name"))
-        name = (_text(record.get("effective_caller_id_name"))
-                or _text(record.get("outbound_caller_id_name"))
-                or " ".join(p for p in (first, last) if p))
-        found.setdefault(number, PbxExtension(number, "" if name == number else name))
-    return sorted(found.values(), key=lambda e: _natural_key(e.number))
-
-
-#: How many of the PBX's extensions a "not found" message lists.
-KNOWN_LISTED: Final = 8
-
-
-def evaluate_extension(extensions: Sequence[PbxExtension], chosen: Sequence[str]
-                       ) -> CheckResult:
-    """The extension check's verdict for *chosen* against the fetched list (no I/O).
-
-    The wizard calls it again whenever the agent picks or types another
-    extension.
-    """
-    by_number = {e.number: e for e in extensions}
-    known = ", ".join(e.number for e in extensions[:KNOWN_LISTED])
-    if len(extensions) > KNOWN_LISTED:
-        known += ", …"
-    facts = {"count": str(len(extensions)), "known": known}
-    wanted = [c.strip() for c in chosen if c.strip()]
-    if not wanted:
-        if not extensions:
-            return CheckResult(
-                CheckId.EXTENSION, CheckStatus.WARNING,
-                QT_TRANSLATE_NOOP("AccountCheck", "The PBX reported no extensions."),
-                QT_TRANSLATE_NOOP(
-                    "AccountCheck", "Type your extension below; your administrator or "
-                                    "Kobikom's technical team can tell you which it is."),
-                Problem.NO_EXTENSION, facts)
-        return CheckResult(
-            CheckId.EXTENSION, CheckStatus.WARNING,
-            QT_TRANSLATE_NOOP("AccountCheck", "The PBX has {count} extensions."),
-            QT_TRANSLATE_NOOP("AccountCheck", "Pick yours from the list below."),
-            Problem.NO_EXTENSION, facts)
-    missing = [c for c in wanted if c not in by_number]
-    if missing:
-        return CheckResult(
-            CheckId.EXTENSION, CheckStatus.FAILED,
-            QT_TRANSLATE_NOOP("AccountCheck", "Extension {extension} is not on your PBX."),
-            QT_TRANSLATE_NOOP(
-                "AccountCheck", "Pick your extension from the list below (the PBX has: "
-                                "{known}).") if extensions else
-            QT_TRANSLATE_NOOP(
-                "AccountCheck", "The PBX reported no extensions; ask your administrator "
-                                "which extension is yours."),
-            Problem.EXTENSION_NOT_FOUND, {**facts, "extension": ", ".join(missing)})
-    names = ", ".join(by_number[c].label() for c in wanted)
-    return CheckResult(
-        CheckId.EXTENSION, CheckStatus.OK,
-        QT_TRANSLATE_NOOP("AccountCheck", "Extension {extension} found on the PBX."),
-        problem=None, facts={**facts, "extension": names})
-
-
-# ---------------------------------------------------------------- SMS
-
-
-def sms_credits(value: Any) -> float | None:
-    """A balance as a number: ``120001``, ``"2.9340"``, ``{"balance": …}``, ``obj.balance``…"""
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, (int, float)):
-        return float(value)
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            return float(Decimal(value.strip().replace(",", ".")))
-        except (InvalidOperation, ValueError):
-            return None
-    if isinstance(value, Mapping):
-        for key in ("balance", "credits", "credit", "amount"):
-            if key in value:
-                return sms_credits(value[key])
-        return None
-    for attr in ("credits", "balance", "credit", "amount"):
-        if hasattr(value, attr):
-            return sms_credits(getattr(value, attr))
-    return None
-
-
-def _format_balance(value: float) -> str:
-    return f"{value:.0f}" if value == int(value) else f"{value:.2f}"
-
-
-# ---------------------------------------------------------------- classification
-
-
-def _tls_in_chain(exc: BaseException) -> ssl.SSLError | None:
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        if isinstance(current, ssl.SSLError):
-            return current
-        current = current.__cause__ or current.__context__
-    return None
-
-
-def _tls_detail(exc: BaseException) -> str | None:
-    found = _tls_in_chain(exc)
-    if isinstance(found, ssl.SSLCertVerificationError):
-        return found.verify_message or found.reason or str(found)
-    if found is not None:
-        return found.reason or str(found)
-    text = str(exc)
-    if "CERTIFICATE_VERIFY_FAILED" in text or "TLS certificate not trusted" in text:
-        match = re.search(r"certificate verify failed: ([^()\]]+)", text)
-        return match.group(1).strip() if match else "certificate verify failed"
-    return None
-
-
-def _short(exc: PbxError) -> str:
-    """The reason part of a pbx error message, without the "host METHOD /path:" prefix."""
-    reason = exc.server_message or exc.message
-    prefix = re.match(r"^(?:\S+ (?:GET|POST|PUT|PATCH|DELETE) \S+|login rejected by \S+): ",
-                      reason)
-    if prefix:
-        reason = reason[prefix.end():]
-    return reason[:200]
-
-
-def _rest_problem(exc: PbxError) -> tuple[Problem, str]:
-    """(problem, detail) for a REST failure."""
-    if isinstance(exc, AuthError):
-        return Problem.WRONG_PASSWORD, _short(exc)
-    tls = _tls_detail(exc)
-    if tls is not None:
-        return Problem.TLS, tls
-    if isinstance(exc, AmbiguousError):
-        return Problem.TIMEOUT, _short(exc)
-    if isinstance(exc, NetworkError):
-        text = exc.message
-        match = re.search(r"cannot connect \((.*)\)$", text)
-        return Problem.UNREACHABLE, (match.group(1) if match else _short(exc))
-    return Problem.SERVER_ERROR, _short(exc)
-
-
-_UNREACHABLE_WORDS: Final = ("connection refused", "name not found", "unreachable",
-                             "timed out", "network error", "no route")
-
-
-def channel_problem(reason: str, *, was_connected: bool) -> Problem:
-    """Classify a channel state reason (the wording of ``pbx.channels.describe_error``)."""
-    text = reason.lower()
-    if "tls" in text or "certificate" in text or text.startswith("cannot read"):
-        return Problem.TLS
-    if was_connected:
-        return Problem.HUNG_UP
-    if any(word in text for word in _UNREACHABLE_WORDS):
-        return Problem.UNREACHABLE
-    return Problem.SERVER_ERROR
-
-
-# ---------------------------------------------------------------- texts
-
-_NOT_ENTERED_LOGIN = (
-    QT_TRANSLATE_NOOP("AccountCheck", "The e-mail and password are not entered."),
-    QT_TRANSLATE_NOOP("AccountCheck", "Enter them on the previous page."))
-
-_LOGIN_TEXTS: Final[dict[Problem, tuple[str, str]]] = {
-    Problem.WRONG_PASSWORD: (
-        QT_TRANSLATE_NOOP("AccountCheck", "{host} rejected the e-mail or password ({detail})."),
-        ""),  # per flavor, below
-    Problem.UNREACHABLE: (
-        QT_TRANSLATE_NOOP("AccountCheck", "Cannot reach {host} ({detail})."),
-        QT_TRANSLATE_NOOP("AccountCheck", "Check the internet connection. If you changed the REST "
-                              "address under Advanced, check it (empty = Kobikom's). A "
-                              "firewall or proxy may be blocking the connection.")),
-    Problem.TLS: (
-        QT_TRANSLATE_NOOP("AccountCheck", "The server's certificate is not trusted: {detail}."),
-        QT_TRANSLATE_NOOP(
-            "AccountCheck", "If your company uses its own certificate authority (e.g. a "
-                            "proxy that inspects HTTPS), choose its CA certificate under "
-                            "Advanced. Otherwise check the server address.")),
-    Problem.TIMEOUT: (
-        QT_TRANSLATE_NOOP("AccountCheck", "{host} did not answer in time ({detail})."),
-        QT_TRANSLATE_NOOP(
-            "AccountCheck", "Try again. If it keeps happening, check the connection or "
-                            "write to yazilim@kobikom.com.tr.")),
-    Problem.SERVER_ERROR: (
-        QT_TRANSLATE_NOOP("AccountCheck", "{host} answered with an error: {detail}."),
-        QT_TRANSLATE_NOOP(
-            "AccountCheck", "Check the addresses under Advanced. If they are right, try "
-                            "again later or write to yazilim@kobikom.com.tr.")),
-}
-
-_WRONG_PASSWORD_FIX: Final = {
-    Flavor.TEKIL: QT_TRANSLATE_NOOP("AccountCheck", "Use the e-mail and password you log in to the "
-                                        "Kobikom panel with."),
-    Flavor.BULUT: QT_TRANSLATE_NOOP(
-        "AccountCheck", "Use your KobiPBX API e-mail and password; Kobikom's "
-                        "technical team provides them."),
-}
-
-_TEKIL_TCP_HINT: Final = QT_TRANSLATE_NOOP(
-    "AccountCheck", "Kobikom switches the Tekil TCP socket on only on request: write to "
-        "yazilim@kobikom.com.tr, or choose WebSocket under Advanced.")
-
-_WRONG_API_KEY_FIX: Final = QT_TRANSLATE_NOOP(
-    "AccountCheck", "Copy the API key (\"API ANAHTARI\") from your Kobikom panel again.")
-_WRONG_DOMAIN_FIX: Final = QT_TRANSLATE_NOOP(
-    "AccountCheck", "Check the domain UUID; Kobikom's technical team provides it.")
-
-
-def _login_result(check: CheckId, problem: Problem, facts: Mapping[str, str],
-                  flavor: Flavor) -> CheckResult:
-    message, fix = _LOGIN_TEXTS[problem]
-    if problem is Problem.WRONG_PASSWORD:
-        fix = _WRONG_PASSWORD_FIX[flavor]
-    return CheckResult(check, CheckStatus.FAILED, message, fix, problem, facts)
 
 
 # ---------------------------------------------------------------- the check
@@ -559,7 +178,7 @@ class AccountCheck:
         host = _host_of(self.settings.api_base())
         facts = {"host": host, "user": self.account.user}
         if session is None:
-            message, fix = _NOT_ENTERED_LOGIN
+            message, fix = NOT_ENTERED_LOGIN
             self._emit(CheckResult(CheckId.LOGIN, CheckStatus.FAILED, message, fix,
                                    Problem.NOT_ENTERED, facts))
             return False
@@ -567,17 +186,17 @@ class AccountCheck:
             async with asyncio.timeout(self.timeouts.login):
                 await session.login()
         except TimeoutError:
-            self._emit(_login_result(CheckId.LOGIN, Problem.TIMEOUT, {
+            self._emit(login_result(CheckId.LOGIN, Problem.TIMEOUT, {
                 **facts, "detail": f"{self.timeouts.login:g} s"}, self.flavor))
             return False
         except PbxError as exc:
-            problem, detail = _rest_problem(exc)
-            self._emit(_login_result(CheckId.LOGIN, problem, {**facts, "detail": detail},
+            problem, detail = rest_problem(exc)
+            self._emit(login_result(CheckId.LOGIN, problem, {**facts, "detail": detail},
                                      self.flavor))
             return False
         except Exception as exc:  # a bug or an unexpected library error: say so
             log.exception("account check: login failed unexpectedly")
-            self._emit(_login_result(CheckId.LOGIN, Problem.SERVER_ERROR, {
+            self._emit(login_result(CheckId.LOGIN, Problem.SERVER_ERROR, {
                 **facts, "detail": f"unexpected error: {type(exc).__name__}"}, self.flavor))
             return False
         self._emit(CheckResult(CheckId.LOGIN, CheckStatus.OK,
@@ -613,7 +232,7 @@ class AccountCheck:
                     extensions = kobipbx_extension_list(
                         await session.list_user_extensions(domain))
         except TimeoutError:
-            self._emit(_login_result(CheckId.EXTENSION, Problem.TIMEOUT, {
+            self._emit(login_result(CheckId.EXTENSION, Problem.TIMEOUT, {
                 **facts, "detail": f"{self.timeouts.extension:g} s"}, self.flavor))
             return
         except RequestError as exc:
@@ -623,21 +242,21 @@ class AccountCheck:
                     CheckId.EXTENSION, CheckStatus.FAILED,
                     QT_TRANSLATE_NOOP(
                         "AccountCheck", "KobiPBX does not know this domain UUID ({detail})."),
-                    _WRONG_DOMAIN_FIX, Problem.WRONG_DOMAIN,
-                    {**facts, "detail": _short(exc)}))
+                    WRONG_DOMAIN_FIX, Problem.WRONG_DOMAIN,
+                    {**facts, "detail": short(exc)}))
                 return
-            problem, detail = _rest_problem(exc)
-            self._emit(_login_result(CheckId.EXTENSION, problem, {**facts, "detail": detail},
+            problem, detail = rest_problem(exc)
+            self._emit(login_result(CheckId.EXTENSION, problem, {**facts, "detail": detail},
                                      self.flavor))
             return
         except PbxError as exc:
-            problem, detail = _rest_problem(exc)
-            self._emit(_login_result(CheckId.EXTENSION, problem, {**facts, "detail": detail},
+            problem, detail = rest_problem(exc)
+            self._emit(login_result(CheckId.EXTENSION, problem, {**facts, "detail": detail},
                                      self.flavor))
             return
         except Exception as exc:
             log.exception("account check: extension list failed unexpectedly")
-            self._emit(_login_result(CheckId.EXTENSION, Problem.SERVER_ERROR, {
+            self._emit(login_result(CheckId.EXTENSION, Problem.SERVER_ERROR, {
                 **facts, "detail": f"unexpected error: {type(exc).__name__}"}, self.flavor))
             return
         self.report.extensions = extensions
@@ -651,20 +270,20 @@ class AccountCheck:
         except Exception as exc:
             log.exception("account check: event channel check failed unexpectedly")
             self._emit(CheckResult(
-                CheckId.EVENTS, CheckStatus.FAILED, _LOGIN_TEXTS[Problem.SERVER_ERROR][0],
-                _LOGIN_TEXTS[Problem.SERVER_ERROR][1], Problem.SERVER_ERROR,
+                CheckId.EVENTS, CheckStatus.FAILED, LOGIN_TEXTS[Problem.SERVER_ERROR][0],
+                LOGIN_TEXTS[Problem.SERVER_ERROR][1], Problem.SERVER_ERROR,
                 {"host": self.settings.endpoint().describe(),
                  "detail": f"unexpected error: {type(exc).__name__}"}))
 
     def _auth_problem(self) -> tuple[Problem, str]:
         acct = self.settings.account
         if self.flavor is Flavor.BULUT:
-            return Problem.WRONG_DOMAIN, _WRONG_DOMAIN_FIX
+            return Problem.WRONG_DOMAIN, WRONG_DOMAIN_FIX
         token_login = self.account.transport is Transport.WS and (
             acct.ws_login_with_token or bool(self.account.secret(SecretName.PANEL_TOKEN)))
         if token_login:
-            return Problem.WRONG_PASSWORD, _WRONG_PASSWORD_FIX[Flavor.TEKIL]
-        return Problem.WRONG_API_KEY, _WRONG_API_KEY_FIX
+            return Problem.WRONG_PASSWORD, WRONG_PASSWORD_FIX[Flavor.TEKIL]
+        return Problem.WRONG_API_KEY, WRONG_API_KEY_FIX
 
     async def _events(self, session: TekilSession | KobiPbxSession | None) -> CheckResult:
         t = self.timeouts
@@ -761,16 +380,16 @@ class AccountCheck:
         if kind == "timeout":
             facts["detail"] = f"{t.events_total:g} s"
             return CheckResult(
-                CheckId.EVENTS, CheckStatus.FAILED, _LOGIN_TEXTS[Problem.TIMEOUT][0],
-                _LOGIN_TEXTS[Problem.TIMEOUT][1], Problem.TIMEOUT, facts)
+                CheckId.EVENTS, CheckStatus.FAILED, LOGIN_TEXTS[Problem.TIMEOUT][0],
+                LOGIN_TEXTS[Problem.TIMEOUT][1], Problem.TIMEOUT, facts)
         problem = channel_problem(reason, was_connected=kind == "dropped")
         if problem is Problem.HUNG_UP:
             if tekil_tcp:
-                fix = _TEKIL_TCP_HINT
+                fix = TEKIL_TCP_HINT
             elif self.flavor is Flavor.BULUT:
-                fix = _WRONG_DOMAIN_FIX
+                fix = WRONG_DOMAIN_FIX
             else:
-                fix = _WRONG_API_KEY_FIX
+                fix = WRONG_API_KEY_FIX
             return CheckResult(
                 CheckId.EVENTS, CheckStatus.FAILED,
                 QT_TRANSLATE_NOOP(
@@ -782,7 +401,7 @@ class AccountCheck:
                 CheckId.EVENTS, CheckStatus.FAILED,
                 QT_TRANSLATE_NOOP(
                     "AccountCheck", "Cannot reach the live event server {host} ({detail})."),
-                _TEKIL_TCP_HINT if tekil_tcp else QT_TRANSLATE_NOOP(
+                TEKIL_TCP_HINT if tekil_tcp else QT_TRANSLATE_NOOP(
                     "AccountCheck", "Check the internet connection, and the server and port under "
                                     "Advanced (empty = Kobikom's). Firewalls often block port "
                                     "{port}."),
@@ -790,7 +409,7 @@ class AccountCheck:
         if problem is Problem.TLS:
             detail = re.sub(r"^TLS (certificate not trusted|handshake failed): ", "", reason)
             facts["detail"] = detail
-        message, fix = _LOGIN_TEXTS[problem]
+        message, fix = LOGIN_TEXTS[problem]
         if problem is Problem.SERVER_ERROR:
             message = QT_TRANSLATE_NOOP(
                 "AccountCheck", "The live event server {host} failed: {detail}.")
@@ -804,8 +423,8 @@ class AccountCheck:
         except Exception as exc:
             log.exception("account check: SMS check failed unexpectedly")
             self._emit(CheckResult(
-                CheckId.SMS, CheckStatus.FAILED, _LOGIN_TEXTS[Problem.SERVER_ERROR][0],
-                _LOGIN_TEXTS[Problem.SERVER_ERROR][1], Problem.SERVER_ERROR,
+                CheckId.SMS, CheckStatus.FAILED, LOGIN_TEXTS[Problem.SERVER_ERROR][0],
+                LOGIN_TEXTS[Problem.SERVER_ERROR][1], Problem.SERVER_ERROR,
                 {"host": _host_of(self.settings.sms_base()),
                  "detail": f"unexpected error: {type(exc).__name__}"}))
 
@@ -828,7 +447,7 @@ class AccountCheck:
             async with asyncio.timeout(self.timeouts.sms):
                 answer = await source.balance()
         except TimeoutError:
-            return _login_result(CheckId.SMS, Problem.TIMEOUT, {
+            return login_result(CheckId.SMS, Problem.TIMEOUT, {
                 **facts, "detail": f"{self.timeouts.sms:g} s"}, self.flavor)
         except PbxError as exc:
             if isinstance(exc, AuthError) or exc.status in (401, 403):
@@ -844,9 +463,9 @@ class AccountCheck:
                     CheckId.SMS, CheckStatus.FAILED,
                     QT_TRANSLATE_NOOP(
                         "AccountCheck", "The SMS service rejected the token ({detail})."),
-                    fix, Problem.SMS_TOKEN_REJECTED, {**facts, "detail": _short(exc)})
-            problem, detail = _rest_problem(exc)
-            return _login_result(CheckId.SMS, problem, {**facts, "detail": detail},
+                    fix, Problem.SMS_TOKEN_REJECTED, {**facts, "detail": short(exc)})
+            problem, detail = rest_problem(exc)
+            return login_result(CheckId.SMS, problem, {**facts, "detail": detail},
                                  self.flavor)
         finally:
             await source.aclose()
@@ -856,7 +475,7 @@ class AccountCheck:
             return CheckResult(CheckId.SMS, CheckStatus.OK,
                                QT_TRANSLATE_NOOP(
                                    "AccountCheck", "SMS token accepted."), facts=facts)
-        facts["balance"] = _format_balance(credits)
+        facts["balance"] = format_balance(credits)
         if credits < LOW_SMS_BALANCE:
             return CheckResult(
                 CheckId.SMS, CheckStatus.WARNING,

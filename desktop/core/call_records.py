@@ -16,16 +16,27 @@ Sources (reads only: retried by the REST session's idempotent retry):
   app was offline such calls cannot be attributed to the agent and are not
   added.
 
+Settling a call left open across a reconnect (:func:`find_record`): the
+record is looked up by every id the line saw for the call (the call's own
+and each leg's: under FreeSWITCH legs the call's id is usually the agent's
+leg, not the record's), then by the customer's number within a time window
+around the call (a queue caller's record starts when they joined the queue,
+up to :data:`FIND_BEFORE` seconds before our phone rang).  The record's
+outcome settles the call (:class:`CallEnd`), not a guess from what the line
+saw last.
+
 :mod:`desktop.core.history_sync` decides when and which window is fetched.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any, Final, Protocol
 
 from desktop.core.caller_card import CardOutcome
+from desktop.core.calls import Call
 from desktop.core.journal import CdrEntry, JournalCall
 from desktop.core.numbers import NumberKind, parse_number
 from desktop.pbx.cdr import (
@@ -44,6 +55,11 @@ log = logging.getLogger("kobikom.core.history_sync")
 
 #: KobiPBX page size asked for (the default is 15).
 VCDRS_PER_PAGE: Final = 100
+#: A record found by number may start this long before our phone rang (s): a
+#: queue's caller waits before an agent's phone rings.
+FIND_BEFORE: Final = 1800.0
+#: ... and this long after it (the PBX's clock and ours may differ a little).
+FIND_AFTER: Final = 120.0
 #: Safety limit on KobiPBX pages per fetch.
 VCDRS_MAX_PAGES: Final = 200
 
@@ -221,6 +237,89 @@ class CdrSource(Protocol):
     async def lookup(self, call_id: str) -> CdrEntry | None:
         """The record of one call by its PBX id (None: the PBX has none)."""
 
+    async def find(self, number: str, since: float, until: float) -> list[CdrEntry]:
+        """Calls with *number* that started in ``[since, until]``, whoever took them."""
+
+
+# ---------------------------------------------------------------- settling one call
+
+
+@dataclass(frozen=True, slots=True)
+class CallQuery:
+    """What the line knows of a call it could not see end (to find its record)."""
+
+    #: The call's id first, then every leg id seen.
+    ids: tuple[str, ...]
+    #: The customer's number as the PBX sent it ("" when not known).
+    number: str
+    started_at: float
+    outbound: bool = False
+
+    @classmethod
+    def of(cls, call: Call) -> CallQuery:
+        ids = tuple(dict.fromkeys((call.call_id, *call.legs)))
+        return cls(ids, call.customer.raw, call.ringing_at or call.started_at,
+                   outbound=call.own_dial or call.direction.value == "outbound")
+
+
+@dataclass(frozen=True, slots=True)
+class CallEnd:
+    """How the PBX's record says a call ended."""
+
+    ended_at: float
+    #: A :class:`~desktop.core.caller_card.CardOutcome` value, from the agent's view.
+    outcome: str | None
+    #: When it was answered, if the record says it was (talk time before the end).
+    answered_at: float | None = None
+    #: The record's own id.
+    record_id: str = ""
+
+    @classmethod
+    def of(cls, entry: CdrEntry) -> CallEnd | None:
+        call = entry.call
+        if call.outcome is None or call.ended_at is None:
+            return None
+        answered = None
+        if call.outcome == CardOutcome.ANSWERED.value:
+            answered = call.answered_at if call.answered_at is not None else \
+                call.ended_at - (call.talk_seconds or 0)
+        return cls(call.ended_at, call.outcome, answered, call.call_id)
+
+
+async def find_record(source: CdrSource, query: CallQuery, *,
+                      pbx_id: Callable[[str], Awaitable[str]] | None = None) -> CallEnd | None:
+    """The record of the call *query* describes, if the PBX has it (see the module doc).
+
+    *pbx_id* turns a journal id into the PBX's (a record merged earlier).  A
+    read that fails for one id (a 404 for a leg id the PBX does not file
+    under) does not stop the others; a failing search by number raises."""
+    for call_id in query.ids:
+        try:
+            asked = await pbx_id(call_id) if pbx_id is not None else call_id
+            entry = await source.lookup(asked)
+        except RequestError as exc:
+            log.debug("no record under id %s (%s)", call_id, exc)
+            continue
+        end = CallEnd.of(entry) if entry is not None else None
+        if end is not None:
+            return end
+    key = parse_number(query.number).key if query.number else ""
+    if not key:
+        return None
+    t = query.started_at
+    best: tuple[float, CallEnd] | None = None
+    for entry in await source.find(query.number, t - FIND_BEFORE, t + FIND_AFTER):
+        call = entry.call
+        started, end = call.started_at, CallEnd.of(entry)
+        if end is None or started is None or parse_number(call.number_raw or "").key != key:
+            continue
+        if (call.direction == "outbound") != query.outbound or end.ended_at < t - FIND_AFTER:
+            continue  # another call with that number (ours went the other way, or ended before)
+        distance = abs(started - t)
+        if best is None or distance < best[0]:
+            best = (distance, end)
+    return best[1] if best is not None else None
+
 
 class TekilCdrApi(Protocol):
     async def get_cdr(self, *, date_start: str, date_end: str, time_start: str = ...,
@@ -313,6 +412,23 @@ class TekilCdrSource:
         group = sorted(legs, key=lambda leg: leg.started_at)
         return tekil_call(group, self.extensions, name_for=self.name_for, require_ours=False)
 
+    async def find(self, number: str, since: float, until: float) -> list[CdrEntry]:
+        # The window is a few minutes: its rows are filtered here, not by a ``src``
+        # filter (a substring of the row's spelling of the number, undocumented).
+        window = _window(since, until)
+        legs = await self.api.get_cdr(**window, call_type=0, include_internal=True,
+                                      v1=self.v1)
+        key = parse_number(number).key
+        entries = []
+        for group in group_legs(legs.items).values():
+            if not since <= min(leg.started_at for leg in group) <= until:
+                continue
+            entry = tekil_call(group, self.extensions, name_for=self.name_for,
+                               require_ours=False)
+            if entry is not None and parse_number(entry.call.number_raw or "").key == key:
+                entries.append(entry)
+        return entries
+
 
 class KobiPbxCdrSource:
     """KobiPBX: ``/api/v1/vcdrs/{domain}``, every page of the gap's days."""
@@ -348,5 +464,20 @@ class KobiPbxCdrSource:
         if record is None:
             return None
         return vcdr_call(record, self.extensions, name_for=self.name_for, require_ours=False)
+
+    async def find(self, number: str, since: float, until: float) -> list[CdrEntry]:
+        records = await self.api.get_all_vcdrs(
+            self.domain_uuid, per_page=self.per_page, max_pages=VCDRS_MAX_PAGES,
+            filters=_vcdr_filters(since, until))
+        key = parse_number(number).key
+        entries = []
+        for record in records:
+            if not since <= record.started_at <= until:
+                continue
+            entry = vcdr_call(record, self.extensions, name_for=self.name_for,
+                              require_ours=False)
+            if entry is not None and parse_number(entry.call.number_raw or "").key == key:
+                entries.append(entry)
+        return entries
 
 

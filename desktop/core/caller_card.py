@@ -27,6 +27,10 @@ class CardState(enum.Enum):
     RINGING = "ringing"
     ANSWERED = "answered"
     ON_HOLD = "on_hold"
+    #: No longer ringing on the agent's phone: a queue passed the call on to a
+    #: colleague; not ended, its verdict (missed or answered elsewhere) comes
+    #: later.  Its popup closes at once; only the missed-calls card waits.
+    PASSED_ON = "passed_on"
     ENDED = "ended"
 
 

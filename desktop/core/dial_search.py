@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any, Final, Protocol
 
 from desktop.core import text as _text
-from desktop.core.dialing import DialTarget, dial_target
+from desktop.core.dial_targets import DialTarget, dial_target
 from desktop.core.directory import Contact
 from desktop.core.numbers import (
     NumberKind,

@@ -1,21 +1,19 @@
 """Click-to-call: from whatever the agent gives us to a call the PBX places.
 
-Two halves:
+Three parts:
 
-* :func:`dial_target` turns text into what the PBX dials, or says plainly
-  why it cannot: ``tel:+90-532-123-45-67``, ``callto:``/``sip:1002@host``
-  links, ``0 (532) 123 45 67``, ``+44 20 7946 0958``, an extension
-  (``1002``) or a text with one number in it.  Turkish numbers go out in
-  national form with the trunk 0 (``05321234567``), foreign ones as ``00``
-  + country code + number, extensions unchanged; the outside-line prefix
-  of the settings goes in front of public numbers.  Parsing is
-  libphonenumber's (:func:`desktop.core.numbers.parse_number`, and its
-  ``PhoneNumberMatcher`` for free text); nothing here knows numbering plans.
-* :class:`ClickToCall` places the call with the backend of the account
-  (the agent never has to know which): Tekil ``POST /central/dial``,
-  KobiPBX ``POST /api/v1/clicktocall``, or the Tekil WebSocket
-  ``originate`` command when that is the live connection and the setting
-  asks for it.
+* :mod:`desktop.core.dial_targets`: :func:`dial_target` turns text into
+  what the PBX dials (:class:`DialTarget`), or says plainly why it cannot
+  (:class:`DialRefusal`);
+* :mod:`desktop.core.dial_results`: how a request ended
+  (:class:`DialStatus`, :class:`DialResult`, :class:`CommandResult`);
+* here, :class:`ClickToCall` places the call with the backend of the
+  account (the agent never has to know which): Tekil ``POST
+  /central/dial``, KobiPBX ``POST /api/v1/clicktocall``, or the Tekil
+  WebSocket ``originate`` command when that is the live connection and the
+  setting asks for it; and the Tekil call commands.
+
+The names of the first two stay importable from here.
 
 Safety rules (a dial rings a phone; doing it twice is worse than an error):
 
@@ -50,26 +48,24 @@ command as sent.
 
 from __future__ import annotations
 
-import enum
 import logging
-import re
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Final, Protocol
-
-import phonenumbers
 
 from desktop.core.account import AccountIncomplete
 from desktop.core.calls.dials import RecentDials
-from desktop.core.numbers import (
-    DEFAULT_REGION,
-    NumberKind,
-    PhoneNumber,
-    ascii_digits,
-    clean_number_text,
-    link_parts,
-    parse_number,
+from desktop.core.dial_results import NOTHING_HAPPENED, CommandResult, DialResult, DialStatus
+from desktop.core.dial_targets import (
+    MAX_DIAL_TEXT,
+    SCHEMES,
+    ConfirmReason,
+    DialRefusal,
+    DialTarget,
+    RefusalReason,
+    dial_target,
+    extension_digits,
+    quote_text,
 )
 from desktop.core.phone_line import CommandsUnsupported
 from desktop.core.settings import DialSettings, Settings
@@ -85,11 +81,15 @@ from desktop.pbx.errors import (
 from desktop.pbx.events import ReplyEvent
 from desktop.pbx.rest import KobiPbxSession, TekilSession
 
+__all__ = [  # the targets and results stay importable from here
+    "DEBOUNCE_SECONDS", "DEFAULT_TRUNK", "DIAL_TIMEOUT", "MAX_DIAL_TEXT",
+    "ORIGINATE_REPLY_TIMEOUT", "SCHEMES", "ClickToCall", "CommandLine", "CommandResult",
+    "ConfirmReason", "DialRefusal", "DialResult", "DialStatus", "DialTarget", "RefusalReason",
+    "dial_target", "hangup_command", "originate_command", "redirect_command",
+]
+
 log = logging.getLogger("kobikom.core.dialing")
 
-#: Longer input is refused (a number never needs it; libphonenumber's matcher
-#: would only waste time on a pasted document).
-MAX_DIAL_TEXT: Final = 4096
 #: The same number again within this many seconds dials once.
 DEBOUNCE_SECONDS: Final = 5.0
 #: How long the PBX has to answer a click-to-call request (seconds).  On
@@ -99,251 +99,6 @@ DIAL_TIMEOUT: Final = 15.0
 ORIGINATE_REPLY_TIMEOUT: Final = 5.0
 #: The ``originate`` trunk when the settings leave it empty (the collection's example).
 DEFAULT_TRUNK: Final = "kobikom"
-#: URI schemes whose links we dial.
-SCHEMES: Final = ("tel", "callto", "sip", "sips")
-
-_DIAL_STRING = re.compile(r"[0-9*#]+")
-_PREFIX = re.compile(r"[0-9*#]*")
-#: How much of the agent's text a refusal quotes.
-_QUOTE_LIMIT = 40
-
-
-# ---------------------------------------------------------------- targets
-
-
-class RefusalReason(enum.Enum):
-    """Why a text cannot be dialled (the UI words each one)."""
-
-    EMPTY = "empty"
-    TOO_LONG = "too-long"
-    NO_NUMBER = "no-number"
-    SEVERAL_NUMBERS = "several-numbers"
-    INVALID = "invalid"
-    WITHHELD = "withheld"
-    BAD_PREFIX = "bad-prefix"
-
-
-class ConfirmReason(enum.Enum):
-    """Why a number needs the agent's confirmation before it is dialled."""
-
-    INTERNATIONAL = "international"
-    PREMIUM = "premium"
-
-
-@dataclass(frozen=True, slots=True)
-class DialTarget:
-    """A number the PBX can dial."""
-
-    number: PhoneNumber
-    #: Exactly what is sent to the PBX (``05321234567``, ``00442079460958``, ``1002``).
-    dial_string: str
-    #: How the agent reads it (``0532 123 45 67``, ``+44 20 7946 0958``, ``1002``).
-    display: str
-    #: Set when the agent must confirm first.
-    confirm: ConfirmReason | None = None
-
-    @property
-    def key(self) -> str:
-        """What the debounce compares: two spellings of one number are one key."""
-        return self.dial_string
-
-    @property
-    def internal(self) -> bool:
-        return self.number.kind is NumberKind.INTERNAL
-
-
-@dataclass(frozen=True, slots=True)
-class DialRefusal:
-    """The text cannot be dialled; :attr:`message` says why in plain English."""
-
-    reason: RefusalReason
-    #: The offending text, shortened for display.
-    text: str = ""
-
-    @property
-    def message(self) -> str:
-        quoted = f"“{self.text}”" if self.text else "The text"
-        return {
-            RefusalReason.EMPTY: "There is no number to call.",
-            RefusalReason.TOO_LONG: "The text is too long to be a phone number; "
-                                    "copy just the number.",
-            RefusalReason.NO_NUMBER: f"{quoted} contains no phone number.",
-            RefusalReason.SEVERAL_NUMBERS: f"{quoted} contains more than one phone number; "
-                                           "choose one.",
-            RefusalReason.INVALID: f"{quoted} is not a valid phone number.",
-            RefusalReason.WITHHELD: "The number was withheld; it cannot be called back.",
-            RefusalReason.BAD_PREFIX: "The outside-line prefix in the settings may only "
-                                      "contain digits, * and #.",
-        }[self.reason]
-
-
-def _shorten(text: str) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= _QUOTE_LIMIT else flat[: _QUOTE_LIMIT - 1] + "…"
-
-
-def _found_numbers(text: str) -> list[PhoneNumber]:
-    """The distinct valid numbers libphonenumber finds in free text."""
-    seen: dict[str, PhoneNumber] = {}
-    matcher = phonenumbers.PhoneNumberMatcher(text, DEFAULT_REGION,
-                                              leniency=phonenumbers.Leniency.VALID)
-    for match in matcher:
-        e164 = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
-        if e164 not in seen:
-            seen[e164] = parse_number(e164)
-        if len(seen) > 1:
-            break
-    return list(seen.values())
-
-
-def dial_target(text: str, settings: DialSettings | None = None) -> DialTarget | DialRefusal:
-    """What the PBX should dial for *text*, or why it cannot be dialled.
-
-    Never raises and never talks to anything.  See the module docstring.
-    """
-    settings = settings or DialSettings()
-    prefix = settings.outside_line_prefix.strip()
-    if _PREFIX.fullmatch(prefix) is None:
-        return DialRefusal(RefusalReason.BAD_PREFIX)
-    raw = "" if text is None else str(text)
-    if len(raw) > MAX_DIAL_TEXT:
-        return DialRefusal(RefusalReason.TOO_LONG)
-    # The one cleaner of pasted numbers (bidi marks, zero-width characters, Unicode
-    # digits) and the one reading of links ("Tel: 0224…" with a space is a label in a
-    # text, handled like any other text).
-    clean = clean_number_text(raw)
-    if not clean:
-        return DialRefusal(RefusalReason.EMPTY)
-    uri = link_parts(clean)
-    candidate = uri[1] if uri else clean
-    if not candidate:
-        return DialRefusal(RefusalReason.EMPTY if not uri else RefusalReason.NO_NUMBER,
-                           _shorten(clean))
-    number = parse_number(candidate)
-    if number.kind is NumberKind.ANONYMOUS:
-        return DialRefusal(RefusalReason.WITHHELD)
-    if number.kind is NumberKind.INVALID:
-        if uri:  # a link names one number or none; no guessing inside it
-            return DialRefusal(RefusalReason.INVALID, _shorten(candidate))
-        found = _found_numbers(candidate)
-        if not found:
-            return DialRefusal(RefusalReason.NO_NUMBER, _shorten(candidate))
-        if len(found) > 1:
-            return DialRefusal(RefusalReason.SEVERAL_NUMBERS, _shorten(candidate))
-        number = found[0]
-    return _target(number, candidate, prefix, settings.confirm_international)
-
-
-def _target(number: PhoneNumber, candidate: str, prefix: str,
-            confirm_costly: bool) -> DialTarget | DialRefusal:
-    if number.kind is NumberKind.INTERNAL:
-        digits = ascii_digits(number.key)
-        # A leading 0 is the trunk prefix: "0555" is the start of a number, not an extension.
-        if _DIAL_STRING.fullmatch(digits) is None or digits.startswith("0"):
-            return DialRefusal(RefusalReason.INVALID, _shorten(candidate))
-        return DialTarget(number=number, dial_string=digits, display=digits)
-    if number.kind is not NumberKind.EXTERNAL or number.e164 is None or not number.valid:
-        return DialRefusal(RefusalReason.INVALID, _shorten(candidate))
-    if number.is_turkish:
-        # How a phone in Turkey dials it: the trunk 0 where the plan has one
-        # (05321234567, 02245320444), none for 444 numbers (4441444).
-        parsed = phonenumbers.parse(number.e164, None)
-        public = phonenumbers.format_number_for_mobile_dialing(parsed, DEFAULT_REGION, False)
-    else:
-        public = "00" + number.e164[1:]
-    confirm: ConfirmReason | None = None
-    if confirm_costly:
-        if number.is_premium:
-            confirm = ConfirmReason.PREMIUM
-        elif number.is_international:
-            confirm = ConfirmReason.INTERNATIONAL
-    dial_string = prefix + public
-    if _DIAL_STRING.fullmatch(dial_string) is None:  # pragma: no cover - defensive
-        return DialRefusal(RefusalReason.INVALID, _shorten(candidate))
-    return DialTarget(number=number, dial_string=dial_string, display=number.display(),
-                      confirm=confirm)
-
-
-# ---------------------------------------------------------------- results
-
-
-class DialStatus(enum.Enum):
-    """How a dial request ended."""
-
-    STARTED = "started"  # the PBX accepted: the agent's phone rings first
-    SENT = "sent"  # originate sent on the WebSocket; the PBX did not reply
-    REFUSED = "refused"  # the PBX said no; nothing happened
-    NO_ANSWER = "no-answer"  # timeout / connection lost after sending: may have started
-    SERVER_ERROR = "server-error"  # 5xx or an unreadable answer: may have started
-    NOT_SENT = "not-sent"  # the PBX could not be reached; nothing happened
-    AUTH_FAILED = "auth-failed"  # the login was rejected; nothing happened
-    NOT_SET_UP = "not-set-up"  # extension, password or domain missing
-    INVALID = "invalid"  # the number was refused before anything was sent
-    DUPLICATE = "duplicate"  # the same number was just dialled: ignored
-    CANCELLED = "cancelled"  # the agent did not confirm
-
-    @property
-    def may_have_started(self) -> bool:
-        """The PBX may be ringing the phone: never try again without asking the agent."""
-        return self in (DialStatus.STARTED, DialStatus.SENT, DialStatus.NO_ANSWER,
-                        DialStatus.SERVER_ERROR)
-
-
-#: Results after which a deliberate retry is allowed at once.
-_NOTHING_HAPPENED: Final = frozenset({DialStatus.REFUSED, DialStatus.NOT_SENT,
-                                      DialStatus.AUTH_FAILED, DialStatus.NOT_SET_UP})
-
-
-@dataclass(frozen=True, slots=True)
-class DialResult:
-    """The outcome of one dial request, for the tray notification and the CLI."""
-
-    status: DialStatus
-    target: DialTarget | None = None
-    #: The agent's extension that rings first.
-    extension: str = ""
-    #: ``tekil-rest``, ``kobipbx`` or ``tekil-ws`` (diagnostics).
-    backend: str = ""
-    #: The PBX's own words (plain text, may be Turkish).
-    server_message: str = ""
-    #: Technical detail for logs and the CLI (no secrets).
-    detail: str = ""
-    refusal: DialRefusal | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.status in (DialStatus.STARTED, DialStatus.SENT)
-
-    @property
-    def message(self) -> str:
-        """The result in plain English (the UI words it through Qt's translations)."""
-        shown = self.target.display if self.target else ""
-        status = self.status
-        if status is DialStatus.STARTED:
-            return f"Your phone ({self.extension}) is ringing; then {shown} will be called."
-        if status is DialStatus.SENT:
-            return (f"The call to {shown} was sent to the PBX; your phone ({self.extension}) "
-                    "should ring first.")
-        if status is DialStatus.REFUSED:
-            return f"The PBX did not place the call: {self.server_message or 'no reason given'}."
-        if status is DialStatus.NO_ANSWER:
-            return ("The server did not answer in time; the call may have started — "
-                    "check your phone before trying again.")
-        if status is DialStatus.SERVER_ERROR:
-            return ("The server reported an error; the call may have started — "
-                    "check your phone before trying again.")
-        if status is DialStatus.NOT_SENT:
-            return f"Could not reach the PBX; nothing was dialled ({self.detail})."
-        if status is DialStatus.AUTH_FAILED:
-            return ("The PBX rejected the login; nothing was dialled. Check the e-mail and "
-                    "password in Settings.")
-        if status is DialStatus.NOT_SET_UP:
-            return f"Click-to-call is not set up: {self.detail}."
-        if status is DialStatus.INVALID:
-            return self.refusal.message if self.refusal else "Not a valid phone number."
-        if status is DialStatus.DUPLICATE:
-            return f"Already calling {shown}; the repeated request was ignored."
-        return "The call was cancelled."
 
 
 # ---------------------------------------------------------------- backends
@@ -391,7 +146,6 @@ def redirect_command(unique_id: str, extension: str, crm_id: str) -> dict[str, s
 def hangup_command(unique_id: str, crm_id: str) -> dict[str, str]:
     """The Tekil WebSocket ``hangup`` command."""
     return {"command": "hangup", "unique_id": unique_id, "crm_id": crm_id}
-
 
 # ---------------------------------------------------------------- the service
 
@@ -477,7 +231,7 @@ class ClickToCall:
             self._forget_old()
             self._recent[key] = self._clock()
             result = await self._place(target)
-            if result.status in _NOTHING_HAPPENED:
+            if result.status in NOTHING_HAPPENED:
                 self._recent.pop(key, None)
         finally:
             self._pending.discard(key)
@@ -503,7 +257,7 @@ class ClickToCall:
         note = (dials.note(extension, target.number, target.dial_string)
                 if dials is not None else None)
         result = await self._send(target, extension, settings)
-        if dials is not None and note is not None and result.status in _NOTHING_HAPPENED:
+        if dials is not None and note is not None and result.status in NOTHING_HAPPENED:
             dials.withdraw(note)
         return result
 
@@ -587,11 +341,10 @@ class ClickToCall:
 
     async def transfer(self, unique_id: str, extension: str) -> CommandResult:
         """``redirect`` the call *unique_id* to another *extension* (sent once)."""
-        target = parse_number(clean_number_text(extension))
-        digits = ascii_digits(target.key)
-        if target.kind is not NumberKind.INTERNAL or _DIAL_STRING.fullmatch(digits) is None:
+        digits = extension_digits(extension)
+        if digits is None:
             return CommandResult("redirect", DialStatus.INVALID,
-                                 detail=f"“{_shorten(extension)}” is not an extension")
+                                 detail=f"“{quote_text(extension)}” is not an extension")
         crm_id = self._settings().account.crm_id
         return await self._command(redirect_command(unique_id, digits, crm_id))
 
@@ -619,24 +372,6 @@ class ClickToCall:
                 result = CommandResult(name, DialStatus.STARTED, server_message=reply.message)
         log.info("%s of call %s: %s", name, command.get("unique_id", "?"), result.status.value)
         return result
-
-
-@dataclass(frozen=True, slots=True)
-class CommandResult:
-    """The outcome of a call command (``redirect``/``hangup``).
-
-    ``status`` is STARTED (the PBX confirmed), SENT (no reply came; the
-    replies are undocumented), REFUSED, NOT_SENT or INVALID.
-    """
-
-    command: str
-    status: DialStatus
-    server_message: str = ""
-    detail: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return self.status in (DialStatus.STARTED, DialStatus.SENT)
 
 
 def _failure(exc: PbxError, target: DialTarget, extension: str, backend: str) -> DialResult:

@@ -49,6 +49,8 @@ from typing import Any, Final, TypeVar
 from desktop.core.call_records import (
     VCDRS_MAX_PAGES,
     VCDRS_PER_PAGE,
+    CallEnd,
+    CallQuery,
     CdrSource,
     KobiPbxCdrApi,
     KobiPbxCdrSource,
@@ -56,6 +58,7 @@ from desktop.core.call_records import (
     TekilCdrApi,
     TekilCdrSource,
     bare_extension,
+    find_record,
     missed_entry,
     tekil_call,
     vcdr_call,
@@ -293,22 +296,24 @@ class HistorySync:
             return None
         return await self.line_connected()
 
-    async def end_of(self, call_id: str) -> float | None:
-        """When the PBX's record says the call *call_id* ended (None: no record yet).
+    async def end_of(self, query: CallQuery) -> CallEnd | None:
+        """How the PBX's record says the call of *query* ended (None: no record yet).
 
-        One request; nothing is merged (the live call is settled first, then
-        gap filling merges the record as usual).
+        By every id the line saw for the call, then by its number and time
+        (:func:`~desktop.core.call_records.find_record`); nothing is merged
+        (the live call is settled first, then gap filling merges the record
+        as usual).
         """
         source = await self.source()
         if source is None:
             return None
-        known = await self.run_blocking(self.journal.resolve, call_id)
-        pbx_id = (known.cdr_id or known.call_id) if known is not None else call_id
+
+        async def pbx_id(call_id: str) -> str:
+            known = await self.run_blocking(self.journal.resolve, call_id)
+            return (known.cdr_id or known.call_id) if known is not None else call_id
+
         self.fetches += 1
-        entry = await source.lookup(pbx_id)
-        if entry is None or entry.call.outcome is None:
-            return None
-        return entry.call.ended_at
+        return await find_record(source, query, pbx_id=pbx_id)
 
     async def fill(self, since: float, until: float, *, seen: bool = False) -> SyncReport | None:
         """Fetch and merge the records of ``[since, until]`` (no bookkeeping)."""

@@ -31,7 +31,7 @@ request goes into one queue that one worker task handles in order:
 **No restart ends a call.**  The :class:`~desktop.core.phone_line.PhoneLine`
 and its tracker outlive the connection.  Calls that were in progress while
 the line was away are *unsettled*; the supervisor asks the PBX's call record
-for each (``settle(call_id)`` -> when it ended, or None while it goes on) at
+for each (``settle(query)`` -> how it ended, or None while it goes on) at
 once and then every :data:`SETTLE_RETRY` seconds while any remain, and
 never ends a call on a guess.
 
@@ -49,8 +49,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Final, Protocol
 
+from desktop.core.call_records import CallEnd, CallQuery
 from desktop.core.caller_card import CallerCard
-from desktop.core.calls import CallTracker
+from desktop.core.calls import CallTracker, TrackerFactory
 from desktop.core.phone_line import CallLog, ContactSource, PhoneLine
 from desktop.core.settings import Settings
 from desktop.core.tasks import cancel_and_wait
@@ -160,11 +161,12 @@ class LineSupervisor:
 
     Hooks: ``resolve()`` -> :data:`LinePlan` (awaited on the worker; may read
     the keyring in a thread); ``stores()`` -> (directory, journal) for a new
-    line; ``tracker_factory(spec)`` -> its :class:`CallTracker` (the app adds
-    its own options); ``channel_taps(spec, on_state)`` -> (the ``on_state``
+    line; ``tracker_factory(spec)`` -> its :class:`CallTracker` (the app's
+    :class:`~desktop.core.calls.TrackerFactory`, which replay uses too);
+    ``channel_taps(spec, on_state)`` -> (the ``on_state``
     to give a new channel, extra options such as ``on_frame``): the app's
-    raw capture; ``settle(call_id)`` -> the end time from the call record, or
-    None;
+    raw capture; ``settle(query)`` -> how the call record says the call
+    of a :class:`~desktop.core.call_records.CallQuery` ended, or None;
     ``open_channel`` and ``channel_options()`` build the channel (the app's
     timing follows ``KOBIKOM_LINE_TIME_SCALE``).
     """
@@ -177,7 +179,7 @@ class LineSupervisor:
         on_card: Callable[[CallerCard], None],
         on_state: Callable[[ConnectionState], None],
         on_missed: Callable[[int], None] | None = None,
-        settle: Callable[[str], Awaitable[float | None]] | None = None,
+        settle: Callable[[CallQuery], Awaitable[CallEnd | None]] | None = None,
         open_channel: ChannelOpener = open_channel,
         channel_options: Callable[[], dict[str, Any]] | None = None,
         settle_retry: float | None = None,
@@ -197,8 +199,7 @@ class LineSupervisor:
             else settle_retry
         self._clock = clock
         self._channel_taps = channel_taps
-        self._tracker_factory = tracker_factory or (
-            lambda spec: CallTracker(spec.extensions, spec.domain, clock=clock))
+        self._tracker_factory = tracker_factory or TrackerFactory(clock=clock)
         self._event_listeners: list[Callable[[Event], None]] = []
         self._pending: deque[_Request] = deque()
         self._wakeup = asyncio.Event()
@@ -442,8 +443,11 @@ class LineSupervisor:
             if line is None or not line.unsettled():
                 return
             for call_id in line.unsettled():
+                call = line.tracker.get(call_id)
+                if call is None:
+                    continue
                 try:
-                    ended = await self._settle(call_id)
+                    ended = await self._settle(CallQuery.of(call))
                 except asyncio.CancelledError:
                     raise
                 except Exception as exc:  # a read: the next round tries again

@@ -43,15 +43,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, Protocol
 
+from desktop.core.call_records import CallEnd
 from desktop.core.caller_card import CallerCard, CardOutcome, CardState, NumberSource
-from desktop.core.calls import Call, CallChange, CallState, CallTracker
+from desktop.core.calls import Call, CallChange, CallOutcome, CallState, CallTracker
 from desktop.core.directory import Contact
 from desktop.core.journal import JournalCall, NumberHistory
-from desktop.core.numbers import PhoneNumber
+from desktop.core.numbers import NumberKind, PhoneNumber
 from desktop.core.tasks import cancel_and_wait
 from desktop.pbx.connection import ConnectionState, Phase
 from desktop.pbx.errors import ChannelError, NotConnectedError
-from desktop.pbx.events import Direction, Event, HangupEvent, ReplyEvent
+from desktop.pbx.events import Direction, Event, ReplyEvent
 
 log = logging.getLogger("kobikom.core.line")
 
@@ -65,6 +66,7 @@ TICK_LINGER: Final = 1.0
 HISTORY_LIMIT: Final = 5
 #: The hangup cause of a call settled from the PBX's call record.
 SETTLED_BY_CDR: Final = "settled from the call record"
+_OUTCOMES: Final = frozenset(o.value for o in CallOutcome)
 
 
 class ContactSource(Protocol):
@@ -108,6 +110,7 @@ _STATE = {
     CallState.RINGING: CardState.RINGING,
     CallState.ANSWERED: CardState.ANSWERED,
     CallState.ON_HOLD: CardState.ON_HOLD,
+    CallState.PASSED_ON: CardState.PASSED_ON,
     CallState.ENDED: CardState.ENDED,
 }
 
@@ -115,6 +118,22 @@ _STATE = {
 def other_party(call: Call) -> PhoneNumber:
     """The customer's number: the caller of incoming calls, the callee of outgoing ones."""
     return call.called if call.direction is Direction.OUTBOUND else call.caller
+
+
+def route_number(call: Call) -> PhoneNumber | None:
+    """Where the call went, for the popup's "To ...": the DID the customer dialled.
+
+    Never the agent's own extension (a leg to the agent's phone, or a Tekil
+    status call, names the extension it rings: that is no news on the agent's
+    screen); None when only that is known.  For an outgoing call, the agent's
+    extension it was placed from."""
+    if call.direction is Direction.OUTBOUND:
+        return call.caller
+    called = call.called
+    if not called.raw.strip() or (called.kind is NumberKind.INTERNAL
+                                  and called.key in call.offered_extensions):
+        return None
+    return called
 
 
 def number_source(call: Call) -> NumberSource:
@@ -326,21 +345,26 @@ class PhoneLine:
             del self._unsettled[call_id]
         return list(self._unsettled)
 
-    def settle(self, call_id: str, ended_at: float) -> bool:
-        """The PBX's record says *call_id* ended at *ended_at*: end it now.
+    def settle(self, call_id: str, end: CallEnd) -> bool:
+        """The PBX's record says how *call_id* ended: end it so, now.
 
-        Fed to the tracker as the hangup we missed, so the call ends the way a
-        live hangup would end it (journal first, then its card).  False when
-        the call is not unsettled any more (an event came meanwhile).
+        The call ends with the record's end time and outcome (an answer the
+        line missed, a colleague who took it, ...), journal first, then its
+        card, like a live hangup.  False when the call is not unsettled any
+        more (an event came meanwhile).
         """
         if call_id not in self._unsettled or self.tracker.get(call_id) is None:
             self._unsettled.pop(call_id, None)
             return False
-        log.info("call %s settled from its call record", call_id)
-        self.feed(HangupEvent(raw={"source": "cdr"}, received_at=ended_at, call_id=call_id,
-                              hangup_cause=SETTLED_BY_CDR))
+        log.info("call %s settled from its call record (%s)", call_id, end.outcome)
+        outcome = CallOutcome(end.outcome) if end.outcome in _OUTCOMES else None
         self._unsettled.pop(call_id, None)
-        return True
+        self._poke_ticker()
+        changes = self.tracker.settle(call_id, end.ended_at, outcome,
+                                      answered_at=end.answered_at, cause=SETTLED_BY_CDR)
+        if changes:
+            self._publish(changes)
+        return bool(changes)
 
     # -- events ------------------------------------------------------------------
 
@@ -496,7 +520,7 @@ class PhoneLine:
             direction=call.direction.value,
             outcome=outcome,
             extension=call.extension,
-            called=call.called if call.direction is not Direction.OUTBOUND else call.caller,
+            called=route_number(call),
             queue=call.queue,
             contact_id=contact.id if contact else None,
             name=(contact.name or None) if contact else None,

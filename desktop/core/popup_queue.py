@@ -17,6 +17,10 @@ only place and fill what it says:
 * A call whose popup was closed does not come back with later updates,
   unless it rings anew after it had ended, or the agent asks for it
   (``force``); a missed call is counted once.
+* A queue call passed on to a colleague (``CardState.PASSED_ON``: no longer
+  ringing here, its verdict pending) loses its popup at once, like a missed
+  call, but is not counted: only its final card, if missed, is.  It gets a
+  popup again if the queue rings the agent once more.
 
 Every operation costs the same with 3 or 3,000 calls: the waiting calls are
 insertion-ordered dicts (O(1) add, remove, oldest), the slots a short list,
@@ -154,7 +158,7 @@ class PopupQueue:
         for waiting in self._waiting.values():
             if call_id in waiting:
                 del waiting[call_id]
-                if card.ended:
+                if card.ended or card.state is CardState.PASSED_ON:
                     self._settle(card)
                     return False
                 self._waiting[rank_of(card)][call_id] = card
@@ -212,8 +216,9 @@ class PopupQueue:
     def _update_shown(self, card: CallerCard) -> bool:
         call_id = card.call_id
         previous = self._shown[call_id]
-        if card.missed and not previous.missed:
-            # The ringing call was missed: the summary takes it, the slot frees.
+        if (card.missed and not previous.missed) or card.state is CardState.PASSED_ON:
+            # The ringing call was missed (the summary takes it), or the queue passed
+            # it on (its verdict comes later): the slot frees.
             del self._shown[call_id]
             self._pinned.discard(call_id)
             self._settle(card)
@@ -228,11 +233,12 @@ class PopupQueue:
         if not force:
             if not enabled:
                 return False
-            if card.missed:
+            if card.missed or card.state is CardState.PASSED_ON:
                 self._settle(card)
                 return False
             closed_state = self._closed.get(call_id)
-            reopens = card.state is CardState.RINGING and closed_state is CardState.ENDED
+            reopens = card.state is CardState.RINGING and closed_state in (
+                CardState.ENDED, CardState.PASSED_ON)
             if closed_state is not None and not reopens:
                 self._closed[call_id] = card.state  # so a later new ring is recognised
                 return False

@@ -200,5 +200,10 @@ def call_json(call: Call, change: CallChange | None = None) -> dict[str, Any]:
         hangup_cause=call.hangup_cause,
         synthetic=call.synthetic,
         replaces=call.replaces,
+        # Every leg id (``callUUID``) grouped into this call, the first one first:
+        # what ties a field capture's legs to the one call the agent saw.
+        legs=list(call.legs),
+        own_dial=call.own_dial,
+        passed_at=call.passed_at,
     )
     return out

@@ -104,6 +104,7 @@ class HangupEvent(CallEvent):
     caller: str = ""
     called: str = ""
     direction: Direction = Direction.UNKNOWN
+    queue: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -160,13 +161,15 @@ class AgentStateChangeEvent(Event):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class BridgeAgentStartEvent(Event):
-    """``bridge-agent-start``: an agent took a queue caller.  ``member_uuid``
-    (mod_callcenter's ``CC-Member-UUID``) is not a documented key field;
-    taken when present."""
+    """``bridge-agent-start``: an agent was bridged to a queue caller."""
 
     agent: str
     agent_uuid: str | None = None
+    #: Not in the documented key fields (mod_callcenter has them as
+    #: ``CC-Member-UUID``, ``CC-Member-CID-Number``, ``CC-Queue``); taken when present.
     member_uuid: str | None = None
+    caller: str | None = None
+    queue: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -215,21 +218,23 @@ class MemberQueueStartEvent(Event):
 
     member_uuid: str
     cid_name: str | None = None
-    queue: str | None = None
+    #: Not in the documented key fields; taken when present (``cidNumber``...).
     cid_number: str | None = None
+    queue: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MemberQueueEndEvent(Event):
-    """``member-queue-end``: a caller left a queue (``queue``/``cid_number`` as above;
-    ``cause`` is mod_callcenter's ``Terminated`` or ``Cancel``, ``cancel_reason``
-    its ``NONE``/``TIMEOUT``/``NO_AGENT_TIMEOUT``/``BREAK_OUT`` when sent)."""
+    """``member-queue-end``: a caller left a queue.
+
+    mod_callcenter's ``cause`` is ``Terminated`` (the caller was served) or
+    ``Cancel`` (the caller left unserved; ``cancelReason`` says why)."""
 
     member_uuid: str
     cid_name: str | None = None
     cause: str | None = None
-    queue: str | None = None
     cid_number: str | None = None
+    queue: str | None = None
     cancel_reason: str | None = None
 
 

@@ -108,12 +108,15 @@ _CALLED_KEYS = ("calledNumber", "called_number", "called", "dst", "did", "destin
                 "destinationNumber", "pbx_num", "to")
 #: Fields a hangup may carry besides the documented ones (a FreeSWITCH channel's).
 _LEG_FIELDS = frozenset((*_CALLER_KEYS, *_CALLED_KEYS, "direction"))
+#: The queue a call leg came through (FreeSWITCH sets ``cc_queue`` on the legs
+#: of a mod_callcenter call).
+_QUEUE_KEYS = ("queue", "queueName", "queueExtension", "cc_queue", "ccQueue", "CC-Queue")
+#: The waiting caller's number on agent/queue events (undocumented; mod_callcenter's
+#: ``CC-Member-CID-Number``).
+_MEMBER_NUMBER_KEYS = ("cidNumber", "cid_number", "callerNumber", "caller_number",
+                       "CC-Member-CID-Number", "memberCidNumber")
 _EXTENSION_KEYS = ("extension", "exten", "internal_num", "extensionNumber", "agent")
 _DOMAIN_KEYS = ("domain", "domainUuid", "domain_uuid", "domainUUID")
-#: Not among the member events' documented key fields; mod_callcenter sends them
-#: (``CC-Queue``, ``CC-Member-CID-Number``), so a server may pass them on.
-_MEMBER_QUEUE_KEYS = ("queue", "queueName", "queueExtension", "CC-Queue")
-_MEMBER_NUMBER_KEYS = ("cidNumber", "cid_number", "callerNumber", "CC-Member-CID-Number")
 _NAME_KEYS = ("event", "Event", "type", "eventName", "event_type")
 # Canonical spellings (see _canonical_name: "kobipbx_tenant" -> "kobipbx-tenant").
 _REPLY_NAMES = frozenset({"login", "handshake", "kobipbx-tenant", "auth", "error",
@@ -199,7 +202,7 @@ def _ringing(msg: Mapping[str, Any], base: dict[str, Any]) -> Event:
         caller=_text(_first(msg, _CALLER_KEYS)) or "",
         called=_text(_first(msg, _CALLED_KEYS)) or "",
         direction=_direction(msg.get("direction")),
-        queue=_text(_first(msg, ("queue", "queueName", "queueExtension"))),
+        queue=_text(_first(msg, _QUEUE_KEYS)),
         caller_name=_text(_first(msg, ("callerName", "caller_name", "cidName", "cid_name"))),
     )
 
@@ -213,7 +216,7 @@ def _answered(msg: Mapping[str, Any], base: dict[str, Any]) -> Event:
         direction=_direction(msg.get("direction")),
         channel_call_state=_text(msg.get("channelCallState")) or None,
         hangup_cause=_text(msg.get("hangupCause")) or None,
-        queue=_text(_first(msg, ("queue", "queueName", "queueExtension"))),
+        queue=_text(_first(msg, _QUEUE_KEYS)),
     )
 
 
@@ -225,7 +228,8 @@ def _hangup(msg: Mapping[str, Any], base: dict[str, Any]) -> Event:
     return HangupEvent(**base, hangup_cause=cause, extension=extension,
                        caller=_text(_first(msg, _CALLER_KEYS)) or "",
                        called=_text(_first(msg, _CALLED_KEYS)) or "",
-                       direction=_direction(msg.get("direction")))
+                       direction=_direction(msg.get("direction")),
+                       queue=_text(_first(msg, _QUEUE_KEYS)))
 
 
 def _simple_call(cls: type[CallEvent]) -> Callable[[Mapping[str, Any], dict[str, Any]], Event]:
@@ -276,10 +280,12 @@ def _other(name: str, msg: Mapping[str, Any], base: dict[str, Any]) -> Event | N
         return AgentStateChangeEvent(**base, agent=_require(msg, "agent"),
                                      state=_text(msg.get("state")) or "")
     if name == "bridge-agent-start":
-        return BridgeAgentStartEvent(**base, agent=_require(msg, "agent"),
-                                     agent_uuid=_text(msg.get("agentUUID")),
-                                     member_uuid=_text(_first(msg, ("memberUUID",
-                                                                    "CC-Member-UUID"))))
+        return BridgeAgentStartEvent(
+            **base, agent=_require(msg, "agent"), agent_uuid=_text(msg.get("agentUUID")),
+            member_uuid=_text(_first(msg, ("memberUUID", "memberUuid", "member_uuid",
+                                         "CC-Member-UUID"))),
+            caller=_text(_first(msg, _MEMBER_NUMBER_KEYS)),
+            queue=_text(_first(msg, _QUEUE_KEYS)))
     if name == "bridge-agent-end":
         return BridgeAgentEndEvent(**base, agent=_require(msg, "agent"),
                                    agent_uuid=_text(msg.get("agentUUID")))
@@ -302,14 +308,14 @@ def _other(name: str, msg: Mapping[str, Any], base: dict[str, Any]) -> Event | N
     if name == "member-queue-start":
         return MemberQueueStartEvent(**base, member_uuid=_require(msg, "memberUUID"),
                                      cid_name=_text(msg.get("cidName")),
-                                     queue=_text(_first(msg, _MEMBER_QUEUE_KEYS)),
-                                     cid_number=_text(_first(msg, _MEMBER_NUMBER_KEYS)))
+                                     cid_number=_text(_first(msg, _MEMBER_NUMBER_KEYS)),
+                                     queue=_text(_first(msg, _QUEUE_KEYS)))
     if name == "member-queue-end":
         return MemberQueueEndEvent(**base, member_uuid=_require(msg, "memberUUID"),
                                    cid_name=_text(msg.get("cidName")),
                                    cause=_text(msg.get("cause")),
-                                   queue=_text(_first(msg, _MEMBER_QUEUE_KEYS)),
                                    cid_number=_text(_first(msg, _MEMBER_NUMBER_KEYS)),
+                                   queue=_text(_first(msg, _QUEUE_KEYS)),
                                    cancel_reason=_text(_first(msg, ("cancelReason",
                                                                     "cancel_reason"))))
     if name in ("extensionstatus", "extension-status"):

@@ -28,23 +28,19 @@ Every request has connect/read/write timeouts.  Passwords and tokens never
 appear in a ``repr``, a log line or an error message; request paths are
 logged without their query string.  For tests, pass
 ``client=httpx.AsyncClient(transport=httpx.MockTransport(handler))``.
+
+Layout: the shared session machinery (login, token, resend rules, downloads)
+is :mod:`desktop.pbx.rest_session`; reading answers without I/O (lenient
+JSON, server messages, JWT expiry, QR PNGs) is :mod:`desktop.pbx.rest_body`.
+This module holds the two concrete sessions and re-exports the public names.
 """
 
 from __future__ import annotations
 
-import abc
-import asyncio
-import base64
-import binascii
-import json
 import logging
-import re
-import ssl
-import time
-from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass
-from typing import Any, Final, Self
-from urllib.parse import quote, urlsplit
+from collections.abc import Callable, Mapping
+from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -58,7 +54,7 @@ from desktop.pbx.cdr import (
     parse_tekil_missed,
     parse_vcdrs_page,
 )
-from desktop.pbx.connection import DEFAULT_API_BASE, Flavor
+from desktop.pbx.connection import Flavor
 from desktop.pbx.errors import (
     AmbiguousError,
     AuthError,
@@ -67,9 +63,24 @@ from desktop.pbx.errors import (
     RequestError,
     ServerError,
 )
-from desktop.pbx.http_errors import describe, request_error
-from desktop.pbx.redact import scrub, snippet
-from desktop.pbx.tls import tls_context
+from desktop.pbx.redact import snippet
+from desktop.pbx.rest_body import (
+    QR_CODE_PATHS,
+    jwt_expiry,
+    negative,
+    parse_json_lenient,
+    png_size,
+    qr_png_from_answer,
+    server_message,
+)
+from desktop.pbx.rest_session import (
+    DEFAULT_TIMEOUT,
+    DialAnswer,
+    DownloadResult,
+    RestSession,
+    dial_answer,
+    shape_error,
+)
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -92,544 +103,8 @@ __all__ = [
 
 log = logging.getLogger("kobikom.pbx.rest")
 
-#: Timeouts of every request unless the call passes its own.
-DEFAULT_TIMEOUT: Final = httpx.Timeout(connect=10.0, read=20.0, write=20.0, pool=10.0)
-#: Log in again this many seconds before the JWT's ``exp``.
-REFRESH_MARGIN: Final = 60.0
-USER_AGENT: Final = "kobikom-desktop"
-_RETRY_STATUSES: Final = frozenset({502, 503, 504})
 
-
-# ---------------------------------------------------------------- pure helpers
-
-
-def jwt_expiry(token: str) -> float | None:
-    """The ``exp`` claim (epoch seconds) of a JWT, unverified; None if absent/not a JWT."""
-    parts = token.split(".")
-    if len(parts) != 3:
-        return None
-    payload = parts[1] + "=" * (-len(parts[1]) % 4)
-    try:
-        claims = json.loads(base64.urlsafe_b64decode(payload))
-    except (ValueError, binascii.Error):
-        return None
-    exp = claims.get("exp") if isinstance(claims, dict) else None
-    if isinstance(exp, bool) or not isinstance(exp, (int, float, str)):
-        return None
-    try:
-        return float(exp)
-    except ValueError:
-        return None
-
-
-_JSON_START = re.compile(r"[\[{]")
-_DECODER = json.JSONDecoder()
-
-
-def parse_json_lenient(content: bytes, encoding: str | None = None) -> Any:
-    """Parse a JSON answer whatever its content type; raise ``ValueError`` if it isn't one.
-
-    Accepts a UTF-8 BOM, surrounding whitespace, and noise *before* the JSON
-    (PHP notices such as ``<br /><b>Notice</b>: …{"status":1}``) as long as
-    the JSON document runs to the end of the body.
-    """
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = content.decode(encoding or "latin-1", "replace")
-    text = text.strip()
-    try:
-        return json.loads(text)
-    except ValueError:
-        pass
-    for tries, match in enumerate(_JSON_START.finditer(text)):
-        if tries >= 20:
-            break
-        try:
-            value, end = _DECODER.raw_decode(text, match.start())
-        except ValueError:
-            continue
-        if not text[end:].strip():
-            log.debug("dropped %d characters of noise before a JSON answer", match.start())
-            return value
-    raise ValueError("not JSON")
-
-
-def _server_message(body: Any) -> str:
-    """The human message of a JSON answer (``message``, ``error``, ``errors``…)."""
-    if not isinstance(body, Mapping):
-        return ""
-    for key in ("message", "msg", "error", "error_description", "errors", "detail"):
-        value = body.get(key)
-        if isinstance(value, Mapping):
-            nested = _server_message(value)
-            value = nested or next(iter(value.values()), "")
-        while isinstance(value, list):  # Laravel: {"errors": {"email": ["..."]}}
-            value = value[0] if value else ""
-        if value not in (None, "", False):
-            return str(value)
-    return ""
-
-
-def response_message(response: httpx.Response, secrets: Iterable[str | None] = ()) -> str:
-    """The server's own words in an error answer (JSON ``message``/``error``... or the
-    text), short and without secrets."""
-    try:
-        body = parse_json_lenient(response.content, response.encoding)
-    except ValueError:
-        return snippet(response.text, secrets)
-    return snippet(_server_message(body), secrets, limit=200)
-
-
-def _negative(body: Mapping[str, Any]) -> bool:
-    """An explicit failure verdict in a Kobikom envelope (``status: 0``, ``success: false``…)."""
-    for key in ("status", "success", "result"):
-        if key in body:
-            value = body[key]
-            if value in (0, "0", False, "false", "error", "fail", "failed"):
-                return True
-    return False
-
-
-def default_tls_context(ca_file: str | None = None) -> ssl.SSLContext:
-    """Verifying TLS: the system's trust store plus ``ca_file`` (:mod:`desktop.pbx.tls`)."""
-    return tls_context(ca_file)
-
-
-# ---------------------------------------------------------------- sessions
-
-
-class _Session(abc.ABC):
-    """Bearer-token session over one ``httpx.AsyncClient`` (see the module docstring)."""
-
-    flavor: Flavor
-
-    def __init__(
-        self,
-        user: str,
-        password: str,
-        *,
-        base_url: str | None = None,
-        client: httpx.AsyncClient | None = None,
-        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
-        ca_file: str | None = None,
-        refresh_margin: float = REFRESH_MARGIN,
-        retry_delay: float = 0.5,
-        clock: Callable[[], float] = time.time,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-    ) -> None:
-        self.user = user
-        self._password = password
-        self.base_url = (base_url or DEFAULT_API_BASE[self.flavor]).rstrip("/")
-        #: The host, as named in error messages ("panelapi.kobikom.com.tr").
-        self.service = urlsplit(self.base_url).netloc or self.base_url
-        self._own_client = client is None
-        self._client = client or httpx.AsyncClient(
-            timeout=timeout, verify=default_tls_context(ca_file), follow_redirects=False,
-            headers={"User-Agent": USER_AGENT})
-        self.timeout = timeout
-        self.refresh_margin = refresh_margin
-        self.retry_delay = retry_delay
-        self._clock = clock
-        self._sleep = sleep
-        self._token: str | None = None
-        self._expires_at: float | None = None
-        #: Bumped by every login; a 401 only invalidates the token it was sent with.
-        self._generation = 0
-        self._lock = asyncio.Lock()
-        self._redact: set[str] = set()
-        #: Number of successful logins (diagnostics and tests).
-        self.logins = 0
-
-    def __repr__(self) -> str:
-        state = "logged in" if self._token else "not logged in"
-        return f"<{type(self).__name__} {self.base_url} user={self.user!r} {state}>"
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.aclose()
-
-    async def aclose(self) -> None:
-        """Close the HTTP client if the session created it."""
-        if self._own_client:
-            await self._client.aclose()
-
-    # -- tokens ------------------------------------------------------------
-
-    @property
-    def logged_in(self) -> bool:
-        return self._token is not None
-
-    async def login(self) -> None:
-        """Log in now (also done on demand by every request)."""
-        async with self._lock:
-            await self._login_locked()
-
-    async def token(self) -> str:
-        """A token that is not about to expire (logs in if needed).
-
-        Usable as the Tekil WebSocket ``Credentials.token_provider``.
-        """
-        return (await self._valid_token())[0]
-
-    def _expiring(self) -> bool:
-        return self._expires_at is not None and \
-            self._clock() >= self._expires_at - self.refresh_margin
-
-    async def _valid_token(self) -> tuple[str, int]:
-        async with self._lock:
-            if self._token is None or self._expiring():
-                if self._token is not None:
-                    log.info("%s: token expires soon; logging in again", self.service)
-                await self._login_locked()
-            assert self._token is not None
-            return self._token, self._generation
-
-    def _invalidate(self, generation: int) -> None:
-        if generation == self._generation:
-            self._token = None
-            self._expires_at = None
-
-    async def _login_locked(self) -> None:
-        token = await self._do_login()
-        self._token = token
-        self._expires_at = jwt_expiry(token)
-        self._generation += 1
-        self.logins += 1
-        if self._expires_at is not None:
-            left = self._expires_at - self._clock()
-            log.info("%s: logged in; token valid for %.0f s", self.service, left)
-        else:
-            log.info("%s: logged in", self.service)
-
-    @abc.abstractmethod
-    async def _do_login(self) -> str:
-        """POST the credentials; return the bearer token or raise AuthError & co."""
-
-    def _secrets(self) -> Iterable[str | None]:
-        return (self._password, self._token, *self._redact)
-
-    # -- requests ------------------------------------------------------------
-
-    async def request(
-        self,
-        method: str,
-        path: str,
-        *,
-        idempotent: bool,
-        allow_401_resend: bool = False,
-        params: Mapping[str, Any] | None = None,
-        data: Mapping[str, Any] | None = None,
-        json_body: Any = None,
-        files: Mapping[str, Any] | None = None,
-        headers: Mapping[str, str] | None = None,
-        timeouts: httpx.Timeout | float | None = None,
-    ) -> httpx.Response:
-        """Send an authenticated request; return the 2xx response (body read).
-
-        ``idempotent``: the request may be sent twice without harm (reads).
-        It then gets one resend after a 401 (with a fresh login), after a
-        network failure or after a 502/503/504.  ``allow_401_resend``: resend
-        after a 401 only (for effectful requests; a 401 means nothing
-        happened).  ``timeouts`` overrides the session's httpx timeouts.
-        ``params``/``data``/``json_body``/``files``/``headers`` go to httpx.
-
-        Raises :class:`AuthError`, :class:`RequestError`, :class:`ServerError`,
-        :class:`NetworkError` or :class:`AmbiguousError`.
-        """
-        what = f"{self.service} {method} {scrub(path, self._secrets())}"
-        resend_401 = idempotent or allow_401_resend
-        relogged = False
-        retried = False
-        while True:
-            try:
-                token, generation = await self._valid_token()
-            except PbxError as exc:
-                if not exc.may_have_reached_server:
-                    raise
-                # The *login* went out and its answer got lost; this request was
-                # never sent.  Say so: a caller must not think a call may be ringing.
-                raise NetworkError(f"{what}: not sent, the login failed: {exc.message}",
-                                   status=exc.status) from exc
-            try:
-                response = await self._send(
-                    method, path, what, token=token, params=params, data=data,
-                    json_body=json_body, files=files, headers=headers, timeouts=timeouts)
-            except NetworkError as exc:
-                if idempotent and not retried:
-                    retried = True
-                    log.info("%s; trying once more", exc)
-                    await self._sleep(self.retry_delay)
-                    continue
-                raise
-            status = response.status_code
-            if status == 401:
-                self._invalidate(generation)
-                if resend_401 and not relogged:
-                    relogged = True
-                    log.info("%s: token rejected (HTTP 401); logging in again", what)
-                    continue
-                detail = " even after a fresh login" if relogged else ""
-                raise AuthError(f"{what}: token rejected (HTTP 401){detail}", status=401)
-            if status in _RETRY_STATUSES and idempotent and not retried:
-                retried = True
-                log.info("%s: HTTP %d; trying once more", what, status)
-                await self._sleep(self.retry_delay)
-                continue
-            self._raise_for_status(response, what)
-            return response
-
-    async def request_json(self, method: str, path: str, *, idempotent: bool,
-                           **kwargs: Any) -> Any:
-        """:meth:`request`, then the body parsed as JSON (content type ignored)."""
-        what = f"{self.service} {method} {scrub(path, self._secrets())}"
-        response = await self.request(method, path, idempotent=idempotent, **kwargs)
-        return self._json(response, what)
-
-    async def _send(
-        self,
-        method: str,
-        path: str,
-        what: str,
-        *,
-        token: str | None,
-        params: Mapping[str, Any] | None = None,
-        data: Mapping[str, Any] | None = None,
-        json_body: Any = None,
-        files: Mapping[str, Any] | None = None,
-        headers: Mapping[str, str] | None = None,
-        timeouts: httpx.Timeout | float | None = None,
-    ) -> httpx.Response:
-        all_headers = {"Accept": "application/json", **(headers or {})}
-        if token is not None:
-            all_headers["Authorization"] = f"Bearer {token}"
-        url = f"{self.base_url}/{path.lstrip('/')}"
-        started = time.monotonic()
-        try:
-            response = await self._client.request(
-                method, url, params=params, data=data, json=json_body, files=files,
-                headers=all_headers, timeout=self.timeout if timeouts is None else timeouts)
-        except httpx.RequestError as exc:
-            raise request_error(exc, what, self._secrets()) from exc
-        log.debug("%s -> HTTP %d in %.0f ms", what, response.status_code,
-                  (time.monotonic() - started) * 1000)
-        return response
-
-    def _why(self, exc: Exception) -> str:
-        return describe(exc, self._secrets())
-
-    def _json(self, response: httpx.Response, what: str) -> Any:
-        try:
-            return parse_json_lenient(response.content, response.encoding)
-        except ValueError:
-            ctype = response.headers.get("content-type", "no content type")
-            raise ServerError(
-                f"{what}: the answer is not JSON (HTTP {response.status_code}, {ctype}): "
-                f"{snippet(response.text, self._secrets())!r}",
-                status=response.status_code, may_have_reached_server=True) from None
-
-    def _message_of(self, response: httpx.Response) -> str:
-        return response_message(response, self._secrets())
-
-    def _raise_for_status(self, response: httpx.Response, what: str) -> None:
-        status = response.status_code
-        if status < 300:
-            return
-        message = self._message_of(response)
-        detail = f": {message}" if message else ""
-        if status >= 500:
-            raise ServerError(f"{what}: server error (HTTP {status}){detail}", status=status,
-                              may_have_reached_server=True, server_message=message)
-        if status < 400:
-            location = response.headers.get("location", "?")
-            raise RequestError(f"{what}: unexpected redirect (HTTP {status}) to "
-                               f"{scrub(location, self._secrets())}", status=status)
-        raise RequestError(f"{what}: refused (HTTP {status}){detail}", status=status,
-                           server_message=message)
-
-    def _login_failed(self, response: httpx.Response, body: Any) -> PbxError:
-        """The error for a login answer without a token."""
-        what = f"login rejected by {self.service}"
-        status = response.status_code
-        message = snippet(_server_message(body), self._secrets(), limit=200) \
-            if body is not None else self._message_of(response)
-        if status >= 500:
-            return ServerError(f"{self.service} login: server error (HTTP {status})"
-                               + (f": {message}" if message else ""), status=status)
-        if 400 <= status < 500 or (isinstance(body, Mapping) and (_negative(body) or message)):
-            return AuthError(f"{what}: {message or f'HTTP {status}'}", status=status)
-        return ServerError(f"{self.service} login: the answer has no token "
-                           f"(HTTP {status})", status=status)
-
-    async def _post_login(self, path: str, **kwargs: Any) -> tuple[httpx.Response, Any]:
-        what = f"{self.service} POST {path}"
-        response = await self._send("POST", path, what, token=None, **kwargs)
-        try:
-            body = parse_json_lenient(response.content, response.encoding)
-        except ValueError:
-            if response.status_code < 400:
-                raise self._json_error(response, what) from None
-            body = None
-        return response, body
-
-    def _json_error(self, response: httpx.Response, what: str) -> ServerError:
-        ctype = response.headers.get("content-type", "no content type")
-        return ServerError(
-            f"{what}: the answer is not JSON (HTTP {response.status_code}, {ctype}): "
-            f"{snippet(response.text, self._secrets())!r}", status=response.status_code)
-
-    # -- downloads (recordings) ------------------------------------------------
-
-    def _url_for(self, target: str) -> tuple[str, bool]:
-        """The absolute URL of *target* and whether it is on the API's own host."""
-        if target.startswith(("http://", "https://")):
-            base, other = urlsplit(self.base_url), urlsplit(target)
-            return target, (base.scheme, base.netloc) == (other.scheme, other.netloc)
-        return f"{self.base_url}/{target.lstrip('/')}", True
-
-    async def download(
-        self,
-        target: str | Callable[[str], str],
-        sink: Callable[[bytes], None],
-        *,
-        progress: Callable[[int, int | None], None] | None = None,
-        max_bytes: int | None = None,
-        timeouts: httpx.Timeout | float | None = None,
-    ) -> DownloadResult:
-        """Stream a GET into *sink* chunk by chunk; return what arrived.
-
-        *target* is a path under the base URL or an absolute URL, or a function
-        of the bearer token returning one (Tekil's ``downloadRecording`` wants
-        the token in its query).  The ``Authorization`` header is only sent to
-        the API's own host: a URL from a server field never gets our token
-        elsewhere.  A download is a read: a 401 gets one fresh login and a
-        resend, and a failure to connect or a 502/503/504 one retry -- both
-        before any byte reached *sink*.  A connection lost mid-body raises
-        :class:`NetworkError` (the caller discards the partial data).
-        ``progress(received, total_or_None)`` follows every chunk; *max_bytes*
-        caps the body (:class:`RequestError` beyond).  Cancelling the task
-        stops the transfer and closes the connection.
-        """
-        relogged = retried = False
-        while True:
-            token, generation = await self._valid_token()
-            path = target(token) if callable(target) else target
-            url, own_host = self._url_for(path)
-            shown = urlsplit(path).path or path
-            what = f"{self.service} GET {scrub(shown, self._secrets())}"
-            headers = {"Accept": "*/*"}
-            if own_host:
-                headers["Authorization"] = f"Bearer {token}"
-            timeout = self.timeout if timeouts is None else timeouts
-            try:
-                async with self._client.stream("GET", url, headers=headers,
-                                               timeout=timeout) as response:
-                    status = response.status_code
-                    if status == 401:
-                        self._invalidate(generation)
-                        if own_host and not relogged:
-                            relogged = True
-                            log.info("%s: token rejected (HTTP 401); logging in again", what)
-                            continue
-                        detail = " even after a fresh login" if relogged else ""
-                        raise AuthError(f"{what}: token rejected (HTTP 401){detail}", status=401)
-                    if status in _RETRY_STATUSES and not retried:
-                        retried = True
-                        log.info("%s: HTTP %d; trying once more", what, status)
-                        await self._sleep(self.retry_delay)
-                        continue
-                    if status >= 300:
-                        await response.aread()
-                        self._raise_for_status(response, what)
-                    return await self._stream_body(response, what, sink, progress, max_bytes)
-            except (httpx.ConnectTimeout, httpx.PoolTimeout, httpx.ConnectError) as exc:
-                if not retried:
-                    retried = True
-                    log.info("%s: cannot connect (%s); trying once more", what, self._why(exc))
-                    await self._sleep(self.retry_delay)
-                    continue
-                raise NetworkError(f"{what}: cannot connect ({self._why(exc)})") from exc
-            except httpx.TimeoutException as exc:
-                raise NetworkError(f"{what}: no answer in time") from exc
-            except httpx.HTTPError as exc:
-                raise NetworkError(f"{what}: download failed ({self._why(exc)})") from exc
-
-    async def _stream_body(
-        self, response: httpx.Response, what: str, sink: Callable[[bytes], None],
-        progress: Callable[[int, int | None], None] | None, max_bytes: int | None,
-    ) -> DownloadResult:
-        length = response.headers.get("content-length", "")
-        total = int(length) if length.isdigit() else None
-        if max_bytes is not None and total is not None and total > max_bytes:
-            raise RequestError(f"{what}: the file is too large ({total} bytes, at most "
-                               f"{max_bytes})", status=response.status_code)
-        received = 0
-        try:
-            async for chunk in response.aiter_bytes():
-                received += len(chunk)
-                if max_bytes is not None and received > max_bytes:
-                    raise RequestError(f"{what}: the file is too large (more than "
-                                       f"{max_bytes} bytes)", status=response.status_code)
-                sink(chunk)
-                if progress is not None:
-                    progress(received, total)
-        except httpx.HTTPError as exc:
-            raise NetworkError(f"{what}: connection lost after {received} bytes "
-                               f"({self._why(exc)})") from exc
-        return DownloadResult(received, total, response.headers.get("content-type", ""))
-
-
-@dataclass(frozen=True, slots=True)
-class DownloadResult:
-    """What :meth:`_Session.download` received."""
-
-    received: int
-    #: ``Content-Length`` when the server sent one.
-    total: int | None
-    content_type: str
-
-
-def _shape_error(session: _Session, what: str, body: Any, expected: str) -> ServerError:
-    return ServerError(f"{session.service} {what}: unexpected answer (expected {expected}, got "
-                       f"{type(body).__name__})", may_have_reached_server=True)
-
-
-@dataclass(frozen=True, slots=True)
-class DialAnswer:
-    """A click-to-call request the server accepted: its message and call id, if any."""
-
-    #: The server's words, e.g. "Arama Başladı" (shown to the agent as plain text).
-    message: str
-    #: KobiPBX ``data.call_uuid`` when the answer carries one.
-    call_id: str | None = None
-
-
-def _dial_answer(session: _Session, what: str, body: Any, *, require_result: bool,
-                 ) -> DialAnswer:
-    """Read a click-to-call answer: accepted, refused (``result: false``) or unreadable.
-
-    A refusal means the server did not act: :class:`RequestError` with the
-    server's message.  An answer we cannot read may hide a call that started:
-    :class:`ServerError` with ``may_have_reached_server=True``.
-    """
-    if not isinstance(body, Mapping):
-        raise _shape_error(session, what, body, "an object")
-    message = snippet(_server_message(body), session._secrets(), limit=200)
-    if _negative(body):
-        raise RequestError(f"{session.service} {what}: refused: {message or 'no reason given'}",
-                           server_message=message)
-    if require_result and body.get("result") in (None, ""):
-        raise ServerError(f"{session.service} {what}: unexpected answer (no 'result')",
-                          may_have_reached_server=True, server_message=message)
-    data = body.get("data")
-    call_id = data.get("call_uuid") if isinstance(data, Mapping) else None
-    return DialAnswer(message=message,
-                      call_id=str(call_id) if isinstance(call_id, (str, int)) else None)
-
-
-class TekilSession(_Session):
+class TekilSession(RestSession):
     """Tekil Santral panel API (``panelapi.kobikom.com.tr``), JWT bearer."""
 
     flavor = Flavor.TEKIL
@@ -640,7 +115,7 @@ class TekilSession(_Session):
             "/login", files={"usermail": (None, self.user), "userpass": (None, self._password)})
         token = body.get("token") if isinstance(body, Mapping) else None
         if response.status_code < 300 and isinstance(token, str) and token \
-                and not _negative(body):
+                and not negative(body):
             return token
         raise self._login_failed(response, body)
 
@@ -650,7 +125,7 @@ class TekilSession(_Session):
         if isinstance(body, Mapping) and isinstance(body.get("data"), list):
             body = body["data"]
         if not isinstance(body, list):
-            raise _shape_error(self, "GET /getGroupList", body, "a list of groups")
+            raise shape_error(self, "GET /getGroupList", body, "a list of groups")
         return [dict(item) for item in body if isinstance(item, Mapping)]
 
     async def get_extensions(self) -> dict[str, dict[str, Any]]:
@@ -661,7 +136,7 @@ class TekilSession(_Session):
         """
         body = await self.request_json("GET", "/getCentralData/extension", idempotent=True)
         if not isinstance(body, Mapping) or "extension" not in body:
-            raise _shape_error(self, "GET /getCentralData/extension", body,
+            raise shape_error(self, "GET /getCentralData/extension", body,
                                "an object with 'extension'")
         extensions = body["extension"]
         if isinstance(extensions, list) and not extensions:
@@ -669,7 +144,7 @@ class TekilSession(_Session):
         if isinstance(extensions, list):
             extensions = {str(i): item for i, item in enumerate(extensions)}
         if not isinstance(extensions, Mapping):
-            raise _shape_error(self, "GET /getCentralData/extension", extensions,
+            raise shape_error(self, "GET /getCentralData/extension", extensions,
                                "an object of extensions")
         return {str(key): dict(value) for key, value in extensions.items()
                 if isinstance(value, Mapping)}
@@ -688,7 +163,7 @@ class TekilSession(_Session):
             "POST", "/central/dial", idempotent=False, allow_401_resend=True,
             files={"extension": (None, extension), "number": (None, number)},
             timeouts=timeouts)
-        return _dial_answer(self, "POST /central/dial", body, require_result=True)
+        return dial_answer(self, "POST /central/dial", body, require_result=True)
 
 
     async def get_qr_code(self, extension: str, app: str = "zoiper") -> bytes:
@@ -745,7 +220,7 @@ class TekilSession(_Session):
         try:
             return parse_tekil_cdr(body)
         except ValueError:
-            raise _shape_error(self, f"GET {path}", body, "a list of call records") from None
+            raise shape_error(self, f"GET {path}", body, "a list of call records") from None
 
     async def get_missed_calls(self, *, date_start: str, date_end: str) -> Parsed[MissedCall]:
         """``GET /missedcalls``: unanswered incoming calls of the whole PBX (by day)."""
@@ -754,7 +229,7 @@ class TekilSession(_Session):
         try:
             return parse_tekil_missed(body)
         except ValueError:
-            raise _shape_error(self, "GET /missedcalls", body, "a list of calls") from None
+            raise shape_error(self, "GET /missedcalls", body, "a list of calls") from None
 
     async def get_cdr_by_unique_id(self, unique_id: str) -> tuple[CdrLeg, ...]:
         """Every leg of one call: ``GET /v1/getCDRFromUniqueID/{id}``.
@@ -774,7 +249,7 @@ class TekilSession(_Session):
         try:
             legs = parse_tekil_cdr(body, default_id=unique_id)
         except ValueError:
-            raise _shape_error(self, f"GET {path.rsplit('/', 1)[0]}/<id>", body,
+            raise shape_error(self, f"GET {path.rsplit('/', 1)[0]}/<id>", body,
                                "a list of call records") from None
         return tuple(leg for leg in legs.items if leg.call_id == unique_id) or legs.items
 
@@ -799,7 +274,7 @@ class TekilSession(_Session):
         return await self.download(path_for, sink, progress=progress, max_bytes=max_bytes)
 
 
-class KobiPbxSession(_Session):
+class KobiPbxSession(RestSession):
     """KobiPBX (Bulut Santral) API (``api.kobipbx.com``), bearer token at ``token.token``."""
 
     flavor = Flavor.BULUT
@@ -827,13 +302,13 @@ class KobiPbxSession(_Session):
             "GET", f"/api/v1/list-user-extension/{quote(domain_uuid, safe='')}",
             idempotent=True)
         if isinstance(body, Mapping) and "success" in body:
-            if _negative(body):
-                message = snippet(_server_message(body), self._secrets(), limit=200)
+            if negative(body):
+                message = snippet(server_message(body), self._secrets(), limit=200)
                 raise ServerError(f"{self.service} {what}: failed: {message or 'no reason given'}",
                                   may_have_reached_server=True)
             body = body.get("data")
         if not isinstance(body, Mapping) or not isinstance(body.get("extensions"), list):
-            raise _shape_error(self, what, body, "an object with 'extensions'")
+            raise shape_error(self, what, body, "an object with 'extensions'")
         result = dict(body)
         result.setdefault("call_center_queue", [])
         result.setdefault("ivr_menus", [])
@@ -854,7 +329,7 @@ class KobiPbxSession(_Session):
             json_body={"extensionNumber": extension, "destinationNumber": destination,
                        "domainUuid": domain_uuid},
             timeouts=timeouts)
-        return _dial_answer(self, "POST /api/v1/clicktocall", body, require_result=False)
+        return dial_answer(self, "POST /api/v1/clicktocall", body, require_result=False)
 
 
     # -- call history and recordings (digest §4.10) --------------------------------
@@ -882,7 +357,7 @@ class KobiPbxSession(_Session):
         try:
             return parse_vcdrs_page(body, asked_page=page)
         except ValueError as exc:
-            raise _shape_error(self, what, body, f"a page of call records ({exc})") from None
+            raise shape_error(self, what, body, f"a page of call records ({exc})") from None
 
     async def get_all_vcdrs(self, domain_uuid: str, *, per_page: int = 100,
                             max_pages: int = 200,
@@ -917,72 +392,3 @@ class KobiPbxSession(_Session):
 
 
 # ---------------------------------------------------------------- QR codes (digest §6)
-
-#: Softphone app -> the panel path of its provisioning QR code.
-QR_CODE_PATHS: Final[Mapping[str, str]] = {
-    "grandstream": "/central/getQRCode/{}",
-    "zoiper": "/central/getQRCodeZoiper/{}",
-}
-_PNG_SIGNATURE: Final = b"\x89PNG\r\n\x1a\n"
-_DATA_URL = re.compile(rb"^data:image/[a-z+.-]+;base64,", re.IGNORECASE)
-#: Bigger than any QR code a phone could scan off a screen; guards against junk.
-_PNG_MAX_SIDE: Final = 8192
-
-
-def png_size(data: bytes) -> tuple[int, int]:
-    """``(width, height)`` from a PNG's ``IHDR``; ``ValueError`` if *data* is not a PNG.
-
-    Checks the signature, that the first chunk is a 13-byte ``IHDR`` with a
-    valid CRC, sane dimensions, and that an ``IEND`` chunk ends the file.
-    (Decoding the pixels is the UI's job; this proves the structure.)
-    """
-    if not data.startswith(_PNG_SIGNATURE):
-        raise ValueError("no PNG signature")
-    header = data[8:33]
-    if len(header) < 25:
-        raise ValueError("truncated PNG header")
-    length, kind = int.from_bytes(header[:4], "big"), header[4:8]
-    if kind != b"IHDR" or length != 13:
-        raise ValueError("the PNG does not start with an IHDR chunk")
-    body, crc = header[8:21], int.from_bytes(header[21:25], "big")
-    if binascii.crc32(kind + body) & 0xFFFFFFFF != crc:
-        raise ValueError("corrupt PNG header (CRC mismatch)")
-    width, height = int.from_bytes(body[:4], "big"), int.from_bytes(body[4:8], "big")
-    if not (0 < width <= _PNG_MAX_SIDE and 0 < height <= _PNG_MAX_SIDE):
-        raise ValueError(f"implausible PNG size {width}x{height}")
-    if data[-12:-8] != b"\x00\x00\x00\x00" or data[-8:-4] != b"IEND":
-        raise ValueError("truncated PNG (no IEND chunk)")
-    return width, height
-
-
-def qr_png_from_answer(content: bytes) -> bytes:
-    """The PNG inside a QR answer; ``ValueError`` (with the reason) if there is none.
-
-    The documented answer is bare base64 text (``iVBORw0KGgo…``).  Tolerated
-    as well: surrounding whitespace and line breaks, a ``data:image/png;base64,``
-    prefix, a JSON string (``"iVBOR…"``), missing ``=`` padding, and a raw
-    PNG body.
-    """
-    if content.startswith(_PNG_SIGNATURE):
-        png_size(content)
-        return content
-    text = content.strip()
-    if text.startswith(b'"'):
-        try:
-            value = json.loads(text)
-        except ValueError:
-            raise ValueError("a broken JSON string") from None
-        if not isinstance(value, str):
-            raise ValueError("JSON, but not a string")
-        text = value.encode("ascii", "replace").strip()
-    text = _DATA_URL.sub(b"", text)
-    text = b"".join(text.split())
-    if not text:
-        raise ValueError("an empty answer")
-    text += b"=" * (-len(text) % 4)
-    try:
-        data = base64.b64decode(text, validate=True)
-    except (binascii.Error, ValueError):
-        raise ValueError("not base64 text") from None
-    png_size(data)
-    return data

@@ -92,7 +92,7 @@ import httpx
 from desktop.pbx.connection import DEFAULT_OLD_SMS_BASE, DEFAULT_SMS_BASE
 from desktop.pbx.errors import AuthError, PbxError, RequestError
 from desktop.pbx.redact import snippet
-from desktop.pbx.rest import _server_message
+from desktop.pbx.rest_body import server_message
 from desktop.pbx.sms_client import MAX_PAGES, SMS_TIMEOUT, SmsClient
 from desktop.pbx.sms_values import (
     TURKEY,
@@ -259,7 +259,7 @@ class OldSmsApi(SmsClient):
     def _check_code(self, what: str, body: Any) -> None:
         """A ``{"code": "error", "message": …}`` answer: refused (or the key was)."""
         if isinstance(body, Mapping) and as_text(body.get("code")).lower() not in ("", "ok"):
-            message = snippet(_server_message(body), self._secrets(), limit=200)
+            message = snippet(server_message(body), self._secrets(), limit=200)
             lowered = message.lower()
             if "api key" in lowered or "api_key" in lowered or "apikey" in lowered:
                 raise AuthError(f"{self.service} {what}: the SMS API key was rejected: "

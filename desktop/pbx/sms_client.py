@@ -21,13 +21,9 @@ import httpx
 
 from desktop.pbx.errors import AuthError, NetworkError, RequestError, ServerError
 from desktop.pbx.http_errors import describe, request_error
-from desktop.pbx.redact import scrub, snippet
-from desktop.pbx.rest import (
-    USER_AGENT,
-    default_tls_context,
-    parse_json_lenient,
-    response_message,
-)
+from desktop.pbx.redact import scrub
+from desktop.pbx.rest_body import json_answer, response_message
+from desktop.pbx.rest_session import USER_AGENT, default_tls_context
 from desktop.pbx.sms_values import SentListing, SmsMessage
 
 log = logging.getLogger("kobikom.pbx.sms")
@@ -200,14 +196,7 @@ class SmsClient:
         return "token" if self.credential_param == "api_token" else "API key"
 
     def _json(self, response: httpx.Response, what: str) -> Any:
-        try:
-            return parse_json_lenient(response.content, response.encoding)
-        except ValueError:
-            ctype = response.headers.get("content-type", "no content type")
-            raise ServerError(
-                f"{what}: the answer is not JSON (HTTP {response.status_code}, {ctype}): "
-                f"{snippet(response.text, self._secrets())!r}",
-                status=response.status_code, may_have_reached_server=True) from None
+        return json_answer(response, what, self._secrets())
 
     async def _get_json(self, path: str, params: Mapping[str, str] | None = None, *,
                         idempotent: bool = True) -> Any:

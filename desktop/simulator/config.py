@@ -127,6 +127,10 @@ class SimulatorConfig:
     handshake_ack: bool = True
     #: A call nobody answers (and nobody hangs up) gives up after this long.
     ring_timeout: float = 30.0
+    #: Queues ringing one agent at a time (profile ``queue_strategy``): each
+    #: agent's phone rings this long before the next agent's (mod_callcenter's
+    #: agent ``call-timeout``; FusionPBX's default is 10-30 s, the demo's shorter).
+    queue_offer_timeout: float = 6.0
     #: Click to call (REST dial, Tekil ``originate``): the customer answers this
     #: long after the agent's phone started ringing, and hangs up this long after.
     dial_answer_after: float = 2.0

@@ -25,6 +25,15 @@ One id per leg (``legs="legs"``, FreeSWITCH / Asterisk)::
     dialled on  the phone's leg P (caller = extension, no ringing: the phone is
     the phone   calling) and leg 2 to the customer; answered(2), answered(P)
 
+Queues ringing one agent at a time (``queue_strategy="one-at-a-time"``)::
+
+    legs        trunk leg as above; per offer: ringing(B_ext) -> after the offer
+                timeout hangup(B_ext, NO_ANSWER) + destroy -> the next agent's
+                ringing(B_next) ...; the answerer: answered(B); the caller giving
+                up: hangup of the ringing B and of T (ORIGINATOR_CANCEL)
+    one id      ringing(id, ext) per offer, nothing when an offer ends; then
+                answered(id, answerer) or hangup(id, ORIGINATOR_CANCEL)
+
 ``direction`` per leg (``direction="leg"``): trunk and phone-placed legs
 ``inbound``, legs the switch places (to a phone, to the customer)
 ``outbound``; otherwise the call's direction on every event.  Leg hints
@@ -141,6 +150,16 @@ class CallEmitter:
             leg = self._leg(call, ext, extension=ext, caller=call.caller, called=call.called,
                             direction=call.direction, leg_id=call.call_id)
         self._send("ringing", call, leg)
+
+    def offer_ended(self, call: Call, ext: str, cause: str = "NO_ANSWER") -> None:
+        """A queue's offer to *ext* ended unanswered (one at a time): its leg ends.
+
+        One id per call: nothing (the next agent's ``ringing`` carries the id)."""
+        if not self.legs:
+            return
+        leg = call.wire.get(ext)
+        if leg is not None and not leg["ended"]:
+            self._hang(call, leg, cause)
 
     def _begin_outbound(self, call: Call, ext: str) -> None:
         if call.origin == "c2c":

@@ -22,6 +22,14 @@ Tekil sends its call-event variants, or none under ``status-only``, plus
   agents ``bridge-agent-fail`` (``LOSE_RACE``) and back to ``Waiting``,
   ``members-count`` (-1).  At the end ``bridge-agent-end`` and
   ``member-queue-end`` (``Terminated``, or ``Cancel`` if abandoned).
+* inbound via a queue that rings one agent at a time (profile
+  ``queue_strategy="one-at-a-time"``): the agents (*extension* first, then
+  *other_extensions*) are offered the call in turn, each for
+  ``queue_offer_timeout`` (``agent-offering``; an offer that ends unanswered:
+  ``bridge-agent-fail`` ``NO_ANSWER``, back to ``Waiting``), round and round;
+  ``answered_by`` answers ``answer_after`` after its own phone starts
+  ringing; without an answer the caller gives up after ``hangup_after``
+  (from the start).
 * outbound, ``origin="c2c"`` (click to call, Tekil ``originate``): the
   agent's own extension rings first (how it presents itself is the
   profile's ``click_to_call``); with legs the agent answers it after
@@ -37,7 +45,7 @@ without ``hangup_after`` stays up until :meth:`Switch.end` (or a Tekil
 ``hangup`` command); an unanswered one without ``hangup_after`` ends after
 ``ring_timeout``.
 
-Tekil commands (``originate``/``redirect``/``hangup``, see ``sessions.py``
+Tekil commands (``originate``/``redirect``/``hangup``, ``tekil_commands.py``; see ``sessions.py``
 for the reply shape): ``originate`` rings ``internal_num`` as an outbound call
 to ``customer_num`` that is answered after ``dial_answer_after`` (2 s) and lasts
 ``dial_hangup_after`` (15 s); ``redirect``
@@ -63,6 +71,7 @@ from .legs import CallEmitter
 from .records import make_record
 from .sessions import ClientSession, EventHub
 from .team import TeamPlay
+from .tekil_commands import tekil_command
 
 log = logging.getLogger("kobikom.simulator.pbx")
 
@@ -262,22 +271,86 @@ class Switch:
             return
         now = call.start
         queue_obj = call.queue
+        one_at_a_time = self._one_at_a_time(call)
+        offered = extensions[:1] if one_at_a_time else extensions
         if queue_obj is not None:
             call.member_uuid = self.ids.uuid()
             self.waiting[queue_obj.name] = self.waiting.get(queue_obj.name, 0) + 1
             self._agent("member-queue-start", memberUUID=call.member_uuid, cidName=call.caller)
             self._agent("members-count", queue=queue_obj.name,
                         count=self.waiting[queue_obj.name])
-            for ext in extensions:
-                self._agent("agent-offering", agent=self.agent_id(ext), queue=queue_obj.name)
-                self._agent("agent-state-change", agent=self.agent_id(ext), state="Receiving")
-        for ext in extensions:
+            for ext in offered:
+                self._offer_events(queue_obj, ext)
+        for ext in offered:
             self._start_leg(call, ext, now)
-        self.wire.begin(call, extensions)
-        self._refresh(*extensions)
-        call.task = self._spawn(
-            self._script(call, answer_after, hangup_after, hold_for, answerer),
-            name=f"sim-call-{call.call_id}")
+        self.wire.begin(call, offered)
+        self._refresh(*offered)
+        if one_at_a_time:
+            script = self._one_by_one(call, extensions, answer_after, hangup_after, hold_for,
+                                      answerer)
+        else:
+            script = self._script(call, answer_after, hangup_after, hold_for, answerer)
+        call.task = self._spawn(script, name=f"sim-call-{call.call_id}")
+
+    def _one_at_a_time(self, call: Call) -> bool:
+        return call.queue is not None and call.direction == "inbound" \
+            and self.cfg.calls.queue_strategy == "one-at-a-time"
+
+    def _offer_events(self, queue: Queue, ext: str) -> None:
+        self._agent("agent-offering", agent=self.agent_id(ext), queue=queue.name)
+        self._agent("agent-state-change", agent=self.agent_id(ext), state="Receiving")
+
+    async def _one_by_one(self, call: Call, order: list[str], answer_after: float | None,
+                          hangup_after: float | None, hold_for: tuple[float, float] | None,
+                          answerer: str) -> None:
+        """A queue offering the caller to one agent at a time (see the module docstring)."""
+        loop = asyncio.get_running_loop()
+        slot = max(0.05, self.cfg.queue_offer_timeout)
+        if answer_after is not None and answerer not in order:
+            answerer = order[0]
+        give_up = loop.time() + (hangup_after if hangup_after is not None
+                                 else self.cfg.ring_timeout)
+        turn = 0
+        while not call.ended:
+            ext = order[turn % len(order)]
+            if turn:
+                self._offer(call, ext)
+            if answer_after is not None and ext == answerer:
+                await asyncio.sleep(answer_after)
+                if self.answer(call, ext):
+                    await self._talk(call, hangup_after, hold_for)
+                return
+            if answer_after is None and give_up - loop.time() <= slot:
+                await asyncio.sleep(max(0.0, give_up - loop.time()))
+                self.end(call, "ORIGINATOR_CANCEL" if hangup_after is not None
+                         else "NO_ANSWER")
+                return
+            await asyncio.sleep(slot)
+            self._offer_ended(call, ext)
+            turn += 1
+
+    def _offer(self, call: Call, ext: str) -> None:
+        """One at a time: the queue offers the caller to *ext* now."""
+        if call.ended:
+            return
+        if call.queue is not None:
+            self._offer_events(call.queue, ext)
+        if ext in call.legs:  # offered before: a fresh leg
+            call.legs[f"{ext}#{len(call.legs)}"] = call.legs.pop(ext)
+        self._start_leg(call, ext, time.time())
+        self.wire.ring_phone(call, ext)
+        self._refresh(ext)
+
+    def _offer_ended(self, call: Call, ext: str, cause: str = "NO_ANSWER") -> None:
+        """One at a time: the offer to *ext* ended unanswered; the queue goes on."""
+        if call.ended or ext not in call.ringing:
+            return
+        call.ringing.remove(ext)
+        call.legs[ext]["end"] = time.time()
+        self.wire.offer_ended(call, ext, cause)
+        self._agent("bridge-agent-fail", agent=self.agent_id(ext), failCause=cause)
+        self._agent("agent-state-change", agent=self.agent_id(ext), state="Waiting")
+        self._refresh(ext)
 
     def _start_leg(self, call: Call, ext: str, now: float) -> None:
         call.ringing.append(ext)
@@ -493,42 +566,8 @@ class Switch:
     # ------------------------------------------------------------ Tekil commands
 
     async def command(self, session: ClientSession, msg: dict[str, Any]) -> dict[str, Any]:
-        name = str(msg.get("command") or msg.get("cmd") or "").lower()
-        reply: dict[str, Any] = {"type": "response", "command": name}
-
-        def result(ok: bool, message: str, unique_id: str | None = None) -> dict[str, Any]:
-            reply.update(status="success" if ok else "error", message=message)
-            if unique_id is not None:
-                reply["unique_id"] = unique_id
-            if "crm_id" in msg:
-                reply["crm_id"] = msg["crm_id"]
-            return reply
-
-        if name == "originate":
-            ext = str(msg.get("internal_num") or "")
-            number = str(msg.get("customer_num") or "")
-            if ext not in self.registered:
-                self.emit(self.events.extension_status(ext, ev.EXT_NOT_FOUND))
-                return result(False, "Dahili bulunamadı")
-            if not number:
-                return result(False, "customer_num zorunludur")
-            placed = self.ring(extension=ext, called=number, direction="outbound",
-                               answer_after=self.cfg.dial_answer_after,
-                               hangup_after=self.cfg.dial_hangup_after,
-                               deferred=True, origin="c2c")
-            return result(True, "Arama başlatıldı", placed.call_id)
-        call = self.calls.get(str(msg.get("unique_id") or ""))
-        if call is None:
-            return result(False, "Çağrı bulunamadı", str(msg.get("unique_id") or ""))
-        if name == "redirect":
-            ext = str(msg.get("exten") or "")
-            if ext not in self.registered:
-                self.emit(self.events.extension_status(ext, ev.EXT_NOT_FOUND))
-                return result(False, "Dahili bulunamadı", call.call_id)
-            asyncio.get_running_loop().call_soon(self.redirect, call, ext)
-            return result(True, "Çağrı yönlendirildi", call.call_id)
-        asyncio.get_running_loop().call_soon(self.end, call, "NORMAL_CLEARING")
-        return result(True, "Çağrı sonlandırıldı", call.call_id)
+        """A Tekil WebSocket command (``originate``/``redirect``/``hangup``): its reply."""
+        return await tekil_command(self, msg)
 
     # ------------------------------------------------------------ lifecycle
 

@@ -69,6 +69,19 @@ The knobs, and what each value means on the wire:
     Legs name the leg they are bridged to: ``otherLegUUID`` (Bulut, from
     FreeSWITCH's ``Other-Leg-Unique-ID``) or ``linkedid`` (Tekil, Asterisk's
     id of the whole call).  Off by default: no such field is documented.
+``queue_strategy``
+    How a queue offers a caller to its agents.  ``"ring-all"``: every agent's
+    phone rings at once; the first to answer takes it, the others' legs end
+    ``LOSE_RACE`` (``bridge-agent-fail``).  ``"one-at-a-time"``: what
+    mod_callcenter's default ``longest-idle-agent`` (and ``round-robin``,
+    ``top-down``, ``agent-with-least-talk-time`` ...) does: ONE agent's phone
+    rings for ``queue_offer_timeout`` seconds (the agent's ``call-timeout``),
+    its leg ends ``NO_ANSWER`` (``bridge-agent-fail``), then the next agent's
+    rings, round and round, until one answers or the caller gives up (the
+    caller's leg hangs up ``ORIGINATOR_CANCEL``, ``member-queue-end``
+    ``Cancel``).  With one id per call the next agent's ``ringing`` carries
+    the same id and nothing ends the previous ring.  Direct calls ring their
+    phones all at once either way.
 ``tekil_calls`` (Tekil only)
     ``"events"``: the Bulut call-event shape with Tekil spellings (see
     ``events.py``).  ``"status-only"``: what the documentation actually shows,
@@ -90,6 +103,7 @@ ClickToCallStyle = Literal["extension-first", "destination-as-caller"]
 TimestampStyle = Literal["flavor", "iso-ms", "iso-z", "epoch-s", "epoch-ms", "epoch-us", "local"]
 DedupScope = Literal["entity", "event", "off"]
 TekilCalls = Literal["events", "status-only"]
+QueueStrategy = Literal["ring-all", "one-at-a-time"]
 
 TIMESTAMP_STYLES: tuple[str, ...] = ("flavor", "iso-ms", "iso-z", "epoch-s", "epoch-ms",
                                      "epoch-us", "local")
@@ -112,6 +126,7 @@ class Profile:
     repeats: bool = False
     leg_hints: bool = False
     tekil_calls: TekilCalls = "events"
+    queue_strategy: QueueStrategy = "ring-all"
 
     def describe(self) -> dict[str, Any]:
         return asdict(self)
@@ -160,6 +175,14 @@ PROFILES: dict[str, Profile] = {p.name: p for p in (
         domain="name", timestamp="epoch-ms", dedup="off", repeats=True,
     ),
     Profile(
+        "callcenter",
+        "The 'freeswitch' reading with queues as mod_callcenter runs them by default "
+        "(longest-idle-agent): one agent's phone rings at a time, the next one after the "
+        "first gave up.",
+        legs="legs", domain="name", direction="leg", click_to_call="destination-as-caller",
+        timestamp="epoch-us", login_ack=False, queue_strategy="one-at-a-time",
+    ),
+    Profile(
         "status-only",
         "Tekil exactly as documented: ExtensionStatus only, no call events, so the caller's "
         "number never comes over the channel (Bulut: the same as 'freeswitch').",
@@ -170,9 +193,10 @@ PROFILES: dict[str, Profile] = {p.name: p for p in (
 
 #: Which profiles mean something for which flavour (the test matrix).
 MATRIX: dict[str, tuple[str, ...]] = {
-    "bulut": ("single", "freeswitch", "bridged", "sparse", "noisy"),
-    "tekil": ("single", "freeswitch", "sparse", "status-only"),
+    "bulut": ("single", "freeswitch", "callcenter", "bridged", "sparse", "noisy"),
+    "tekil": ("single", "freeswitch", "callcenter", "sparse", "status-only"),
 }
+QUEUE_STRATEGIES: tuple[str, ...] = ("ring-all", "one-at-a-time")
 
 
 def resolve(profile: str | Profile) -> Profile:

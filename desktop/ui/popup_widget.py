@@ -383,6 +383,9 @@ class CallerPopup(PopupWindow):
             return self.tr("In call")
         if card.state is CardState.ON_HOLD:
             return self.tr("On hold")
+        if card.state is CardState.PASSED_ON:
+            # A queue rang our phone and now offers the call to a colleague.
+            return self.tr("Passed on to a colleague")
         if card.outcome is CardOutcome.MISSED:
             return self.tr("Missed call")
         if card.outcome is CardOutcome.ANSWERED_ELSEWHERE:

@@ -29,16 +29,12 @@ from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDialogButtonBox,
-    QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
-    QSizePolicy,
     QToolButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -58,6 +54,7 @@ from desktop.pbx.sms import SenderTitle, SmsBalance
 from desktop.ui.labels import plain_label
 from desktop.ui.notice import NoticeBox, NoticeKind
 from desktop.ui.popup import rich_tooltip_for_plain
+from desktop.ui.sms_composer_layout import build_composer
 from desktop.ui.sms_progress import (
     balance_view,
     counter_hints,
@@ -86,6 +83,29 @@ class SmsComposer(QWidget):
     Signals:
         sentAll(list): every message of this composer was accepted by the provider.
     """
+
+    # Widgets laid out by :func:`~desktop.ui.sms_composer_layout.build_composer`.
+    to_edit: QLineEdit
+    to_error: QLabel
+    done_label: QLabel
+    sender_combo: QComboBox
+    balance_label: QLabel
+    refresh_button: QToolButton
+    template_combo: QComboBox
+    edit_templates_button: QPushButton
+    text_edit: QPlainTextEdit
+    counter_label: QLabel
+    encoding_label: QLabel
+    hint_label: QLabel
+    notice: NoticeBox
+    again_button: QPushButton
+    dont_button: QPushButton
+    token_row: QWidget
+    token_edit: QLineEdit
+    token_save: QPushButton
+    buttons: QDialogButtonBox
+    send_button: QPushButton
+    close_button: QPushButton
 
     sentAll = Signal(list)
 
@@ -127,108 +147,7 @@ class SmsComposer(QWidget):
     # -- building ------------------------------------------------------------
 
     def _build(self) -> None:
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(14, 14, 14, 12)
-        layout.setSpacing(8)
-        form = QFormLayout()
-        form.setHorizontalSpacing(10)
-        form.setVerticalSpacing(6)
-        self.to_edit = QLineEdit(self)
-        self.to_edit.setPlaceholderText(self.tr("0532 123 45 67, 0542 …"))
-        self.to_edit.setToolTip(self.tr("Separate several numbers with commas"))
-        self.to_error = self._plain_label()
-        self.to_error.setStyleSheet("color: #d93025;")
-        self.to_error.setVisible(False)
-        to_column = QVBoxLayout()
-        to_column.setSpacing(2)
-        to_column.addWidget(self.to_edit)
-        to_column.addWidget(self.to_error)
-        # Recipients of this window that are done (sent, or waiting for the
-        # agent): they left "To" and are never sent again from here.
-        self.done_label = self._plain_label()
-        self.done_label.setStyleSheet("color: #3c4043;")
-        self.done_label.setWordWrap(True)
-        self.done_label.setVisible(False)
-        to_column.addWidget(self.done_label)
-        form.addRow(self.tr("To:"), to_column)
-
-        self.sender_combo = QComboBox(self)
-        self.sender_combo.setMinimumContentsLength(14)
-        self.sender_combo.setPlaceholderText(self.tr("Loading…"))
-        self.balance_label = self._plain_label()
-        self.balance_label.setAlignment(Qt.AlignmentFlag.AlignRight
-                                        | Qt.AlignmentFlag.AlignVCenter)
-        self.refresh_button = QToolButton(self)
-        self.refresh_button.setText("↻")
-        self.refresh_button.setToolTip(self.tr("Reload sender titles and balance"))
-        self.refresh_button.setAutoRaise(True)
-        sender_row = QHBoxLayout()
-        sender_row.addWidget(self.sender_combo, 1)
-        sender_row.addWidget(self.balance_label, 1)
-        sender_row.addWidget(self.refresh_button)
-        form.addRow(self.tr("From:"), sender_row)
-
-        self.template_combo = QComboBox(self)
-        self.template_combo.addItem(self.tr("Choose a template…"))
-        self.edit_templates_button = QPushButton(self.tr("Edit templates…"), self)
-        template_row = QHBoxLayout()
-        template_row.addWidget(self.template_combo, 1)
-        template_row.addWidget(self.edit_templates_button)
-        form.addRow(self.tr("Template:"), template_row)
-        layout.addLayout(form)
-
-        self.text_edit = QPlainTextEdit(self)
-        self.text_edit.setPlaceholderText(self.tr("Your message"))
-        self.text_edit.setTabChangesFocus(True)
-        self.text_edit.setMinimumHeight(110)
-        layout.addWidget(self.text_edit, 1)
-
-        self.counter_label = self._plain_label()
-        self.encoding_label = self._plain_label()
-        self.encoding_label.setStyleSheet("color: #3c4043;")
-        self.hint_label = self._plain_label()
-        self.hint_label.setStyleSheet("color: #5f6368;")
-        for label in (self.counter_label, self.encoding_label, self.hint_label):
-            label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
-        counter_box = QVBoxLayout()
-        counter_box.setSpacing(2)
-        counter_box.addWidget(self.counter_label)
-        counter_box.addWidget(self.encoding_label)
-        counter_box.addWidget(self.hint_label)
-        layout.addLayout(counter_box)
-
-        self.notice = NoticeBox(self)
-        layout.addWidget(self.notice)
-        self.again_button = QPushButton(self.tr("Send again"), self)
-        self.dont_button = QPushButton(self.tr("Don't send"), self)
-        decide_row = QHBoxLayout()
-        decide_row.addStretch(1)
-        decide_row.addWidget(self.dont_button)
-        decide_row.addWidget(self.again_button)
-        self.notice.extra.addLayout(decide_row)
-        self._show_decision(False)
-
-        self.token_row = QWidget(self)
-        token_layout = QHBoxLayout(self.token_row)
-        token_layout.setContentsMargins(0, 0, 0, 0)
-        self.token_edit = QLineEdit(self.token_row)
-        self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.token_edit.setPlaceholderText(self.tr("SMS API token from the SMS panel"))
-        self.token_save = QPushButton(self.tr("Save token"), self.token_row)
-        token_layout.addWidget(QLabel(self.tr("SMS token:"), self.token_row))
-        token_layout.addWidget(self.token_edit, 1)
-        token_layout.addWidget(self.token_save)
-        self.token_row.setVisible(False)
-        layout.addWidget(self.token_row)
-
-        self.buttons = QDialogButtonBox(self)
-        self.send_button = self.buttons.addButton(self.tr("Send"),
-                                                  QDialogButtonBox.ButtonRole.AcceptRole)
-        self.send_button.setDefault(True)
-        self.send_button.setToolTip(self.tr("Send (Ctrl+Enter)"))
-        self.close_button = self.buttons.addButton(self.tr("Cancel"),
-                                                   QDialogButtonBox.ButtonRole.RejectRole)
-        layout.addWidget(self.buttons)
+        build_composer(self)
 
     def _plain_label(self) -> QLabel:
         return plain_label(self)

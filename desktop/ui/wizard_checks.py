@@ -15,7 +15,7 @@ from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from desktop.core.account_check import CheckResult, CheckStatus, fill
+from desktop.core.account_check_results import CheckResult, CheckStatus, fill
 from desktop.ui.labels import help_label, plain_label
 
 #: How-to-fix lines: darker than the grey help notes (they matter more).

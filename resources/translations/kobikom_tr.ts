@@ -1172,6 +1172,10 @@ Ayrıntılar günlük dosyasında:
         <translation>Beklemede</translation>
     </message>
     <message>
+        <source>Passed on to a colleague</source>
+        <translation>Bir iş arkadaşına aktarıldı</translation>
+    </message>
+    <message>
         <source>Missed call</source>
         <translation>Cevapsız arama</translation>
     </message>
@@ -1936,7 +1940,7 @@ Kişi ekleyin, CSV ya da vCard dosyası içe aktarın veya santral rehberiyle e�
     <name>DialerWindow</name>
     <message>
         <source>Dial – Kobikom</source>
-        <extracomment>The window&apos;s size when it first opens (logical px). Height of one result row (logical px at the default font). Colours of the row avatars. Bumped when the recent calls change: a search with older ones is stale too. Seconds each shown search took from keystroke to screen (benchmark).</extracomment>
+        <extracomment>The window&apos;s size when it first opens (logical px). Bumped when the recent calls change: a search with older ones is stale too. Seconds each shown search took from keystroke to screen (benchmark).</extracomment>
         <translation>Numara çevir – Kobikom</translation>
     </message>
     <message>

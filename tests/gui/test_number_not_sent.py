@@ -8,8 +8,17 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtCore import QLocale
 
-from desktop.core.caller_card import CardOutcome, CardState, NumberSource, with_caller
+from desktop.core.caller_card import (
+    CallerCard,
+    CardOutcome,
+    CardState,
+    NumberSource,
+    with_caller,
+)
+from desktop.core.calls import CallTracker
+from desktop.core.phone_line import PhoneLine
 from desktop.pbx.connection import ConnectionState, Phase
+from desktop.pbx.events import ExtensionStatusEvent, RingingEvent
 from desktop.ui import status_text
 from desktop.ui.i18n import install_translators
 from desktop.ui.no_tray import StatusWindow
@@ -111,3 +120,44 @@ def test_the_missed_calls_card_says_so_then_names_the_caller(make_manager, qtbot
     manager.show_card(with_caller(missed, "05427730516", "missed"))
     qtbot.waitUntil(lambda: card.caller_labels[0].text().startswith("0542 773 05 16 · "))
     assert card.title_label.text() == "1 missed call"
+
+
+def line_cards(*events: object, tick: float | None = None) -> list[CallerCard]:
+    """The cards the real phone line makes of these events (and a timer tick)."""
+    cards: list[CallerCard] = []
+    line = PhoneLine(CallTracker(["1001"]), directory=None, journal=None,
+                     on_card=cards.append, on_state=lambda _s: None)
+    for event in events:
+        line.feed(event)  # type: ignore[arg-type]
+    if tick is not None:
+        line._publish(line.tracker.tick(tick))  # what the line's timer does
+    return cards
+
+
+def test_a_status_only_call_does_not_say_it_went_to_the_agents_own_extension(
+        make_popup) -> None:
+    # Tekil ExtensionStatus only: the call is made up from our extension ringing.
+    (card,) = line_cards(ExtensionStatusEvent(raw={}, received_at=100.0, extension="1001",
+                                              code=8), tick=101.0)
+    assert card.synthetic
+    popup = make_popup(card)
+    assert "1001" not in popup.route_label.text()
+    assert popup.route_label.isHidden()  # nothing else is known about where it went
+
+
+def test_a_legs_call_names_the_did_from_the_callers_leg_not_our_extension(make_popup) -> None:
+    trunk = RingingEvent(raw={}, received_at=100.0, call_id="T", extension="60000",
+                         caller="05321234567", called="02242345678", queue="60000")
+    ours = RingingEvent(raw={}, received_at=100.2, call_id="B1", extension="1001",
+                        caller="05321234567", called="1001", queue="60000")
+    (card,) = line_cards(trunk, ours)
+    popup = make_popup(card)
+    assert popup.route_label.text() == "Queue: 60000 · To (0224) 234 56 78"
+    (card,) = line_cards(ours)  # only the leg to our phone is known
+    assert make_popup(card).route_label.text() == "Queue: 60000"
+
+
+def test_a_call_passed_on_to_a_colleague_says_so_if_shown_again(make_popup) -> None:
+    # Its popup closes when it is passed on; the agent may still ask to see it.
+    popup = make_popup(make_card(state=CardState.PASSED_ON, extension="1001"))
+    assert popup.state_label.text() == "Passed on to a colleague"

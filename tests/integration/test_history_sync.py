@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from desktop.core.call_records import CallQuery
 from desktop.core.history_sync import (
     GAP_MARGIN,
     HistorySync,
@@ -326,9 +327,27 @@ async def test_the_end_of_an_unsettled_call_comes_from_its_record(make_sim: SimF
     session = KobiPbxSession(USER, PASSWORD, base_url=sim.http_base)
     try:
         sync = HistorySync(journal, lambda: KobiPbxCdrSource(session, DOMAIN, ["1001"]))
-        assert await sync.end_of("done-1") == pytest.approx(start + 95, abs=1)
-        assert await sync.end_of("still-talking") is None  # no record yet: stays open
-        assert sync.fetches == 2
+        end = await sync.end_of(CallQuery(("done-1",), "05321234567", start))
+        assert end is not None
+        assert end.ended_at == pytest.approx(start + 95, abs=1)
+        assert (end.outcome, end.record_id) == ("answered", "done-1")
+        assert end.answered_at == pytest.approx(start + 5, abs=1)
+        # no record yet: stays open
+        assert await sync.end_of(CallQuery(("still-talking",), "05427730516", NOW)) is None
+        # Under FreeSWITCH legs the call's id is the agent's leg, not the record's: the
+        # record is found by another of its legs' ids ...
+        end = await sync.end_of(CallQuery(("leg-b", "done-1"), "05321234567", start))
+        assert end is not None
+        assert end.record_id == "done-1"
+        # ... or, when no id the line saw is the record's, by number and time (a queue
+        # caller's record starts before our phone rang).
+        end = await sync.end_of(CallQuery(("leg-b",), "0532 123 45 67", start + 40))
+        assert end is not None
+        assert end.record_id == "done-1"
+        assert await sync.end_of(CallQuery(("leg-b",), "05427730516", start + 40)) is None
+        # ... never a call with that number that ended before ours started
+        assert await sync.end_of(CallQuery(("leg-c",), "05321234567", start + 400)) is None
+        assert sync.fetches == 6
         assert journal.count() == 0  # nothing merged: the line settles the call first
     finally:
         await session.aclose()

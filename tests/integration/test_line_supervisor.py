@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from desktop.core.call_records import CallEnd, CallQuery
 from desktop.core.caller_card import CallerCard, CardOutcome, CardState
 from desktop.core.journal import Journal
 from desktop.core.line_supervisor import LinePlan, LineProblem, LineSpec, LineSupervisor
@@ -87,9 +88,11 @@ class Harness:
         assert plan is not None
         return plan
 
-    async def settle(self, call_id: str) -> float | None:
+    async def settle(self, query: CallQuery) -> CallEnd | None:
+        call_id = query.ids[0]
         self.lookups.append(call_id)
-        return self.settled.get(call_id)
+        ended = self.settled.get(call_id)
+        return CallEnd(ended, "answered") if ended is not None else None
 
     async def wait_for(self, condition: Callable[[], bool], within: float = WAIT) -> None:
         await until(condition, within)

@@ -48,7 +48,13 @@ from desktop.core.phone_line import PhoneLine
 from desktop.core.settings import Settings
 from desktop.pbx.channels import ChannelTiming, Credentials, open_channel
 from desktop.pbx.connection import Endpoint, Flavor, Phase, Transport
-from desktop.pbx.events import CallEvent, Event, UnknownEvent
+from desktop.pbx.events import (
+    AnsweredEvent,
+    CallEvent,
+    Event,
+    ExtensionStatusEvent,
+    UnknownEvent,
+)
 from desktop.pbx.rest import KobiPbxSession, TekilSession
 from desktop.simulator import Simulator, SimulatorConfig
 from desktop.simulator.profiles import MATRIX
@@ -63,6 +69,8 @@ AGENT = "1001"
 WAIT = 15.0
 #: A call's cards are complete once nothing new came for this long.
 QUIET = 0.6
+#: Queues ringing one agent at a time: each phone rings this long.
+OFFER = 0.8
 
 CASES = [(flavor, profile) for flavor, names in MATRIX.items() for profile in names]
 
@@ -135,7 +143,7 @@ async def agent_for(flavor: str, profile: str, tmp_path: Path) -> AsyncIterator[
                           panel_user=USER, panel_password=PASSWORD, api_key=API_KEY,
                           domain_uuid=DOMAIN, kobipbx_user=USER, kobipbx_password=PASSWORD,
                           seed_history=0, random_seed=11, dial_answer_after=0.6,
-                          dial_hangup_after=0.4)
+                          dial_hangup_after=0.4, queue_offer_timeout=OFFER)
     sim = Simulator(cfg)
     await sim.start()
     journal = Journal(tmp_path / "journal.sqlite3")
@@ -322,6 +330,9 @@ async def scenarios(flavor: str, profile: str, tmp_path: Path) -> None:
         assert the_end(cards).outcome is CardOutcome.NOT_ANSWERED
         assert tracker.missed_count == missed_before + 1
 
+        await one_at_a_time(agent, status_only)
+        missed_before += 2
+
         # -- a call while the line was deaf, then the gap filled from the records
         sim.silent = True
         call = await sim.ring(AGENT, "05366604428", hangup_after=0.2)
@@ -331,7 +342,8 @@ async def scenarios(flavor: str, profile: str, tmp_path: Path) -> None:
         assert report is not None
 
         # One journal row per customer call, after the records were merged too.
-        numbers = ["05324118027", "05427730516", "05058862241", "05366604428"]
+        numbers = ["05324118027", "05427730516", "05058862241", "05366604428",
+                   *ONE_AT_A_TIME]
         if sim.profile.ringing:
             numbers.append("02163347190")
         if not status_only:
@@ -339,6 +351,8 @@ async def scenarios(flavor: str, profile: str, tmp_path: Path) -> None:
         for number in numbers:
             assert len(agent.rows(number)) == 1, (number, agent.rows(number))
         assert agent.rows("05366604428")[0].outcome == "missed"  # found by gap filling
+        for number, outcome in ONE_AT_A_TIME.items():
+            assert [r.outcome for r in agent.rows(number)] == [outcome], number
         if not status_only:
             assert [r.direction for r in agent.rows("02242219854")] == ["outbound"]
             assert [r.outcome for r in agent.rows("03124480312")] == ["not_answered"]
@@ -352,3 +366,86 @@ async def scenarios(flavor: str, profile: str, tmp_path: Path) -> None:
         for event in stamped:
             assert event.sent_at is not None, event.timestamp
             assert abs(event.sent_at - event.received_at) < 60, (event.timestamp, event)
+
+
+def colleague_took(event: Event) -> bool:
+    """1002 answered: its leg's ``answered``, or its Tekil status going in use."""
+    if isinstance(event, AnsweredEvent):
+        return event.extension == "1002"
+    return isinstance(event, ExtensionStatusEvent) and event.extension == "1002" \
+        and event.code > 0 and not event.code & 8
+
+
+#: The one-at-a-time queue calls' numbers and their final outcomes.
+ONE_AT_A_TIME = {"05301112233": "answered_elsewhere", "05302223344": "missed",
+                 "05303334455": "missed"}
+
+
+async def one_at_a_time(agent: Agent, status_only: bool) -> None:
+    """Queues as mod_callcenter runs them by default: one agent's phone at a time.
+
+    Our phone gives up (``NO_ANSWER``) and *then* a colleague answers: answered
+    elsewhere, never a missed call, no missed card at any moment.  The caller
+    leaving while a colleague's phone rings, or after the queue came round to us
+    again: one missed call.  Wherever the channel says our phone stopped ringing
+    (a leg of our own, our extension's status), the popup closes then, before
+    the verdict."""
+    sim, tracker = agent.sim, agent.line.tracker
+    before = sim.profile
+    sim.set_profile(before.but(queue_strategy="one-at-a-time"))
+    try:
+        # Stops ringing here: FreeSWITCH legs (ours ends NO_ANSWER) or our status.
+        stops_here = sim.profile.legs == "legs" or status_only
+        missed = tracker.missed_count
+
+        # -- ours rings, gives up; 1002 rings and answers
+        number = "05301112233"
+        mark, seen = len(agent.cards), len(agent.events)
+        call = await sim.ring(AGENT, number, queue="60000", other_extensions=("1002",),
+                              answered_by="1002", answer_after=0.4, hangup_after=0.3)
+        await sim.wait_call_end(call)
+        cards = await agent.settle(mark)
+        assert len(popups(cards)) == 1, cards
+        end = the_end(cards)
+        assert (end.outcome, end.direction) == (CardOutcome.ANSWERED_ELSEWHERE, "inbound")
+        assert not any(c.missed for c in cards), cards
+        assert tracker.missed_count == missed
+        if stops_here:
+            passed = [c for c in cards if c.state is CardState.PASSED_ON]
+            assert passed, cards
+            # It stopped ringing here when our phone gave up, before 1002 answered.
+            taken = min(e.received_at for e in agent.events[seen:] if colleague_took(e))
+            assert end.ended_at is not None
+            assert end.ended_at < taken, (end, taken)
+        # The popup never names the agent's own extension as where the call went.
+        assert all(c.called is None or c.called.key != AGENT for c in cards), cards
+
+        # -- ours rings, then 1002's; the caller gives up while 1002's rings
+        number = "05302223344"
+        mark = len(agent.cards)
+        call = await sim.ring(AGENT, number, queue="60000", other_extensions=("1002",),
+                              hangup_after=OFFER * 1.6)
+        await sim.wait_call_end(call)
+        cards = await agent.settle(mark)
+        assert len(popups(cards)) == 1, cards
+        assert the_end(cards).outcome is CardOutcome.MISSED
+        assert tracker.missed_count == missed + 1
+        if stops_here:
+            assert any(c.state is CardState.PASSED_ON for c in cards), cards
+
+        # -- ours, 1002's, ours again (the queue came round), then the caller gives up
+        number = "05303334455"
+        mark = len(agent.cards)
+        call = await sim.ring(AGENT, number, queue="60000", other_extensions=("1002",),
+                              hangup_after=OFFER * 2.5)
+        await sim.wait_call_end(call)
+        cards = await agent.settle(mark)
+        assert len(popups(cards)) == 1, cards  # the same call rang us twice: one popup
+        assert the_end(cards).outcome is CardOutcome.MISSED
+        assert tracker.missed_count == missed + 2
+        if stops_here and sim.profile.ringing:
+            states = [c.state for c in cards]
+            passed = states.index(CardState.PASSED_ON)
+            assert CardState.RINGING in states[passed:], states  # ringing here again
+    finally:
+        sim.set_profile(before)

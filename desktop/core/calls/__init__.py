@@ -35,6 +35,10 @@ what a ``callUUID`` stands for; KobiPBX is a FreeSWITCH, see
   ``PICKED_OFF``, another extension answering our call's id (one id per
   call), or a colleague's leg answering with a hint that names our call:
   ``ANSWERED_ELSEWHERE``, which is not a missed call.
+* **Queues that ring one agent at a time.** Our unanswered leg of a queue
+  call ending (``NO_ANSWER``...) does not end the call: it is
+  ``PASSED_ON`` (no longer ringing here) until its fate is known, see
+  :mod:`desktop.core.calls.queues`.
 * **Ending.** A ringing call ends with the first leg that hangs up; an
   answered one when a leg that was answered hangs up (a phone of ours that
   only rang and lost the race does not end it).  ``destroy`` without
@@ -64,7 +68,8 @@ leave the active maps at once; only bounded recently-ended ids remain.
 
 Modules: ``model`` (Call, CallChange, ...), ``dials`` (the agent's own
 click-to-calls), ``core`` (state, ending, timers), ``status`` (Tekil
-``ExtensionStatus``), ``tracker`` (call events and legs).
+``ExtensionStatus``), ``queues`` (the verdict of queue calls passed on),
+``tracker`` (call events and legs), ``factory`` (how the app makes trackers).
 """
 
 from desktop.core.calls.core import (
@@ -80,6 +85,7 @@ from desktop.core.calls.core import (
     SYNTHETIC_PREFIX,
 )
 from desktop.core.calls.dials import DIAL_MATCH_WINDOW, DialNote, RecentDials
+from desktop.core.calls.factory import TrackerFactory, TrackerSpec
 from desktop.core.calls.model import (
     Call,
     CallChange,
@@ -91,13 +97,16 @@ from desktop.core.calls.model import (
     OnExtensionState,
     TrackerStats,
 )
+from desktop.core.calls.queues import QUEUE_VERDICT_TIMEOUT
 from desktop.core.calls.status import STATUS_PAIR_WINDOW
 from desktop.core.calls.tracker import CallTracker
 
 __all__ = [
     "DEFAULT_GRACE", "DEFAULT_RECENT_LIMIT", "DEFAULT_RING_TIMEOUT", "DEFAULT_STALE_AFTER",
     "DEFAULT_STATUS_QUIET", "DIAL_MATCH_WINDOW", "ELSEWHERE_CAUSES", "GROUP_WINDOW",
-    "LATE_LEG_WINDOW", "MAX_EXTENSION_STATES", "STATUS_PAIR_WINDOW", "SYNTHETIC_PREFIX", "Call",
+    "LATE_LEG_WINDOW", "MAX_EXTENSION_STATES", "QUEUE_VERDICT_TIMEOUT", "STATUS_PAIR_WINDOW",
+    "SYNTHETIC_PREFIX", "Call",
     "CallChange", "CallOutcome", "CallState", "CallTracker", "Change", "DialNote", "OnChange",
-    "OnDropped", "OnExtensionState", "RecentDials", "TrackerStats",
+    "OnDropped", "OnExtensionState", "RecentDials", "TrackerFactory", "TrackerSpec",
+    "TrackerStats",
 ]

@@ -30,7 +30,7 @@ from desktop.core.calls.model import (
     bare_extension,
 )
 from desktop.core.numbers import DEFAULT_REGION, NumberKind, PhoneNumber, parse_number
-from desktop.pbx.events import Direction, Event
+from desktop.pbx.events import AnsweredEvent, Direction, Event, HangupEvent, RingingEvent
 
 log = logging.getLogger("kobikom.core.calls")
 
@@ -69,6 +69,8 @@ MAX_DOMAINS_LOGGED: Final = 8
 SYNTHETIC_PREFIX: Final = "ext-status:"
 
 Party = tuple[str, str]
+#: Call events that carry a leg's numbers.
+Detailed = RingingEvent | AnsweredEvent | HangupEvent
 
 
 def party_key(number: PhoneNumber) -> str:
@@ -269,6 +271,11 @@ class _TrackerCore:
     def _number(self, raw: str) -> PhoneNumber:
         return parse_number(raw, self._region)
 
+    def _pair(self, ev: Detailed) -> tuple[PhoneNumber, PhoneNumber]:
+        """The caller and called number of *ev*, parsed (libphonenumber, cached)."""
+        region = self._region
+        return parse_number(ev.caller, region), parse_number(ev.called, region)
+
     def _ours(self, number: PhoneNumber) -> bool:
         return number.kind is NumberKind.INTERNAL and number.key in self._extensions
 
@@ -414,9 +421,13 @@ class _TrackerCore:
         if len(parties) > MAX_RECENT_PARTIES:
             parties.popitem(last=False)
         self._forget_synthetic(tr, t)
+        self._forget_held(tr)
 
     def _forget_synthetic(self, tr: _Track, t: float) -> None:
         """Hook for the Tekil status rules (``status.py``)."""
+
+    def _forget_held(self, tr: _Track) -> None:
+        """Hook for the queue verdict rules (``queues.py``)."""
 
     def _recently_ended(self, keys: Iterable[str], ext: str, t: float) -> bool:
         """A call of one of these customers (or an unknown one) ended on *ext* just now."""
@@ -455,6 +466,34 @@ class _TrackerCore:
                 self._end(tr, t, out, CallOutcome.UNKNOWN, cause)
         if out:
             self._publish(out)
+        return out
+
+    def settle(self, call_id: str, ended_at: float, outcome: CallOutcome | None = None, *,
+               answered_at: float | None = None, cause: str | None = None) -> list[Change]:
+        """End the active call *call_id* as the PBX's record says it ended.
+
+        For a call whose end the line did not see (a reconnect).  *outcome* is
+        the record's, from the agent's point of view; it is made to fit the
+        call (an outgoing call is never missed, an incoming one never "not
+        answered").  An answer the line missed is taken from *answered_at*.
+        A queue call passed on ends when it stopped ringing here."""
+        tr = self._active.get(call_id) or self._by_leg.get(call_id)
+        if tr is None:
+            return []
+        outgoing = tr.own_dial or tr.direction is Direction.OUTBOUND
+        if outcome is CallOutcome.ANSWERED:
+            if tr.answered_at is None:
+                tr.answered_at = min(max(answered_at or ended_at, tr.started_at), ended_at)
+                tr.answered_by = tr.extension
+        elif outgoing and outcome in (CallOutcome.MISSED, CallOutcome.ANSWERED_ELSEWHERE):
+            outcome = CallOutcome.NOT_ANSWERED
+        elif not outgoing and outcome is CallOutcome.NOT_ANSWERED:
+            outcome = CallOutcome.MISSED
+        if tr.passed_at is not None and outcome is not CallOutcome.ANSWERED:
+            ended_at = tr.passed_at
+        out: list[Change] = []
+        self._end(tr, max(ended_at, tr.started_at), out, outcome, cause)
+        self._publish(out)
         return out
 
     def end_all(self, now: float | None = None, cause: str = "reset") -> list[Change]:

@@ -22,6 +22,11 @@ class CallState(enum.Enum):
     RINGING = "ringing"
     ANSWERED = "answered"
     ON_HOLD = "on_hold"
+    #: A queue call stopped ringing on our phone unanswered and the queue
+    #: offers it to a colleague (mod_callcenter rings one agent at a time):
+    #: no longer ringing here, the verdict (missed or answered elsewhere)
+    #: waits for the customer call's fate (see ``queues.py``).
+    PASSED_ON = "passed_on"
     ENDED = "ended"
 
 
@@ -53,6 +58,9 @@ class CallChange(enum.Enum):
     RESUMED = "resumed"
     ENDED = "ended"
     UPDATED = "updated"  # more details (caller, queue...) or a synthetic call merged
+    #: Our phone stopped ringing; the queue passed the call on (state PASSED_ON).
+    #: A later ring on our phone brings it back (``UPDATED``, state RINGING).
+    PASSED_ON = "passed_on"
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +110,9 @@ class Call:
     legs: tuple[str, ...] = ()
     #: The agent's own click-to-call (see :class:`~desktop.core.calls.dials.RecentDials`).
     own_dial: bool = False
+    #: When our phone stopped ringing a queue call that went on to colleagues
+    #: (state PASSED_ON, and the end time of such a call once its verdict came).
+    passed_at: float | None = None
 
     @property
     def is_active(self) -> bool:
@@ -179,10 +190,11 @@ class _Track:
 
     __slots__ = (
         "answered_at", "answered_by", "call_id", "called", "caller", "caller_name",
-        "customer_key", "direction", "ended_at", "extension", "hangup_cause", "held_seconds",
-        "held_since", "last_at", "legs", "links", "offered", "outcome", "own_dial",
-        "pending_end", "picked_up_at", "queue", "replaces", "ringing_at", "seen_legs",
-        "started_at", "state", "synthetic",
+        "customer_key", "direction", "ended_at", "extension", "follow", "hangup_cause",
+        "held_seconds", "held_since", "last_at", "legs", "links", "offered", "outcome",
+        "own_dial", "passed_at", "pending_end", "picked_up_at", "queue", "replaces",
+        "ringing_at", "seen_legs", "shared_id", "started_at", "state", "synthetic",
+        "verdict_due",
     )
 
     def __init__(self, call_id: str, extension: str, caller: PhoneNumber, called: PhoneNumber,
@@ -221,6 +233,16 @@ class _Track:
         self.picked_up_at: float | None = None
         #: Tekil status calls: rang out at this time, verdict pending (colleague?).
         self.pending_end: float | None = None
+        #: Tekil status calls: the colleague's extension the ring moved on to
+        #: ("": it left that one, not yet rung elsewhere; None: never moved on).
+        self.follow: str | None = None
+        #: Queue calls passed on (state PASSED_ON): when our phone stopped ringing,
+        #: and until when the verdict may wait.
+        self.passed_at: float | None = None
+        self.verdict_due = 0.0
+        #: A colleague's event named one of our leg ids: one id for the whole call,
+        #: so its hangup is the customer call's end.
+        self.shared_id = False
 
     def add_leg(self, leg_id: str, answered: bool = False) -> None:
         if leg_id not in self.legs:
@@ -237,6 +259,7 @@ class _Track:
             self.ringing_at, self.answered_at, self.ended_at, self.held_seconds,
             self.held_since, self.hangup_cause, self.answered_by, self.offered,
             self.synthetic, self.replaces, tuple(self.seen_legs), self.own_dial,
+            self.passed_at,
         )
 
 

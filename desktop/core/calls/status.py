@@ -8,18 +8,27 @@ real ``ringing``/``answered`` for that extension later merges into it (one
 call, one popup: ``UPDATED`` with ``replaces`` set).  IN_USE means answered,
 ON_HOLD held; IDLE/UNAVAILABLE ends it.
 
-Ending a synthetic call that was never answered:
+Ending a synthetic call that was never answered: if a colleague's
+extension went from RINGING to IN_USE within :data:`STATUS_PAIR_WINDOW`
+seconds, a colleague took the call (ring-all): answered elsewhere, not
+missed.  Otherwise the call is ``PASSED_ON`` (no longer ringing here: its
+popup closes) and the verdict waits:
 
-* if a colleague's extension went from RINGING to IN_USE within
-  :data:`STATUS_PAIR_WINDOW` seconds, a colleague took the call: answered
-  elsewhere, not missed;
-* else, if a colleague's phone is still ringing, the verdict waits up to
-  that window (the colleague's status may come a moment later);
-* else it is missed.
+* a colleague whose phone rang with ours goes IN_USE within the window
+  (its status may come a moment later): answered elsewhere;
+* a colleague's phone starts ringing within the window after ours stopped:
+  the call moved on (a queue ringing one agent at a time) and is followed
+  there: that phone going IN_USE means answered elsewhere; that phone
+  stopping means it moved on again (followed once more within the window)
+  or the caller left;
+* nothing within the window (at most ``ring_timeout`` while following):
+  missed.
 
 This relies on the channel reporting every extension's status, which the
 simulator does; with only our own extension's, such calls are missed until
-the call records (gap filling, caller fill-in) say otherwise.  A RINGING
+the call records (gap filling, caller fill-in) say otherwise; so are calls
+that take longer than the window to move on (Asterisk's queue ``retry``
+waits 5 s between members by default).  A RINGING
 status shortly after the agent's own click-to-call is that dial (outgoing,
 the number known from :class:`~desktop.core.calls.dials.RecentDials`).
 """
@@ -119,11 +128,16 @@ class _StatusCalls(_TrackerCore):
         if ringing:
             if key not in self._ringing_since:
                 self._bounded_set(self._ringing_since, key, t)
+                if ext is None and self._synthetic:
+                    self._colleague_rings(key, t)
         else:
             rang = self._ringing_since.pop(key, None)
-            if rang is not None and in_use and ext is None:
-                self._bounded_set(self._picked_up, key, (t, rang))
-                self._colleague_answered(key, rang, t, out)
+            if rang is not None and ext is None:
+                if in_use:
+                    self._bounded_set(self._picked_up, key, (t, rang))
+                    self._colleague_answered(key, rang, t, out)
+                elif self._synthetic:
+                    self._colleague_stopped(key, t)
         if ext is None:
             self._ignored += 1
             return
@@ -135,8 +149,16 @@ class _StatusCalls(_TrackerCore):
         syn_id = self._synthetic.get(ext)
         if ringing:
             if syn_id is not None and self._active[syn_id].pending_end is not None:
+                tr = self._active[syn_id]
+                if tr.follow is not None:
+                    # Followed round the colleagues' phones, back to ours: the same call.
+                    tr.state = CallState.RINGING
+                    tr.pending_end = tr.passed_at = tr.follow = None
+                    tr.last_at = t
+                    out.append((tr.snapshot(), CallChange.UPDATED))
+                    return
                 # The last call rang out; this is a new one.
-                self._end(self._active[syn_id], t, out, CallOutcome.MISSED, None)
+                self._end(tr, t, out, CallOutcome.MISSED, None)
                 syn_id = None
             if syn_id is None and ext not in self._pending and not self._real_call_on(ext, t):
                 self._pending[ext] = t
@@ -168,12 +190,13 @@ class _StatusCalls(_TrackerCore):
             tr.answered_by = taker
             self._end(tr, t, out, CallOutcome.ANSWERED_ELSEWHERE, None)
             return
-        ours = self._extensions
-        if any(k not in ours and abs(since - tr.started_at) <= STATUS_PAIR_WINDOW
-               for k, since in self._ringing_since.items()):
-            tr.pending_end = t  # a colleague still rings: wait for their status
-            return
-        self._end(tr, t, out, None, None)
+        # Not ringing here any more; wait for a colleague's status (see the docstring).
+        tr.pending_end = t
+        tr.verdict_due = t + STATUS_PAIR_WINDOW
+        tr.follow = None
+        tr.state = CallState.PASSED_ON
+        tr.passed_at = t
+        out.append((tr.snapshot(), CallChange.PASSED_ON))
 
     def _taker(self, tr: _Track, t: float) -> str | None:
         for key, (at, rang) in self._picked_up.items():
@@ -185,11 +208,31 @@ class _StatusCalls(_TrackerCore):
     def _colleague_answered(self, key: str, rang: float, t: float, out: list[Change]) -> None:
         for syn_id in list(self._synthetic.values()):
             tr = self._active.get(syn_id)
-            if tr is not None and tr.pending_end is not None \
-                    and t - tr.pending_end <= STATUS_PAIR_WINDOW \
-                    and abs(rang - tr.started_at) <= STATUS_PAIR_WINDOW:
+            if tr is not None and tr.pending_end is not None and (
+                    tr.follow == key
+                    or (t - tr.pending_end <= STATUS_PAIR_WINDOW
+                        and abs(rang - tr.started_at) <= STATUS_PAIR_WINDOW)):
                 tr.answered_by = key
                 self._end(tr, tr.pending_end, out, CallOutcome.ANSWERED_ELSEWHERE, None)
+
+    def _colleague_rings(self, key: str, t: float) -> None:
+        """A colleague's phone starts ringing: a call that just left ours moved there?"""
+        for syn_id in self._synthetic.values():
+            tr = self._active.get(syn_id)
+            if tr is not None and tr.pending_end is not None and not tr.follow \
+                    and t <= tr.verdict_due:
+                tr.follow = key
+                tr.verdict_due = tr.pending_end + self.ring_timeout
+                return
+
+    def _colleague_stopped(self, key: str, t: float) -> None:
+        """A colleague's phone stopped ringing unanswered: a followed call moves on, or ends."""
+        for syn_id in self._synthetic.values():
+            tr = self._active.get(syn_id)
+            if tr is not None and tr.follow == key:
+                tr.follow = ""  # between two phones: followed again if another rings soon
+                tr.verdict_due = min(t + STATUS_PAIR_WINDOW,
+                                     (tr.pending_end or t) + self.ring_timeout)
 
     def _start_synthetic(self, ext: str, since: float, answered_at: float | None,
                          out: list[Change]) -> None:
@@ -229,6 +272,5 @@ class _StatusCalls(_TrackerCore):
         if self._synthetic:
             for syn_id in list(self._synthetic.values()):
                 tr = self._active.get(syn_id)
-                if tr is not None and tr.pending_end is not None \
-                        and t - tr.pending_end >= STATUS_PAIR_WINDOW:
-                    self._end(tr, tr.pending_end, out, None, None)
+                if tr is not None and tr.pending_end is not None and t >= tr.verdict_due:
+                    self._end(tr, tr.pending_end, out, CallOutcome.MISSED, None)

@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from desktop.core.calls.core import ELSEWHERE_CAUSES, GROUP_WINDOW, party_key
+from desktop.core.calls.core import ELSEWHERE_CAUSES, GROUP_WINDOW, Detailed, party_key
 from desktop.core.calls.model import (
     CallChange,
     CallOutcome,
@@ -19,16 +19,20 @@ from desktop.core.calls.model import (
     _Track,
     bare_extension,
 )
-from desktop.core.calls.status import _StatusCalls
-from desktop.core.numbers import NumberKind, PhoneNumber, parse_number
+from desktop.core.calls.queues import _QueueCalls
+from desktop.core.numbers import NumberKind, PhoneNumber
 from desktop.pbx.events import (
+    AgentStatusChangeEvent,
     AnsweredEvent,
+    BridgeAgentStartEvent,
     DestroyEvent,
     Direction,
     Event,
     ExtensionStatusEvent,
     HangupEvent,
     HoldEvent,
+    MemberQueueEndEvent,
+    MemberQueueStartEvent,
     RingingEvent,
     UnholdEvent,
     UnknownEvent,
@@ -37,10 +41,9 @@ from desktop.pbx.events import (
 log = logging.getLogger("kobikom.core.calls")
 
 Handler = Callable[[Any, float, list[Change]], None]
-Detailed = RingingEvent | AnsweredEvent | HangupEvent
 
 
-class CallTracker(_StatusCalls):
+class CallTracker(_QueueCalls):
     """Follows the calls of the agent's extension(s) through the event stream.
 
     ``on_change(call, change)`` is called for every change, in order, after
@@ -66,6 +69,10 @@ class CallTracker(_StatusCalls):
             HoldEvent: self._hold,
             UnholdEvent: self._unhold,
             ExtensionStatusEvent: self._status,
+            MemberQueueStartEvent: self._member_start,
+            MemberQueueEndEvent: self._member_end,
+            BridgeAgentStartEvent: self._bridge_start,
+            AgentStatusChangeEvent: self._agent_status,
         }
 
     # ------------------------------------------------------------ input
@@ -95,6 +102,7 @@ class CallTracker(_StatusCalls):
         t = self._clock() if now is None else now
         out: list[Change] = []
         self._tick_status(t, out)
+        self._tick_queues(t, out)
         self._expire(t, out)
         if out:
             self._publish(out)
@@ -102,11 +110,6 @@ class CallTracker(_StatusCalls):
         return out
 
     # ------------------------------------------------------------ legs -> calls
-
-    def _pair(self, ev: Detailed) -> tuple[PhoneNumber, PhoneNumber]:
-        """The caller and called number of *ev*, parsed (libphonenumber, cached)."""
-        region = self._region
-        return parse_number(ev.caller, region), parse_number(ev.called, region)
 
     def _find(self, caller: PhoneNumber, called: PhoneNumber, ext: str, other: str | None,
               t: float, *, ringing: bool = False) -> _Track | None:
@@ -125,6 +128,7 @@ class CallTracker(_StatusCalls):
                 continue
             tr = self._by_party.get((key, ext))
             if tr is not None and (tr.state is CallState.RINGING
+                                   or tr.state is CallState.PASSED_ON
                                    or tr.direction is Direction.OUTBOUND
                                    or (not ringing and t - tr.started_at <= GROUP_WINDOW)):
                 return tr
@@ -152,10 +156,11 @@ class CallTracker(_StatusCalls):
             tr.state = CallState.RINGING
             tr.ringing_at, tr.answered_at, tr.answered_by = t, None, None
             tr.picked_up_at = t
-        if type(ev) is not HangupEvent:
-            tr.queue = ev.queue  # type: ignore[union-attr]
+        tr.queue = ev.queue
         if type(ev) is RingingEvent:
             tr.caller_name = ev.caller_name
+        if self._caller_legs and tr.customer_key and tr.direction is not Direction.OUTBOUND:
+            self._from_caller_leg(tr)
         self._active[ev.call_id] = tr
         self._link(tr, ev.call_id, ev.other_leg)
         tr.legs[ev.call_id] = state is CallState.ANSWERED
@@ -185,11 +190,10 @@ class CallTracker(_StatusCalls):
                 tr.customer_key = party_key(customer)
                 self._index_party(tr)
                 changed = True
-        if type(ev) is not HangupEvent:
-            queue = ev.queue  # type: ignore[union-attr]
-            if queue and tr.queue is None:
-                tr.queue = queue
-                changed = True
+        queue = ev.queue
+        if queue and tr.queue is None:
+            tr.queue = queue
+            changed = True
         if type(ev) is RingingEvent and ev.caller_name and tr.caller_name is None:
             tr.caller_name = ev.caller_name
             changed = True
@@ -216,8 +220,7 @@ class CallTracker(_StatusCalls):
             self._position(tr, ext, caller, called, t)
         else:
             tr.customer_key = party_key(tr.called)
-        if type(ev) is not HangupEvent:
-            tr.queue = ev.queue  # type: ignore[union-attr]
+        tr.queue = ev.queue
         if type(ev) is RingingEvent:
             tr.caller_name = ev.caller_name
         self._active[ev.call_id] = tr
@@ -233,10 +236,16 @@ class CallTracker(_StatusCalls):
 
     def _ringing(self, ev: RingingEvent, t: float, out: list[Change]) -> None:
         ext = self._own(ev.extension)
+        leg = ev.call_id
+        if self._held_ids:
+            held = self._held_ids.get(leg)
+            if held is not None and not self._held_id_event(held, ev, ext, t, out):
+                self._again(held, leg, ev.other_leg, t, out)  # one id: it rings us again
+                return
         if ext is None:
             self._ignored += 1
+            self._foreign_ringing(ev, t)
             return
-        leg = ev.call_id
         if leg in self._ended:
             self._late += 1
             return
@@ -247,7 +256,11 @@ class CallTracker(_StatusCalls):
             caller, called = self._pair(ev)
             tr = self._find(caller, called, ext, ev.other_leg, t, ringing=True)
             if tr is not None:
-                if self._join(tr, ev, ext, caller, called, t):
+                changed = self._join(tr, ev, ext, caller, called, t)
+                if tr.state is CallState.PASSED_ON:
+                    self._unpass(tr)  # the queue came round to us again
+                    changed = True
+                if changed:
                     out.append((tr.snapshot(), CallChange.UPDATED))
                 return
             if self._synthetic and self._merge_synthetic(ext, ev, caller, called, t, out):
@@ -267,15 +280,25 @@ class CallTracker(_StatusCalls):
 
     def _answered(self, ev: AnsweredEvent, t: float, out: list[Change]) -> None:
         leg = ev.call_id
+        ext = self._own(ev.extension)
+        if self._held_ids:
+            held = self._held_ids.get(leg)
+            if held is not None:
+                if self._held_id_event(held, ev, ext, t, out):
+                    return
+                self._again(held, leg, ev.other_leg, t, None)  # one id: we answer it after all
         if leg in self._ended:
             self._late += 1
             return
-        ext = self._own(ev.extension)
         tr = self._by_leg.get(leg)
         filled = False
         if tr is None:
             if ext is None:
-                self._answered_by_colleague(self._linked(ev.other_leg), ev, t, out)
+                linked = self._linked(ev.other_leg)
+                if linked is not None:
+                    self._answered_by_colleague(linked, ev, t, out)
+                elif not self._foreign_answered(ev, t, out):
+                    self._ignored += 1
                 return
             if self._pending:
                 self._pending.pop(ext, None)
@@ -294,6 +317,8 @@ class CallTracker(_StatusCalls):
             # One id for the whole call, and another extension answered it.
             self._answered_by_colleague(tr, ev, t, out)
             return
+        if tr.state is CallState.PASSED_ON:
+            self._unpass(tr)  # the queue came round to us again, and we answer
         tr.legs[leg] = True
         if not filled:
             filled = self._fill(tr, ev, *self._pair(ev))
@@ -322,9 +347,13 @@ class CallTracker(_StatusCalls):
     def _answered_by_colleague(self, tr: _Track | None, ev: AnsweredEvent, t: float,
                                out: list[Change]) -> None:
         """Another extension answered: a call that rings us was taken by a colleague."""
-        if tr is None or tr.state is not CallState.RINGING or tr.direction is Direction.OUTBOUND \
-                or ev.extension is None:
+        if tr is None or tr.direction is Direction.OUTBOUND or ev.extension is None \
+                or tr.state not in (CallState.RINGING, CallState.PASSED_ON):
             self._ignored += 1
+            return
+        if tr.state is CallState.PASSED_ON:
+            self._verdict(tr, CallOutcome.ANSWERED_ELSEWHERE, out,
+                          answered_by=bare_extension(ev.extension))
             return
         tr.answered_by = bare_extension(ev.extension)
         self._end(tr, t, out, CallOutcome.ANSWERED_ELSEWHERE, ev.hangup_cause)
@@ -333,11 +362,15 @@ class CallTracker(_StatusCalls):
         leg = ev.call_id
         tr = self._by_leg.get(leg)
         if tr is None:
-            if leg in self._ended:
+            held = self._held_ids.get(leg) if self._held_ids else None
+            if held is not None and leg not in self._ended:
+                # A leg the call's legs named (the caller's): the customer call ended.
+                self._held_id_event(held, ev, None, t, out)
+            elif leg in self._ended:
                 self._late += 1
-            elif type(ev) is HangupEvent:
+            elif type(ev) is HangupEvent and self._own(ev.extension) is not None:
                 self._orphan_hangup(ev, t, out)
-            else:
+            elif not self._foreign_hangup(ev, t, out):
                 self._ignored += 1
             return
         if ev.extension is not None and self._own(ev.extension) is None \
@@ -358,7 +391,13 @@ class CallTracker(_StatusCalls):
             outcome = None
             if cause in ELSEWHERE_CAUSES and tr.direction is not Direction.OUTBOUND:
                 outcome = CallOutcome.ANSWERED_ELSEWHERE
+            elif tr.direction is not Direction.OUTBOUND and self._pass_on(tr, cause, t, out):
+                return  # a queue that rings one agent at a time: the verdict waits
             self._end(tr, t, out, outcome, cause)
+        elif tr.state is CallState.PASSED_ON:
+            # The queue offered it to us once more, and again nobody answered here.
+            tr.verdict_due = max(tr.verdict_due, t + self.queue_verdict_timeout)
+            self._duplicates += 1
         elif answered or not any(tr.legs.values()):
             self._end(tr, t, out, None, cause)
         else:
@@ -370,6 +409,7 @@ class CallTracker(_StatusCalls):
         if ext is None:
             self._ignored += 1
             return
+        mark = len(out)
         caller, called = self._pair(ev)
         tr = self._find(caller, called, ext, ev.other_leg, t)
         if tr is not None:
@@ -388,6 +428,20 @@ class CallTracker(_StatusCalls):
                 return
             tr = self._create(ev, ext, caller, called, CallState.RINGING, t, out)
         self._leg_over(tr, ev.call_id, ev.hangup_cause, t, out)
+        if tr.state is CallState.PASSED_ON and len(out) == mark + 2 \
+                and out[mark][1] is CallChange.STARTED:
+            # Nothing said it rang: it starts passed on (no popup flashes up).
+            out[mark:] = [(tr.snapshot(), CallChange.STARTED)]
+
+    def _again(self, tr: _Track, leg: str, other: str | None, t: float,
+               out: list[Change] | None) -> None:
+        """A passed-on call's own id rings (or is answered) on our phone again."""
+        self._ended.pop(leg, None)
+        self._unpass(tr)
+        self._link(tr, leg, other)
+        tr.last_at = t
+        if out is not None:
+            out.append((tr.snapshot(), CallChange.UPDATED))
 
     def _hold(self, ev: HoldEvent, t: float, out: list[Change]) -> None:
         tr = self._leg_check(ev)

@@ -13,13 +13,13 @@ from desktop.core.account_check import (
     CheckStatus,
     PbxExtension,
     Problem,
-    channel_problem,
     evaluate_extension,
-    fill,
     kobipbx_extension_list,
     sms_credits,
     tekil_extension_list,
 )
+from desktop.core.account_check_problems import channel_problem
+from desktop.core.account_check_results import fill
 
 EXTENSIONS = [PbxExtension("1001", "Ayşe Demir"), PbxExtension("1002", "")]
 

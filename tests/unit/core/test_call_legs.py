@@ -356,7 +356,8 @@ def test_status_only_the_colleague_s_status_may_come_a_moment_later(agent: Agent
     for ext in ("1001", "1002"):
         agent.status(1.0, ext, 8)
     agent.tick(2.0)
-    assert agent.status(4.0, "1001", 0) == []  # verdict pending: 1002 still rings
+    (call, change), = agent.status(4.0, "1001", 0)  # verdict pending: 1002 still rings
+    assert (change, call.state) == (CallChange.PASSED_ON, CallState.PASSED_ON)
     (call, change), = agent.status(4.5, "1002", 1)
     assert (change, call.outcome, call.ended_at) == (CallChange.ENDED,
                                                      CallOutcome.ANSWERED_ELSEWHERE, 4.0)
@@ -366,18 +367,23 @@ def test_status_only_nobody_answered_is_missed_after_the_window(agent: Agent) ->
     for ext in ("1001", "1002"):
         agent.status(1.0, ext, 8)
     agent.tick(2.0)
-    assert agent.status(20.0, "1001", 0) == []
+    (_, change), = agent.status(20.0, "1001", 0)
+    assert change is CallChange.PASSED_ON
     assert agent.tick(20.0 + STATUS_PAIR_WINDOW / 2) == []
     (call, _), = agent.tick(20.0 + STATUS_PAIR_WINDOW + 0.1)
     assert (call.outcome, call.ended_at) == (CallOutcome.MISSED, 20.0)
     assert agent.tracker.missed_count == 1
 
 
-def test_status_only_direct_call_nobody_else_rings_is_missed_at_once(agent: Agent) -> None:
+def test_status_only_direct_call_nobody_else_rings_is_missed_after_the_window(
+        agent: Agent) -> None:
     agent.status(1.0, "1001", 8)
     agent.tick(2.0)
-    (call, _), = agent.status(20.0, "1001", 0)
-    assert call.outcome is CallOutcome.MISSED
+    (call, change), = agent.status(20.0, "1001", 0)
+    assert change is CallChange.PASSED_ON  # the popup closes at once ...
+    (call, change), = agent.tick(20.0 + STATUS_PAIR_WINDOW)  # ... the verdict comes after
+    assert (change, call.outcome, call.ended_at) == (CallChange.ENDED, CallOutcome.MISSED,
+                                                     20.0)
 
 
 def test_status_only_own_click_to_call_is_outgoing(agent: Agent) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from desktop.core.call_records import CallEnd
 from desktop.core.caller_card import CardOutcome, CardState
 from desktop.core.calls import CallTracker
 from desktop.core.directory import ContactDraft, ContactNumber, Directory
@@ -149,13 +150,13 @@ def test_an_unsettled_call_is_settled_by_its_call_record(stores, clock):
     _lose_and_regain(line, clock, 60, 5)
     assert reported == [["c1"]]
     ended_at = clock.now - 30  # the record: the call ended while we were away
-    assert line.settle("c1", ended_at)
+    assert line.settle("c1", CallEnd(ended_at, "answered"))
     assert cards[-1].state is CardState.ENDED
     assert cards[-1].outcome is CardOutcome.ANSWERED
     assert cards[-1].ended_at == ended_at
     assert journal.get("c1").ended_at == ended_at  # journal written first, as live
     assert line.tracker.active_calls() == []
-    assert not line.settle("c1", ended_at)  # once
+    assert not line.settle("c1", CallEnd(ended_at, "answered"))  # once
 
 
 def test_a_ringing_call_whose_hangup_was_lost_stays_until_settled(stores, clock):
@@ -166,9 +167,33 @@ def test_a_ringing_call_whose_hangup_was_lost_stays_until_settled(stores, clock)
     clock.now += 60
     line.tracker.tick(clock.now)
     assert [c.call_id for c in line.tracker.active_calls()] == ["c1"]  # no guessing
-    assert line.settle("c1", clock.now - 50)
+    assert line.settle("c1", CallEnd(clock.now - 50, "missed"))
     assert cards[-1].outcome is CardOutcome.MISSED
     assert missed == [1]
+
+
+@pytest.mark.parametrize(("record", "outcome", "missed_count"), [
+    ("answered", CardOutcome.ANSWERED, 0),  # answered while the line was away
+    ("answered_elsewhere", CardOutcome.ANSWERED_ELSEWHERE, 0),  # a colleague took it
+    ("not_answered", CardOutcome.MISSED, 1),  # fitted to an incoming call
+])
+def test_a_ringing_call_ends_with_the_outcome_its_record_gives(
+        stores, clock, record: str, outcome: CardOutcome, missed_count: int) -> None:
+    _directory, journal = stores
+    line, cards, _, missed = make_line(stores, clock)
+    line._state_changed(ConnectionState(Phase.CONNECTED, connection=1))
+    line.feed(ringing("c1", clock.now))
+    rang = clock.now
+    _lose_and_regain(line, clock, 1, 5)
+    assert line.settle("c1", CallEnd(rang + 80, record, answered_at=rang + 8))
+    assert cards[-1].outcome is outcome
+    assert cards[-1].ended_at == rang + 80
+    assert (missed or [0])[-1] == missed_count
+    row = journal.get("c1") if journal.flush(5.0) else None
+    assert row is not None
+    assert row.outcome == outcome.value
+    if outcome is CardOutcome.ANSWERED:
+        assert (cards[-1].answered_at, row.talk_seconds) == (rang + 8, 72)
 
 
 def test_an_event_after_the_reconnection_settles_the_call(stores, clock):
@@ -179,7 +204,8 @@ def test_an_event_after_the_reconnection_settles_the_call(stores, clock):
     assert line.unsettled() == ["c1"]
     line.feed(answered("c1", clock.now + 1))
     assert line.unsettled() == []
-    assert not line.settle("c1", clock.now)  # the event won: the record is not applied
+    # the event won: the record is not applied
+    assert not line.settle("c1", CallEnd(clock.now, "missed"))
     assert [c.call_id for c in line.tracker.active_calls()] == ["c1"]
 
 

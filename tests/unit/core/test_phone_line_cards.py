@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from desktop.core.caller_card import CallerCard, NumberSource
-from desktop.core.calls import CallTracker, RecentDials
+from desktop.core.calls import STATUS_PAIR_WINDOW, CallTracker, RecentDials
 from desktop.core.journal import Journal
 from desktop.core.phone_line import PhoneLine
 from desktop.pbx.events import ExtensionStatusEvent, HangupEvent, RingingEvent
@@ -41,7 +41,8 @@ def test_a_status_only_call_says_the_pbx_did_not_send_the_number(journal: Journa
     line.feed(status(8, T))
     line._publish(line.tracker.tick(T + 1))  # what the line's timer does
     line.feed(status(0, T + 9))
-    assert [c.state.value for c in cards] == ["ringing", "ended"]
+    line._publish(line.tracker.tick(T + 9 + STATUS_PAIR_WINDOW))
+    assert [c.state.value for c in cards] == ["ringing", "passed_on", "ended"]
     journal.flush()  # the line queues its rows for the journal's writer thread
     assert all(c.number_source is NumberSource.NOT_SENT and c.number_not_sent for c in cards)
     assert all(c.shows_popup for c in cards)

@@ -204,3 +204,38 @@ def test_clear_forgets_everything_shown() -> None:
     assert queue.waiting_count() == 0
     assert queue.missed().count == 0
     assert not queue.offer(card("c4", CardState.ANSWERED))  # closed: late updates stay away
+
+
+def test_a_call_passed_on_closes_at_once_and_only_its_verdict_counts() -> None:
+    queue = PopupQueue()
+    assert queue.offer(card("q"))
+    # The queue offers the call to a colleague: no longer ringing here.
+    assert not queue.offer(card("q", CardState.PASSED_ON))
+    assert shown(queue) == []
+    assert queue.missed().count == 0  # the verdict is not in yet
+    assert not queue.offer(card("q", CardState.ENDED, outcome=CardOutcome.ANSWERED_ELSEWHERE))
+    assert queue.missed().count == 0
+    # Another call passed on, the caller left: one missed call, once.
+    queue.offer(card("r"))
+    queue.offer(card("r", CardState.PASSED_ON))
+    assert not queue.offer(missed("r"))
+    assert queue.missed().count == 1
+    assert queue.missed_ids() == ["r"]
+
+
+def test_a_call_passed_on_and_rung_here_again_gets_its_popup_back() -> None:
+    queue = PopupQueue()
+    queue.offer(card("q"))
+    queue.offer(card("q", CardState.PASSED_ON))
+    assert queue.offer(card("q"))  # the queue came round to us again
+    assert shown(queue) == ["q"]
+
+
+def test_a_waiting_call_passed_on_stops_waiting() -> None:
+    queue = PopupQueue(max_popups=1)
+    queue.offer(card("a"))
+    queue.offer(card("b"))
+    assert queue.waiting_count() == 1
+    assert not queue.offer(card("b", CardState.PASSED_ON))
+    assert queue.waiting_count() == 0
+    assert queue.missed().count == 0

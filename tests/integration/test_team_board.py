@@ -65,7 +65,8 @@ def simulator(flavor: str, profile: str) -> Simulator:
     return Simulator(SimulatorConfig(
         flavor=flavor, profile=profile, host="127.0.0.1",  # type: ignore[arg-type]
         panel_user=USER, panel_password=PASSWORD, api_key=API_KEY, domain_uuid=DOMAIN,
-        kobipbx_user=USER, kobipbx_password=PASSWORD, seed_history=0, random_seed=13))
+        kobipbx_user=USER, kobipbx_password=PASSWORD, seed_history=0, random_seed=13,
+        queue_offer_timeout=1.5))  # one agent at a time: each rings this long (s)
 
 
 def session_for(sim: Simulator) -> Any:
@@ -162,10 +163,16 @@ async def scenario(flavor: str, profile: str) -> None:
         await sim.wait_call_end(call)
         await until(board, lambda: presence(board, "1002") is Presence.FREE, "free again")
 
-        # -- a queue call two colleagues' phones ring; 1003 takes it
+        # -- a queue call two colleagues' phones ring (together, or one at a time as
+        # mod_callcenter does by default); 1003 takes it
         call = await sim.ring("1002", "02163347190", queue="60001", other_extensions=("1003",),
                               answered_by="1003", answer_after=1.0, hangup_after=1.0)
-        if rings_seen:
+        if rings_seen and sim.profile.queue_strategy == "one-at-a-time":
+            await until(board, lambda: presence(board, "1002") is Presence.RINGING and
+                        presence(board, "1003") is Presence.FREE, "1002 offered the call first")
+            await until(board, lambda: presence(board, "1003") is Presence.RINGING and
+                        presence(board, "1002") is Presence.FREE, "then 1003, 1002 free again")
+        elif rings_seen:
             await until(board, lambda: presence(board, "1002") is Presence.RINGING and
                         presence(board, "1003") is Presence.RINGING, "both ringing")
         await until(board, lambda: presence(board, "1003") is Presence.IN_CALL and

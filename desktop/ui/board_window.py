@@ -19,13 +19,23 @@ from collections.abc import Callable
 from typing import Any, Final
 
 from PySide6.QtCore import QModelIndex, QRect, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QHideEvent, QKeySequence, QRegion, QShortcut, QShowEvent
+from PySide6.QtGui import (
+    QCloseEvent,
+    QHideEvent,
+    QKeySequence,
+    QRegion,
+    QResizeEvent,
+    QShortcut,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
+    QSizePolicy,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -44,7 +54,7 @@ from desktop.ui.board_model import (
     WaitingModel,
 )
 from desktop.ui.board_text import duration_text
-from desktop.ui.labels import plain_label, window_title_text
+from desktop.ui.labels import plain_label, rich_tooltip_for_plain, window_title_text
 
 #: The window's first size (logical px).
 WINDOW_SIZE: Final = (900, 620)
@@ -68,6 +78,36 @@ def _table(model: Any, parent: QWidget) -> QTableView:
     return view
 
 
+class ElidedLabel(QLabel):
+    """One line of plain text that ends in "…" when it does not fit (the full text
+    in the tooltip), and asks a layout for no room of its own."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.full_text = ""
+
+    def set_full_text(self, text: str) -> None:
+        if text != self.full_text:
+            self.full_text = text
+            self._elide()
+
+    def text_width(self) -> int:
+        return self.fontMetrics().horizontalAdvance(self.full_text) + 8
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        shown = self.fontMetrics().elidedText(self.full_text, Qt.TextElideMode.ElideRight,
+                                              max(0, self.contentsRect().width()))
+        self.setText(shown)
+        self.setToolTip(rich_tooltip_for_plain(self.full_text) if shown != self.full_text
+                        else "")
+
+
 class BoardStrip(QFrame):
     """One line: the agent's queues (callers waiting, the longest wait) and the team.
 
@@ -89,9 +129,14 @@ class BoardStrip(QFrame):
         self.setObjectName("boardStrip")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 4, 4, 4)
-        self.queue_label = plain_label(self)
+        self.queue_label = ElidedLabel(self)  # the queues' line never widens the board
         self.team_label = plain_label(self)
         self.team_label.setStyleSheet("color: palette(mid);")
+        self.team_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        # A fixed size (room for counts as long as the team's size): a new count then
+        # repaints the label alone, never the strip's layout (the counts change with
+        # almost every update on a busy domain).
+        self._digits = 0
         self.open_button = QToolButton(self)
         self.open_button.setText(self.tr("Board"))
         self.open_button.setToolTip(self.tr("Open the team and queue board"))
@@ -127,11 +172,22 @@ class BoardStrip(QFrame):
         if rest:
             parts.append(self.tr("{count} more queues: {waiting} waiting").format(
                 count=len(rest), waiting=sum(q.waiting for q in rest)))
-        self.queue_label.setText("   ·   ".join(parts) or self.tr("No queues"))
+        self.queue_label.set_full_text("   ·   ".join(parts) or self.tr("No queues"))
         counts = self.board.presence_counts
         busy = counts[Presence.IN_CALL] + counts[Presence.ON_HOLD] + counts[Presence.RINGING]
-        self.team_label.setText(self.tr("Team: {free} free, {busy} busy, {off} offline").format(
-            free=counts[Presence.FREE], busy=busy, off=counts[Presence.OFFLINE]))
+        digits = len(str(len(self.board.colleagues)))
+        if digits != self._digits:  # the team's size changed: once, not per update
+            self._digits = digits
+            widest = self._team_text(*(int("8" * digits),) * 3)
+            label = self.team_label
+            label.setFixedSize(label.fontMetrics().horizontalAdvance(widest) + 4,
+                               label.sizeHint().height())
+        self.team_label.setText(self._team_text(counts[Presence.FREE], busy,
+                                                counts[Presence.OFFLINE]))
+
+    def _team_text(self, free: int, busy: int, offline: int) -> str:
+        return self.tr("Team: {free} free, {busy} busy, {off} offline").format(
+            free=free, busy=busy, off=offline)
 
     def _queue_text(self, queue: QueueView, now: float) -> str:
         name = queue.name or queue.extension
@@ -374,7 +430,9 @@ class BoardWindow(QWidget):
             strip.setWindowFlags(Qt.WindowType.Tool | Qt.WindowType.WindowStaysOnTopHint)
             strip.setWindowTitle(window_title_text(self.tr("Queues – Kobikom Desktop")))
             strip.set_floating(True)
-            strip.resize(max(strip.sizeHint().width(), 520), strip.sizeHint().height())
+            # The queues' line asks for no room in a layout (ElidedLabel): add its text.
+            strip.resize(max(strip.sizeHint().width() + strip.queue_label.text_width(), 520),
+                         strip.sizeHint().height())
             strip.show()
 
     def open(self) -> None:

@@ -32,6 +32,7 @@ from desktop.pbx.rest import KobiPbxSession, TekilSession
 from desktop.simulator import Simulator, SimulatorConfig
 from desktop.ui.board_model import AbandonedModel, ColleagueModel, QueueModel
 from desktop.ui.board_service import BoardService
+from desktop.ui.board_window import ElidedLabel
 from desktop.ui.bridges import LineBridge
 from desktop.ui.tray import TrayController
 from tests.helpers.qt_asyncio import qt_asyncio_loop, run_coroutine, run_until
@@ -241,7 +242,7 @@ def test_the_strip_undocks_on_top_and_docks_back(qapp, qtbot, bulut: Harness) ->
     h.sim.switch.team.wait("60001", "05321112233")
     h.service.show()
     window = h.window
-    qtbot.waitUntil(lambda: "DESTEK-KUYRUKQ: 1 waiting" in window.strip.queue_label.text(),
+    qtbot.waitUntil(lambda: "DESTEK-KUYRUKQ: 1 waiting" in window.strip.queue_label.full_text,
                     timeout=WAIT_MS)
     h.service.strip_action.setChecked(True)
     strip = window.strip
@@ -359,3 +360,21 @@ def test_the_strip_counts_agree_with_the_table_between_ticks(qapp, qtbot,
     qtbot.waitUntil(lambda: window.strip.team_label.text() ==
                     "Team: 1 free, 0 busy, 1 offline", timeout=WAIT_MS)
     assert h.text("1001", ColleagueModel.STATE) == "Free"
+
+
+def test_the_queues_line_ends_in_an_ellipsis_where_it_does_not_fit(qtbot) -> None:
+    label = ElidedLabel()
+    qtbot.addWidget(label)
+    text = "SATIŞ-KUYRUKQ: 2 waiting, longest 0:42   ·   <b>DESTEK</b>: 1 waiting"
+    label.set_full_text(text)
+    label.resize(120, 20)
+    label.show()
+    qtbot.waitExposed(label)
+    assert label.text().endswith("…")
+    assert len(label.text()) < len(text)
+    assert label.full_text == text
+    assert "&lt;b&gt;DESTEK&lt;/b&gt;" in label.toolTip()  # the whole line, as plain text
+    label.resize(label.text_width() + 10, 20)
+    qtbot.waitUntil(lambda: label.text() == text)
+    assert label.toolTip() == ""
+    assert label.textFormat() is Qt.TextFormat.PlainText

@@ -468,9 +468,7 @@ class Application(QObject):
         self.supervisor.add_event_listener(board.feed)
         self.bridge.stateChanged.connect(board.line_state)
         self.bridge.cardChanged.connect(board.on_card)
-        set_waiting = getattr(self.tray, "set_waiting", None)
-        if set_waiting is not None:
-            board.waitingChanged.connect(set_waiting)
+        board.waitingChanged.connect(self.tray.set_waiting)  # the tray or its stand-in
         self.tray.add_action(board.board_action, MenuSection.WINDOWS)
         self.tray.add_action(board.strip_action, MenuSection.WINDOWS)
 

@@ -105,7 +105,8 @@ class Application(QObject):
             on_card=self.bridge.on_card, on_state=self.bridge.on_state,
             on_missed=self.bridge.on_missed, settle=self._call_ended_at,
             tracker_factory=TrackerFactory(self.dials, on_dropped=self.bridge.on_dropped),
-            channel_taps=self._channel_taps)
+            channel_taps=self._channel_taps,
+            remote=lambda: self.integrations.remote if self.integrations is not None else None)
         self._quit = asyncio.Event()
         self._windows: list[QWidget] = []
         self.tray: Any = tray
@@ -121,6 +122,7 @@ class Application(QObject):
         self.setup: Any = None  # first-run wizard, QR provisioning (issue 7)
         self.support: Any = None  # support bundle (issue 10 §3)
         self.board: Any = None  # team and queue board (issue 15 §1)
+        self.integrations: Any = None  # CRM, remote directory, dial hotkey (issue 15 §2-4)
 
     # ------------------------------------------------------------------ start
 
@@ -133,6 +135,7 @@ class Application(QObject):
         self._report_settings_notes()
         self._connect_signals()
         self._wire_dialing()
+        self._wire_integrations()
         self._wire_history()
         self._wire_sms()
         self._wire_setup()
@@ -282,6 +285,34 @@ class Application(QObject):
         if uri:
             QTimer.singleShot(0, lambda: bridge.dial_arguments([uri]))
 
+    def _wire_integrations(self) -> None:
+        """CRM screen-pop, LDAP/HTTP directory lookups, dial hotkey (issue 15 §2-4)."""
+        from desktop.ui.integrations import Integrations
+
+        integrations = Integrations(
+            self.settings, self.secrets, tasks=self.tasks,
+            dial=self.click_to_call.dial, notify=self._dial_notify, parent=self)
+        self.integrations = integrations
+        self.bridge.cardChanged.connect(integrations.crm.on_card)
+        self.popups.set_actions(crm=integrations.crm.enabled)
+        integrations.crm.enabledChanged.connect(lambda on: self.popups.set_actions(crm=on))
+        self.popups.crmRequested.connect(integrations.crm.open_card)
+
+        def remote_changed(remote: Any) -> None:
+            line = self.line
+            if line is not None:
+                line.set_remote(remote)
+
+        integrations.remoteChanged.connect(remote_changed)
+        integrations.problemsChanged.connect(self._integration_problems)
+        self._integration_problems(integrations.problems)
+        QTimer.singleShot(0, integrations.start)  # the hotkey, once the loop runs
+
+    def _integration_problems(self, text: str) -> None:
+        self.tray.set_problems(text)
+        if text:
+            log.info("not working: %s", text.replace("\n", "; "))
+
     async def _dial_session(self) -> Any:
         """The shared REST session (raises AccountIncomplete with the reason)."""
         return await self.rest_session()
@@ -386,7 +417,9 @@ class Application(QObject):
                 [number], call_id=call_id, source="history"))
             if self.sms is not None else None,
             play_recording=history.play_recording, add_contact=self._history_add_contact,
-            set_note=history.set_note, directory_keys=self._directory_keys)
+            set_note=history.set_note, directory_keys=self._directory_keys,
+            open_in_crm=self.integrations.open_history_row
+            if self.integrations is not None and self.integrations.crm.enabled else None)
 
     def _history_add_contact(self, number: str) -> None:
         from desktop.core.numbers import parse_number
@@ -739,6 +772,8 @@ class Application(QObject):
         dialog = SettingsDialog.ask(None, self.settings, self.secrets,
                                     config_path=self.config_path, policy=self.policy)
         dialog.settingsSaved.connect(self._settings_saved)
+        if self.integrations is not None:
+            self.integrations.show_hotkey_problem(dialog.integration_pages)
 
     @Slot(object)
     def _settings_saved(self, settings: Settings) -> None:
@@ -755,6 +790,8 @@ class Application(QObject):
         # The supervisor changes only what the line's settings changed (a popup
         # corner changes nothing there) and never ends a call in progress.
         self.supervisor.reconfigure("settings saved")
+        if self.integrations is not None:
+            self.integrations.apply(settings)
 
     def _open_contacts(self, prefill: CallerCard | None = None) -> None:
         try:
@@ -839,7 +876,8 @@ class Application(QObject):
         await self.supervisor.close()
         await self.demo_mode.stop()
         # Features close their own databases and senders (e.g. the SMS outbox).
-        for service in (self.click_to_call, self.call_history, self.sms, self.setup):
+        for service in (self.click_to_call, self.call_history, self.sms, self.setup,
+                        self.integrations):
             close = getattr(service, "close", None)
             if close is not None and asyncio.iscoroutinefunction(close):
                 try:

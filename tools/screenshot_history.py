@@ -88,7 +88,7 @@ def main() -> int:
         model.highlight = frozenset({"c0", "c2"})
         actions = HistoryActions(call_back=print, send_sms=lambda *a: None,
                                  play_recording=print, add_contact=print,
-                                 set_note=lambda *a: None)
+                                 set_note=lambda *a: None, open_in_crm=print)
         window = HistoryWindow(model, actions)
         window.show()
         run_until(app, lambda: model.rowCount() == len(CALLS) and not model.loading)

@@ -64,6 +64,8 @@ def _app_action(text: str, parent: QWidget | Any) -> QAction:
 
 def part_tray(app: QApplication) -> None:
     from desktop.pbx.connection import ConnectionState, Phase
+    from desktop.ui import hotkey_backend
+    from desktop.ui.integration_texts import directory_problem_text, hotkey_problem_text
     from desktop.ui.no_tray import StatusWindow
     from desktop.ui.tray import MenuSection, TrayController
 
@@ -102,6 +104,22 @@ def part_tray(app: QApplication) -> None:
                 tray.show()
                 shoot(tray, f"{name}-{state_name}")
                 tray.hide()
+        # What does not work besides the line: a failing LDAP server, a taken hotkey.
+        tray.set_connection(states["connected"])
+        tray.set_demo(False)
+        tray.set_problems("\n".join([
+            directory_problem_text({"ldap": "ldap://dc1.ornek.com.tr: 800 ms içinde yanıt yok"}),
+            hotkey_problem_text(hotkey_backend.TAKEN)]))
+        if cls is TrayController:
+            menu = tray.menu()
+            menu.popup(QPoint(200, 200))
+            shoot(menu, f"{name}-problems")
+            print("   tooltip:", tray.tool_tip().replace("\n", " | "))
+            menu.hide()
+        else:
+            tray.show()
+            shoot(tray, f"{name}-problems")
+            tray.hide()
         if cls is StatusWindow:
             tray._quitting = True  # let it close for real
             tray.close()

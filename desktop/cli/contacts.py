@@ -1,8 +1,8 @@
-"""``kobikom-desktop contacts import|export`` and ``lookup NUMBER``: the local directory.
+"""``kobikom-desktop contacts import|export`` and ``lookup NUMBER``: the directory.
 
-These commands read and write only the local contact directory (in the
-app's data folder; ``KOBIKOM_DESKTOP_HOME`` chooses another): they refuse
-``--config``, which would change nothing.
+``contacts import``/``export`` read and write only the local contact
+directory (in the app's data folder; ``KOBIKOM_DESKTOP_HOME`` chooses
+another): they refuse ``--config``, which would change nothing.
 
 ``contacts import FILE`` prints one JSON summary line on stdout (rows read
 and skipped, numbers saved, dropped and skipped as fax) and one line per
@@ -15,10 +15,15 @@ read only in part.
 that is safe to open in Excel, or as vCard 3.0; import followed by export
 followed by import changes nothing.
 
-``lookup NUMBER`` prints the contact for a number as JSON (exit 1 when
-none); the number may be pasted with bidi marks, zero-width characters or
+``lookup NUMBER`` asks the local directory first, then the remote sources
+of the settings in order (LDAP, then the HTTP lookup;
+:mod:`desktop.core.remote_sources`; ``--config`` is honoured), and prints
+the first contact found as JSON with ``"source": "local" | "ldap" |
+"http"``.  A source that fails is named on stderr and the next one is
+asked.  The number may be pasted with bidi marks, zero-width characters or
 a ``tel:`` prefix, and written with an extension (the main number is what
-is matched).
+is matched).  Exit 0 found, 1 not found, 4 not found while a source failed
+(the answer may be wrong), 2 not a number.
 """
 
 from __future__ import annotations
@@ -32,10 +37,13 @@ from typing import Any
 from desktop.cli.common import (
     EXIT_NOT_FOUND,
     EXIT_OK,
+    EXIT_SERVER,
     EXIT_USAGE,
+    add_config_options,
     add_local_options,
     fail,
     input_file,
+    load_settings,
     output_file,
 )
 
@@ -66,10 +74,10 @@ def add_parsers(sub: Any) -> None:
                      help="csv or vcf (default: from the file name, else csv)")
     add_local_options(exp, _READS)
 
-    lookup = sub.add_parser("lookup", help="print the contact for a number as JSON "
-                            "(exit 1 when none)")
+    lookup = sub.add_parser("lookup", help="print the contact for a number as JSON: the local "
+                            "directory, then LDAP, then the HTTP lookup (exit 1 when none)")
     lookup.add_argument("number")
-    add_local_options(lookup, _READS)
+    add_config_options(lookup)  # the remote sources are in the settings
 
 
 def run(args: argparse.Namespace) -> int:
@@ -128,19 +136,34 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_lookup(args: argparse.Namespace) -> int:
+    import asyncio
+
     from desktop.core.contact_commands import contact_to_json
     from desktop.core.numbers import parse_number
+    from desktop.core.remote_sources import lookup_everywhere, remote_directory
+    from desktop.core.secrets import SecretStore
 
     number = parse_number(args.number)
     if not number.storable:
         return fail(EXIT_USAGE, f"{args.number!r} is not a phone number")
+    settings = load_settings(args)
     directory = open_directory(args)
+
+    async def everywhere() -> Any:
+        remote = remote_directory(settings, SecretStore())
+        try:
+            return await lookup_everywhere(number, directory, remote, contact_to_json)
+        finally:
+            await remote.aclose()
+
     try:
-        contact = directory.lookup(number)
+        answer = asyncio.run(everywhere())
     finally:
         directory.close()
-    if contact is None:
+    for failed in answer.failures:
+        print(f"kobikom-desktop: {failed.source}: {failed.error}", file=sys.stderr)
+    if answer.contact is None:
         print(f"kobikom-desktop: no contact for {number.display()}", file=sys.stderr)
-        return EXIT_NOT_FOUND
-    print(json.dumps(contact_to_json(contact), ensure_ascii=False, indent=2))
+        return EXIT_SERVER if answer.failures else EXIT_NOT_FOUND
+    print(json.dumps(answer.contact, ensure_ascii=False, indent=2))
     return EXIT_OK

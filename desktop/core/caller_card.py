@@ -107,10 +107,23 @@ class CallerCard:
     number_source: NumberSource = NumberSource.PBX
     #: The agent's own click-to-call (never incoming, never missed, no popup).
     own_dial: bool = False
+    #: Where ``name``/``company`` came from: "local" (the directory), "ldap" or
+    #: "http" (a remote lookup; then ``contact_id`` is None), None if unknown.
+    contact_source: str | None = None
+    #: A remote directory lookup for the number is running (within its time
+    #: budget); a later card of the same call brings its answer.
+    lookup_pending: bool = False
 
     @property
     def known(self) -> bool:
+        """The caller is in the local directory (remote contacts cannot be edited)."""
         return self.contact_id is not None
+
+    @property
+    def named(self) -> bool:
+        """A directory (local, LDAP or the CRM's lookup) knows the caller: show its name."""
+        return (self.contact_id is not None or self.contact_source is not None) and \
+            bool(self.name or self.company)
 
     @property
     def missed(self) -> bool:

@@ -68,6 +68,8 @@ class ConfirmReason(enum.Enum):
 
     INTERNATIONAL = "international"
     PREMIUM = "premium"
+    #: Picked from the screen by the dial hotkey: the agent sees the number first.
+    SELECTION = "selection"
 
 
 @dataclass(frozen=True, slots=True)

@@ -52,6 +52,7 @@ from typing import Any, Final, Protocol
 from desktop.core.call_records import CallEnd, CallQuery
 from desktop.core.caller_card import CallerCard
 from desktop.core.calls import CallTracker, TrackerFactory
+from desktop.core.late_contact import RemoteLookup
 from desktop.core.phone_line import CallLog, ContactSource, PhoneLine
 from desktop.core.settings import Settings
 from desktop.core.tasks import cancel_and_wait
@@ -185,9 +186,13 @@ class LineSupervisor:
         settle_retry: float | None = None,
         tracker_factory: Callable[[LineSpec], CallTracker] | None = None,
         channel_taps: ChannelTaps | None = None,
+        remote: Callable[[], RemoteLookup | None] | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
+        """*remote*: the remote directory sources a new line uses (the app's current
+        ones; a running line gets new ones through ``line.set_remote``)."""
         self._resolve = resolve
+        self._remote = remote
         self._stores = stores
         self._on_card = on_card
         self._on_state = on_state
@@ -378,7 +383,9 @@ class LineSupervisor:
         return PhoneLine(tracker, directory=directory, journal=journal,
                          on_card=self._on_card, on_state=self._state,
                          on_missed=self._on_missed, on_unsettled=self._unsettled,
-                         on_event=self._fan_out, clock=self._clock)
+                         on_event=self._fan_out,
+                         remote=self._remote() if self._remote is not None else None,
+                         clock=self._clock)
 
     def _start_channel(self, line: PhoneLine, spec: LineSpec) -> None:
         def factory(on_event: Callable[..., None], on_state: StateCallback) -> Any:

@@ -13,6 +13,14 @@ It keeps the real-time channel running, feeds every event to the
 3. hands an immutable :class:`~desktop.core.caller_card.CallerCard` to
    ``on_card``.
 
+**Late contacts.**  A number the local directory does not know is looked up
+in the remote sources (LDAP, HTTP: :mod:`desktop.core.remote_directory`)
+*after* the first card went out: that card says ``lookup_pending`` and the
+popup shows the number at once.  When the answer comes (within the sources'
+time budgets), the call gets one more card (``UPDATED``) with the name, and
+the journal row gets it too.  A remote answer already in the cache is on the
+first card.  The network is never waited for before a card.
+
 It knows nothing about Qt: the UI wraps it in a bridge QObject that
 re-emits the callbacks as signals.  Callbacks are plain functions called on
 the event loop; an exception in one is logged, never fatal to the line.
@@ -40,7 +48,6 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any, Final, Protocol
 
 from desktop.core.call_records import CallEnd
@@ -48,6 +55,7 @@ from desktop.core.caller_card import CallerCard, CardOutcome, CardState, NumberS
 from desktop.core.calls import Call, CallChange, CallOutcome, CallState, CallTracker
 from desktop.core.directory import Contact
 from desktop.core.journal import JournalCall, NumberHistory
+from desktop.core.late_contact import KnownCaller, LateContacts, RemoteLookup
 from desktop.core.numbers import NumberKind, PhoneNumber
 from desktop.core.tasks import cancel_and_wait
 from desktop.pbx.connection import ConnectionState, Phase
@@ -96,16 +104,6 @@ class CommandsUnsupported(ChannelError):
     """The live channel cannot carry call commands (only the Tekil WebSocket can)."""
 
 
-@dataclass(slots=True)
-class _Known:
-    """What we looked up once for a call (the number does not change mid-call)."""
-
-    number: PhoneNumber
-    contact: Contact | None
-    history: NumberHistory
-    notes: str | None
-
-
 _STATE = {
     CallState.RINGING: CardState.RINGING,
     CallState.ANSWERED: CardState.ANSWERED,
@@ -145,7 +143,9 @@ def number_source(call: Call) -> NumberSource:
     return NumberSource.PBX
 
 
-def journal_entry(call: Call, contact: Contact | None) -> JournalCall:
+def journal_entry(call: Call, contact: Contact | None, *,
+                  name: str | None = None) -> JournalCall:
+    """The journal row of *call*; *name* stands in when no local *contact* is known."""
     party = other_party(call)
     ended = call.state is CallState.ENDED
     return JournalCall(
@@ -158,7 +158,7 @@ def journal_entry(call: Call, contact: Contact | None) -> JournalCall:
         called_raw=(call.caller.raw if call.direction is Direction.OUTBOUND else call.called.raw)
         or None,
         queue=call.queue,
-        contact_name_at_time=contact.display_name if contact else None,
+        contact_name_at_time=contact.display_name if contact else (name or None),
         ringing_at=call.ringing_at,
         answered_at=call.answered_at,
         ended_at=call.ended_at,
@@ -192,18 +192,20 @@ class PhoneLine:
         on_missed: Callable[[int], None] | None = None,
         on_unsettled: Callable[[list[str]], None] | None = None,
         on_event: Callable[[Event], None] | None = None,
+        remote: RemoteLookup | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.tracker = tracker
         self._on_event = on_event
         self._directory = directory
+        self._late = LateContacts(remote, self._late_answer)
         self._journal = journal
         self._on_card = on_card
         self._on_state = on_state
         self._on_missed = on_missed
         self._on_unsettled = on_unsettled
         self._clock = clock
-        self._known: dict[str, _Known] = {}
+        self._known: dict[str, KnownCaller] = {}
         self._missed = tracker.missed_count
         self._channel: ChannelLike | None = None
         self._reply_waiters: dict[str, list[asyncio.Future[ReplyEvent]]] = {}
@@ -261,6 +263,7 @@ class PhoneLine:
         if self._ticker is not None:
             await cancel_and_wait(self._ticker)
             self._ticker = None
+        await self._late.cancel_all()
         self._unsettled.clear()
         self._publish(self.tracker.end_all(cause=cause))
 
@@ -471,7 +474,27 @@ class PhoneLine:
         """The directory changed: look numbers up again for live calls."""
         self._known.clear()
 
-    def _lookup(self, call: Call) -> _Known:
+    def set_remote(self, remote: RemoteLookup | None) -> None:
+        """Use other remote directory sources from now on (the settings changed)."""
+        self._late.remote = remote
+
+    @property
+    def remote_lookups(self) -> int:
+        """Remote lookups in flight (diagnostics, tests)."""
+        return len(self._late)
+
+    def _late_answer(self, known: KnownCaller) -> None:
+        """A remote lookup ended: one more card of the call, with the name if found."""
+        call_id = next((cid for cid, k in self._known.items() if k is known), None)
+        call = self.tracker.get(call_id) if call_id is not None else None
+        if call is None:
+            return  # the call ended meanwhile; its last card stays as it was
+        if known.remote is not None:
+            log.info("call %s named by the %s directory (%s)", call.call_id,
+                     known.remote.source, known.number.masked())
+        self._publish([(call, CallChange.UPDATED)])
+
+    def _lookup(self, call: Call) -> KnownCaller:
         known = self._known.get(call.call_id)
         if known is None and call.replaces is not None:
             known = self._known.pop(call.replaces, None)
@@ -495,15 +518,17 @@ class PhoneLine:
                     notes = self._journal.notes_for(party.key)
                 except Exception:
                     log.exception("journal history failed")
-        known = _Known(party, contact, history, notes)
+        known = KnownCaller(party, contact, history, notes)
         self._known[call.call_id] = known
+        if contact is None:
+            self._late.start(known, call.call_id)
         return known
 
     def _card(self, call: Call, change: CallChange) -> CallerCard:
         known = self._lookup(call)
         if self._journal is not None:
             try:
-                self._journal.enqueue(journal_entry(call, known.contact))
+                self._journal.enqueue(journal_entry(call, known.contact, name=known.name))
             except Exception:
                 # Never hold the popup back because the disk is full; say it loudly.
                 log.exception("could not write call %s to the journal", call.call_id)
@@ -512,6 +537,8 @@ class PhoneLine:
         log.info("call %s %s (%s, %s)", call.call_id, change.value, call.extension,
                  known.number.masked())
         contact = known.contact
+        remote = known.remote if contact is None else None
+        source = "local" if contact is not None else (remote.source if remote else None)
         outcome = CardOutcome(call.outcome.value) if call.outcome is not None else None
         return CallerCard(
             call_id=call.call_id,
@@ -523,9 +550,10 @@ class PhoneLine:
             called=route_number(call),
             queue=call.queue,
             contact_id=contact.id if contact else None,
-            name=(contact.name or None) if contact else None,
-            company=(contact.company or None) if contact else None,
-            notes=(contact.notes or None) if contact else None,
+            name=((contact.name if contact else remote.name if remote else "") or None),
+            company=((contact.company if contact else remote.company if remote else "")
+                     or None),
+            notes=((contact.notes if contact else remote.notes if remote else "") or None),
             pbx_name=call.caller_name,
             previous_calls=known.history.count,
             last_call_at=known.history.last_at,
@@ -538,4 +566,6 @@ class PhoneLine:
             replaces=call.replaces,
             number_source=number_source(call),
             own_dial=call.own_dial,
+            contact_source=source,
+            lookup_pending=known.pending,
         )

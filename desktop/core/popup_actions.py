@@ -31,6 +31,8 @@ class PopupActions:
     hangup: bool = False
     #: "Show all" on the missed-calls card (the call history is wired).
     missed_list: bool = False
+    #: "Open in CRM" (a CRM address is set).
+    crm: bool = False
 
 
 class Button(enum.Enum):
@@ -40,6 +42,7 @@ class Button(enum.Enum):
     RECORDING = "recording"
     TRANSFER = "transfer"
     HANG_UP = "hang_up"
+    CRM = "crm"
 
 
 def dialable(card: CallerCard) -> bool:
@@ -64,4 +67,6 @@ def card_buttons(card: CallerCard, actions: PopupActions) -> frozenset[Button]:
         buttons.add(Button.TRANSFER)
     if actions.hangup and live:
         buttons.add(Button.HANG_UP)
+    if actions.crm and dialable(card):
+        buttons.add(Button.CRM)
     return frozenset(buttons)

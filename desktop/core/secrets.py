@@ -44,6 +44,10 @@ class SecretName(enum.Enum):
     PASSWORD = "password"
     SMS_TOKEN = "sms-token"
     SMS_API_KEY = "sms-api-key"
+    #: The LDAP bind user's password (keyring account: the bind DN).
+    LDAP_PASSWORD = "ldap-password"
+    #: The HTTP lookup's bearer token (keyring account: the lookup URL's host).
+    HTTP_LOOKUP_TOKEN = "http-lookup-token"
 
     @property
     def env_var(self) -> str:
@@ -56,6 +60,8 @@ _ENV: Mapping[SecretName, str] = {
     SecretName.PASSWORD: "KOBIKOM_PASSWORD",
     SecretName.SMS_TOKEN: "KOBIKOM_SMS_TOKEN",
     SecretName.SMS_API_KEY: "KOBIKOM_SMS_API_KEY",
+    SecretName.LDAP_PASSWORD: "KOBIKOM_LDAP_PASSWORD",
+    SecretName.HTTP_LOOKUP_TOKEN: "KOBIKOM_HTTP_LOOKUP_TOKEN",
 }
 USER_ENV = "KOBIKOM_USER"
 

@@ -49,6 +49,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
+from desktop.core.hotkeys import DEFAULT_DIAL_HOTKEY, check_hotkey
+from desktop.core.templates import (
+    CRM_VARIABLES,
+    NUMBER_VARIABLES,
+    check_ldap_filter_shape,
+    check_ldap_url,
+    check_url_template,
+)
 from desktop.pbx.connection import (
     DEFAULT_API_BASE,
     DEFAULT_OLD_SMS_BASE,
@@ -186,6 +194,91 @@ class BoardSettings:
     queues: list[str] = field(default_factory=list)
 
 
+# -- [crm], [ldap], [http_lookup], [hotkey]: beyond the popup (issue 15 §2-4) --
+
+
+class CrmOpenOn(enum.Enum):
+    """When the CRM page opens by itself (:mod:`desktop.core.crm`)."""
+
+    RING = "ring"
+    ANSWER = "answer"
+    CLICK = "click"  # only from the "Open in CRM" buttons
+
+
+@dataclass(slots=True)
+class CrmSettings:
+    #: URL template (``{e164}``, ``{name}``...; :mod:`desktop.core.crm`); "" = no CRM.
+    url: str = ""
+    open_on: CrmOpenOn = CrmOpenOn.RING
+
+
+#: Time budget of one remote lookup (ms), and its bounds.
+DEFAULT_LOOKUP_TIMEOUT_MS: Final = 800
+LOOKUP_TIMEOUT_RANGE_MS: Final = (100, 5000)
+
+
+@dataclass(slots=True)
+class LdapSettings:
+    """LDAP / Active Directory lookup (:mod:`desktop.core.remote_ldap`); the bind
+    password is in the keyring (or ``KOBIKOM_LDAP_PASSWORD``)."""
+
+    #: ``ldap://host:389`` or ``ldaps://host:636``; "" = no LDAP lookup.
+    url: str = ""
+    base_dn: str = ""
+    #: "" = anonymous.
+    bind_dn: str = ""
+    #: "" = ``(|(telephoneNumber={e164})(mobile={e164}))``.
+    filter: str = ""
+    #: Attributes, first with a value wins.
+    name_attribute: str = "displayName,cn"
+    company_attribute: str = "company,o"
+    timeout_ms: int = DEFAULT_LOOKUP_TIMEOUT_MS
+
+
+@dataclass(slots=True)
+class HttpLookupSettings:
+    """HTTP JSON lookup (:mod:`desktop.core.remote_http`); an optional bearer token
+    is in the keyring (or ``KOBIKOM_HTTP_LOOKUP_TOKEN``)."""
+
+    #: URL template with ``{e164}``, ``{national}``...; "" = no HTTP lookup.
+    url: str = ""
+    timeout_ms: int = DEFAULT_LOOKUP_TIMEOUT_MS
+
+
+@dataclass(slots=True)
+class HotkeySettings:
+    #: Global hotkey that dials the selected text or the clipboard; "" = none.
+    dial: str = DEFAULT_DIAL_HOTKEY
+
+
+def _timeout_ms(value: int) -> int:
+    low, high = LOOKUP_TIMEOUT_RANGE_MS
+    if not low <= value <= high:
+        raise ValueError(f"expected {low} to {high} milliseconds")
+    return value
+
+
+#: Checks of single values beyond their type: ``"section.key"`` -> a function that
+#: returns the value to keep (stripped, canonical) or raises ValueError saying why.
+#: (TemplateError and HotkeyError are ValueErrors; their ``code`` lets the UI translate.)
+VALUE_CHECKS: Final[dict[str, Any]] = {
+    "crm.url": lambda v: check_url_template(v, CRM_VARIABLES, what="CRM address"),
+    "ldap.url": check_ldap_url,
+    "ldap.filter": check_ldap_filter_shape,
+    "ldap.timeout_ms": _timeout_ms,
+    "http_lookup.url": lambda v: check_url_template(v, NUMBER_VARIABLES,
+                                                    what="lookup address"),
+    "http_lookup.timeout_ms": _timeout_ms,
+    "hotkey.dial": check_hotkey,
+}
+
+
+def check_value(key: str, value: Any) -> Any:
+    """*value* as :data:`VALUE_CHECKS` keeps it for ``"section.key"`` (ValueError if bad)."""
+    check = VALUE_CHECKS.get(key)
+    return value if check is None else check(value)
+
+
 @dataclass(slots=True)
 class Settings:
     account: AccountSettings = field(default_factory=AccountSettings)
@@ -197,6 +290,10 @@ class Settings:
     history: HistorySettings = field(default_factory=HistorySettings)
     capture: CaptureSettings = field(default_factory=CaptureSettings)
     board: BoardSettings = field(default_factory=BoardSettings)
+    crm: CrmSettings = field(default_factory=CrmSettings)
+    ldap: LdapSettings = field(default_factory=LdapSettings)
+    http_lookup: HttpLookupSettings = field(default_factory=HttpLookupSettings)
+    hotkey: HotkeySettings = field(default_factory=HotkeySettings)
 
     # -- derived values ----------------------------------------------------
 
@@ -341,6 +438,11 @@ def parse_settings(data: Mapping[str, Any], *, source: str = "settings",
                 converted = convert_value(getattr(target, key), value)
             except (TypeError, ValueError) as exc:
                 errors.append(f"{where}: invalid value {value!r} ({exc})")
+                continue
+            try:
+                converted = check_value(dotted, converted)
+            except ValueError as exc:  # a refused URL template, LDAP filter, hotkey...
+                errors.append(f"{where}: {exc}")
                 continue
             if dotted in locked:
                 warnings.append(f"{where}: set by your administrator; this value is ignored")

@@ -15,9 +15,11 @@ from typing import Final
 
 from desktop.core.secrets import SecretName, SecretStore, SecretStoreError
 
-#: The secrets the two windows edit; only the password is tied to the login e-mail.
+#: The secrets the two windows edit; the password is tied to the login e-mail, the
+#: LDAP bind password (Settings only) to the bind DN.
 EDITED: Final = (SecretName.PASSWORD, SecretName.API_KEY, SecretName.SMS_TOKEN,
-                 SecretName.SMS_API_KEY)
+                 SecretName.SMS_API_KEY, SecretName.LDAP_PASSWORD,
+                 SecretName.HTTP_LOOKUP_TOKEN)
 
 #: (secret, keyring account, new value); an empty value deletes the secret.
 SecretChange = tuple[SecretName, str, str]
@@ -34,13 +36,19 @@ class StoredSecrets:
     api_key: str = ""
     sms_token: str = ""
     sms_api_key: str = ""
+    #: The company directory's secrets (Settings › Directory) and the bind DN read for.
+    ldap_password: str = ""
+    ldap_account: str = ""
+    http_lookup_token: str = ""
     #: Secrets that come from an environment variable (they take precedence).
     from_env: set[SecretName] = field(default_factory=set)
 
     def value(self, name: SecretName) -> str:
         return {SecretName.PASSWORD: self.password, SecretName.API_KEY: self.api_key,
                 SecretName.SMS_TOKEN: self.sms_token,
-                SecretName.SMS_API_KEY: self.sms_api_key}.get(name, "")
+                SecretName.SMS_API_KEY: self.sms_api_key,
+                SecretName.LDAP_PASSWORD: self.ldap_password,
+                SecretName.HTTP_LOOKUP_TOKEN: self.http_lookup_token}.get(name, "")
 
     def remember(self, name: SecretName, value: str) -> None:
         if name is SecretName.PASSWORD:
@@ -51,11 +59,23 @@ class StoredSecrets:
             self.sms_token = value
         elif name is SecretName.SMS_API_KEY:
             self.sms_api_key = value
+        elif name is SecretName.LDAP_PASSWORD:
+            self.ldap_password = value
+        elif name is SecretName.HTTP_LOOKUP_TOKEN:
+            self.http_lookup_token = value
 
 
-def read_secrets(store: SecretStore, user: str) -> StoredSecrets:
-    """Runs in a worker thread: the keyring may block (D-Bus, unlock prompt)."""
+def read_secrets(store: SecretStore, user: str, *, ldap_account: str | None = None
+                 ) -> StoredSecrets:
+    """Runs in a worker thread: the keyring may block (D-Bus, unlock prompt).
+
+    *ldap_account* (the LDAP bind DN) also reads the directory's secrets.
+    """
     state = StoredSecrets(available=store.available, problem=store.problem, user=user)
+    if ldap_account is not None:
+        state.ldap_account = ldap_account
+        state.ldap_password = store.get(SecretName.LDAP_PASSWORD, ldap_account) or ""
+        state.http_lookup_token = store.get(SecretName.HTTP_LOOKUP_TOKEN, "") or ""
     state.password = (store.get(SecretName.PASSWORD, user) or "") if user else ""
     state.api_key = store.get(SecretName.API_KEY, "") or ""
     state.sms_token = store.get(SecretName.SMS_TOKEN, "") or ""

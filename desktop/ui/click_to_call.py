@@ -8,11 +8,12 @@ or handed over by a second launch (and, on macOS, a link opened with the
 app, through Qt's URL handlers: :meth:`ClickToCallBridge.install_url_handler`).  The
 flow runs on the event loop (:class:`~desktop.core.dialing.ClickToCall`):
 parse, debounce, confirm international and premium-rate numbers with
-:class:`DialConfirmDialog` (opened with ``open()``, never ``exec()``), send
+:class:`~desktop.ui.dial_dialogs.DialConfirmDialog` (opened with ``open()``, never ``exec()``), send
 once, and show the result as a tray notification in plain words.
 
 From the popup of a live call on the Tekil WebSocket, :meth:`transfer`
-(asks for the extension with :class:`TransferDialog`) and :meth:`hang_up`
+(asks for the extension with
+:class:`~desktop.ui.dial_dialogs.TransferDialog`) and :meth:`hang_up`
 send ``redirect`` and ``hangup``.
 
 :class:`TelLinkSettings` keeps the desktop's link handlers in line with the
@@ -24,30 +25,23 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Final, Protocol, TypeVar
+from typing import Final, Protocol
 
-from PySide6.QtCore import QFileSystemWatcher, QLocale, QObject, Qt, QTimer, QUrl, Signal, Slot
+from PySide6.QtCore import QFileSystemWatcher, QObject, Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import (
     QAction,
     QDesktopServices,
     QGuiApplication,
     QKeySequence,
-    QRegularExpressionValidator,
     QShortcut,
 )
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QStyle,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -68,8 +62,8 @@ from desktop.core.dialing import (
 from desktop.core.policy import load_effective_settings
 from desktop.core.settings import SettingsError
 from desktop.core.tasks import TaskSet
+from desktop.ui.dial_dialogs import DialConfirmDialog, TransferDialog
 from desktop.ui.dialer import DialerWindow
-from desktop.ui.icons import app_icon
 from desktop.ui.tray import MessageKind
 
 log = logging.getLogger("kobikom.ui.click_to_call")
@@ -81,149 +75,6 @@ DIALER_SHORTCUT: Final = "Ctrl+D"
 SETTINGS_SETTLE_MS: Final = 300
 
 Notify = Callable[[str, str, MessageKind], object]
-
-
-# ---------------------------------------------------------------- dialogs
-
-
-class DialConfirmDialog(QDialog):
-    """"Call this international / premium-rate number?"  Cancel is the default button.
-
-    Signals: ``finished(int)`` (QDialog): ``Accepted`` means call.
-    """
-
-    def __init__(self, target: DialTarget, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.target = target
-        self.setWindowTitle(self.tr("Confirm call – Kobikom"))
-        self.setWindowIcon(app_icon())
-        self.setObjectName("dialConfirm")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(18, 16, 18, 12)
-        layout.setSpacing(12)
-        row = QHBoxLayout()
-        row.setSpacing(14)
-        icon = QLabel(self)
-        size = self.style().pixelMetric(QStyle.PixelMetric.PM_MessageBoxIconSize, None, self)
-        icon.setPixmap(self.style().standardIcon(
-            QStyle.StandardPixmap.SP_MessageBoxWarning, None, self).pixmap(size, size))
-        row.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
-        texts = QVBoxLayout()
-        texts.setSpacing(6)
-        self.title_label = QLabel(self)
-        self.title_label.setTextFormat(Qt.TextFormat.PlainText)
-        font = self.title_label.font()
-        size_f = font.pointSizeF() if font.pointSizeF() > 0 else 10.0
-        font.setPointSizeF(size_f * 1.15)
-        font.setBold(True)
-        self.title_label.setFont(font)
-        self.number_label = QLabel(self)
-        self.number_label.setTextFormat(Qt.TextFormat.PlainText)
-        number_font = self.number_label.font()
-        number_font.setPointSizeF(size_f * 1.3)
-        self.number_label.setFont(number_font)
-        self.number_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.text_label = QLabel(self)
-        self.text_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.text_label.setWordWrap(True)
-        for label in (self.title_label, self.number_label, self.text_label):
-            texts.addWidget(label)
-        row.addLayout(texts, 1)
-        layout.addLayout(row)
-
-        self.buttons = QDialogButtonBox(self)
-        self.call_button = QPushButton(self.tr("Call"), self)
-        self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.addButton(self.call_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.call_button.setAutoDefault(False)
-        self.cancel_button.setDefault(True)
-        self.cancel_button.setFocus()
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
-        self._fill()
-        self.setMinimumWidth(420)
-
-    def _fill(self) -> None:
-        target = self.target
-        self.number_label.setText(target.display)
-        if target.confirm is ConfirmReason.PREMIUM:
-            self.title_label.setText(self.tr("Call a premium-rate number?"))
-            self.text_label.setText(self.tr(
-                "Calls to this number are charged at a premium rate."))
-            return
-        self.title_label.setText(self.tr("Call an international number?"))
-        region = target.number.region or ""
-        territory = QLocale.codeToTerritory(region) if region.isalpha() else None
-        name = QLocale.territoryToString(territory) \
-            if territory not in (None, QLocale.Country.AnyTerritory) else ""
-        if name:
-            self.text_label.setText(self.tr(
-                "This number is in {country}. International calls may cost more.")
-                .format(country=name))
-        else:
-            self.text_label.setText(self.tr(
-                "This number is outside Turkey. International calls may cost more."))
-
-    @classmethod
-    def ask(cls, parent: QWidget | None, target: DialTarget) -> DialConfirmDialog:
-        """Open the dialog without blocking (``open()``); tests replace this."""
-        return _open_modeless(cls(target, parent))
-
-
-_D = TypeVar("_D", bound=QDialog)
-
-
-def _open_modeless(dialog: _D) -> _D:
-    """Show *dialog* without blocking the loop, in front; it deletes itself when closed."""
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
-    dialog.open()
-    dialog.raise_()
-    dialog.activateWindow()
-    return dialog
-
-
-class TransferDialog(QDialog):
-    """Ask for the extension to transfer a call to (digits only).
-
-    Signals: ``finished(int)`` (QDialog); :attr:`extension` holds the answer.
-    """
-
-    def __init__(self, card: CallerCard, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.card = card
-        self.setWindowTitle(self.tr("Transfer call – Kobikom"))
-        self.setWindowIcon(app_icon())
-        layout = QVBoxLayout(self)
-        who = card.name or card.number.display() or self.tr("this call")
-        label = QLabel(self.tr("Transfer the call with {who} to extension:").format(who=who),
-                       self)
-        label.setTextFormat(Qt.TextFormat.PlainText)
-        label.setWordWrap(True)
-        layout.addWidget(label)
-        self.extension_edit = QLineEdit(self)
-        self.extension_edit.setPlaceholderText(self.tr("e.g. 1002"))
-        self.extension_edit.setValidator(QRegularExpressionValidator(r"\d{1,6}", self))
-        layout.addWidget(self.extension_edit)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel, self)
-        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText(self.tr("Transfer"))
-        ok.setEnabled(False)
-        self.extension_edit.textChanged.connect(lambda t: ok.setEnabled(bool(t.strip())))
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
-        self.setMinimumWidth(340)
-
-    @property
-    def extension(self) -> str:
-        return self.extension_edit.text().strip()
-
-    @classmethod
-    def ask(cls, parent: QWidget | None, card: CallerCard) -> TransferDialog:
-        """Open the dialog without blocking (``open()``); tests replace this."""
-        return _open_modeless(cls(card, parent))
 
 
 # ---------------------------------------------------------------- the bridge
@@ -282,9 +133,14 @@ class ClickToCallBridge(QObject):
 
     # -- the interface other features use -------------------------------------------
 
-    def dial(self, text: str, *, source: str) -> None:
-        """Start the whole safe dial flow for *text* (returns at once)."""
-        self._tasks.spawn(self.dial_now(text, source=source), name=f"dial-{source}")
+    def dial(self, text: str, *, source: str, confirm_always: bool = False) -> None:
+        """Start the whole safe dial flow for *text* (returns at once).
+
+        *confirm_always*: show the confirmation even for an ordinary number
+        (the dial hotkey: the selection it dials is invisible and may be old).
+        """
+        self._tasks.spawn(self.dial_now(text, source=source, confirm_always=confirm_always),
+                          name=f"dial-{source}")
 
     def show_dialer(self, text: str = "") -> None:
         """Open (or raise) the dialer window."""
@@ -382,9 +238,15 @@ class ClickToCallBridge(QObject):
 
     # -- the flow ---------------------------------------------------------------------
 
-    async def dial_now(self, text: str, *, source: str) -> DialResult:
+    async def dial_now(self, text: str, *, source: str,
+                       confirm_always: bool = False) -> DialResult:
         """The flow of :meth:`dial`, awaited (tests)."""
-        result = await self.service.dial(text, source=source, confirm=self._confirm)
+        target: str | DialTarget = text
+        if confirm_always:
+            found = self.service.target(text)
+            if isinstance(found, DialTarget) and found.confirm is None:
+                target = dataclasses.replace(found, confirm=ConfirmReason.SELECTION)
+        result = await self.service.dial(target, source=source, confirm=self._confirm)
         self._report(result)
         self.dialFinished.emit(result)
         return result

@@ -85,6 +85,8 @@ class HistoryActions:
     copy_text: Callable[[str], None] | None = None
     #: Search the directory: number keys of contacts whose name matches.
     directory_keys: Callable[[str], list[str]] | None = None
+    #: The CRM's page for a call (None: no CRM address is set).
+    open_in_crm: Callable[[HistoryRow], None] | None = None
 
 
 class NoteDialog(QDialog):
@@ -215,8 +217,11 @@ class HistoryWindow(QWidget):
         self.add_contact_button = self._button(self.tr("Add to contacts"), self.add_contact)
         self.copy_button = self._button(self.tr("Copy number"), self.copy_number)
         self.note_button = self._button(self.tr("Note…"), self.edit_note)
+        self.crm_button = self._button(self.tr("Open in CRM"), self.open_in_crm)
+        self.crm_button.setVisible(self.history_actions.open_in_crm is not None)
         self.row_buttons = [self.call_back_button, self.sms_button, self.play_button,
-                            self.add_contact_button, self.copy_button, self.note_button]
+                            self.add_contact_button, self.copy_button, self.note_button,
+                            self.crm_button]
         for row_button in self.row_buttons:
             bar.addWidget(row_button)
         self.sms_button.setVisible(self.history_actions.send_sms is not None)
@@ -312,6 +317,8 @@ class HistoryWindow(QWidget):
         self.copy_button.setEnabled(number is not None)
         self.note_button.setEnabled(
             row is not None and bool(row.number_key) and self.history_actions.set_note is not None)
+        self.crm_button.setEnabled(
+            number is not None and self.history_actions.open_in_crm is not None)
 
     def call_back(self) -> None:
         row = self.selected_row()
@@ -350,6 +357,12 @@ class HistoryWindow(QWidget):
             QGuiApplication.clipboard().setText(text)
         self.status_label.setText(self.tr("Copied {0}").format(display_number(text)))
 
+    def open_in_crm(self) -> None:
+        row = self.selected_row()
+        if self._number_of(row) is not None and self.history_actions.open_in_crm is not None:
+            assert row is not None
+            self.history_actions.open_in_crm(row)
+
     def edit_note(self) -> None:
         row = self.selected_row()
         if row is None or not row.number_key or self.history_actions.set_note is None:
@@ -372,7 +385,8 @@ class HistoryWindow(QWidget):
         self.table.selectRow(index.row())
         menu = QMenu(self)
         for button in (self.call_back_button, self.sms_button, self.play_button,
-                       self.add_contact_button, self.copy_button, self.note_button):
+                       self.add_contact_button, self.copy_button, self.note_button,
+                       self.crm_button):
             if button.isVisible() or (button is self.sms_button and self.history_actions.send_sms):
                 action = menu.addAction(button.text())
                 action.setEnabled(button.isEnabled())

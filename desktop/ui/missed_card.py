@@ -151,7 +151,7 @@ class MissedCallsCard(PopupWindow):
             count=self._locale.toString(count))
 
     def _who(self, card: CallerCard) -> str:
-        if card.known and card.name:
+        if card.named and card.name:
             return card.name
         if card.number_not_sent and not card.number.raw.strip():
             return self.tr("Number not sent")

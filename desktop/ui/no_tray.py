@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from typing import Final
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QIcon
 from PySide6.QtWidgets import (
     QApplication,
@@ -92,6 +92,7 @@ class StatusWindow(QWidget):
         self._dropped = 0
         self._overflow = 0
         self._waiting = 0
+        self._problems = ""
         self._demo = False
         self._look: TrayLook | None = None
         self._quitting = False
@@ -135,8 +136,10 @@ class StatusWindow(QWidget):
         self.dropped_label = _plain_label(self)
         self.overflow_label = _plain_label(self)
         self.waiting_label = _plain_label(self)
+        self.problems_label = _plain_label(self)
         for label in (self.title_label, self.status_label, self.reason_label, self.missed_label,
-                      self.overflow_label, self.dropped_label, self.waiting_label):
+                      self.overflow_label, self.dropped_label, self.waiting_label,
+                      self.problems_label):
             lines.addWidget(label)
         header.addLayout(lines, 1)
         layout.addLayout(header)
@@ -235,6 +238,11 @@ class StatusWindow(QWidget):
     def set_waiting(self, count: int) -> None:
         """Callers waiting in the agent's queues (the team board), 0 for none."""
         self._waiting = max(0, count)
+        self._refresh()
+
+    def set_problems(self, text: str) -> None:
+        """What does not work besides the line (a remote directory, the hotkey)."""
+        self._problems = text
         self._refresh()
 
     def set_paint_gate(self, gate: PaintGate | None) -> None:
@@ -349,3 +357,22 @@ class StatusWindow(QWidget):
         waiting = waiting_text(self._waiting) if self._waiting else ""
         self.waiting_label.setText(waiting)
         self.waiting_label.setVisible(bool(waiting))
+        self.problems_label.setText(self._problems)
+        self.problems_label.setVisible(bool(self._problems))
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() == QEvent.Type.LayoutRequest:  # after the layout took the change in
+            self._fit_height()
+        return handled
+
+    def _fit_height(self) -> None:
+        """Grow when new lines (a problem, a reason) need room: wrapped labels only ask
+        for a height at a given width, which the window's minimum size does not know."""
+        layout = self.layout()
+        if layout is None or not self.isVisible():
+            return
+        needed = (layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth()
+                  else layout.totalSizeHint().height())
+        if needed > self.height():
+            self.resize(self.width(), needed)

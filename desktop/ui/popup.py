@@ -121,6 +121,7 @@ class PopupManager(QObject):
         playRecordingRequested(object): the card whose recording to play.
         transferRequested(object): the live call's card to transfer.
         hangUpRequested(object): the live call's card to hang up.
+        crmRequested(object): the card whose CRM page to open.
     """
 
     popupShown = Signal(str)
@@ -135,6 +136,7 @@ class PopupManager(QObject):
     playRecordingRequested = Signal(object)
     transferRequested = Signal(object)
     hangUpRequested = Signal(object)
+    crmRequested = Signal(object)
 
     def __init__(
         self,
@@ -225,7 +227,8 @@ class PopupManager(QObject):
 
     def set_actions(self, call_back: bool | None = None, sms: bool | None = None,
                     recording: bool | None = None, transfer: bool | None = None,
-                    hangup: bool | None = None, missed_list: bool | None = None) -> None:
+                    hangup: bool | None = None, missed_list: bool | None = None,
+                    crm: bool | None = None) -> None:
         """Which optional buttons popups offer (features that are wired up).
 
         A flag left as None keeps its current value, so each feature can switch
@@ -239,7 +242,8 @@ class PopupManager(QObject):
             recording=old.recording if recording is None else recording,
             transfer=old.transfer if transfer is None else transfer,
             hangup=old.hangup if hangup is None else hangup,
-            missed_list=old.missed_list if missed_list is None else missed_list)
+            missed_list=old.missed_list if missed_list is None else missed_list,
+            crm=old.crm if crm is None else crm)
         if self._actions == old:
             return
         for popup in self._pool:
@@ -290,6 +294,7 @@ class PopupManager(QObject):
         popup.playRecordingRequested.connect(self.playRecordingRequested)
         popup.transferRequested.connect(self.transferRequested)
         popup.hangUpRequested.connect(self.hangUpRequested)
+        popup.crmRequested.connect(self.crmRequested)
         self._prepared(popup)
         self._pool.append(popup)
         return popup

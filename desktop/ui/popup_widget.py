@@ -69,6 +69,7 @@ class CallerPopup(PopupWindow):
         playRecordingRequested(object): the card, from "Play recording".
         transferRequested(object): the card, from "Transfer" (live calls).
         hangUpRequested(object): the card, from "Hang up" (live calls).
+        crmRequested(object): the card, from "Open in CRM".
     """
 
     shown = Signal(str)
@@ -79,6 +80,7 @@ class CallerPopup(PopupWindow):
     playRecordingRequested = Signal(object)
     transferRequested = Signal(object)
     hangUpRequested = Signal(object)
+    crmRequested = Signal(object)
 
     def __init__(
         self,
@@ -161,6 +163,10 @@ class CallerPopup(PopupWindow):
         self.transfer_button = self._action_button(self.tr("Transfer"), self.transferRequested)
         self.hangup_button = self._action_button(self.tr("Hang up"), self.hangUpRequested)
         self.hangup_button.setObjectName("popupHangUp")
+        # Short: it sits next to three other buttons on an ended call's card.
+        self.crm_button = self._action_button(self.tr("CRM"), self.crmRequested)
+        self.crm_button.setToolTip(self.tr("Open in CRM"))
+        self.crm_button.setAccessibleName(self.tr("Open in CRM"))
         self._buttons = {
             Button.ADD_CONTACT: self.add_contact_button,
             Button.CALL_BACK: self.call_back_button,
@@ -168,6 +174,7 @@ class CallerPopup(PopupWindow):
             Button.RECORDING: self.recording_button,
             Button.TRANSFER: self.transfer_button,
             Button.HANG_UP: self.hangup_button,
+            Button.CRM: self.crm_button,
         }
         for button in self._buttons.values():
             buttons.addWidget(button)
@@ -254,7 +261,7 @@ class CallerPopup(PopupWindow):
     def _who(self) -> str:
         """The caller's name, or the number as people read it."""
         card = self._card
-        if card.known and card.name:
+        if card.named and card.name:
             return card.name
         return self._number_text(card.number)
 
@@ -329,8 +336,12 @@ class CallerPopup(PopupWindow):
 
     def _subtitle_text(self) -> str:
         card = self._card
-        if card.known:
-            return card.company or ""
+        if card.named:
+            source = {"ldap": self.tr("company directory"), "http": self.tr("CRM")}.get(
+                card.contact_source or "")
+            return " · ".join(part for part in (card.company or "", source) if part)
+        if card.lookup_pending:
+            return self.tr("Looking up the name…")
         if card.number.kind is NumberKind.INTERNAL:
             return self.tr("Internal call")
         if card.number_not_sent and not card.number.raw.strip():
@@ -348,7 +359,7 @@ class CallerPopup(PopupWindow):
         card = self._card
         who = self._who()
         self.title_label.setText(who)
-        number = self._number_text(card.number) if card.known and card.name else ""
+        number = self._number_text(card.number) if card.named and card.name else ""
         self._set_line(self.number_label, number)
         subtitle = self._subtitle_text()
         self._set_line(self.subtitle_label, subtitle)
@@ -361,7 +372,7 @@ class CallerPopup(PopupWindow):
         self._set_line(self.route_label, route)
         history = self._history_text()
         self._set_line(self.history_label, history)
-        notes = (card.notes or "").strip() if card.known else ""
+        notes = (card.notes or "").strip() if card.named else ""
         number_notes = (card.number_notes or "").strip()
         self._set_line(self.notes_label, notes)
         self._set_line(self.number_notes_label, number_notes)

@@ -79,6 +79,7 @@ from desktop.ui.icons import app_icon
 from desktop.ui.labels import style_as_help
 from desktop.ui.notice import NoticeBox, NoticeKind
 from desktop.ui.settings_capture import CapturePage
+from desktop.ui.settings_integrations import IntegrationPages
 from desktop.ui.settings_tabs import SettingsTabs
 
 __all__ = ["Level", "SettingsDialog"]
@@ -86,9 +87,7 @@ __all__ = ["Level", "SettingsDialog"]
 log = logging.getLogger("kobikom.ui.settings")
 
 #: Width of the dialog (logical px); the height follows the tallest tab.
-MIN_WIDTH: Final = 640
-#: The tabs, in order (the account form's two pages first).
-PAGES: Final = ("account", "connection", "general", "calls", "sms", "history")
+MIN_WIDTH: Final = 760
 
 
 class SettingsDialog(SettingsTabs):
@@ -188,6 +187,11 @@ class SettingsDialog(SettingsTabs):
         self._pages["history"] = self._build_history_tab()
         self.capture_page = CapturePage(self.tabs)  # [capture] (desktop/ui/settings_capture.py)
         self.tabs.addTab(self.capture_page, self.capture_page.title())
+        # [crm], [ldap], [http_lookup] tabs; [hotkey] on the Calls tab
+        # (desktop/ui/settings_integrations.py)
+        self.integration_pages = IntegrationPages(self.tabs, calls_rows=self._pages["calls"])
+        self._pages["crm"] = self.integration_pages.crm_rows
+        self._pages["directory"] = self.integration_pages.directory_rows
         # The account form's widgets under their usual names.
         form = self.form
         self.flavor_combo, self.extensions_edit = form.flavor_combo, form.extensions_edit
@@ -231,6 +235,7 @@ class SettingsDialog(SettingsTabs):
         self.form.lock(locked)
         for name in ("general", "calls", "sms", "history"):
             self._pages[name].lock(locked)
+        self.integration_pages.lock(locked)
         if locked:
             self.policy_box.show_message(
                 NoticeKind.INFO, self.tr("Set up by your administrator"),
@@ -243,6 +248,7 @@ class SettingsDialog(SettingsTabs):
         self.form.fill(settings)
         self._fill_tabs(settings)
         self.capture_page.fill(settings.capture)
+        self.integration_pages.fill(settings)
 
     @property
     def flavor(self) -> Flavor:
@@ -261,6 +267,7 @@ class SettingsDialog(SettingsTabs):
         new = self.form.apply(self._original)
         self._apply_tabs(new)
         self.capture_page.apply(new.capture)
+        self.integration_pages.apply(new)
         return self._policy.enforce(new)
 
     def locked_fields(self) -> list[str]:
@@ -332,7 +339,7 @@ class SettingsDialog(SettingsTabs):
     def _validate(self) -> list[str]:
         """Update every inline message; returns the names of fields with errors."""
         checks = self.form.validate()
-        for name, result in self._check_tabs().items():
+        for name, result in {**self._check_tabs(), **self.integration_pages.check()}.items():
             rows = self._rows_of(name)
             if result is None:
                 rows.set_message(name, None)
@@ -347,13 +354,16 @@ class SettingsDialog(SettingsTabs):
     def _secret_edits(self) -> dict[SecretName, QLineEdit]:
         return {SecretName.PASSWORD: self.password_edit, SecretName.API_KEY: self.api_key_edit,
                 SecretName.SMS_TOKEN: self.sms_token_edit,
-                SecretName.SMS_API_KEY: self.sms_api_key_edit}
+                SecretName.SMS_API_KEY: self.sms_api_key_edit,
+                **self.integration_pages.secret_edits()}
 
     def _set_loading(self, loading: bool) -> None:
         for edit in self._secret_edits().values():
             edit.setEnabled(not loading)
             edit.setPlaceholderText(
                 self.tr("Reading the keyring…") if loading else self.tr("Not set"))
+        if not loading:
+            self.integration_pages.update_enabled()
         self.save_button.setEnabled(not loading)
         self.status_label.setText(
             self.tr("Reading the saved password and API key…") if loading else "")
@@ -361,7 +371,8 @@ class SettingsDialog(SettingsTabs):
     async def _load_secrets(self) -> None:
         try:
             state = await asyncio.to_thread(read_secrets, self._secrets,
-                                            self._original.account.user)
+                                            self._original.account.user,
+                                            ldap_account=self._original.ldap.bind_dn)
         except Exception as exc:  # a broken keyring must not leave the dialog disabled
             log.warning("reading secrets failed: %s", type(exc).__name__)
             state = StoredSecrets(available=False, problem=self.tr(
@@ -405,6 +416,19 @@ class SettingsDialog(SettingsTabs):
             value = edit.text().strip()
             if name not in loaded.from_env and value != loaded.value(name):
                 changes.append((name, "", value))
+        # The LDAP bind password belongs to the bind DN: a new DN stores it anew.
+        ldap_password = self.integration_pages.ldap_password_edit.text()
+        bind_dn = settings.ldap.bind_dn
+        if SecretName.LDAP_PASSWORD not in loaded.from_env and (
+                ldap_password != loaded.ldap_password or bind_dn != loaded.ldap_account):
+            if bind_dn != loaded.ldap_account and loaded.ldap_password:
+                changes.append((SecretName.LDAP_PASSWORD, loaded.ldap_account, ""))
+            if ldap_password or bind_dn == loaded.ldap_account:
+                changes.append((SecretName.LDAP_PASSWORD, bind_dn, ldap_password))
+        token = self.integration_pages.http_token_edit.text().strip()
+        if SecretName.HTTP_LOOKUP_TOKEN not in loaded.from_env and \
+                token != loaded.http_lookup_token:
+            changes.append((SecretName.HTTP_LOOKUP_TOKEN, "", token))
         return changes
 
     # ------------------------------------------------------------------ saving
@@ -417,8 +441,7 @@ class SettingsDialog(SettingsTabs):
         if errors:
             first = errors[0]
             rows = self._rows_of(first)
-            page = next(name for name, page_rows in self._pages.items() if page_rows is rows)
-            self.tabs.setCurrentIndex(PAGES.index(page))
+            self.tabs.setCurrentWidget(rows.page)
             rows.rows[first].focus.setFocus(Qt.FocusReason.OtherFocusReason)
             self.status_label.setText(self.tr("Please correct the fields marked in red."))
             return
@@ -467,6 +490,7 @@ class SettingsDialog(SettingsTabs):
             for name, _account, value in changes:
                 self._loaded.remember(name, value)
             self._loaded.user = settings.account.user
+            self._loaded.ldap_account = settings.ldap.bind_dn
         self.settingsSaved.emit(copy.deepcopy(settings))
         if self._finished:
             return

@@ -49,6 +49,9 @@ COUNTDOWN_INTERVAL_MS: Final = 1000
 DEFAULT_MESSAGE_MS: Final = 10_000
 #: Longest the tray waits for a popup's first paint before it repaints anyway.
 PAINT_GATE_MAX_MS: Final = 250
+#: Menu lines for what does not work besides the line (LDAP, HTTP lookup, hotkey;
+#: more are joined on the last line).
+MAX_PROBLEM_LINES: Final = 3
 
 
 class PaintGate(Protocol):
@@ -228,6 +231,8 @@ class TrayController(QObject):
         self._dropped = 0
         self._overflow = 0
         self._waiting = 0
+        #: What does not work besides the line (a remote directory, the hotkey).
+        self._problems = ""
         self._demo = False
         self._look: TrayLook | None = None
         self._gated = GatedRefresh(self._refresh_now, self)
@@ -250,6 +255,12 @@ class TrayController(QObject):
         self._overflow_action = self._menu.addAction("")
         self._overflow_action.setEnabled(False)
         self._overflow_action.setVisible(False)
+        self._problem_actions = []
+        for _ in range(MAX_PROBLEM_LINES):  # one line each: a narrow menu
+            action = self._menu.addAction("")
+            action.setEnabled(False)
+            action.setVisible(False)
+            self._problem_actions.append(action)
         self._menu.addSeparator()
         self._calls_anchor = self._menu.addSeparator()
         self._menu.addAction(self.status_actions.settings)
@@ -324,6 +335,11 @@ class TrayController(QObject):
     def set_waiting(self, count: int) -> None:
         """Callers waiting in the agent's queues (the team board): a badge, 0 for none."""
         self._waiting = max(0, count)
+        self._refresh()
+
+    def set_problems(self, text: str) -> None:
+        """What does not work besides the line, one line each ("" when all is well)."""
+        self._problems = text
         self._refresh()
 
     def set_paint_gate(self, gate: PaintGate | None) -> None:
@@ -443,6 +459,8 @@ class TrayController(QObject):
             tooltip += "\n" + overflow
         if self._waiting:
             tooltip += "\n" + waiting_text(self._waiting)
+        if self._problems:
+            tooltip += "\n" + status_text.shell_safe(self._problems)
         if tooltip != self._tray.toolTip():
             self._tray.setToolTip(tooltip)
         self._status_action.setText(
@@ -455,6 +473,13 @@ class TrayController(QObject):
         self._missed_action.setVisible(bool(missed))
         self._overflow_action.setText(overflow)
         self._overflow_action.setVisible(bool(overflow))
+        lines = [line for line in self._problems.splitlines() if line.strip()]
+        if len(lines) > MAX_PROBLEM_LINES:
+            lines[MAX_PROBLEM_LINES - 1:] = ["; ".join(lines[MAX_PROBLEM_LINES - 1:])]
+        for index, action in enumerate(self._problem_actions):
+            line = lines[index] if index < len(lines) else ""
+            action.setText(menu_text(line))
+            action.setVisible(bool(line))
         if self._state is not None and self._state.retry_in is not None and (
                 self._state.since + self._state.retry_in < now - 1):
             self._countdown.stop()  # the next attempt is due; its state will come

@@ -1060,6 +1060,10 @@ Ayrıntılar günlük dosyasında:
         <translation>Sonlandır</translation>
     </message>
     <message>
+        <source>Open in CRM</source>
+        <translation>CRM&apos;de aç</translation>
+    </message>
+    <message>
         <source>Number not sent</source>
         <translation>Numara iletilmedi</translation>
     </message>
@@ -1130,6 +1134,18 @@ Ayrıntılar günlük dosyasında:
     <message>
         <source>To {number}</source>
         <translation>Aranan: {number}</translation>
+    </message>
+    <message>
+        <source>company directory</source>
+        <translation>şirket rehberi</translation>
+    </message>
+    <message>
+        <source>CRM</source>
+        <translation>CRM</translation>
+    </message>
+    <message>
+        <source>Looking up the name…</source>
+        <translation>Ad aranıyor…</translation>
     </message>
     <message>
         <source>Internal call</source>
@@ -1286,6 +1302,7 @@ Ayrıntılar günlük dosyasında:
     <name>ClickToCallBridge</name>
     <message>
         <source>Dial…</source>
+        <extracomment>The dialer&apos;s keyboard shortcut while any window of the app is active. How long after the settings file changed it is read again (ms): saving writes a temporary file and renames it, which fires several notifications.</extracomment>
         <translation>Numara çevir…</translation>
     </message>
     <message>
@@ -1908,12 +1925,19 @@ Kişi ekleyin, CSV ya da vCard dosyası içe aktarın veya santral rehberiyle e�
     <name>DialConfirmDialog</name>
     <message>
         <source>Confirm call – Kobikom</source>
-        <extracomment>The dialer&apos;s keyboard shortcut while any window of the app is active. How long after the settings file changed it is read again (ms): saving writes a temporary file and renames it, which fires several notifications.</extracomment>
         <translation>Aramayı onayla – Kobikom</translation>
     </message>
     <message>
         <source>Call</source>
         <translation>Ara</translation>
+    </message>
+    <message>
+        <source>Call this number?</source>
+        <translation>Bu numara aransın mı?</translation>
+    </message>
+    <message>
+        <source>From the text you selected, or from the clipboard when nothing was selected.</source>
+        <translation>Seçtiğiniz metinden; seçili bir şey yoksa panodan.</translation>
     </message>
     <message>
         <source>Call a premium-rate number?</source>
@@ -2225,6 +2249,10 @@ Son aramalar burada görünür.</translation>
         <translation>Not…</translation>
     </message>
     <message>
+        <source>Open in CRM</source>
+        <translation>CRM&apos;de aç</translation>
+    </message>
+    <message>
         <source>Loading…</source>
         <translation>Yükleniyor…</translation>
     </message>
@@ -2377,6 +2405,259 @@ Son aramalar burada görünür.</translation>
     </message>
 </context>
 <context>
+    <name>IntegrationPages</name>
+    <message>
+        <source>CRM</source>
+        <extracomment>Step of the time budgets (ms). Longest text of an address or DN field. Where the dial hotkey&apos;s row is.</extracomment>
+        <translation>CRM</translation>
+    </message>
+    <message>
+        <source>Directory</source>
+        <translation>Rehber</translation>
+    </message>
+    <message>
+        <source>CRM address:</source>
+        <translation>CRM adresi:</translation>
+    </message>
+    <message>
+        <source>Opened in your browser for a call. Variables: {number} {e164} {national} {international} {name} {company} {call_id} {extension} {queue} {direction}.</source>
+        <translation>Bir arama için tarayıcınızda açılır. Değişkenler: {number} {e164} {national} {international} {name} {company} {call_id} {extension} {queue} {direction}.</translation>
+    </message>
+    <message>
+        <source>When a call rings</source>
+        <translation>Arama çaldığında</translation>
+    </message>
+    <message>
+        <source>When I answer</source>
+        <translation>Cevapladığımda</translation>
+    </message>
+    <message>
+        <source>Only when I click Open in CRM</source>
+        <translation>Yalnızca CRM&apos;de aç&apos;a tıkladığımda</translation>
+    </message>
+    <message>
+        <source>Open the page:</source>
+        <translation>Sayfayı aç:</translation>
+    </message>
+    <message>
+        <source>Once per incoming call. The popup and the call history have an Open in CRM button.</source>
+        <translation>Her gelen aramada bir kez. Açılır pencerede ve arama geçmişinde CRM&apos;de aç düğmesi vardır.</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>Yok</translation>
+    </message>
+    <message>
+        <source>Dial hotkey:</source>
+        <translation>Arama kısayolu:</translation>
+    </message>
+    <message>
+        <source>Press it in any program to call the selected number (or the copied one), after a confirmation. E.g. Ctrl+Alt+D; empty for none.</source>
+        <translation>Herhangi bir programda basın: seçili numara (ya da kopyalanan) onayınızdan sonra aranır. Örn. Ctrl+Alt+D; boş bırakılırsa kısayol olmaz.</translation>
+    </message>
+    <message>
+        <source>LDAP server:</source>
+        <translation>LDAP sunucusu:</translation>
+    </message>
+    <message>
+        <source>LDAP or Active Directory, looked up for callers your contacts do not know. Empty: not used.</source>
+        <translation>LDAP ya da Active Directory; rehberinizde olmayan arayanlar için sorulur. Boş: kullanılmaz.</translation>
+    </message>
+    <message>
+        <source>Base DN:</source>
+        <translation>Temel DN:</translation>
+    </message>
+    <message>
+        <source>Anonymous</source>
+        <translation>Anonim</translation>
+    </message>
+    <message>
+        <source>Bind user:</source>
+        <translation>Bağlanan kullanıcı:</translation>
+    </message>
+    <message>
+        <source>Not set</source>
+        <translation>Ayarlanmadı</translation>
+    </message>
+    <message>
+        <source>Bind password:</source>
+        <translation>Bağlanma parolası:</translation>
+    </message>
+    <message>
+        <source>Kept in the system keyring.</source>
+        <translation>Sistem anahtarlığında saklanır.</translation>
+    </message>
+    <message>
+        <source>Filter:</source>
+        <translation>Filtre:</translation>
+    </message>
+    <message>
+        <source>Variables: {number} {e164} {national} {international}. Empty: the default shown.</source>
+        <translation>Değişkenler: {number} {e164} {national} {international}. Boş: gösterilen varsayılan.</translation>
+    </message>
+    <message>
+        <source>Name attributes:</source>
+        <translation>Ad öznitelikleri:</translation>
+    </message>
+    <message>
+        <source>The first one with a value is shown.</source>
+        <translation>Değeri olan ilki gösterilir.</translation>
+    </message>
+    <message>
+        <source>Company attributes:</source>
+        <translation>Şirket öznitelikleri:</translation>
+    </message>
+    <message>
+        <source> ms</source>
+        <translation> ms</translation>
+    </message>
+    <message>
+        <source>Wait at most:</source>
+        <translation>En fazla bekle:</translation>
+    </message>
+    <message>
+        <source>The popup shows at once; the name is filled in if the server answers in time.</source>
+        <translation>Açılır pencere hemen gösterilir; sunucu zamanında yanıt verirse ad eklenir.</translation>
+    </message>
+    <message>
+        <source>CRM lookup address:</source>
+        <translation>CRM sorgu adresi:</translation>
+    </message>
+    <message>
+        <source>Asked after LDAP; answers a contact as JSON (see the README). Variables: {number} {e164} {national} {international}.</source>
+        <translation>LDAP&apos;tan sonra sorulur; kişiyi JSON olarak döndürür (README&apos;ye bakın). Değişkenler: {number} {e164} {national} {international}.</translation>
+    </message>
+    <message>
+        <source>Lookup token:</source>
+        <translation>Sorgu anahtarı:</translation>
+    </message>
+    <message>
+        <source>Sent as a bearer token; kept in the system keyring.</source>
+        <translation>Bearer belirteci olarak gönderilir; sistem anahtarlığında saklanır.</translation>
+    </message>
+    <message>
+        <source>Write the base DN to search under.</source>
+        <translation>Aramanın yapılacağı temel DN&apos;yi yazın.</translation>
+    </message>
+</context>
+<context>
+    <name>IntegrationTexts</name>
+    <message>
+        <source>Braces do not match: write a variable as {e164}.</source>
+        <extracomment>Refused templates and key combinations, by ``code``.</extracomment>
+        <translation>Süslü parantezler eşleşmiyor: değişkeni {e164} gibi yazın.</translation>
+    </message>
+    <message>
+        <source>{name} is not a variable here. Known: {known}.</source>
+        <translation>{name} burada bir değişken değil. Bilinenler: {known}.</translation>
+    </message>
+    <message>
+        <source>Write a variable without a format, as {name}.</source>
+        <translation>Değişkeni biçimsiz, {name} olarak yazın.</translation>
+    </message>
+    <message>
+        <source>The address is too long.</source>
+        <translation>Adres çok uzun.</translation>
+    </message>
+    <message>
+        <source>The address contains spaces or line breaks.</source>
+        <translation>Adreste boşluk ya da satır sonu var.</translation>
+    </message>
+    <message>
+        <source>The address must start with http:// or https://.</source>
+        <translation>Adres http:// ya da https:// ile başlamalı.</translation>
+    </message>
+    <message>
+        <source>Write the server&apos;s name before any variable, e.g. https://crm.example.com/?phone={e164}.</source>
+        <translation>Sunucunun adını değişkenlerden önce yazın, örn. https://crm.example.com/?phone={e164}.</translation>
+    </message>
+    <message>
+        <source>The server must be an ldap:// or ldaps:// address.</source>
+        <translation>Sunucu bir ldap:// ya da ldaps:// adresi olmalı.</translation>
+    </message>
+    <message>
+        <source>The address names no server.</source>
+        <translation>Adreste sunucu adı yok.</translation>
+    </message>
+    <message>
+        <source>An LDAP filter is written in balanced parentheses, e.g. (telephoneNumber={e164}).</source>
+        <translation>LDAP filtresi dengeli parantezlerle yazılır, örn. (telephoneNumber={e164}).</translation>
+    </message>
+    <message>
+        <source>This is not a valid LDAP filter.</source>
+        <translation>Bu geçerli bir LDAP filtresi değil.</translation>
+    </message>
+    <message>
+        <source>Write a key after the modifiers, e.g. Ctrl+Alt+D.</source>
+        <translation>Değiştirici tuşlardan sonra bir tuş yazın, örn. Ctrl+Alt+D.</translation>
+    </message>
+    <message>
+        <source>Write the combination as modifiers and a key joined by +, e.g. Ctrl+Alt+D.</source>
+        <translation>Kısayolu + ile birleştirilmiş değiştiriciler ve bir tuş olarak yazın, örn. Ctrl+Alt+D.</translation>
+    </message>
+    <message>
+        <source>{part} is not a modifier (Ctrl, Alt, Shift, Meta).</source>
+        <translation>{part} bir değiştirici tuş değil (Ctrl, Alt, Shift, Meta).</translation>
+    </message>
+    <message>
+        <source>{key} cannot be a hotkey: use a letter, a digit, F1–F24, Space, Insert, Home, End, PageUp, PageDown or Pause.</source>
+        <translation>{key} kısayol olamaz: bir harf, rakam, F1–F24, Space, Insert, Home, End, PageUp, PageDown ya da Pause kullanın.</translation>
+    </message>
+    <message>
+        <source>Use Ctrl, Alt or Meta in the combination: a global hotkey takes the key away from every other program.</source>
+        <translation>Kısayolda Ctrl, Alt ya da Meta kullanın: genel kısayol, tuşu diğer tüm programlardan alır.</translation>
+    </message>
+    <message>
+        <source>Another program already uses this key combination. Choose another one.</source>
+        <extracomment>Why the dial hotkey could not be registered, by backend problem code.</extracomment>
+        <translation>Bu tuş birleşimini başka bir program kullanıyor. Başka bir tane seçin.</translation>
+    </message>
+    <message>
+        <source>Wayland lets no application use a global hotkey. Use &quot;Dial number from clipboard&quot; in the tray menu instead.</source>
+        <translation>Wayland hiçbir uygulamanın genel kısayol kullanmasına izin vermiyor. Bunun yerine tepsi menüsündeki &quot;Panodaki numarayı ara&quot;yı kullanın.</translation>
+    </message>
+    <message>
+        <source>Global hotkeys are not available on this desktop.</source>
+        <translation>Bu masaüstünde genel kısayollar kullanılamıyor.</translation>
+    </message>
+    <message>
+        <source>macOS has not allowed this app to watch the keyboard: allow it under System Settings › Privacy &amp; Security › Input Monitoring.</source>
+        <translation>macOS bu uygulamanın klavyeyi izlemesine izin vermedi: Sistem Ayarları › Gizlilik ve Güvenlik › Girdi İzleme altında izin verin.</translation>
+    </message>
+    <message>
+        <source>This key combination cannot be used.</source>
+        <translation>Bu tuş birleşimi kullanılamaz.</translation>
+    </message>
+    <message>
+        <source>The hotkey could not be set up.</source>
+        <translation>Kısayol kurulamadı.</translation>
+    </message>
+    <message>
+        <source>LDAP directory</source>
+        <translation>LDAP rehberi</translation>
+    </message>
+    <message>
+        <source>CRM lookup</source>
+        <translation>CRM sorgusu</translation>
+    </message>
+    <message>
+        <source>{source} not reachable: {detail}</source>
+        <translation>{source} erişilemiyor: {detail}</translation>
+    </message>
+</context>
+<context>
+    <name>Integrations</name>
+    <message>
+        <source>Nothing to call</source>
+        <extracomment>``dial(text, source=..., confirm_always=...)``: the click-to-call bridge&apos;s entry point.</extracomment>
+        <translation>Aranacak bir şey yok</translation>
+    </message>
+    <message>
+        <source>Select a phone number (or copy it), then press the hotkey again.</source>
+        <translation>Bir telefon numarası seçin (ya da kopyalayın), sonra kısayola yeniden basın.</translation>
+    </message>
+</context>
+<context>
     <name>MissedCallsCard</name>
     <message>
         <source>Call back</source>
@@ -2428,7 +2709,7 @@ Son aramalar burada görünür.</translation>
     <name>NoteDialog</name>
     <message>
         <source>Note on {0}</source>
-        <extracomment>Most matching directory contacts whose numbers a name search also finds. libphonenumber types that can receive an SMS (as in the popup). Search the directory: number keys of contacts whose name matches.</extracomment>
+        <extracomment>Most matching directory contacts whose numbers a name search also finds. libphonenumber types that can receive an SMS (as in the popup). Search the directory: number keys of contacts whose name matches. The CRM&apos;s page for a call (None: no CRM address is set).</extracomment>
         <translation>Not: {0}</translation>
     </message>
     <message>
@@ -2756,7 +3037,7 @@ Son aramalar burada görünür.</translation>
     <name>SettingsDialog</name>
     <message>
         <source>Kobikom Desktop – Settings</source>
-        <extracomment>Width of the dialog (logical px); the height follows the tallest tab. The tabs, in order (the account form&apos;s two pages first).</extracomment>
+        <extracomment>Width of the dialog (logical px); the height follows the tallest tab.</extracomment>
         <translation>Kobikom Desktop – Ayarlar</translation>
     </message>
     <message>
@@ -3934,7 +4215,7 @@ Son aramalar burada görünür.</translation>
     <name>TrayController</name>
     <message>
         <source>1 more call without a popup</source>
-        <extracomment>The application&apos;s name as the tray shows it (not translated: a product name). How often the ringing handset wiggles, and for how long at most. How often the &quot;retrying in N s&quot; countdown is refreshed. How long a tray notification stays (a hint; the desktop may ignore it). Longest the tray waits for a popup&apos;s first paint before it repaints anyway.</extracomment>
+        <extracomment>The application&apos;s name as the tray shows it (not translated: a product name). How often the ringing handset wiggles, and for how long at most. How often the &quot;retrying in N s&quot; countdown is refreshed. How long a tray notification stays (a hint; the desktop may ignore it). Longest the tray waits for a popup&apos;s first paint before it repaints anyway. Menu lines for what does not work besides the line (LDAP, HTTP lookup, hotkey; more are joined on the last line).</extracomment>
         <translation>Açılır penceresi olmayan 1 arama daha</translation>
     </message>
     <message>
@@ -3943,6 +4224,7 @@ Son aramalar burada görünür.</translation>
     </message>
     <message>
         <source>1 caller waiting in your queues</source>
+        <extracomment>What does not work besides the line (a remote directory, the hotkey).</extracomment>
         <translation>Kuyruklarınızda 1 arayan bekliyor</translation>
     </message>
     <message>

@@ -146,3 +146,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
         for app in item.stash.get(_APPS, []):
             report.sections.append((f"kobikom-desktop log ({app.name})", app.tail()))
     return report
+
+
+# The company-directory servers (a real slapd, a real aiohttp lookup endpoint).
+from tests.helpers.directory_servers import lookup_server, slapd  # noqa: E402
+
+__all__ = ["lookup_server", "slapd"]

@@ -245,3 +245,9 @@ def compiled_locale(lang: str, folder: Path) -> dict[str, str]:
 
 def argv_text(argv: Sequence[str]) -> str:
     return " ".join(argv)
+
+
+# The company-directory servers (a real slapd, a real aiohttp lookup endpoint).
+from tests.helpers.directory_servers import lookup_server, slapd  # noqa: E402
+
+__all__ = ["lookup_server", "slapd"]

@@ -30,6 +30,8 @@ from tests.frozen.conftest import (
     compiled_locale,
 )
 from tests.helpers.appprocess import AppProcess, SimulatorProcess
+from tests.helpers.ldap_server import PEOPLE_DN, READER_DN, READER_PASSWORD, SlapdServer
+from tests.helpers.lookup_server import LookupServer
 from tests.helpers.xserver import XDisplay
 
 REPO = Path(__file__).resolve().parents[2]
@@ -101,7 +103,8 @@ def test_demo_mode_shows_the_tray_and_a_popup_in_turkish(
         geometry = app.wait_for_log(r"tray icon geometry: (\d+),(\d+) (\d+)x(\d+)", timeout=30)
         assert int(geometry.match.group(3)) > 0
         app.wait_for_log(r"popup shown for call", timeout=DEMO_POPUP_TIMEOUT_S)
-        if not NATIVE_DESKTOP:
+        if not NATIVE_DESKTOP:  # X11: python-xlib (keysym tables loaded by name) is bundled
+            app.wait_for_log(r"dial hotkey Ctrl\+Alt\+D registered", timeout=30)
             assert x_display.wait_for_windows(".", timeout=10)
             suffix = "installed" if frozen.chrooted else "bundle"
             x_display.screenshot(ARTIFACTS / f"frozen-demo-popup-{suffix}.png")
@@ -154,6 +157,28 @@ def test_command_line_lookup_and_listen_against_the_frozen_simulator(
     assert len({e["call_id"] for e in events}) == 2, "one id per FreeSWITCH leg"
     for leg in events:
         assert "5324121875" in re.sub(r"\D", "", json.dumps(leg)), leg
+
+
+@pytest.mark.skipif(NATIVE_DESKTOP, reason="slapd (the test LDAP server) is Debian's")
+def test_lookup_asks_ldap_and_the_crm_from_the_frozen_app(
+        frozen: FrozenApp, tmp_path: Path, slapd: SlapdServer,
+        lookup_server: LookupServer) -> None:
+    """ldap3 and the HTTP lookup work in the bundle (ldap3 is imported where it is used)."""
+    home = tmp_path / "lookup-home"
+    (home / "config").mkdir(parents=True)
+    (home / "config" / "settings.toml").write_text(
+        f'[ldap]\nurl = "{slapd.url}"\nbase_dn = "{PEOPLE_DN}"\nbind_dn = "{READER_DN}"\n'
+        f'timeout_ms = 3000\n[http_lookup]\nurl = "{lookup_server.url()}"\n'
+        'timeout_ms = 3000\n', encoding="utf-8")
+    env = frozen.env | {"KOBIKOM_DESKTOP_HOME": str(home),
+                        "KOBIKOM_LDAP_PASSWORD": READER_PASSWORD}
+    ldap = frozen.run("lookup", "0532 123 45 67", env=env)
+    assert ldap.returncode == 0, ldap.stderr
+    assert json.loads(ldap.stdout)["source"] == "ldap"
+    assert json.loads(ldap.stdout)["name"] == "Şükrü Çağlayan (Satış)"
+    crm = frozen.run("lookup", "0555 111 22 33", env=env)
+    assert crm.returncode == 0, crm.stderr
+    assert json.loads(crm.stdout)["source"] == "http"
 
 
 @pytest.mark.skipif(not Path("/usr/bin/dpkg-query").exists(), reason="not a Debian system")

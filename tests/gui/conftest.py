@@ -94,3 +94,9 @@ def _private_autostart_folders(tmp_path_factory: pytest.TempPathFactory,
     base = tmp_path_factory.mktemp("xdg")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(base / "config-home"))
     monkeypatch.setenv("XDG_CONFIG_DIRS", str(base / "config-dirs"))
+
+
+# The company-directory servers (a real slapd, a real aiohttp lookup endpoint).
+from tests.helpers.directory_servers import lookup_server, slapd  # noqa: E402
+
+__all__ = ["lookup_server", "slapd"]

@@ -33,12 +33,8 @@ from desktop.pbx.errors import AmbiguousError
 from desktop.pbx.events import ReplyEvent
 from desktop.pbx.rest import DialAnswer, TekilSession
 from desktop.simulator import Simulator, SimulatorConfig
-from desktop.ui.click_to_call import (
-    DIALER_SHORTCUT,
-    ClickToCallBridge,
-    DialConfirmDialog,
-    TransferDialog,
-)
+from desktop.ui.click_to_call import DIALER_SHORTCUT, ClickToCallBridge
+from desktop.ui.dial_dialogs import DialConfirmDialog, TransferDialog
 from desktop.ui.dialer import DialerWindow
 from desktop.ui.single_instance import SingleInstance, server_name
 from desktop.ui.tray import MessageKind
@@ -240,6 +236,44 @@ def test_confirmation_can_be_switched_off(qtbot, make_bridge) -> None:
     result = dial(qtbot, h, "+44 20 7946 0958")
     assert result.status is DialStatus.STARTED
     assert h.dialogs == []
+
+
+def test_confirm_always_asks_even_for_an_ordinary_number(qtbot, make_bridge) -> None:
+    """The dial hotkey: the agent sees the selected number before the phone rings."""
+    h = make_bridge()
+    results: list[Any] = []
+    h.bridge.dialFinished.connect(results.append)
+    h.bridge.dial("Ayşe: 0 (532) 123 45 67", source="hotkey", confirm_always=True)
+    qtbot.waitUntil(lambda: bool(h.dialogs) and h.dialogs[0].isVisible())
+    dialog = h.dialogs[0]
+    assert isinstance(dialog, DialConfirmDialog)
+    assert dialog.title_label.text() == "Call this number?"
+    assert dialog.number_label.text() == "0532 123 45 67"
+    assert dialog.cancel_button.isDefault()
+    assert h.session.calls == []
+    qtbot.mouseClick(dialog.call_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(results), timeout=10_000)
+    assert results[0].status is DialStatus.STARTED
+    assert h.session.calls == [("1001", "05321234567")]
+
+
+def test_confirm_always_keeps_the_costly_warning(qtbot, make_bridge) -> None:
+    h = make_bridge()
+    h.bridge.dial("+44 20 7946 0958", source="hotkey", confirm_always=True)
+    qtbot.waitUntil(lambda: bool(h.dialogs) and h.dialogs[0].isVisible())
+    assert h.dialogs[0].title_label.text() == "Call an international number?"
+    h.dialogs[0].reject()
+
+
+def test_confirm_always_still_refuses_text_without_a_number(qtbot, make_bridge) -> None:
+    h = make_bridge()
+    results: list[Any] = []
+    h.bridge.dialFinished.connect(results.append)
+    h.bridge.dial("merhaba dünya", source="hotkey", confirm_always=True)
+    qtbot.waitUntil(lambda: bool(results), timeout=10_000)
+    assert results[0].status is DialStatus.INVALID
+    assert h.dialogs == []
+    assert h.notes  # the agent is told why
 
 
 # ---------------------------------------------------------------- entry points

@@ -321,6 +321,28 @@ def test_missing_features_hide_their_buttons(qtbot: Any, qloop: Any, tasks: Task
     assert not window.note_button.isEnabled()
 
 
+def test_open_in_crm_gives_the_rows_call(qtbot: Any, qloop: Any, tasks: TaskSet,
+                                         small: Journal) -> None:
+    from desktop.core.crm import CrmFields, ScreenPop
+    from desktop.core.settings import CrmOpenOn
+
+    opened: list[str] = []
+    pop = ScreenPop("https://crm.example.com/?p={e164}&n={name}&c={call_id}&d={direction}",
+                    CrmOpenOn.CLICK, opened.append)
+    window = make_window(qtbot, small, tasks, HistoryActions(
+        open_in_crm=lambda row: pop.open(CrmFields.from_history(row))))
+    assert window.crm_button.text() == "Open in CRM"
+    assert not window.crm_button.isHidden()
+    assert not window.crm_button.isEnabled()  # nothing selected
+    window.select_row(0)
+    window.crm_button.click()
+    assert opened == ["https://crm.example.com/?p=%2B905321234567&n=Ay%C5%9Fe%20Y%C4%B1lmaz"
+                      "&c=a1&d=inbound"]
+    window.select_row(3)  # withheld: no page to open
+    assert not window.crm_button.isEnabled()
+    assert make_window(qtbot, small, tasks, HistoryActions()).crm_button.isHidden()
+
+
 def test_kind_date_and_search_controls(qtbot: Any, qloop: Any, tasks: TaskSet,
                                        small: Journal) -> None:
     window = make_window(qtbot, small, tasks,

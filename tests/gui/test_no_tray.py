@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
@@ -10,6 +12,8 @@ from desktop.pbx.connection import ConnectionState, Phase
 from desktop.ui.no_tray import StatusWindow
 from desktop.ui.tray import MenuSection, MessageKind, TrayController
 from tests.gui.cards import HOSTILE, NOW, FakeClock
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 
 
 @pytest.fixture
@@ -98,3 +102,22 @@ def test_same_interface_as_the_tray() -> None:
     missing = {name for name in public if not hasattr(StatusWindow, name)}
     # The tray-only helpers (its QMenu and tooltip) have no window counterpart.
     assert missing <= {"menu", "tool_tip"}, missing
+
+
+def test_what_does_not_work_besides_the_line_is_shown(window: StatusWindow, qtbot) -> None:
+    assert window.problems_label.isHidden()
+    window.set_problems("CRM lookup not reachable: 127.0.0.1: HTTP 500 <b>x</b>")
+    assert not window.problems_label.isHidden()
+    assert window.problems_label.text() == "CRM lookup not reachable: 127.0.0.1: HTTP 500 <b>x</b>"
+    window.set_problems("LDAP directory not reachable: ldap://dc1.example.com.tr: no answer "
+                        "within 800 ms\nAnother program already uses this key combination. "
+                        "Choose another one.")
+    assert not window.problems_label.isHidden()
+    ARTIFACTS.mkdir(exist_ok=True)
+    labels = (window.problems_label, window.notice_text)
+    # The window grows for the new lines: none cut off (the layout settles, then the WM).
+    qtbot.waitUntil(lambda: all(label.height() >= label.heightForWidth(label.width())
+                                for label in labels))
+    window.grab().save(str(ARTIFACTS / "status-window-problems.png"))
+    window.set_problems("")
+    assert window.problems_label.isHidden()

@@ -294,3 +294,23 @@ def test_no_timer_runs_while_no_call_rings(tray: TrayController, qtbot) -> None:
     tray.set_missed(3)
     qtbot.wait(10)
     assert [t for t in tray.findChildren(QTimer) if t.isActive()] == []
+
+
+def test_what_does_not_work_besides_the_line_is_shown(tray: TrayController) -> None:
+    """A failing company directory or an unavailable hotkey: in the tooltip and the menu."""
+    text = ("LDAP directory not reachable: ldap://dc1: cannot connect\n"
+            "Another program already uses this key combination. Choose another one.")
+    tray.set_problems(text)
+    assert "LDAP directory not reachable: ldap://dc1: cannot connect" in tray.tool_tip()
+    assert "Another program already uses this key combination" in tray.tool_tip()
+    entries = _entries(tray)
+    for line in text.splitlines():  # one menu line each: the menu stays narrow
+        assert (line, False) in entries
+    many = "\n".join(f"problem {n}" for n in range(5))
+    tray.set_problems(many)
+    entries = _entries(tray)
+    assert ("problem 0", False) in entries
+    assert ("problem 2; problem 3; problem 4", False) in entries  # none lost
+    tray.set_problems("")
+    assert "not reachable" not in tray.tool_tip()
+    assert not any("not reachable" in entry for entry, _ in _entries(tray))

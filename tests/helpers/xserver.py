@@ -52,6 +52,8 @@ DEBIAN_PACKAGES: Final = {
     "xwininfo": "x11-utils",
     "dbus-daemon": "dbus",
     "gnome-keyring-daemon": "gnome-keyring",
+    "slapd": "slapd",
+    "xclip": "xclip",
 }
 #: ``KOBIKOM_ALLOW_SKIP_E2E=1``: skip instead of failing when a program is missing.
 ALLOW_SKIP_ENV: Final = "KOBIKOM_ALLOW_SKIP_E2E"

@@ -44,3 +44,9 @@ def ca_file(ca: trustme.CA, tmp_path: Path) -> str:
     path = tmp_path / "test-ca.pem"
     ca.cert_pem.write_to_path(str(path))
     return str(path)
+
+
+# The company-directory servers (a real slapd, a real aiohttp lookup endpoint).
+from tests.helpers.directory_servers import lookup_server, slapd  # noqa: E402
+
+__all__ = ["lookup_server", "slapd"]

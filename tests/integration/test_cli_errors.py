@@ -101,7 +101,10 @@ def cases(f: dict[str, Path]) -> list[tuple[list[str], int, str]]:
         (["lookup", "yok"], EXIT_USAGE, "not a phone number"),
         (["lookup", "+90 yok"], EXIT_USAGE, "not a phone number"),
         (["lookup", "0532 412 18 75"], EXIT_NOT_FOUND, "no contact"),
+        # lookup reads the settings (LDAP, the HTTP lookup): a broken file is named
         (["lookup", "0532", "--config", str(f["bad-settings"])], EXIT_USAGE,
+         "is not a valid settings file"),
+        (["contacts", "export", "x.csv", "--config", str(f["bad-settings"])], EXIT_USAGE,
          "--config is not used here"),
         (["contacts", "import", str(f["folder"])], EXIT_USAGE, "is a folder, not a file"),
         (["contacts", "import", str(f["missing"])], EXIT_USAGE, "no such file"),

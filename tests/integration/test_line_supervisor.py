@@ -354,3 +354,43 @@ async def test_channel_taps_see_every_frame_and_a_change_of_them_keeps_the_call(
     finally:
         await supervisor.close()
         journal.close()
+
+
+async def test_a_new_line_gets_the_remote_directory_and_a_running_one_new_sources(
+        tmp_path: Path, servers: list[FakeTcpServer], lookup_server: Any) -> None:
+    """The app's remote directory reaches the lines the supervisor makes (late contacts)."""
+    from desktop.core.remote_directory import RemoteDirectory
+    from desktop.core.remote_http import HttpLookupSource
+
+    a, _ = servers
+    journal = Journal(tmp_path / "journal.sqlite3")
+    lookup_server.contacts["+905321234567"] = {"name": "Uzak Müşteri", "company": "CRM A.Ş."}
+    remote = [RemoteDirectory([HttpLookupSource(lookup_server.url(), budget=2.0)])]
+    cards: list[CallerCard] = []
+
+    async def resolve() -> LinePlan:
+        return tekil_spec(a)
+
+    supervisor = LineSupervisor(
+        resolve=resolve, stores=lambda: (None, journal), on_card=cards.append,
+        on_state=lambda s: None, remote=lambda: remote[0],
+        channel_options=lambda: {"timing": TIMING, "backoff": FAST_BACKOFF})
+    try:
+        await supervisor.reconfigure("start")
+        await a.wait_clients()
+        await a.send(ringing("c1"))
+        await until(lambda: any(c.name == "Uzak Müşteri" for c in cards))
+        assert cards[0].lookup_pending
+        assert cards[-1].contact_source == "http"
+        # New settings: no remote sources any more; the running line follows.
+        assert supervisor.line is not None
+        supervisor.line.set_remote(None)
+        await a.send(hangup("c1") + ringing("c2"))
+        await until(lambda: any(c.call_id == "c2" for c in cards))
+        c2 = [c for c in cards if c.call_id == "c2"]
+        assert not c2[0].lookup_pending
+        assert c2[0].name is None
+    finally:
+        await supervisor.close()
+        await remote[0].aclose()
+        journal.close()

@@ -1,6 +1,6 @@
 """Benchmark, in-process: the team board under a steady stream of events.
 
-    .venv/bin/python bench/bench_board.py [--seconds 20] [--rate 200]
+    .venv/bin/python bench/bench_board.py [--seconds 10] [--rounds 3] [--rate 200]
                                           [--extensions 1000] [--queues 50]
 
 Goal (issue 15 §1): with 1,000 extensions and 50 queues under a steady 200
@@ -32,6 +32,7 @@ import argparse
 import math
 import os
 import random
+import statistics
 import sys
 import time
 from collections.abc import Iterator
@@ -244,7 +245,9 @@ def run(app: QApplication, stream_events: list[Event], *, rate: float, extension
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--seconds", type=float, default=10.0, help="of events per run")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="rounds of (no board, shown, hidden); the median is the figure")
     parser.add_argument("--rate", type=float, default=200.0, help="events per second")
     parser.add_argument("--extensions", type=int, default=1000)
     parser.add_argument("--queues", type=int, default=50)
@@ -252,27 +255,34 @@ def main() -> int:
     app = QApplication(sys.argv[:1])
     stream_events, parse_s = events(int(args.seconds * args.rate), args.extensions, args.queues)
     print(f"team board: {args.extensions:,} extensions, {args.queues} queues, "
-          f"{args.rate:g} events/s for {args.seconds:g} s (Qt platform {app.platformName()})")
+          f"{args.rate:g} events/s, {args.rounds} round(s) of {args.seconds:g} s per run "
+          f"(Qt platform {app.platformName()})")
     options = {"rate": args.rate, "extensions": args.extensions, "queues": args.queues}
-    base = run(app, stream_events, visible=None, **options)
-    print(f"  {'events delivered, no board':<30} {base['cpu_ms_per_s']:6.2f} ms of GUI-thread "
-          f"CPU per second of events (the baseline: the loop waking up for each event)")
-    shown = {}
-    for visible in (True, False):
-        r = run(app, stream_events, visible=visible, **options)
-        what = "board shown (window + strip)" if visible else "board hidden (badge only)"
-        extra = r["cpu_ms_per_s"] - base["cpu_ms_per_s"]
-        print(f"  {what:<30} {r['cpu_ms_per_s']:6.2f} ms per second of events: the board's "
-              f"share {extra:5.2f} ms (worst second {r['max_ms']:5.2f} ms in all); "
-              f"{r['flushes_per_s']:.1f} widget updates/s; {r['colleagues']:,} colleagues, "
-              f"{r['queues']} queues, {r['waiting']} waiting")
-        if visible:
-            shown = {**r, "extra": extra}
+    # Each round measures the baseline next to the board, and the board's share is the
+    # difference within the round: a busy neighbour on a shared machine moves both.
+    shares: dict[bool, list[float]] = {True: [], False: []}
+    for round_no in range(1, args.rounds + 1):
+        base = run(app, stream_events, visible=None, **options)
+        print(f"  round {round_no}: {'events delivered, no board':<28} "
+              f"{base['cpu_ms_per_s']:6.2f} ms of GUI-thread CPU per second of events "
+              f"(the baseline: the loop waking up for each event)")
+        for visible in (True, False):
+            r = run(app, stream_events, visible=visible, **options)
+            what = "board shown (window + strip)" if visible else "board hidden (badge only)"
+            extra = r["cpu_ms_per_s"] - base["cpu_ms_per_s"]
+            shares[visible].append(extra)
+            print(f"  round {round_no}: {what:<28} {r['cpu_ms_per_s']:6.2f} ms: the board's "
+                  f"share {extra:5.2f} ms (worst second {r['max_ms']:5.2f} ms in all); "
+                  f"{r['flushes_per_s']:.1f} widget updates/s; {r['colleagues']:,} "
+                  f"colleagues, {r['queues']} queues, {r['waiting']} waiting")
     print(f"  parsing the messages (pbx layer, needed for the popups anyway): "
           f"{parse_s / args.seconds * 1000:.2f} ms per second of events")
-    met = shown["extra"] <= GOAL_MS
+    shown, hidden = statistics.median(shares[True]), statistics.median(shares[False])
+    print(f"  the board's share, median of {args.rounds}: {shown:.2f} ms shown, "
+          f"{hidden:.2f} ms hidden")
+    met = shown <= GOAL_MS
     print(f"goal: at most {GOAL_MS:g} ms of GUI work per second of events on average: "
-          f"{'met' if met else 'MISSED'} ({shown['extra']:.2f} ms with the board shown)")
+          f"{'met' if met else 'MISSED'} ({shown:.2f} ms with the board shown)")
     return 0 if met else 1
 
 

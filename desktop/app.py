@@ -121,6 +121,7 @@ class Application(QObject):
         self.sms: Any = None  # quick SMS (issue 6)
         self.setup: Any = None  # first-run wizard, QR provisioning (issue 7)
         self.support: Any = None  # support bundle (issue 10 §3)
+        self.board: Any = None  # team and queue board (issue 15 §1)
         self.integrations: Any = None  # CRM, remote directory, dial hotkey (issue 15 §2-4)
 
     # ------------------------------------------------------------------ start
@@ -139,6 +140,7 @@ class Application(QObject):
         self._wire_sms()
         self._wire_setup()
         self._wire_support()
+        self._wire_board()
         self._watch_network()
         if self.demo:
             self.supervisor.switch(self._enter_mode, "starting in demo mode")
@@ -479,6 +481,30 @@ class Application(QObject):
                 lambda r: self.sms.wake()
                 if r == QNetworkInformation.Reachability.Online else None)
 
+    def _wire_board(self) -> None:
+        """Team and queue board, queue strip, waiting-callers badge (issue 15 §1)."""
+        from desktop.ui.board_service import BoardService
+        from desktop.ui.tray import MenuSection
+
+        c2c = self.click_to_call
+        board = BoardService(
+            settings=self.current_settings, session=self.rest_session,
+            identity=lambda: (*self._session_identity(),
+                              self.current_settings().account.domain_uuid),
+            line=lambda: self.line, tasks=self.tasks,
+            dial=(lambda number: c2c.dial(number, source="board")) if c2c else None,
+            transfer=c2c.service.transfer if c2c else None,
+            notify=lambda title, text: self._dial_notify(title, text, MessageKind.WARNING),
+            name_for=self._contact_name, parent=self)
+        self.board = board
+        # One connection: the board hears the line's events through the supervisor.
+        self.supervisor.add_event_listener(board.feed)
+        self.bridge.stateChanged.connect(board.line_state)
+        self.bridge.cardChanged.connect(board.on_card)
+        board.waitingChanged.connect(self.tray.set_waiting)  # the tray or its stand-in
+        self.tray.add_action(board.board_action, MenuSection.WINDOWS)
+        self.tray.add_action(board.strip_action, MenuSection.WINDOWS)
+
     def _sms_channel(self) -> tuple[Path, Any]:
         """The current mode's outbox and its account's SMS API (demo mode keeps its own)."""
         demo = self.demo
@@ -756,6 +782,8 @@ class Application(QObject):
         self._drop_rest_session()  # the password may have changed for the same e-mail
         if self.sms is not None:
             self.sms.wake()  # a new SMS token/API: waiting messages go out now, not in 60 s
+        if self.board is not None:
+            self.board.settings_changed()  # the waiting badge's switch and queues
         tel_links = getattr(self, "_tel_links", None)
         if tel_links is not None:  # also when the settings folder is not being watched
             tel_links.set_enabled(settings.ui.register_tel_links)
@@ -800,6 +828,8 @@ class Application(QObject):
     def _directory_changed(self) -> None:
         if self.line is not None:
             self.line.forget_contact()
+        if self.board is not None:
+            self.board.forget_names()
 
     def _error(self, title: str, text: str) -> None:
         box = QMessageBox(QMessageBox.Icon.Warning, title, text)
@@ -841,6 +871,8 @@ class Application(QObject):
     async def _shutdown(self) -> None:
         log.info("shutting down")
         self.popups.close_all()
+        if self.board is not None:
+            self.board.close()  # its window and strip, before Qt tears widgets down
         await self.supervisor.close()
         await self.demo_mode.stop()
         # Features close their own databases and senders (e.g. the SMS outbox).

@@ -34,6 +34,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Slot
 from PySide6.QtNetwork import QNetworkInformation
 from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon, QWidget
 
+from desktop.app.board import BoardWiring
 from desktop.app.dialing import DialingWiring
 from desktop.app.history import HistoryWiring
 from desktop.app.integrations import IntegrationsWiring
@@ -123,6 +124,7 @@ class Application(QObject):
         self._dialing = DialingWiring(self)
         self._history = HistoryWiring(self)
         self._integrations = IntegrationsWiring(self)
+        self._board = BoardWiring(self)
         self._sms = SmsWiring(self)
         # Feature services, set by the _wire_* methods below (None = feature absent,
         # so other features hide the buttons that would use it: no dead buttons).
@@ -131,6 +133,7 @@ class Application(QObject):
         self.sms: Any = None  # quick SMS (issue 6)
         self.setup: Any = None  # first-run wizard, QR provisioning (issue 7)
         self.support: Any = None  # support bundle (issue 10 §3)
+        self.board: Any = None  # team and queue board (issue 15 §1)
         self.integrations: Any = None  # CRM, remote directory, dial hotkey (issue 15 §2-4)
 
     # ------------------------------------------------------------------ start
@@ -149,6 +152,7 @@ class Application(QObject):
         self.sms = self._sms.wire()
         self._wire_setup()
         self.support = self._support.wire()
+        self.board = self._board.wire()
         self._watch_network()
         if self.demo:
             self.supervisor.switch(self._enter_mode, "starting in demo mode")
@@ -452,6 +456,8 @@ class Application(QObject):
         self._drop_rest_session()  # the password may have changed for the same e-mail
         if self.sms is not None:
             self.sms.wake()  # a new SMS token/API: waiting messages go out now, not in 60 s
+        if self.board is not None:
+            self.board.settings_changed()  # the waiting badge's switch and queues
         self._dialing.settings_saved(settings.ui.register_tel_links)
         # The supervisor changes only what the line's settings changed (a popup
         # corner changes nothing there) and never ends a call in progress.
@@ -494,6 +500,8 @@ class Application(QObject):
     def _directory_changed(self) -> None:
         if self.line is not None:
             self.line.forget_contact()
+        if self.board is not None:
+            self.board.forget_names()
 
     def _error(self, title: str, text: str) -> None:
         box = QMessageBox(QMessageBox.Icon.Warning, title, text)
@@ -535,6 +543,8 @@ class Application(QObject):
     async def _shutdown(self) -> None:
         log.info("shutting down")
         self.popups.close_all()
+        if self.board is not None:
+            self.board.close()  # its window and strip, before Qt tears widgets down
         await self.supervisor.close()
         await self.demo_mode.stop()
         # Features close their own databases and senders (e.g. the SMS outbox).

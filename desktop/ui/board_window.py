@@ -131,7 +131,6 @@ class BoardStrip(QFrame):
         layout.setContentsMargins(8, 4, 4, 4)
         self.queue_label = ElidedLabel(self)  # the queues' line never widens the board
         self.team_label = plain_label(self)
-        self.team_label.setStyleSheet("color: palette(mid);")
         self.team_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         # A fixed size (room for counts as long as the team's size): a new count then
         # repaints the label alone, never the strip's layout (the counts change with

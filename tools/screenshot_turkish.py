@@ -55,7 +55,7 @@ def wait(app: QApplication, condition: Callable[[], Any], timeout_ms: int = 1000
 
 
 def _app_action(text: str, parent: QWidget | Any) -> QAction:
-    """A menu entry the app adds, in the app's context (see ``desktop/app.py``)."""
+    """A menu entry the app adds, in the app's context (see ``desktop/app/``)."""
     return QAction(QCoreApplication.translate("Application", text), parent)
 
 

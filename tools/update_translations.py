@@ -21,7 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 TS = ROOT / "resources" / "translations" / "kobikom_tr.ts"
 QM = TS.with_suffix(".qm")
-SOURCES = sorted([*(ROOT / "desktop" / "ui").rglob("*.py"), ROOT / "desktop" / "app.py",
+SOURCES = sorted([*(ROOT / "desktop" / "ui").rglob("*.py"),
+                  *(ROOT / "desktop" / "app").glob("*.py"),
                   # The account check's texts are marked QT_TRANSLATE_NOOP("AccountCheck", ...).
                   *(ROOT / "desktop" / "core").glob("account_check*.py")])
 

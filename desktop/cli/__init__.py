@@ -45,7 +45,7 @@ from desktop.cli.common import (
 #: The command-family modules, in the order ``--help`` lists them.  Each has
 #: ``COMMANDS`` (its sub-command names), ``add_parsers(sub)`` and ``run(args)``.
 FAMILIES: tuple[str, ...] = (
-    "simulator", "listen", "replay", "contacts", "dial", "history", "sms", "qr",
+    "simulator", "listen", "team", "replay", "contacts", "dial", "history", "sms", "qr",
     "settings", "autostart", "selftest",
 )
 

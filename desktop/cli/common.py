@@ -27,12 +27,16 @@ Exit codes (documented in ``kobikom-desktop --help``):
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
 import logging
 import os
+import signal
 import stat
 import sys
 import traceback
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -278,6 +282,115 @@ def exit_code_for(exc: BaseException) -> int:
     if isinstance(exc, PbxError):
         return EXIT_SERVER
     return EXIT_SERVER
+
+
+# ---------------------------------------------------------------- following the channel
+# ``listen`` and ``team`` connect the same way: the settings with the command-line
+# overrides, the account's channel credentials, one channel until a signal, a goal
+# or the timeout, the connection states on stderr.
+
+
+@dataclass
+class LineSetup:
+    """What a command needs to open the real-time channel (see :func:`line_setup`)."""
+
+    settings: Any
+    account: Any
+    #: The account's REST session when it could be built (None: no REST login).
+    session: Any
+    credentials: Any
+
+    async def aclose(self) -> None:
+        if self.session is not None:
+            await self.session.aclose()
+
+
+def line_setup(args: argparse.Namespace) -> LineSetup:
+    """Settings, account and channel credentials; CliError (3) when they are missing."""
+    from desktop.core.account import Account, AccountIncomplete
+    from desktop.core.secrets import SecretStore
+
+    settings = apply_connection_options(load_settings(args), args)
+    account = Account(settings, SecretStore())
+    try:
+        try:
+            session = account.rest_session()
+        except AccountIncomplete:
+            session = None
+        credentials = account.channel_credentials(session)
+    except AccountIncomplete as exc:
+        raise CliError(EXIT_AUTH, f"cannot connect: {exc}") from None
+    return LineSetup(settings, account, session, credentials)
+
+
+@dataclass
+class FollowOutcome:
+    """How following the channel ended."""
+
+    connected: bool = False
+    #: The timeout ran out (rather than a signal or the caller's ``done``).
+    timed_out: bool = False
+    #: The login was rejected: the reason.
+    auth_failed: str | None = None
+    #: The last connection state described (for "never connected").
+    last: str | None = None
+
+
+async def follow_channel(setup: LineSetup, on_event: Callable[[Any], None], *,
+                         timeout: float | None, done: asyncio.Event | None = None,
+                         on_frame: Callable[..., None] | None = None,
+                         wrap_state: Callable[[Callable[[Any], None]],
+                                              Callable[[Any], None]] | None = None,
+                         ) -> FollowOutcome:
+    """Run the account's channel, handing every event to *on_event*, until *done* is
+    set, SIGINT/SIGTERM, a rejected login or *timeout* seconds."""
+    from desktop.pbx.channels import open_channel
+    from desktop.pbx.connection import Phase
+
+    done = done or asyncio.Event()
+    outcome = FollowOutcome()
+
+    def on_state(state: Any) -> None:
+        print(f"state: {state.describe()}", file=sys.stderr, flush=True)
+        if state.phase is not Phase.DISCONNECTED:  # not the "stopped" at the end
+            outcome.last = state.describe()
+        if state.phase is Phase.CONNECTED:
+            outcome.connected = True
+        if state.phase is Phase.AUTH_FAILED:
+            outcome.auth_failed = state.reason or "login rejected"
+            done.set()
+
+    account = setup.account
+    channel = open_channel(account.flavor, account.transport, setup.settings.endpoint(),
+                           setup.credentials, on_event=on_event,
+                           on_state=wrap_state(on_state) if wrap_state else on_state,
+                           on_frame=on_frame)
+    task = asyncio.create_task(channel.run(), name="follow-channel")
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, done.set)
+    try:
+        await asyncio.wait_for(done.wait(), timeout=timeout)
+    except TimeoutError:
+        outcome.timed_out = True
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    return outcome
+
+
+def follow_failure(outcome: FollowOutcome, settings: Any) -> int | None:
+    """The exit code (message printed) when following failed, else None."""
+    if outcome.auth_failed is not None:
+        print(f"kobikom-desktop: {outcome.auth_failed}", file=sys.stderr)
+        return EXIT_AUTH
+    if not outcome.connected:
+        endpoint = settings.endpoint()
+        return fail(EXIT_SERVER, f"never connected to {endpoint.host}:{endpoint.port} "
+                                 f"({outcome.last or 'no answer'})")
+    return None
 
 
 # ---------------------------------------------------------------- the error boundary

@@ -15,22 +15,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
-import signal
-import sys
 from typing import Any
 
 from desktop.cli.common import (
-    EXIT_AUTH,
     EXIT_NOT_FOUND,
     EXIT_OK,
-    EXIT_SERVER,
     EXIT_USAGE,
     add_connection_options,
-    apply_connection_options,
     fail,
-    load_settings,
+    follow_channel,
+    follow_failure,
+    line_setup,
     output_file,
     positive_int,
     positive_seconds,
@@ -124,42 +120,15 @@ def event_json(event: Any) -> dict[str, Any]:
 
 
 async def _run(args: argparse.Namespace) -> int:
-    from desktop.core.account import Account, AccountIncomplete
-    from desktop.core.secrets import SecretStore
-    from desktop.pbx.channels import open_channel
-    from desktop.pbx.connection import Phase
-
-    settings = apply_connection_options(load_settings(args), args)
-    account = Account(settings, SecretStore())
-    session = None
-    try:
-        try:
-            session = account.rest_session()
-        except AccountIncomplete:
-            session = None
-        credentials = account.channel_credentials(session)
-    except AccountIncomplete as exc:
-        return fail(EXIT_AUTH, f"cannot connect: {exc}")
-
+    setup = line_setup(args)
+    count = 0
     done = asyncio.Event()
-    result: dict[str, Any] = {"code": EXIT_OK, "count": 0, "why": None, "connected": False,
-                              "last": None}
 
     def on_event(event: Any) -> None:
+        nonlocal count
         print(json.dumps(event_json(event), ensure_ascii=False), flush=True)
-        result["count"] += 1
-        if args.count and result["count"] >= args.count:
-            done.set()
-
-    def on_state(state: Any) -> None:
-        print(f"state: {state.describe()}", file=sys.stderr, flush=True)
-        if state.phase is not Phase.DISCONNECTED:  # not the "stopped" at the end
-            result["last"] = state.describe()
-        if state.phase is Phase.CONNECTED:
-            result["connected"] = True
-        if state.phase is Phase.AUTH_FAILED:
-            result["code"] = EXIT_AUTH
-            result["why"] = state.reason
+        count += 1
+        if args.count and count >= args.count:
             done.set()
 
     capture = None
@@ -167,40 +136,23 @@ async def _run(args: argparse.Namespace) -> int:
         from desktop.core.capture import start_capture
 
         try:
-            capture = start_capture(args.capture, settings, credentials,
+            capture = start_capture(args.capture, setup.settings, setup.credentials,
                                     keep_numbers=not args.mask_numbers,
                                     total_mb=args.capture_max_mb)
         except OSError as exc:
-            if session is not None:
-                await session.aclose()
+            await setup.aclose()
             return fail(EXIT_USAGE, f"cannot write the capture {args.capture}: "
                                     f"{exc.strerror or exc}")
-    channel = open_channel(account.flavor, account.transport, settings.endpoint(),
-                           credentials, on_event=on_event,
-                           on_state=capture.tap_state(on_state) if capture else on_state,
-                           on_frame=capture.frame if capture is not None else None)
-    task = asyncio.create_task(channel.run(), name="listen")
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(sig, done.set)
     try:
-        await asyncio.wait_for(done.wait(), timeout=args.timeout)
-    except TimeoutError:
-        if args.count:
-            result["code"] = EXIT_NOT_FOUND
+        outcome = await follow_channel(
+            setup, on_event, timeout=args.timeout, done=done,
+            on_frame=capture.frame if capture is not None else None,
+            wrap_state=capture.tap_state if capture is not None else None)
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-        if session is not None:
-            await session.aclose()
+        await setup.aclose()
         if capture is not None:
             await asyncio.to_thread(capture.close)
-    if result["code"] == EXIT_AUTH:
-        print(f"kobikom-desktop: {result['why'] or 'login rejected'}", file=sys.stderr)
-    elif not result["connected"]:
-        endpoint = settings.endpoint()
-        return fail(EXIT_SERVER, f"never connected to {endpoint.host}:{endpoint.port} "
-                                 f"({result['last'] or 'no answer'})")
-    return int(result["code"])
+    failed = follow_failure(outcome, setup.settings)
+    if failed is not None:
+        return failed
+    return EXIT_NOT_FOUND if outcome.timed_out and args.count else EXIT_OK

@@ -4,6 +4,8 @@ Prints one JSON line with the ports when ready (port 0 = pick a free one)
 and runs until SIGINT/SIGTERM.  ``--replay FILE`` serves a capture
 (``listen --capture`` or the app's) on the event channels instead of
 simulated calls, at the recorded timing (``--replay-speed`` to go faster).
+``--team-demo`` gives the tenant a team of twelve and plays their day
+(``desktop/simulator/team.py``).
 """
 
 from __future__ import annotations
@@ -49,6 +51,10 @@ def add_parsers(sub: Any) -> None:
                      help="one at a time: each agent's phone rings S seconds (default 6)")
     sim.add_argument("--demo-calls", metavar="EXT",
                      help="keep making EXT ring with varied demo calls")
+    sim.add_argument("--team-demo", action="store_true",
+                     help="a team of twelve with three queues, and the colleagues' day: "
+                          "their calls, breaks, registrations and callers waiting in queues "
+                          "(for the team board)")
     sim.add_argument("--debug", action="store_true")
     # No --config: the simulator reads no settings (argparse refuses the option).
     replay = sim.add_argument_group("replay a capture from a real installation")
@@ -84,6 +90,11 @@ async def _run(args: argparse.Namespace) -> int:
         if not args.queue_offer_timeout > 0:
             return fail(EXIT_USAGE, "--queue-offer-timeout must be positive")
         cfg.queue_offer_timeout = args.queue_offer_timeout
+    if args.team_demo:
+        from desktop.simulator.team import demo_config
+
+        for key, value in demo_config().items():
+            setattr(cfg, key, value)
     if args.replay is not None:
         from desktop.pbx.capture import capture_files
         from desktop.simulator.replay import CaptureFileError, load_capture
@@ -119,13 +130,19 @@ async def _run(args: argparse.Namespace) -> int:
     if cfg.replay_files:
         ready["replay"] = list(cfg.replay_files)
     print(json.dumps(ready), flush=True)
-    demo: asyncio.Task[None] | None = None
+    demos: list[asyncio.Task[None]] = []
     if args.demo_calls:
-        demo = asyncio.create_task(sim.run_demo(extension=args.demo_calls), name="demo-calls")
+        demos.append(asyncio.create_task(sim.run_demo(extension=args.demo_calls),
+                                         name="demo-calls"))
+    if args.team_demo:
+        from desktop.simulator.team import run_team_demo
+
+        demos.append(asyncio.create_task(run_team_demo(sim, args.demo_calls or "1001"),
+                                         name="team-demo"))
     try:
         await stop.wait()
     finally:
-        if demo is not None:
+        for demo in demos:
             demo.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await demo

@@ -45,6 +45,7 @@ class DemoMode:
         self._account = Settings().account
         self._server = Settings().server
         self._calls: asyncio.Task[None] | None = None
+        self._team: asyncio.Task[None] | None = None
 
     @property
     def running(self) -> bool:
@@ -63,7 +64,11 @@ class DemoMode:
             report = await asyncio.to_thread(import_contacts, directory, self.contacts_csv)
             log.info("demo contacts imported: %d", report.added)
         known = await asyncio.to_thread(_directory_numbers, directory, KNOWN_CALLERS)
-        sim = Simulator(SimulatorConfig(flavor="bulut", known_callers=tuple(known)))
+        from desktop.simulator.team import demo_config, run_team_demo
+
+        # A team of twelve with three queues, whose day the team board shows.
+        sim = Simulator(SimulatorConfig(flavor="bulut", known_callers=tuple(known),
+                                        **demo_config()))
         await sim.start()
         self.simulator = sim
         self.secrets = SecretStore(use_env=False, session_only=True)
@@ -78,6 +83,8 @@ class DemoMode:
         self._calls = asyncio.get_running_loop().create_task(
             sim.run_demo(extension=DEMO_EXTENSION, first_after=DEMO_FIRST_CALL_AFTER),
             name="demo-calls")
+        self._team = asyncio.get_running_loop().create_task(
+            run_team_demo(sim, agent=DEMO_EXTENSION), name="demo-team")
 
     def overlay(self, settings: Settings) -> Settings:
         """The agent's settings with the simulator's account, servers and SMS service:
@@ -90,9 +97,10 @@ class DemoMode:
                                    sender=sim.cfg.sms_senders[0]))
 
     async def stop(self) -> None:
-        calls, self._calls = self._calls, None
-        if calls is not None and not calls.done():
-            await cancel_and_wait(calls)
+        for task in (self._calls, self._team):
+            if task is not None and not task.done():
+                await cancel_and_wait(task)
+        self._calls = self._team = None
         sim, self.simulator = self.simulator, None
         if sim is not None:
             await sim.stop()

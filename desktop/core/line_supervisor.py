@@ -65,6 +65,7 @@ from desktop.pbx.channel_setup import (
 )
 from desktop.pbx.channels import EventChannel, open_channel
 from desktop.pbx.connection import ConnectionState, Endpoint, Flavor, Transport
+from desktop.pbx.events import Event
 
 log = logging.getLogger("kobikom.core.supervisor")
 
@@ -204,6 +205,7 @@ class LineSupervisor:
         self._clock = clock
         self._channel_taps = channel_taps
         self._tracker_factory = tracker_factory or TrackerFactory(clock=clock)
+        self._event_listeners: list[Callable[[Event], None]] = []
         self._pending: deque[_Request] = deque()
         self._wakeup = asyncio.Event()
         self._worker: asyncio.Task[None] | None = None
@@ -239,6 +241,20 @@ class LineSupervisor:
     def running(self) -> bool:
         """A channel is running (connected or trying)."""
         return self._channel_task is not None and not self._channel_task.done()
+
+    # -- the event fan-out (one connection, several features) ----------------------------
+
+    def add_event_listener(self, listener: Callable[[Event], None]) -> None:
+        """Call *listener* with every event of every line from now on (after the call
+        tracker had it); an exception in it is logged, never fatal to the line."""
+        self._event_listeners.append(listener)
+
+    def _fan_out(self, event: Event) -> None:
+        for listener in self._event_listeners:
+            try:
+                listener(event)
+            except Exception:
+                log.exception("event listener %r failed", listener)
 
     # -- requests (all serialised) ----------------------------------------------------
 
@@ -367,6 +383,7 @@ class LineSupervisor:
         return PhoneLine(tracker, directory=directory, journal=journal,
                          on_card=self._on_card, on_state=self._state,
                          on_missed=self._on_missed, on_unsettled=self._unsettled,
+                         on_event=self._fan_out,
                          remote=self._remote() if self._remote is not None else None,
                          clock=self._clock)
 

@@ -177,6 +177,8 @@ class PhoneLine:
         on_missed(int): the number of missed calls not yet seen, when it changes.
         on_unsettled(list[str]): after a loss or a quiet refresh, the calls
             that may have ended while we were away (see the module docstring).
+        on_event(Event): every event, after the tracker had it: the fan-out
+            to other features (the team board) over this one connection.
     """
 
     def __init__(
@@ -189,10 +191,12 @@ class PhoneLine:
         on_state: Callable[[ConnectionState], None],
         on_missed: Callable[[int], None] | None = None,
         on_unsettled: Callable[[list[str]], None] | None = None,
+        on_event: Callable[[Event], None] | None = None,
         remote: RemoteLookup | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.tracker = tracker
+        self._on_event = on_event
         self._directory = directory
         self._late = LateContacts(remote, self._late_answer)
         self._journal = journal
@@ -380,6 +384,11 @@ class PhoneLine:
         changes = self.tracker.feed(event)
         if changes:
             self._publish(changes)
+        if self._on_event is not None:
+            try:
+                self._on_event(event)
+            except Exception:
+                log.exception("event subscriber failed")
 
     def _publish(self, changes: list[tuple[Call, CallChange]]) -> None:
         for call, change in changes:

@@ -182,6 +182,18 @@ class CaptureSettings:
     max_mb: int = 20
 
 
+# -- [board]: the team and queue board (issue 15 §1; desktop.core.team) --
+
+
+@dataclass(slots=True)
+class BoardSettings:
+    #: The tray icon shows how many callers wait in the agent's queues.
+    waiting_badge: bool = True
+    #: The agent's queues (numbers or names) for that badge and the queue strip;
+    #: empty = the queues the agent is seen answering, else every queue.
+    queues: list[str] = field(default_factory=list)
+
+
 # -- [crm], [ldap], [http_lookup], [hotkey]: beyond the popup (issue 15 §2-4) --
 
 
@@ -277,6 +289,7 @@ class Settings:
     sms: SmsSettings = field(default_factory=SmsSettings)
     history: HistorySettings = field(default_factory=HistorySettings)
     capture: CaptureSettings = field(default_factory=CaptureSettings)
+    board: BoardSettings = field(default_factory=BoardSettings)
     crm: CrmSettings = field(default_factory=CrmSettings)
     ldap: LdapSettings = field(default_factory=LdapSettings)
     http_lookup: HttpLookupSettings = field(default_factory=HttpLookupSettings)

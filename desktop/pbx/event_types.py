@@ -209,7 +209,12 @@ class MembersCountEvent(Event):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MemberQueueStartEvent(Event):
-    """``member-queue-start``: a caller joined a queue."""
+    """``member-queue-start``: a caller joined a queue.
+
+    The documented key fields are ``memberUUID`` and ``cidName`` only;
+    mod_callcenter's event also names the queue (``CC-Queue``) and the
+    caller's number (``CC-Member-CID-Number``): taken when present.
+    """
 
     member_uuid: str
     cid_name: str | None = None
@@ -230,6 +235,7 @@ class MemberQueueEndEvent(Event):
     cause: str | None = None
     cid_number: str | None = None
     queue: str | None = None
+    cancel_reason: str | None = None
 
 
 # ---------------------------------------------------------------- Tekil ExtensionStatus

@@ -282,7 +282,8 @@ def _other(name: str, msg: Mapping[str, Any], base: dict[str, Any]) -> Event | N
     if name == "bridge-agent-start":
         return BridgeAgentStartEvent(
             **base, agent=_require(msg, "agent"), agent_uuid=_text(msg.get("agentUUID")),
-            member_uuid=_text(_first(msg, ("memberUUID", "memberUuid", "member_uuid"))),
+            member_uuid=_text(_first(msg, ("memberUUID", "memberUuid", "member_uuid",
+                                         "CC-Member-UUID"))),
             caller=_text(_first(msg, _MEMBER_NUMBER_KEYS)),
             queue=_text(_first(msg, _QUEUE_KEYS)))
     if name == "bridge-agent-end":
@@ -314,7 +315,9 @@ def _other(name: str, msg: Mapping[str, Any], base: dict[str, Any]) -> Event | N
                                    cid_name=_text(msg.get("cidName")),
                                    cause=_text(msg.get("cause")),
                                    cid_number=_text(_first(msg, _MEMBER_NUMBER_KEYS)),
-                                   queue=_text(_first(msg, _QUEUE_KEYS)))
+                                   queue=_text(_first(msg, _QUEUE_KEYS)),
+                                   cancel_reason=_text(_first(msg, ("cancelReason",
+                                                                    "cancel_reason"))))
     if name in ("extensionstatus", "extension-status"):
         code_text = _require(msg, "status")
         try:

@@ -41,6 +41,9 @@ outside).  JSON in, JSON out; no authentication (loopback only).
                            made here (no upload), to every TCP client -> ``{"delivered":n}``
 =========================  ================================================================
 
+The team board's routes (registrations, agents, callers waiting in a queue)
+are documented in ``team.py``.
+
 Errors: 400 ``{"error":…}`` for a malformed request.
 """
 
@@ -53,6 +56,7 @@ from typing import TYPE_CHECKING, Any, Final
 from aiohttp import web
 
 from .profiles import PROFILES
+from .team import team_routes
 
 if TYPE_CHECKING:
     from .simulator import Simulator
@@ -107,6 +111,7 @@ class ControlApi:
             web.post("/_sim/profile", self.set_profile),
             web.post("/_sim/flood", self.flood),
             *self._line_test_routes(),
+            *team_routes(self.sim),  # the team board's (team.py)
         ]
 
     async def ring(self, request: web.Request) -> web.Response:

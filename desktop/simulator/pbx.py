@@ -70,6 +70,7 @@ from .config import Queue, SimulatorConfig
 from .legs import CallEmitter
 from .records import make_record
 from .sessions import ClientSession, EventHub
+from .team import TeamPlay
 from .tekil_commands import tekil_command
 
 log = logging.getLogger("kobikom.simulator.pbx")
@@ -150,6 +151,8 @@ class Switch:
         self.waiting: dict[str, int] = {}
         self._ext_status: dict[str, str] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        #: How the agent/queue events read, and what only the team board needs (team.py).
+        self.team = TeamPlay(self)
 
     # ------------------------------------------------------------ helpers
 
@@ -167,7 +170,7 @@ class Switch:
 
     def _agent(self, event: str, **fields: Any) -> None:
         if not self.tekil:
-            self.emit(self.events.bulut_agent_event(event, **fields))
+            self.emit(self.events.bulut_agent_event(event, **self.team.shape(event, fields)))
 
     def status_of(self, extension: str) -> str:
         """The Tekil ``ExtensionStatus`` code of *extension* right now."""

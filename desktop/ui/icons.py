@@ -10,7 +10,9 @@ The tray icon says the state at a glance:
   disconnected or while ringing;
 * a red badge in the top-right corner with the number of missed calls
   ("9+" above nine);
-* a purple "D" in the bottom-left corner in demo mode.
+* a purple "D" in the bottom-left corner in demo mode;
+* an amber badge in the top-left corner with the number of callers waiting
+  in the agent's queues (the team board's, ``[board] waiting_badge``).
 
 Everything is drawn in a 64-unit design square scaled to the target size,
 into pixmaps of every usual tray size at device pixel ratios 1 and 2, so
@@ -66,6 +68,8 @@ COLOR_CONNECTING: Final = QColor("#f9ab00")
 COLOR_FAILED: Final = QColor("#d93025")
 COLOR_BADGE: Final = QColor("#d93025")
 COLOR_DEMO: Final = QColor("#8430ce")
+COLOR_WAITING: Final = QColor("#f9ab00")
+COLOR_WAITING_TEXT: Final = QColor("#202124")
 COLOR_GLYPH: Final = QColor("#ffffff")
 
 #: Where the SVG app icon lives, relative to the repository / installed package.
@@ -97,6 +101,8 @@ class TrayLook:
     #: The missed-calls badge as shown (:func:`badge_text`; "" for none).
     badge: str = ""
     demo: bool = False
+    #: Callers waiting in the agent's queues as shown (:func:`badge_text`; "" for none).
+    waiting: str = ""
     #: Only the tile and handset (the application icon).
     plain: bool = False
 
@@ -225,6 +231,16 @@ def paint_tray_icon(painter: QPainter, size: float, look: TrayLook, *,
             painter.fillPath(_pill(center, width, height), COLOR_BADGE)
             if with_text:
                 _draw_text(painter, center, text, 21, COLOR_GLYPH)
+
+        if look.waiting:
+            with_text = device_px >= BADGE_TEXT_MIN_PX
+            height = 26.0 if with_text else 22.0
+            width = height if len(look.waiting) == 1 or not with_text else 36.0
+            center = QPointF(2 + width / 2, 2 + height / 2)
+            _cutout(painter, _pill(center, width + 7, height + 7))
+            painter.fillPath(_pill(center, width, height), COLOR_WAITING)
+            if with_text:
+                _draw_text(painter, center, look.waiting, 21, COLOR_WAITING_TEXT)
 
         if look.demo:
             center = QPointF(13, 51)

@@ -41,6 +41,7 @@ from desktop.ui.tray import (
     PaintGate,
     StatusActions,
     overflow_text,
+    waiting_text,
 )
 
 #: Size of the state icon at the top of the window (logical px).
@@ -90,6 +91,7 @@ class StatusWindow(QWidget):
         self._missed = 0
         self._dropped = 0
         self._overflow = 0
+        self._waiting = 0
         self._problems = ""
         self._demo = False
         self._look: TrayLook | None = None
@@ -133,9 +135,11 @@ class StatusWindow(QWidget):
         self.missed_label = _plain_label(self)
         self.dropped_label = _plain_label(self)
         self.overflow_label = _plain_label(self)
+        self.waiting_label = _plain_label(self)
         self.problems_label = _plain_label(self)
         for label in (self.title_label, self.status_label, self.reason_label, self.missed_label,
-                      self.overflow_label, self.dropped_label, self.problems_label):
+                      self.overflow_label, self.dropped_label, self.waiting_label,
+                      self.problems_label):
             lines.addWidget(label)
         header.addLayout(lines, 1)
         layout.addLayout(header)
@@ -231,6 +235,11 @@ class StatusWindow(QWidget):
         self._overflow = max(0, count)
         self._refresh()
 
+    def set_waiting(self, count: int) -> None:
+        """Callers waiting in the agent's queues (the team board), 0 for none."""
+        self._waiting = max(0, count)
+        self._refresh()
+
     def set_problems(self, text: str) -> None:
         """What does not work besides the line (a remote directory, the hotkey)."""
         self._problems = text
@@ -319,7 +328,8 @@ class StatusWindow(QWidget):
     def _refresh_now(self) -> None:
         now = self._clock()
         look = TrayLook(status=status_text.link_status(self._state), ringing=self._ringing,
-                        badge=badge_text(self._missed), demo=self._demo)
+                        badge=badge_text(self._missed), demo=self._demo,
+                        waiting=badge_text(self._waiting))
         if look != self._look:
             self._look = look
             icon = tray_icon(look)
@@ -344,6 +354,9 @@ class StatusWindow(QWidget):
         overflow = overflow_text(self._overflow)
         self.overflow_label.setText(overflow)
         self.overflow_label.setVisible(bool(overflow))
+        waiting = waiting_text(self._waiting) if self._waiting else ""
+        self.waiting_label.setText(waiting)
+        self.waiting_label.setVisible(bool(waiting))
         self.problems_label.setText(self._problems)
         self.problems_label.setVisible(bool(self._problems))
 

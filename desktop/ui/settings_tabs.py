@@ -168,6 +168,15 @@ class SettingsTabs(QDialog):
                  self.tr("The outgoing line for originate. Leave empty unless Kobikom "
                          "gave you another name."), key="dial.trunk")
         self.originate_check.toggled.connect(self._update_originate_fields)
+        # [board]: the team and queue board's badge (desktop/ui/board_service.py).
+        self.waiting_badge_check = QCheckBox(
+            self.tr("Show on the tray icon how many callers wait in my queues"))
+        rows.add("waiting_badge", "", self.waiting_badge_check, key="board.waiting_badge")
+        self.my_queues_edit = QLineEdit()
+        self.my_queues_edit.setPlaceholderText(self.tr("The queues I answer"))
+        rows.add("my_queues", self.tr("My queues:"), self.my_queues_edit,
+                 self.tr("Queue numbers or names, separated by commas. Empty: the queues "
+                         "you are seen answering, else all of them."), key="board.queues")
         return rows
 
     def _build_sms_tab(self) -> FormRows:
@@ -230,6 +239,8 @@ class SettingsTabs(QDialog):
         self.ring_timeout_spin.setValue(dial.ring_timeout_ms)
         self.wait_response_spin.setValue(dial.wait_response_ms)
         self.trunk_edit.setText(dial.trunk)
+        self.waiting_badge_check.setChecked(settings.board.waiting_badge)
+        self.my_queues_edit.setText(", ".join(settings.board.queues))
         sms = settings.sms
         self.sms_api_combo.setCurrentIndex(
             self.sms_api_combo.findData("old" if sms.api == "old" else "new"))
@@ -254,6 +265,9 @@ class SettingsTabs(QDialog):
         dial.ring_timeout_ms = self.ring_timeout_spin.value()
         dial.wait_response_ms = self.wait_response_spin.value()
         dial.trunk = self.trunk_edit.text().strip()
+        new.board.waiting_badge = self.waiting_badge_check.isChecked()
+        new.board.queues = [q.strip() for q in self.my_queues_edit.text().split(",")
+                            if q.strip()]
         new.sms.api = self.sms_api
         new.sms.base = self.sms_base_edit.text().strip()
         new.sms.sender = self.sms_sender_edit.text().strip()

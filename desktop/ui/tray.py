@@ -233,6 +233,7 @@ class TrayController(QObject):
         self._missed = 0
         self._dropped = 0
         self._overflow = 0
+        self._waiting = 0
         #: What does not work besides the line (a remote directory, the hotkey).
         self._problems = ""
         self._demo = False
@@ -336,6 +337,11 @@ class TrayController(QObject):
     def set_overflow(self, count: int) -> None:
         """Live calls that have no popup (there was no room): summed up here."""
         self._overflow = max(0, count)
+        self._refresh()
+
+    def set_waiting(self, count: int) -> None:
+        """Callers waiting in the agent's queues (the team board): a badge, 0 for none."""
+        self._waiting = max(0, count)
         self._refresh()
 
     def set_problems(self, text: str) -> None:
@@ -448,7 +454,7 @@ class TrayController(QObject):
         now = self._clock()
         look = TrayLook(status=status_text.link_status(self._state), ringing=self._ringing,
                         ring_frame=self._ring_frame, badge=badge_text(self._missed),
-                        demo=self._demo)
+                        demo=self._demo, waiting=badge_text(self._waiting))
         if look != self._look:
             self._look = look
             self._tray.setIcon(tray_icon(look))
@@ -458,6 +464,8 @@ class TrayController(QObject):
         overflow = overflow_text(self._overflow)
         if overflow:
             tooltip += "\n" + overflow
+        if self._waiting:
+            tooltip += "\n" + waiting_text(self._waiting)
         if self._problems:
             tooltip += "\n" + status_text.shell_safe(self._problems)
         if tooltip != self._tray.toolTip():
@@ -482,6 +490,14 @@ class TrayController(QObject):
         if self._state is not None and self._state.retry_in is not None and (
                 self._state.since + self._state.retry_in < now - 1):
             self._countdown.stop()  # the next attempt is due; its state will come
+
+
+def waiting_text(count: int) -> str:
+    """"3 callers waiting in your queues" (the team board's badge, in the tooltip)."""
+    if count == 1:
+        return QCoreApplication.translate("TrayController", "1 caller waiting in your queues")
+    return QCoreApplication.translate("TrayController", "%n callers waiting in your queues",
+                                      None, count)
 
 
 def menu_text(text: str) -> str:

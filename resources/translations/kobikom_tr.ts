@@ -2,6 +2,33 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="tr_TR" sourcelanguage="en">
 <context>
+    <name>AbandonedModel</name>
+    <message>
+        <source>Unknown caller</source>
+        <translation>Bilinmeyen arayan</translation>
+    </message>
+    <message>
+        <source>{who} ({times} times)</source>
+        <translation>{who} ({times} kez)</translation>
+    </message>
+    <message>
+        <source>Called back</source>
+        <translation>Geri arandı</translation>
+    </message>
+    <message>
+        <source>Call back</source>
+        <translation>Geri ara</translation>
+    </message>
+    <message>
+        <source>Call {who} back</source>
+        <translation>{who} numarasını geri ara</translation>
+    </message>
+    <message>
+        <source>The PBX did not send the caller&apos;s number.</source>
+        <translation>Santral arayanın numarasını göndermedi.</translation>
+    </message>
+</context>
+<context>
     <name>AboutDialog</name>
     <message>
         <source>About {app}</source>
@@ -554,7 +581,7 @@ Hesabı burada kurun; kaydetmek dosyanın yerine geçer.</translation>
     <name>Application</name>
     <message>
         <source>Settings file</source>
-        <extracomment>How often, and how many times, to look again for the tray icon&apos;s place while the tray host has not embedded it yet (the log line is what the end-to-end tests click). The administrator&apos;s machine-wide policy (defaults and locks), read once.</extracomment>
+        <extracomment>How often, and how many times, to look again for the tray icon&apos;s place while the tray host has not embedded it yet (the log line is what the end-to-end tests click). The administrator&apos;s machine-wide policy (defaults and locks), read once. The account&apos;s REST session, shared by every feature.</extracomment>
         <translation>Ayar dosyası</translation>
     </message>
     <message>
@@ -626,6 +653,288 @@ Details are in the log file:
 
 Ayrıntılar günlük dosyasında:
 {1}</translation>
+    </message>
+</context>
+<context>
+    <name>Board</name>
+    <message>
+        <source>Ext.</source>
+        <extracomment>Text of rows nobody can call right now (offline, no news). The roles the colleagues&apos; table answers (every other one is None at once).</extracomment>
+        <translation>Dahili</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Ad</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Durum</translation>
+    </message>
+    <message>
+        <source>With</source>
+        <translation>Kiminle</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Süre</translation>
+    </message>
+    <message>
+        <source>Agent</source>
+        <translation>Temsilci</translation>
+    </message>
+    <message>
+        <source>Queue</source>
+        <translation>Kuyruk</translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation>Numara</translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation>Bekleyen</translation>
+    </message>
+    <message>
+        <source>Longest wait</source>
+        <translation>En uzun bekleme</translation>
+    </message>
+    <message>
+        <source>Ready agents</source>
+        <translation>Hazır temsilci</translation>
+    </message>
+    <message>
+        <source>Caller</source>
+        <translation>Arayan</translation>
+    </message>
+    <message>
+        <source>Waited so far</source>
+        <translation>Bekleme süresi</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Durum</translation>
+    </message>
+    <message>
+        <source>Call state</source>
+        <translation>Çağrı durumu</translation>
+    </message>
+    <message>
+        <source>Gave up at</source>
+        <translation>Kapatma saati</translation>
+    </message>
+    <message>
+        <source>Waited</source>
+        <translation>Bekledi</translation>
+    </message>
+    <message>
+        <source>No news yet</source>
+        <extracomment>Translation context of this module&apos;s texts.</extracomment>
+        <translation>Bilgi yok</translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>Çevrim dışı</translation>
+    </message>
+    <message>
+        <source>Free</source>
+        <translation>Boşta</translation>
+    </message>
+    <message>
+        <source>Ringing</source>
+        <translation>Çalıyor</translation>
+    </message>
+    <message>
+        <source>In a call</source>
+        <translation>Görüşmede</translation>
+    </message>
+    <message>
+        <source>On hold</source>
+        <translation>Beklemede</translation>
+    </message>
+    <message>
+        <source>Extension not found</source>
+        <translation>Dahili bulunamadı</translation>
+    </message>
+    <message>
+        <source>Available</source>
+        <translation>Müsait</translation>
+    </message>
+    <message>
+        <source>Available (on demand)</source>
+        <translation>Müsait (isteğe bağlı)</translation>
+    </message>
+    <message>
+        <source>On break</source>
+        <translation>Molada</translation>
+    </message>
+    <message>
+        <source>Logged out</source>
+        <translation>Oturum kapalı</translation>
+    </message>
+    <message>
+        <source>Waiting for a call</source>
+        <translation>Çağrı bekliyor</translation>
+    </message>
+    <message>
+        <source>Being offered a call</source>
+        <translation>Çağrı geliyor</translation>
+    </message>
+    <message>
+        <source>In a queue call</source>
+        <translation>Kuyruk çağrısında</translation>
+    </message>
+    <message>
+        <source>Idle</source>
+        <translation>Pasif</translation>
+    </message>
+    <message>
+        <source>Calling {who}</source>
+        <extracomment>The state dot&apos;s colour per presence. Logical size of the board&apos;s small icons.</extracomment>
+        <translation>{who} aranıyor</translation>
+    </message>
+    <message>
+        <source>Call from {who}</source>
+        <translation>{who} arıyor</translation>
+    </message>
+    <message>
+        <source>In a call with {who}</source>
+        <translation>{who} ile görüşmede</translation>
+    </message>
+</context>
+<context>
+    <name>BoardService</name>
+    <message>
+        <source>&amp;Team and queues…</source>
+        <extracomment>The widgets follow the events at most this often (ms) while they arrive. Durations move on this often while the board or the strip is visible (ms). Events held while the team list is read. The team list is read again when the board opens and it is older than this (s). Events not folded yet (at most one FLUSH_MS&apos;s worth, or those that came while the team list was read).</extracomment>
+        <translation>&amp;Ekip ve kuyruklar…</translation>
+    </message>
+    <message>
+        <source>Queue strip on top</source>
+        <translation>Kuyruk şeridi en üstte</translation>
+    </message>
+    <message>
+        <source>the team list could not be read: {why}</source>
+        <extracomment>Flushes so far (diagnostics, the benchmark).</extracomment>
+        <translation>ekip listesi okunamadı: {why}</translation>
+    </message>
+    <message>
+        <source>Only the Tekil Santral WebSocket connection can transfer calls.</source>
+        <translation>Çağrıları yalnızca Tekil Santral WebSocket bağlantısı aktarabilir.</translation>
+    </message>
+    <message>
+        <source>Not connected to the PBX.</source>
+        <translation>Santrale bağlı değil.</translation>
+    </message>
+    <message>
+        <source>You have no call to transfer.</source>
+        <translation>Aktarılacak bir çağrınız yok.</translation>
+    </message>
+    <message>
+        <source>Transfer failed</source>
+        <translation>Aktarma başarısız</translation>
+    </message>
+    <message>
+        <source>The call was not transferred to {extension}: {why}</source>
+        <translation>Çağrı {extension} dahilisine aktarılmadı: {why}</translation>
+    </message>
+    <message>
+        <source>no reason given</source>
+        <translation>neden belirtilmedi</translation>
+    </message>
+</context>
+<context>
+    <name>BoardStrip</name>
+    <message>
+        <source>Board</source>
+        <extracomment>The window&apos;s first size (logical px). Queues the strip names one by one; more are summed up.</extracomment>
+        <translation>Pano</translation>
+    </message>
+    <message>
+        <source>Open the team and queue board</source>
+        <translation>Ekip ve kuyruk panosunu aç</translation>
+    </message>
+    <message>
+        <source>Dock</source>
+        <translation>Yerleştir</translation>
+    </message>
+    <message>
+        <source>Undock</source>
+        <translation>Ayır</translation>
+    </message>
+    <message>
+        <source>Put the strip back into the board window</source>
+        <translation>Şeridi pano penceresine geri koy</translation>
+    </message>
+    <message>
+        <source>Keep this strip on top of every window</source>
+        <translation>Bu şerit her pencerenin üstünde kalsın</translation>
+    </message>
+    <message>
+        <source>{count} more queues: {waiting} waiting</source>
+        <translation>{count} kuyruk daha: {waiting} bekleyen</translation>
+    </message>
+    <message>
+        <source>No queues</source>
+        <translation>Kuyruk yok</translation>
+    </message>
+    <message>
+        <source>Team: {free} free, {busy} busy, {off} offline</source>
+        <translation>Ekip: {free} boşta, {busy} meşgul, {off} çevrim dışı</translation>
+    </message>
+    <message>
+        <source>{queue}: {count} waiting, longest {time}</source>
+        <translation>{queue}: {count} bekleyen, en uzun {time}</translation>
+    </message>
+    <message>
+        <source>{queue}: {count} waiting</source>
+        <translation>{queue}: {count} bekleyen</translation>
+    </message>
+</context>
+<context>
+    <name>BoardWindow</name>
+    <message>
+        <source>Team and queues – Kobikom Desktop</source>
+        <translation>Ekip ve kuyruklar – Kobikom Desktop</translation>
+    </message>
+    <message>
+        <source>Search by name or extension</source>
+        <translation>Ad veya dahili numarayla arayın</translation>
+    </message>
+    <message>
+        <source>Colleagues</source>
+        <translation>Ekip arkadaşları</translation>
+    </message>
+    <message>
+        <source>Callers waiting</source>
+        <translation>Bekleyen arayanlar</translation>
+    </message>
+    <message>
+        <source>Agents of the selected queue</source>
+        <translation>Seçili kuyruğun temsilcileri</translation>
+    </message>
+    <message>
+        <source>Gave up waiting today</source>
+        <translation>Bugün beklerken kapatanlar</translation>
+    </message>
+    <message>
+        <source>Queues</source>
+        <translation>Kuyruklar</translation>
+    </message>
+    <message>
+        <source>Queue not named</source>
+        <translation>Adı bildirilmeyen kuyruk</translation>
+    </message>
+    <message>
+        <source>{shown} of {count} colleagues</source>
+        <translation>{shown} / {count} ekip arkadaşı</translation>
+    </message>
+    <message>
+        <source>{count} colleagues</source>
+        <translation>{count} ekip arkadaşı</translation>
+    </message>
+    <message>
+        <source>Queues – Kobikom Desktop</source>
+        <translation>Kuyruklar – Kobikom Desktop</translation>
     </message>
 </context>
 <context>
@@ -1111,6 +1420,34 @@ Ayrıntılar günlük dosyasında:
     <message>
         <source>Not connected to the PBX; nothing was sent.</source>
         <translation>Santrale bağlı değil; hiçbir şey gönderilmedi.</translation>
+    </message>
+</context>
+<context>
+    <name>ColleagueModel</name>
+    <message>
+        <source>This is your own extension.</source>
+        <extracomment>None: transfer possible; else why not (the Transfer column&apos;s tooltip).</extracomment>
+        <translation>Bu sizin dahiliniz.</translation>
+    </message>
+    <message>
+        <source>{name} is offline.</source>
+        <translation>{name} çevrim dışı.</translation>
+    </message>
+    <message>
+        <source>Call {name} ({extension})</source>
+        <translation>{name} ({extension}) aransın</translation>
+    </message>
+    <message>
+        <source>Transfer your call to {name} ({extension})</source>
+        <translation>Çağrınızı {name} ({extension}) dahilisine aktarın</translation>
+    </message>
+    <message>
+        <source>PBX: {text}</source>
+        <translation>Santral: {text}</translation>
+    </message>
+    <message>
+        <source>The phone is not registered.</source>
+        <translation>Telefon santrale kayıtlı değil.</translation>
     </message>
 </context>
 <context>
@@ -2566,6 +2903,21 @@ Son aramalar burada görünür.</translation>
     </message>
 </context>
 <context>
+    <name>QueueModel</name>
+    <message>
+        <source>Queue not named</source>
+        <translation>Adı bildirilmeyen kuyruk</translation>
+    </message>
+    <message>
+        <source>The PBX does not report the callers waiting in this queue.</source>
+        <translation>Santral bu kuyrukta bekleyen arayanları bildirmiyor.</translation>
+    </message>
+    <message>
+        <source>Agents available and waiting for a call / agents seen in this queue</source>
+        <translation>Müsait ve çağrı bekleyen temsilciler / bu kuyrukta görülen temsilciler</translation>
+    </message>
+</context>
+<context>
     <name>RecordingPlayer</name>
     <message>
         <source>Recording – {0}</source>
@@ -2927,6 +3279,22 @@ Son aramalar burada görünür.</translation>
     <message>
         <source>The outgoing line for originate. Leave empty unless Kobikom gave you another name.</source>
         <translation>Originate için giden hat. Kobikom size başka bir ad vermediyse boş bırakın.</translation>
+    </message>
+    <message>
+        <source>Show on the tray icon how many callers wait in my queues</source>
+        <translation>Kuyruklarımda kaç arayanın beklediği bildirim simgesinde gösterilsin</translation>
+    </message>
+    <message>
+        <source>The queues I answer</source>
+        <translation>Yanıtladığım kuyruklar</translation>
+    </message>
+    <message>
+        <source>My queues:</source>
+        <translation>Kuyruklarım:</translation>
+    </message>
+    <message>
+        <source>Queue numbers or names, separated by commas. Empty: the queues you are seen answering, else all of them.</source>
+        <translation>Kuyruk numaraları veya adları, virgülle ayrılmış. Boş: yanıtladığınız görülen kuyruklar, yoksa hepsi.</translation>
     </message>
     <message>
         <source>SMS</source>
@@ -3854,6 +4222,15 @@ Son aramalar burada görünür.</translation>
         <source>%Ln more calls without a popup</source>
         <translation>Açılır penceresi olmayan %Ln arama daha</translation>
     </message>
+    <message>
+        <source>1 caller waiting in your queues</source>
+        <extracomment>What does not work besides the line (a remote directory, the hotkey).</extracomment>
+        <translation>Kuyruklarınızda 1 arayan bekliyor</translation>
+    </message>
+    <message>
+        <source>%n callers waiting in your queues</source>
+        <translation>Kuyruklarınızda %n arayan bekliyor</translation>
+    </message>
 </context>
 <context>
     <name>TypePage</name>
@@ -3905,6 +4282,13 @@ Son aramalar burada görünür.</translation>
     <message>
         <source>Start the demo</source>
         <translation>Demoyu başlat</translation>
+    </message>
+</context>
+<context>
+    <name>WaitingModel</name>
+    <message>
+        <source>Unknown caller</source>
+        <translation>Bilinmeyen arayan</translation>
     </message>
 </context>
 <context>

@@ -1,6 +1,6 @@
 """Settings saved during a call: one connection, and the call keeps its popup.
 
-The app's wiring in small (desktop/app.py): the line supervisor publishes
+The app's wiring in small (desktop/app/): the line supervisor publishes
 cards through the line bridge to the popup manager; the line runs over real
 loopback sockets on the qasync loop the app uses.
 """

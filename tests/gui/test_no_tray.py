@@ -46,6 +46,13 @@ def test_shows_state_and_reason(window: StatusWindow) -> None:
     assert window.windowIcon().pixmap(32, 32).toImage() != reconnecting
     window.set_missed(2)
     assert window.missed_label.text() == "2 missed calls"
+    assert window.waiting_label.isHidden()
+    window.set_waiting(3)  # the team board's callers waiting in the agent's queues
+    assert window.waiting_label.text() == "3 callers waiting in your queues"
+    assert window.look().waiting == "3"
+    window.set_waiting(0)
+    assert window.waiting_label.isHidden()
+    assert window.look().waiting == ""
 
 
 def test_offers_the_menu_as_buttons(window: StatusWindow, qtbot) -> None:

@@ -34,9 +34,15 @@ from PySide6.QtCore import QObject, Qt, QTimer, Slot
 from PySide6.QtNetwork import QNetworkInformation
 from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon, QWidget
 
+from desktop.app.board import BoardWiring
+from desktop.app.dialing import DialingWiring
+from desktop.app.history import HistoryWiring
+from desktop.app.integrations import IntegrationsWiring
+from desktop.app.sms import SmsWiring
+from desktop.app.support import SupportWiring
 from desktop.core.account import Account, AccountIncomplete
 from desktop.core.call_records import CallEnd, CallQuery
-from desktop.core.caller_card import CallerCard, CardState, NumberSource, with_contact
+from desktop.core.caller_card import CallerCard, CardState
 from desktop.core.calls import RecentDials, TrackerFactory
 from desktop.core.demo_mode import DemoMode
 from desktop.core.directory import Directory
@@ -44,15 +50,15 @@ from desktop.core.journal import Journal
 from desktop.core.line_supervisor import (
     LinePlan,
     LineProblem,
-    LineSpec,
     LineSupervisor,
     line_spec,
 )
 from desktop.core.paths import AppPaths
 from desktop.core.phone_line import PhoneLine
 from desktop.core.policy import fallback_settings, load_effective_settings, load_policy
-from desktop.core.secrets import SecretName, SecretStore
+from desktop.core.secrets import SecretStore
 from desktop.core.settings import Settings, SettingsError
+from desktop.core.shared_session import SharedRestSession
 from desktop.core.tasks import TaskSet
 from desktop.pbx.connection import ConnectionState, Flavor, Phase
 from desktop.resources import resource
@@ -64,7 +70,6 @@ from desktop.ui.tray import MessageKind, TrayController
 log = logging.getLogger("kobikom.app")
 
 DEMO_CONTACTS: Final = resource("sample-data", "contacts-demo.csv")
-APP_ICON: Final = resource("icons", "kobikom-desktop.svg")
 #: How often, and how many times, to look again for the tray icon's place while the
 #: tray host has not embedded it yet (the log line is what the end-to-end tests click).
 TRAY_EMBED_CHECK_MS: Final = 250
@@ -100,20 +105,27 @@ class Application(QObject):
         self.directory: Directory | None = None
         self.journal: Journal | None = None
         self.demo_mode = DemoMode(DEMO_CONTACTS)
+        # Support bundle and connection capture (the supervisor taps new channels).
+        self._support = SupportWiring(self)
         self.supervisor = LineSupervisor(
             resolve=self._line_plan, stores=lambda: (self.directory, self.journal),
             on_card=self.bridge.on_card, on_state=self.bridge.on_state,
             on_missed=self.bridge.on_missed, settle=self._call_ended_at,
             tracker_factory=TrackerFactory(self.dials, on_dropped=self.bridge.on_dropped),
-            channel_taps=self._channel_taps,
+            channel_taps=self._support.channel_taps,
             remote=lambda: self.integrations.remote if self.integrations is not None else None)
         self._quit = asyncio.Event()
         self._windows: list[QWidget] = []
         self.tray: Any = tray
         self.popups = PopupManager(lambda: self.settings.popup, app=qapp, parent=self)
-        self._session: Any = None
-        self._session_lock = asyncio.Lock()
-        self._session_key: tuple[Any, ...] | None = None
+        #: The account's REST session, shared by every feature.
+        self.sessions = SharedRestSession(self.account, self._session_identity, self.tasks)
+        # How each feature is wired to the rest (desktop/app/<feature>.py).
+        self._dialing = DialingWiring(self)
+        self._history = HistoryWiring(self)
+        self._integrations = IntegrationsWiring(self)
+        self._board = BoardWiring(self)
+        self._sms = SmsWiring(self)
         # Feature services, set by the _wire_* methods below (None = feature absent,
         # so other features hide the buttons that would use it: no dead buttons).
         self.click_to_call: Any = None  # click-to-call (issue 4)
@@ -121,6 +133,7 @@ class Application(QObject):
         self.sms: Any = None  # quick SMS (issue 6)
         self.setup: Any = None  # first-run wizard, QR provisioning (issue 7)
         self.support: Any = None  # support bundle (issue 10 §3)
+        self.board: Any = None  # team and queue board (issue 15 §1)
         self.integrations: Any = None  # CRM, remote directory, dial hotkey (issue 15 §2-4)
 
     # ------------------------------------------------------------------ start
@@ -128,17 +141,18 @@ class Application(QObject):
     async def run(self) -> int:
         self._load_settings()
         self.directory, self.journal = await asyncio.gather(
-            asyncio.to_thread(Directory, self._data_dir() / "contacts.sqlite3"),
-            asyncio.to_thread(Journal, self._data_dir() / "journal.sqlite3"))
+            asyncio.to_thread(Directory, self.data_dir() / "contacts.sqlite3"),
+            asyncio.to_thread(Journal, self.data_dir() / "journal.sqlite3"))
         self._build_tray()
         self._report_settings_notes()
         self._connect_signals()
-        self._wire_dialing()
-        self._wire_integrations()
-        self._wire_history()
-        self._wire_sms()
+        self.click_to_call = self._dialing.wire()
+        self.integrations = self._integrations.wire()
+        self.call_history = self._history.wire()
+        self.sms = self._sms.wire()
         self._wire_setup()
-        self._wire_support()
+        self.support = self._support.wire()
+        self.board = self._board.wire()
         self._watch_network()
         if self.demo:
             self.supervisor.switch(self._enter_mode, "starting in demo mode")
@@ -154,7 +168,7 @@ class Application(QObject):
         """The agent's line now (None while it is not running)."""
         return self.supervisor.line
 
-    def _data_dir(self) -> Path:
+    def data_dir(self) -> Path:
         """Demo mode keeps its sample data apart from the agent's real data."""
         path = self.paths.data_dir / "demo" if self.demo else self.paths.data_dir
         path.mkdir(parents=True, exist_ok=True)
@@ -229,7 +243,7 @@ class Application(QObject):
         t.activated.connect(self.popups.show_last)
         t.aboutRequested.connect(self._about)
         t.settingsRequested.connect(self._open_settings)
-        t.contactsRequested.connect(self._open_contacts)
+        t.contactsRequested.connect(self.open_contacts)
         self.instance.messageReceived.connect(self._handed_over)
         self.instance.release()  # links clicked while we started are handled now
 
@@ -251,264 +265,11 @@ class Application(QObject):
     # Each feature is wired in its own method, so the composition stays readable
     # and features can be added without touching each other's wiring.
 
-    def _wire_dialing(self) -> None:
-        """Click-to-call: dialer window, popup/contact "Call back", tel: links (issue 4)."""
-        from desktop.core.dial_search import DialerSearch
-        from desktop.core.dialing import ClickToCall
-        from desktop.ui.click_to_call import ClickToCallBridge, TelLinkSettings
-        from desktop.ui.tray import MenuSection
-
-        service = ClickToCall(settings=self.current_settings, session=self._dial_session,
-                              line=lambda: self.line, dials=self.dials)
-        bridge = ClickToCallBridge(
-            service, tasks=self.tasks, notify=self._dial_notify,
-            search=lambda: DialerSearch(self.directory, self.journal), parent=self)
-        self.click_to_call = bridge
-        self.tray.add_action(bridge.dial_action, MenuSection.CALLS)
-        self.tray.add_action(bridge.clipboard_action, MenuSection.CALLS)
-        bridge.install_shortcut(self.qapp)
-        bridge.install_url_handler(self.qapp)
-        self.popups.set_actions(call_back=True)
-        self.popups.callBackRequested.connect(bridge.call_back)
-        self.popups.transferRequested.connect(bridge.transfer)
-        self.popups.hangUpRequested.connect(bridge.hang_up)
-        self.bridge.stateChanged.connect(self._dial_line_changed)
-        self._tel_links = TelLinkSettings(
-            self.config_path, tasks=self.tasks,
-            icon=str(APP_ICON) if APP_ICON.exists() else None, parent=self)
-        self._tel_links.failed.connect(
-            lambda why: self._dial_notify(self.tr("Telephone links"), why, MessageKind.WARNING))
-        self._tel_links.start(self.settings.ui.register_tel_links)
-        uri = getattr(self.options, "uri", None)
-        if uri:
-            QTimer.singleShot(0, lambda: bridge.dial_arguments([uri]))
-
-    def _wire_integrations(self) -> None:
-        """CRM screen-pop, LDAP/HTTP directory lookups, dial hotkey (issue 15 §2-4)."""
-        from desktop.ui.integrations import Integrations
-
-        integrations = Integrations(
-            self.settings, self.secrets, tasks=self.tasks,
-            dial=self.click_to_call.dial, notify=self._dial_notify, parent=self)
-        self.integrations = integrations
-        self.bridge.cardChanged.connect(integrations.crm.on_card)
-        self.popups.set_actions(crm=integrations.crm.enabled)
-        integrations.crm.enabledChanged.connect(lambda on: self.popups.set_actions(crm=on))
-        self.popups.crmRequested.connect(integrations.crm.open_card)
-
-        def remote_changed(remote: Any) -> None:
-            line = self.line
-            if line is not None:
-                line.set_remote(remote)
-
-        integrations.remoteChanged.connect(remote_changed)
-        integrations.problemsChanged.connect(self._integration_problems)
-        self._integration_problems(integrations.problems)
-        QTimer.singleShot(0, integrations.start)  # the hotkey, once the loop runs
-
-    def _integration_problems(self, text: str) -> None:
-        self.tray.set_problems(text)
-        if text:
-            log.info("not working: %s", text.replace("\n", "; "))
-
-    async def _dial_session(self) -> Any:
-        """The shared REST session (raises AccountIncomplete with the reason)."""
-        return await self.rest_session()
-
     def _dial_notify(self, title: str, text: str, kind: MessageKind) -> None:
         """A click-to-call result as a tray notification; problems never go unseen."""
         shown = self.tray is not None and self.tray.show_message(title, text, kind)
         if not shown and kind is not MessageKind.INFO:
             self._error(title, text)
-
-    @Slot(object)
-    def _dial_line_changed(self, _state: ConnectionState) -> None:
-        """Transfer and Hang up on popups only while the line takes call commands."""
-        line = self.line
-        live = line is not None and line.supports_commands and line.connected
-        self.popups.set_actions(transfer=live, hangup=live)
-
-    def _wire_history(self) -> None:
-        """Call history window, missed calls, gap filling, recordings (issue 5)."""
-        from PySide6.QtGui import QAction
-
-        from desktop.ui.call_history import CallHistory
-        from desktop.ui.tray import MenuSection
-
-        history = CallHistory(
-            journal=lambda: self.journal, tasks=self.tasks,
-            source_factory=self._history_source, downloader=self._history_session,
-            recordings_dir=lambda: self._data_dir() / self.paths.recordings_dir.name,
-            cache_bytes=lambda: max(1, self.current_settings().history.recordings_cache_mb)
-            * 1024 * 1024,
-            actions=self._history_actions, name_for=self._contact_name,
-            update_popup=self._history_popup_update,
-            notify=lambda title, text: self.tray.show_message(title, text, MessageKind.INFO),
-            parent=self)
-        self.call_history = history
-        # The badge counts the journal's unseen missed calls: they survive restarts
-        # and include calls found while offline (the tracker's count does neither).
-        history.missedChanged.connect(self.tray.set_missed)
-        self.bridge.cardChanged.connect(history.on_card)
-        self.bridge.stateChanged.connect(history.line_state)
-        # Dismissing the missed-calls card is the agent seeing all the calls it sums up.
-        self.popups.missedDismissed.connect(lambda ids: history.mark_seen(list(ids)))
-        self.popups.showMissedRequested.connect(lambda: history.show(missed_only=True))
-        self.popups.set_actions(recording=True, missed_list=True)
-        self.popups.playRecordingRequested.connect(
-            lambda card: history.play_recording(card.call_id))
-        # A left click on the tray icon opens the recent calls (the status window
-        # of desktops without a tray keeps its "Show last call" button).
-        if isinstance(self.tray, TrayController):
-            with contextlib.suppress(RuntimeError, TypeError):
-                self.tray.activated.disconnect(self.popups.show_last)
-            self.tray.activated.connect(lambda: history.show())
-        recent = QAction(self.tr("Recent calls…"), self)
-        recent.triggered.connect(lambda: history.show())
-        self.tray.add_action(recent, MenuSection.WINDOWS)
-        missed = QAction(self.tr("Missed calls…"), self)
-        missed.triggered.connect(lambda: history.show(missed_only=True))
-        self.tray.add_action(missed, MenuSection.WINDOWS)
-        self._history_actions_menu = (recent, missed)
-        # A mode switch reopens the journal: its windows and badge follow.
-        self.tray.demoToggled.connect(lambda _on: history.close_windows())
-        history.refresh_missed()
-
-    async def _history_session(self) -> Any:
-        """The REST session for call records and recordings (None: no account)."""
-        try:
-            return await self.rest_session()
-        except AccountIncomplete as exc:
-            log.info("call records unavailable: %s", exc)
-            return None
-
-    async def _history_source(self) -> Any:
-        """The account's call-record source for gap filling (None: cannot fetch)."""
-        from desktop.core.history_sync import KobiPbxCdrSource, TekilCdrSource
-
-        settings = self.current_settings()
-        if not settings.configured:
-            return None
-        session = await self._history_session()
-        if session is None:
-            return None
-        extensions = settings.account.extensions
-        if settings.account.flavor is Flavor.TEKIL:
-            return TekilCdrSource(session, extensions)
-        return KobiPbxCdrSource(session, settings.account.domain_uuid, extensions)
-
-    def _contact_name(self, number: str) -> str | None:
-        """The directory's name for a number (any thread: per-thread connections)."""
-        directory = self.directory
-        contact = directory.lookup(number) if directory is not None else None
-        return (contact.name or contact.company or None) if contact is not None else None
-
-    def _history_actions(self) -> Any:
-        """What the history window can do; other features are looked up at click time."""
-        from desktop.ui.history import HistoryActions
-
-        history = self.call_history
-        return HistoryActions(
-            call_back=(lambda number: self.click_to_call.dial(number, source="history"))
-            if self.click_to_call is not None else None,
-            send_sms=(lambda number, call_id: self.sms.compose(
-                [number], call_id=call_id, source="history"))
-            if self.sms is not None else None,
-            play_recording=history.play_recording, add_contact=self._history_add_contact,
-            set_note=history.set_note, directory_keys=self._directory_keys,
-            open_in_crm=self.integrations.open_history_row
-            if self.integrations is not None and self.integrations.crm.enabled else None)
-
-    def _history_add_contact(self, number: str) -> None:
-        from desktop.core.numbers import parse_number
-
-        self._open_contacts(prefill=CallerCard(call_id="", state=CardState.ENDED,
-                                               number=parse_number(number)))
-
-    def _directory_keys(self, text: str) -> list[str]:
-        """Numbers of the contacts whose name matches *text* (the history's search)."""
-        from desktop.ui.history import DIRECTORY_MATCHES
-
-        if self.directory is None:
-            return []
-        return [n.key for contact in self.directory.search(text, DIRECTORY_MATCHES)
-                for n in contact.numbers if n.key]
-
-    def _history_popup_update(self, card: CallerCard) -> None:
-        """A recording (or the caller the PBX had not sent) was found for an ended
-        call: its popup, if still open, shows it; so does the missed-calls card."""
-        popup = self.popups.popup(card.call_id)
-        filled = card.number_source is NumberSource.CDR
-        if filled or (popup is not None and popup.isVisible()):
-            if filled and self.directory is not None:
-                contact = self.directory.lookup(card.number)
-                if contact is not None:
-                    card = with_contact(card, contact.id, contact.name, contact.company,
-                                        contact.notes)
-            self.popups.show_card(card)
-
-    def _wire_sms(self) -> None:
-        """Quick SMS composer, durable outbox, delivery status (issue 6)."""
-        from PySide6.QtGui import QAction
-
-        from desktop.ui.sms import SmsService
-        from desktop.ui.tray import MenuSection
-
-        self.sms = SmsService(
-            self._sms_channel, tasks=self.tasks, store_token=self._store_sms_token,
-            agent_name=lambda: self.current_settings().sms.agent_name,
-            default_sender=lambda: self.current_settings().sms.sender,
-            notify=lambda title, text: self.tray.show_message(title, text, MessageKind.WARNING),
-            parent=self)
-        self.sms.start()
-        self.popups.set_actions(sms=True)
-        self.popups.smsRequested.connect(self._sms_for_card)
-        compose = QAction(self.tr("Send SMS…"), self)
-        compose.triggered.connect(lambda: self.sms.compose([], source="tray"))
-        self.tray.add_action(compose, MenuSection.CALLS)
-        history = QAction(self.tr("SMS history…"), self)
-        history.triggered.connect(self.sms.show_history)
-        self.tray.add_action(history, MenuSection.WINDOWS)
-        # After _set_demo (connected earlier): open the new mode's outbox.
-        self.tray.demoToggled.connect(lambda _on: self.sms.start())
-        # Queued messages go out as soon as the network or the PBX link is back.
-        self.bridge.stateChanged.connect(
-            lambda state: self.sms.wake() if state.phase is Phase.CONNECTED else None)
-        if QNetworkInformation.loadDefaultBackend() and QNetworkInformation.instance():
-            QNetworkInformation.instance().reachabilityChanged.connect(
-                lambda r: self.sms.wake()
-                if r == QNetworkInformation.Reachability.Online else None)
-
-    def _sms_channel(self) -> tuple[Path, Any]:
-        """The current mode's outbox and its account's SMS API (demo mode keeps its own)."""
-        demo = self.demo
-        return (self._data_dir() / self.paths.outbox_db.name,
-                lambda: self._sms_config(demo))
-
-    def _sms_config(self, demo: bool) -> Any:
-        """The SMS API of one mode (runs in a worker thread: reads the keyring)."""
-        from desktop.core.sms_sender import SmsNotConfigured, sms_api_config
-
-        if demo:
-            if not self.demo or not self.demo_mode.running:
-                raise SmsNotConfigured("demo mode is not running")
-            return sms_api_config(Account(self.demo_mode.overlay(self.settings),
-                                          self.demo_mode.secrets))
-        return sms_api_config(Account(self.settings, self.secrets))
-
-    def _store_sms_token(self, token: str) -> None:
-        """Save the SMS token (new API) or API key (old API); blocking (keyring)."""
-        name = SecretName.SMS_API_KEY if self.current_settings().sms.api == "old" \
-            else SecretName.SMS_TOKEN
-        store = self.demo_mode.secrets if self.demo else self.secrets
-        store.set(name, token)
-
-    @Slot(object)
-    def _sms_for_card(self, card: CallerCard) -> None:
-        from desktop.ui.sms import context_from_card
-
-        self.sms.compose([card.number.raw], context=context_from_card(card),
-                         call_id=card.call_id, source="popup")
 
     def _wire_setup(self) -> None:
         """First-run wizard and softphone QR provisioning (issue 7)."""
@@ -554,27 +315,15 @@ class Application(QObject):
         return Account(self.current_settings(), self.secrets)
 
     async def rest_session(self) -> Any:
-        """The account's REST session (Tekil panel or KobiPBX), shared by all features.
-
-        Created on first use and recreated when the account changes; it logs in
-        lazily and re-logs in on its own.  Building it reads the keyring and loads
-        the CA bundle, so that happens in a worker thread; the shared attributes
-        are only ever assigned here, on the loop.  Raises ``AccountIncomplete``.
-        """
-        async with self._session_lock:
-            key = self._session_identity()
-            if self._session is None or self._session_key != key:
-                session = await asyncio.to_thread(self.account().rest_session)
-                self._drop_rest_session()
-                self._session, self._session_key = session, key
-            return self._session
+        """The account's REST session (Tekil panel or KobiPBX), shared by all features
+        (:class:`~desktop.core.shared_session.SharedRestSession`; raises
+        ``AccountIncomplete``)."""
+        return await self.sessions.get()
 
     def ready_rest_session(self) -> Any:
         """The REST session if it is already built for the current account, else None
         (for synchronous callers on the GUI thread: never reads the keyring)."""
-        if self._session is not None and self._session_key == self._session_identity():
-            return self._session
-        return None
+        return self.sessions.ready()
 
     def _session_identity(self) -> tuple[Any, ...]:
         settings = self.current_settings()
@@ -582,15 +331,13 @@ class Application(QObject):
         return (self.demo, acct.flavor, acct.user, settings.api_base())
 
     def _drop_rest_session(self) -> None:
-        old, self._session, self._session_key = self._session, None, None
-        if old is not None:
-            self.tasks.spawn(old.aclose(), name="close-old-session")
+        self.sessions.drop()
 
-    async def _warm_rest_session(self) -> None:
-        """Build the session ahead of need, so the first click-to-call, QR code or
-        phonebook sync is instant (and available to synchronous callers)."""
-        with contextlib.suppress(AccountIncomplete):
-            await self.rest_session()
+    def contact_name(self, number: str) -> str | None:
+        """The directory's name for a number (any thread: per-thread connections)."""
+        directory = self.directory
+        contact = directory.lookup(number) if directory is not None else None
+        return (contact.name or contact.company or None) if contact is not None else None
 
     # ------------------------------------------------------------------ the line
     # The line itself is the supervisor's (desktop/core/line_supervisor.py); the app
@@ -616,17 +363,10 @@ class Application(QObject):
         except AccountIncomplete as exc:
             log.warning("cannot connect: %s", exc)
             return LineProblem(ConnectionState(Phase.AUTH_FAILED, reason=str(exc)))
-        self.tasks.spawn(self._warm_rest_session(), name="warm-rest-session")
+        self.tasks.spawn(self.sessions.warm(), name="warm-rest-session")
         # The capture settings are part of the channel: a change restarts it (not the calls).
         return line_spec(settings, credentials, mode="demo" if self.demo else "live",
                          taps=astuple(settings.capture) if settings.capture.enabled else None)
-
-    def _channel_taps(self, spec: LineSpec, on_state: Any) -> tuple[Any, dict[str, Any]]:
-        """The supervisor's hook for a new channel: record it if the agent turned that on."""
-        capture = self._start_capture(self.current_settings(), spec.credentials)
-        if capture is None:
-            return on_state, {}
-        return capture.tap_state(on_state), {"on_frame": capture.frame}
 
     async def _panel_token(self) -> str:
         """The panel JWT for a Tekil WebSocket login, from the current shared session
@@ -648,8 +388,8 @@ class Application(QObject):
                 if store is not None:
                     store.close()
             self.directory, self.journal = await asyncio.gather(
-                asyncio.to_thread(Directory, self._data_dir() / "contacts.sqlite3"),
-                asyncio.to_thread(Journal, self._data_dir() / "journal.sqlite3"))
+                asyncio.to_thread(Directory, self.data_dir() / "contacts.sqlite3"),
+                asyncio.to_thread(Journal, self.data_dir() / "journal.sqlite3"))
         if self.demo:
             assert self.directory is not None
             await self.demo_mode.start(self.directory)
@@ -677,7 +417,7 @@ class Application(QObject):
 
     @Slot(object)
     def _add_contact(self, card: CallerCard) -> None:
-        self._open_contacts(prefill=card)
+        self.open_contacts(prefill=card)
 
     @Slot(dict)
     def _handed_over(self, message: dict[str, Any]) -> None:
@@ -696,46 +436,6 @@ class Application(QObject):
         AboutDialog.ask(None, data_dir=self.paths.data_dir, log_dir=self.paths.log_dir,
                         config_file=self.config_path,
                         save_support_bundle=self.support.ask if self.support else None)
-
-    # ------------------------------------------------------------------ support (issue 10 §3)
-
-    def _wire_support(self) -> None:
-        """"Save support bundle…" in the tray menu and the About box."""
-        from desktop.core.capture import app_capture_path
-        from desktop.core.support_bundle import BundleSources
-        from desktop.ui.support import SupportBundle, qt_versions
-        from desktop.ui.tray import MenuSection
-
-        def sources() -> BundleSources:
-            line = self.line
-            status: dict[str, Any] = {"demo": self.demo, "capture": self.settings.capture}
-            if line is not None:
-                status.update(connection=line.state.describe(), tracker=line.tracker.stats)
-            return BundleSources(
-                log_dir=self.paths.log_dir, config_file=self.config_path,
-                capture_file=app_capture_path(self.paths),
-                domain_uuid=self.current_settings().account.domain_uuid or None,
-                versions=qt_versions(), status=status)
-
-        self.support = SupportBundle(
-            sources, tasks=self.tasks, parent=self,
-            notify=lambda title, text, ok: self.tray.show_message(
-                title, text, MessageKind.INFO if ok else MessageKind.WARNING))
-        self.tray.add_action(self.support.action, MenuSection.APP)
-
-    def _start_capture(self, settings: Settings, credentials: Any) -> Any:
-        """A recording of the channel about to open, if the agent turned it on."""
-        if not settings.capture.enabled:
-            return None
-        from desktop.core.capture import app_capture_path, start_capture
-
-        try:
-            return start_capture(app_capture_path(self.paths), settings, credentials,
-                                 keep_numbers=settings.capture.keep_numbers,
-                                 total_mb=settings.capture.max_mb)
-        except OSError as exc:
-            log.warning("cannot record the PBX connection: %s", exc)
-            return None
 
     def _open_settings(self) -> None:
         try:
@@ -756,16 +456,16 @@ class Application(QObject):
         self._drop_rest_session()  # the password may have changed for the same e-mail
         if self.sms is not None:
             self.sms.wake()  # a new SMS token/API: waiting messages go out now, not in 60 s
-        tel_links = getattr(self, "_tel_links", None)
-        if tel_links is not None:  # also when the settings folder is not being watched
-            tel_links.set_enabled(settings.ui.register_tel_links)
+        if self.board is not None:
+            self.board.settings_changed()  # the waiting badge's switch and queues
+        self._dialing.settings_saved(settings.ui.register_tel_links)
         # The supervisor changes only what the line's settings changed (a popup
         # corner changes nothing there) and never ends a call in progress.
         self.supervisor.reconfigure("settings saved")
         if self.integrations is not None:
             self.integrations.apply(settings)
 
-    def _open_contacts(self, prefill: CallerCard | None = None) -> None:
+    def open_contacts(self, prefill: CallerCard | None = None) -> None:
         try:
             from desktop.core.contacts_service import ContactsService
             from desktop.ui.contacts import ContactsBridge, ContactsWindow
@@ -800,6 +500,8 @@ class Application(QObject):
     def _directory_changed(self) -> None:
         if self.line is not None:
             self.line.forget_contact()
+        if self.board is not None:
+            self.board.forget_names()
 
     def _error(self, title: str, text: str) -> None:
         box = QMessageBox(QMessageBox.Icon.Warning, title, text)
@@ -841,6 +543,8 @@ class Application(QObject):
     async def _shutdown(self) -> None:
         log.info("shutting down")
         self.popups.close_all()
+        if self.board is not None:
+            self.board.close()  # its window and strip, before Qt tears widgets down
         await self.supervisor.close()
         await self.demo_mode.stop()
         # Features close their own databases and senders (e.g. the SMS outbox).
@@ -853,8 +557,7 @@ class Application(QObject):
                 except Exception:
                     log.exception("closing %s failed", type(service).__name__)
         await self.tasks.cancel_all()
-        if self._session is not None:
-            await self._session.aclose()
+        await self.sessions.close()
         for store in (self.directory, self.journal):
             if store is not None:
                 store.close()

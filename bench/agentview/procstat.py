@@ -6,9 +6,12 @@
 * :func:`context_switches`: voluntary and involuntary context switches summed
   over every thread (``/proc/PID/task/*/status``): a thread that sleeps and
   is woken up counts one voluntary switch, so over an idle interval the
-  voluntary count is the number of wake-ups.  A thread that exits inside the
-  interval takes its counts with it (:class:`IdleSample` reports how many
-  threads there were at both ends, so that shows).
+  voluntary count is the number of wake-ups;
+* :class:`SwitchMeter`: the same per thread over an interval, sampled now and
+  then, so a thread that exits inside the interval (a thread pool's idle
+  worker expiring) keeps the switches seen at its last sample instead of
+  taking them away from the total, and a thread born inside it counts from
+  zero (:class:`IdleSample` reports both).
 """
 
 from __future__ import annotations
@@ -66,6 +69,50 @@ def context_switches(pid: int, proc: Path = PROC) -> Switches:
     return Switches(voluntary, involuntary, threads)
 
 
+def thread_switches(pid: int, proc: Path = PROC) -> dict[int, tuple[int, int]]:
+    """(voluntary, involuntary) context switches of each thread of *pid*, by thread id."""
+    out: dict[int, tuple[int, int]] = {}
+    for task in (proc / str(pid) / "task").iterdir():
+        try:
+            text = (task / "status").read_text()
+        except (FileNotFoundError, ProcessLookupError):
+            continue  # the thread ended while we listed them
+        out[int(task.name)] = (_status_value(text, "voluntary_ctxt_switches"),
+                               _status_value(text, "nonvoluntary_ctxt_switches"))
+    return out
+
+
+class SwitchMeter:
+    """Context switches of every thread of *pid* from now on; call :meth:`sample` now and
+    then (a thread that exits between two samples loses only what it did since the last)."""
+
+    def __init__(self, pid: int, proc: Path = PROC) -> None:
+        self.pid = pid
+        self.proc = proc
+        self.first = thread_switches(pid, proc)
+        self.last = dict(self.first)
+        self.threads_at_start = len(self.first)
+        self.alive = set(self.first)
+        self.exited = 0
+        self.born = 0
+
+    def sample(self) -> None:
+        now = thread_switches(self.pid, self.proc)
+        self.exited += len(self.alive - now.keys())
+        self.alive = set(now)
+        for tid, counts in now.items():
+            if tid not in self.first:
+                self.first[tid] = (0, 0)  # born inside the interval: everything it did
+                self.born += 1
+            self.last[tid] = counts
+
+    def totals(self) -> tuple[int, int]:
+        """(voluntary, involuntary) switches since the start, over every thread seen."""
+        voluntary = sum(self.last[tid][0] - first[0] for tid, first in self.first.items())
+        involuntary = sum(self.last[tid][1] - first[1] for tid, first in self.first.items())
+        return voluntary, involuntary
+
+
 @dataclass(frozen=True)
 class IdleSample:
     """Wake-ups and CPU of one process over an idle interval."""
@@ -75,6 +122,9 @@ class IdleSample:
     involuntary: int
     cpu_s: float
     threads: tuple[int, int]
+    #: Threads that ended / began inside the interval (their switches are counted).
+    exited: int = 0
+    born: int = 0
 
     @property
     def wakeups_per_s(self) -> float:
@@ -90,6 +140,14 @@ def idle_delta(before: Switches, after: Switches, cpu_before: float, cpu_after: 
     return IdleSample(seconds, after.voluntary - before.voluntary,
                       after.involuntary - before.involuntary, cpu_after - cpu_before,
                       (before.threads, after.threads))
+
+
+def meter_delta(meter: SwitchMeter, cpu_before: float, cpu_after: float,
+                seconds: float) -> IdleSample:
+    """The idle sample of a :class:`SwitchMeter` sampled up to the end of the interval."""
+    voluntary, involuntary = meter.totals()
+    return IdleSample(seconds, voluntary, involuntary, cpu_after - cpu_before,
+                      (meter.threads_at_start, len(meter.alive)), meter.exited, meter.born)
 
 
 def percentile(values: list[float], fraction: float) -> float:

@@ -18,9 +18,20 @@ What we chose, and why:
   history merge) calls :meth:`JournalWriter.drain_live` between its
   chunks, so a live row waits for at most one chunk (a few milliseconds),
   never for the whole merge.
+* **Live rows wait a moment** (:data:`LIVE_HOLD`, 50 ms) before the thread
+  writes them.  A ring queues its row right before the popup is filled and
+  shown; a thread that starts writing at once takes Python's GIL away from
+  the GUI thread whenever that one makes a system call (a log line, the
+  X request of the show) and hands it back only at its own next blocking
+  call or after the 5 ms switch interval: the popup waited for the disk
+  after all (issue 14 measured up to 2 ms of a ring in ``enqueue`` and the
+  log line after it).  Held, the rows are written once the popup is on
+  screen, and a flood's rows are written in fewer transactions.  A
+  synchronous :meth:`JournalWriter.flush` and :meth:`JournalWriter.close`
+  cut the wait short; barriers and jobs do not (they are awaited).
 * **Durability.**  A row is on disk once its transaction committed (WAL,
   ``synchronous=NORMAL``: it survives an app crash).  A crash loses what
-  was still queued: normally the rows of the last millisecond or so, at
+  was still queued: normally the rows of the last :data:`LIVE_HOLD`, at
   worst those queued during one merge chunk.  The next gap filling from the
   PBX's call records brings such calls back.
 * **Quit flushes, bounded.**  :meth:`JournalWriter.close` writes what is
@@ -67,6 +78,9 @@ T = TypeVar("T")
 CLOSE_TIMEOUT: Final = 1.0
 #: At most this many live rows in one transaction.
 LIVE_BATCH: Final = 1000
+#: How long queued live rows wait before the thread writes them (s; see the
+#: module docstring: the GUI thread shows the popup meanwhile).
+LIVE_HOLD: Final = 0.05
 #: Pause before retrying a failed write (s).
 RETRY_DELAY: Final = 0.2
 
@@ -99,9 +113,13 @@ class _Job:
 class JournalWriter:
     """One thread that writes a journal's queued rows and jobs (see the module docstring)."""
 
-    def __init__(self, sink: RowSink, *, name: str = "journal-writer") -> None:
+    def __init__(self, sink: RowSink, *, name: str = "journal-writer",
+                 hold: float = LIVE_HOLD) -> None:
         self._sink = sink
         self._name = name
+        self._hold = hold
+        #: Set to end a hold early (a synchronous flush, closing).
+        self._hurry = threading.Event()
         self._cond = threading.Condition()
         self._live: deque[Row | _Barrier] = deque()
         self._jobs: deque[_Job] = deque()
@@ -177,6 +195,8 @@ class JournalWriter:
         """
         if self.on_writer_thread():
             return True
+        if timeout is None or timeout > 0:
+            self._hurry.set()  # somebody waits: no hold (flush(0) only asks)
         deadline = None if timeout is None else time.monotonic() + timeout
         with self._cond:
             while self._live or self._jobs or self._busy:
@@ -193,6 +213,7 @@ class JournalWriter:
         """
         with self._cond:
             self._closing = True
+            self._hurry.set()
             self._cond.notify_all()
             thread = self._thread
         if thread is None or thread is threading.current_thread():
@@ -260,12 +281,24 @@ class JournalWriter:
             for mark in marks:
                 _settle(mark.future)
 
+    def _hold_live(self) -> None:
+        """Let live rows wait :data:`LIVE_HOLD` (not a job, nor when hurried)."""
+        with self._cond:
+            hold = bool(self._live) and not self._jobs and not self._closing
+        if hold and self._hold > 0:
+            self._hurry.wait(self._hold)
+        self._hurry.clear()
+
     def _run(self) -> None:
         while True:
             with self._cond:
                 while not self._live and not self._jobs and not self._closing:
                     self._cond.wait()
+            self._hold_live()
+            with self._cond:
                 if not self._live and not self._jobs:
+                    if not self._closing:
+                        continue
                     self._cond.notify_all()
                     return  # closing, and nothing left
                 rows, marks = self._take_live()

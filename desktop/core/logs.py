@@ -17,6 +17,7 @@ Two filters protect every handler:
 from __future__ import annotations
 
 import contextlib
+import io
 import logging
 import logging.handlers
 import re
@@ -90,6 +91,42 @@ class RedactingFilter(logging.Filter):
 
 
 FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
+#: The log file rotates at this size, keeping this many old files.
+LOG_MAX_BYTES = 2_000_000
+LOG_BACKUPS = 5
+
+
+class LogFile(logging.handlers.RotatingFileHandler):
+    """The rotating log file, without a file-system check per record.
+
+    The standard handler's ``shouldRollover`` stats the file twice and formats
+    the record a second time for every line: a ring logs a few lines before
+    its popup shows (issue 14).  This one checks that the log is a regular
+    file once, when it opens it, and counts what it writes.
+    """
+
+    def __init__(self, filename: Path, max_bytes: int = LOG_MAX_BYTES,
+                 backups: int = LOG_BACKUPS) -> None:
+        self._size = 0
+        self._regular = True
+        super().__init__(filename, maxBytes=max_bytes, backupCount=backups, encoding="utf-8")
+
+    def _open(self) -> io.TextIOWrapper:
+        stream = super()._open()
+        path = Path(self.baseFilename)
+        self._regular = path.is_file()  # never rotate /dev/null or a pipe (bpo-45401)
+        self._size = path.stat().st_size if self._regular else 0
+        return stream
+
+    def shouldRollover(self, record: logging.LogRecord) -> bool:
+        if self.stream is None:
+            self.stream = self._open()
+        return self._regular and self.maxBytes > 0 and self._size >= self.maxBytes
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        self._size += len(text.encode("utf-8", "replace")) + len(self.terminator)
+        return text
 
 
 def setup_logging(
@@ -107,8 +144,7 @@ def setup_logging(
     scrub = RedactingFilter()
     if log_file is not None:
         log_file.parent.mkdir(parents=True, exist_ok=True)
-        fh = logging.handlers.RotatingFileHandler(
-            log_file, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
+        fh = LogFile(log_file)
         fh.setFormatter(formatter)
         fh.addFilter(scrub)
         root.addHandler(fh)

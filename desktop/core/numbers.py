@@ -159,9 +159,7 @@ class PhoneNumber:
     def display(self) -> str:
         """The number as a Turkish agent reads it (``0532 123 45 67``), without extension."""
         if self.kind is NumberKind.EXTERNAL and self.e164 is not None:
-            parsed = phonenumbers.parse(self.e164, None)
-            fmt = PhoneNumberFormat.NATIONAL if self.is_turkish else PhoneNumberFormat.INTERNATIONAL
-            return str(phonenumbers.format_number(parsed, fmt))
+            return _formatted(self.e164, national=self.is_turkish)
         if self.kind is NumberKind.INTERNAL:
             return self.key
         return self.raw.strip()
@@ -183,6 +181,15 @@ class PhoneNumber:
     def masked(self) -> str:
         """For INFO logs (KVKK): keep the last two digits only."""
         return mask(self.key)
+
+
+@functools.lru_cache(maxsize=1024)
+def _formatted(e164: str, *, national: bool) -> str:
+    """libphonenumber's national or international form of *e164* (a popup shows
+    the same caller's number several times a call: parsed once)."""
+    parsed = phonenumbers.parse(e164, None)
+    fmt = PhoneNumberFormat.NATIONAL if national else PhoneNumberFormat.INTERNATIONAL
+    return str(phonenumbers.format_number(parsed, fmt))
 
 
 # ---------------------------------------------------------------- parsing

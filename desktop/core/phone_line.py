@@ -404,6 +404,9 @@ class PhoneLine:
                 self._on_card(card)
             except Exception:
                 log.exception("card callback failed")
+            # Logged once the card is out (its popup asked for): a log line is a write.
+            log.info("call %s %s (%s, %s)", call.call_id, change.value, call.extension,
+                     card.number.masked())
         missed = self.tracker.missed_count
         if missed != self._missed:
             self._missed = missed
@@ -534,8 +537,6 @@ class PhoneLine:
                 log.exception("could not write call %s to the journal", call.call_id)
         if change is CallChange.ENDED:
             self._known.pop(call.call_id, None)
-        log.info("call %s %s (%s, %s)", call.call_id, change.value, call.extension,
-                 known.number.masked())
         contact = known.contact
         remote = known.remote if contact is None else None
         source = "local" if contact is not None else (remote.source if remote else None)

@@ -15,12 +15,14 @@ an unreachable server gets the same plain message.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import os
 import sys
 from collections.abc import Mapping
 from typing import Final
 
+#: libxcb's soname (stable since 2008); ``ctypes.util.find_library`` is asked only
+#: when it does not load, because it runs ``ldconfig -p`` (~5 ms of every start).
+XCB_SONAME: Final = "libxcb.so.1"
 #: Qt platforms that draw without a display server.
 HEADLESS_PLATFORMS: Final = ("offscreen", "minimal", "vnc", "eglfs", "linuxfb", "vkkhrdisplay")
 
@@ -52,13 +54,18 @@ def display_problem(environ: Mapping[str, str] | None = None,
 
 def _x_reachable(display: str) -> bool:
     """Whether an X server answers on *display* (True when libxcb is not there to ask)."""
-    name = ctypes.util.find_library("xcb")
-    if not name:
-        return True
     try:
-        xcb = ctypes.CDLL(name)
+        xcb = ctypes.CDLL(XCB_SONAME)
     except OSError:
-        return True
+        from ctypes.util import find_library
+
+        name = find_library("xcb")
+        if not name:
+            return True
+        try:
+            xcb = ctypes.CDLL(name)
+        except OSError:
+            return True
     xcb.xcb_connect.restype = ctypes.c_void_p
     xcb.xcb_connect.argtypes = [ctypes.c_char_p, ctypes.c_void_p]
     xcb.xcb_connection_has_error.argtypes = [ctypes.c_void_p]

@@ -123,6 +123,10 @@ def wrap_plain_text(text: str, font: QFont, width: float, max_lines: int) -> lis
     return lines
 
 
+#: Widths whose lines a :class:`PlainTextLabel` keeps for its current text.
+LINE_CACHE_WIDTHS: Final = 8
+
+
 class PlainTextLabel(QLabel):
     """A label for untrusted text: always plain text, at most *max_lines* lines.
 
@@ -138,7 +142,15 @@ class PlainTextLabel(QLabel):
         super().setTextFormat(Qt.TextFormat.PlainText)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
         self._max_lines = max(1, max_lines)
-        self._cache: tuple[tuple[str, str, int], list[str]] | None = None
+        # Layout asks for the lines, the size hint and the line height several
+        # times per new text (a popup refill): computed once per text and font.
+        # The font is a generation number, bumped on every FontChange.
+        self._font_generation = 0
+        #: (text, font generation) -> lines by width (the layout asks at two or
+        #: three widths: its own, the natural one of the size hint, the painted one).
+        self._cache: tuple[tuple[str, int], dict[int, list[str]]] | None = None
+        self._hint: tuple[tuple[str, int], QSize] | None = None
+        self._spacing: tuple[int, float] | None = None
         policy = QSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
@@ -152,17 +164,26 @@ class PlainTextLabel(QLabel):
         """The lines painted at *width* (default: the current contents width)."""
         if width is None:
             width = self.contentsRect().width()
-        key = (self.text(), self.font().key(), width)
+        key = (self.text(), self._font_generation)
         if self._cache is None or self._cache[0] != key:
-            self._cache = (key, wrap_plain_text(self.text(), self.font(), width, self._max_lines))
-        return self._cache[1]
+            self._cache = (key, {})
+        by_width = self._cache[1]
+        found = by_width.get(width)
+        if found is None:
+            if len(by_width) >= LINE_CACHE_WIDTHS:
+                by_width.clear()
+            found = by_width[width] = wrap_plain_text(key[0], self.font(), width,
+                                                      self._max_lines)
+        return found
 
     def is_elided(self) -> bool:
         shown = " ".join(self.lines())
         return shown != " ".join(p.strip() for p in self.text().split("\n") if p.strip())
 
     def _line_height(self) -> float:
-        return QFontMetricsF(self.font()).lineSpacing()
+        if self._spacing is None or self._spacing[0] != self._font_generation:
+            self._spacing = (self._font_generation, QFontMetricsF(self.font()).lineSpacing())
+        return self._spacing[1]
 
     def hasHeightForWidth(self) -> bool:
         return True
@@ -174,10 +195,14 @@ class PlainTextLabel(QLabel):
         return math.ceil(count * self._line_height()) + margins.top() + margins.bottom()
 
     def sizeHint(self) -> QSize:
-        metrics = QFontMetricsF(self.font())
-        widest = max((metrics.horizontalAdvance(p) for p in self.text().split("\n")), default=0.0)
         margins = self.contentsMargins()
-        width = math.ceil(widest) + margins.left() + margins.right()
+        key = (self.text(), self._font_generation)
+        if self._hint is None or self._hint[0] != key:
+            metrics = QFontMetricsF(self.font())
+            widest = max((metrics.horizontalAdvance(p) for p in key[0].split("\n")),
+                         default=0.0)
+            self._hint = (key, QSize(math.ceil(widest), 0))
+        width = self._hint[1].width() + margins.left() + margins.right()
         return QSize(width, self.heightForWidth(max(width, 1)))
 
     def minimumSizeHint(self) -> QSize:
@@ -185,6 +210,8 @@ class PlainTextLabel(QLabel):
         return QSize(0, math.ceil(self._line_height()) + margins.top() + margins.bottom())
 
     def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FontChange:
+            self._font_generation += 1  # the caches above are for the old font
         if isinstance(event, QHelpEvent) and event.type() == QEvent.Type.ToolTip:
             if self.is_elided():
                 QToolTip.showText(event.globalPos(), rich_tooltip_for_plain(self.text()), self)

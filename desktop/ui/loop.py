@@ -13,6 +13,11 @@ Rules kept elsewhere because of this design:
 * nothing blocks the loop: keyring, bulk SQL, decoding and QR rendering go
   through ``asyncio.to_thread`` or Qt's asynchronous APIs;
 * every task is referenced (:class:`desktop.core.tasks.TaskSet`).
+
+One change to qasync (:class:`QtLoop`): a socket that became readable is
+read in the socket notifier's own slot.  qasync schedules that read with
+``call_soon`` -- a Qt timer and one more turn of Qt's event loop, on the way
+of every ringing event to its popup (issue 14).
 """
 
 from __future__ import annotations
@@ -32,9 +37,41 @@ from PySide6.QtWidgets import QApplication
 log = logging.getLogger("kobikom.ui.loop")
 
 
+class QtLoop(qasync.QEventLoop):  # type: ignore[misc]  # qasync is untyped
+    """qasync's event loop, reading a readable socket at once (see the module docstring).
+
+    As in asyncio's own loop, the reader runs as a :class:`asyncio.Handle` (an
+    exception goes to the loop's exception handler) while its socket stays
+    readable (level-triggered): the notifier is not switched off meanwhile,
+    because nothing runs between the notifier and the read.
+    """
+
+    def _add_reader(self, fd: Any, callback: Callable[..., object], *args: Any) -> None:
+        self._check_closed()
+        existing = self._read_notifiers.pop(fd, None)
+        if existing is not None:
+            existing.setEnabled(False)
+            existing.activated["int"].disconnect()
+        fileno = fd if isinstance(fd, int) else fd.fileno()
+        notifier = QSocketNotifier(fileno, QSocketNotifier.Type.Read)
+        handle = asyncio.Handle(callback, args, self)
+        # ["int"]: qasync's _remove_reader and close() disconnect that overload
+        activated: Any = notifier.activated  # the stubs know no overload index
+        activated["int"].connect(lambda *_: self._reader_ready(fd, notifier, handle))
+        notifier.setEnabled(True)
+        self._read_notifiers[fd] = notifier
+
+    def _reader_ready(self, fd: Any, notifier: QSocketNotifier, handle: asyncio.Handle) -> None:
+        notifiers = self._read_notifiers
+        if notifiers is None or notifiers.get(fd) is not notifier:
+            notifier.setEnabled(False)  # removed or replaced since Qt queued this
+            return
+        handle._run()
+
+
 def run(app: QApplication, main: Callable[[], Coroutine[Any, Any, int]]) -> int:
     """Run ``main()`` on a Qt-integrated asyncio loop until it returns an exit code."""
-    loop = qasync.QEventLoop(app)
+    loop = QtLoop(app)
     asyncio.set_event_loop(loop)
     try:
         with loop:
@@ -116,4 +153,4 @@ class _SignalWatch:
             sock.close()
 
 
-__all__ = ["qasync", "quit_future", "quit_on_signals", "run"]
+__all__ = ["QtLoop", "qasync", "quit_future", "quit_on_signals", "run"]

@@ -42,7 +42,7 @@ import time
 from collections.abc import Callable
 from typing import Final
 
-from PySide6.QtCore import QLocale, QObject, QPoint, QRect, QTimer, Signal
+from PySide6.QtCore import QLocale, QObject, QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QCursor, QGuiApplication, QScreen
 
 from desktop.core.caller_card import CallerCard, CardState
@@ -106,7 +106,9 @@ class PopupManager(QObject):
 
     Signals:
         popupShown(str): a call's popup became visible (or a visible popup
-            was given to this call).
+            was given to this call).  Emitted from the event loop after the
+            show: Qt sends the show event *before* it asks the window system
+            to map the window, so nothing that listens delays the map.
         dismissed(str): a call's popup went away (dismissed, closed itself
             after the hang-up, missed, made way for a ringing call, or
             :meth:`close_all`).
@@ -285,7 +287,7 @@ class PopupManager(QObject):
         popup = CallerPopup(_blank_card(), actions=self._actions,
                             auto_close_ms=self.auto_close_ms(), translucent=self._translucent,
                             clock=self._clock, locale=self._locale)
-        popup.shown.connect(self.popupShown)
+        popup.shown.connect(self.popupShown, Qt.ConnectionType.QueuedConnection)
         popup.closed.connect(self._on_popup_closed)
         popup.hovered.connect(lambda inside, p=popup: self._on_hovered(p, inside))
         popup.addContactRequested.connect(self.addContactRequested)

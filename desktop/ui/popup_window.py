@@ -41,7 +41,9 @@ from PySide6.QtGui import (
     QColor,
     QEnterEvent,
     QFont,
+    QGuiApplication,
     QHideEvent,
+    QIcon,
     QPainter,
     QPainterPath,
     QPaintEvent,
@@ -55,6 +57,8 @@ from PySide6.QtWidgets import QAbstractButton, QHBoxLayout, QLabel, QVBoxLayout,
 
 from desktop.ui.popup_style import COLOR_ENDED, install_popup_style, mix, with_alpha
 
+#: The popups' window icon, in pixels: one small size (see :func:`popup_icon`).
+POPUP_ICON_PX: Final = 16
 #: Width of the card in logical pixels (the window adds the shadow around it).
 CARD_WIDTH: Final = 360
 #: Soft shadow around the card when the window can be translucent.
@@ -159,6 +163,20 @@ class StateDot(QWidget):
         painter.end()
 
 
+def popup_icon() -> QIcon:
+    """The application's icon at :data:`POPUP_ICON_PX` only (null without one).
+
+    A frameless tool window shows no icon, yet the window manager reads the
+    window's whole ``_NET_WM_ICON`` each time it maps it, and Qt fills that
+    with the application icon (an SVG) at 16, 32, 64 and 128 px: ~87 KB
+    copied and converted on the way of every popup to the screen (issue 14).
+    """
+    app_icon = QGuiApplication.windowIcon()
+    if app_icon.isNull():
+        return QIcon()
+    return QIcon(app_icon.pixmap(POPUP_ICON_PX, POPUP_ICON_PX))
+
+
 class PopupWindow(QWidget):
     """A popup card window; see the module docstring.
 
@@ -193,6 +211,9 @@ class PopupWindow(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_MacAlwaysShowToolWindow)
         self.setAttribute(Qt.WidgetAttribute.WA_TranslucentBackground, translucent)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        icon = popup_icon()
+        if not icon.isNull():
+            self.setWindowIcon(icon)
 
     # -- building -------------------------------------------------------------------
 

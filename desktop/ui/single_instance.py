@@ -36,6 +36,8 @@ from typing import Any, Final
 from PySide6.QtCore import QLockFile, QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
+from desktop.ui.instance_lock import instance_lock
+
 log = logging.getLogger("kobikom.ui.instance")
 
 #: How long a second instance waits for the first one to answer.
@@ -185,7 +187,7 @@ def answers(name: str) -> bool:
 
 
 def claim(name: str, argv: list[str], lock_path: Path, *,
-          wait: float = CLAIM_WAIT_S) -> SingleInstance | None:
+          wait: float = CLAIM_WAIT_S, lock: QLockFile | None = None) -> SingleInstance | None:
     """Become the single instance, or hand *argv* over to the one that is.
 
     Returns the listening :class:`SingleInstance` (it holds the lock until
@@ -193,12 +195,15 @@ def claim(name: str, argv: list[str], lock_path: Path, *,
     when a running instance took *argv*.  Raises
     :class:`InstanceError` when an instance holds the lock but has not
     answered within *wait* seconds (it is hung): never a second instance.
+    *lock* is the lock at *lock_path* if the caller made it already (and
+    maybe took it: :func:`desktop.launch.main` does, to show its tray icon
+    before anything else).
     """
-    lock = QLockFile(str(lock_path))
-    lock.setStaleLockTime(0)  # stale only when its process is gone, never by age
+    if lock is None:
+        lock = instance_lock(lock_path)
     deadline = time.monotonic() + wait
     while True:
-        if lock.tryLock(0):
+        if lock.isLocked() or lock.tryLock(0):
             instance = SingleInstance(name, lock=lock, hold=True)
             if instance.listen():
                 return instance

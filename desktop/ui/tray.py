@@ -218,8 +218,11 @@ class TrayController(QObject):
         *,
         app_name: str = APP_NAME,
         clock: Callable[[], float] = time.time,
+        icon: QSystemTrayIcon | None = None,
         parent: QObject | None = None,
     ) -> None:
+        """*icon*: a tray icon already shown (the launch's start icon,
+        :mod:`desktop.ui.start_icon`) to take over instead of making one."""
         super().__init__(parent)
         self._app_name = app_name
         self._clock = clock
@@ -271,7 +274,11 @@ class TrayController(QObject):
         self._app_anchor = self._menu.addSeparator()
         self._menu.addAction(self.status_actions.quit)
 
-        self._tray = QSystemTrayIcon(self)
+        if icon is not None:
+            icon.setParent(self)
+            self._tray = icon
+        else:
+            self._tray = QSystemTrayIcon(self)
         self._tray.setContextMenu(self._menu)
         self._tray.activated.connect(self._on_activated)
         self._tray.messageClicked.connect(self.messageClicked)

@@ -54,3 +54,9 @@ def test_a_small_run_measures_both_sides(tmp_path: Path) -> None:
     assert figures["rss_mb"]["bare"] < figures["rss_mb"]["app"]
     assert "popup latency, server write -> the popup window's MapNotify" in done.stdout
     assert "cold start to tray icon" in done.stdout
+    # the closing table: one line per goal, each judged
+    assert "=== issue 14 goals:" in done.stdout
+    goals = {row["name"]: row for row in figures["goals"]}
+    assert {"popup latency p50", "popup latency p99", "CPU per call",
+            "cold start to tray (median)"} <= goals.keys()
+    assert all(row["verdict"] in ("PASS", "FAIL") for row in goals.values())

@@ -31,6 +31,8 @@ def test_second_instance_hands_over(launch_app, x_display: XDisplay, tmp_path: P
     assert second.returncode == 0, second.stderr
     assert took < HAND_OVER_LIMIT_S, f"the second instance took {took:.1f} s to hand over"
     assert "another instance is running; arguments handed over" in second.stderr, second.stderr
+    # The lock was the first one's: the second launch never showed a tray icon.
+    assert "start icon shown" not in second.stderr, second.stderr
     first.wait_for_log(r"another instance is running; arguments handed over")
     first.wait_for_log(r"second launch handed over 1 argument\(s\)")
     assert first.running
@@ -53,6 +55,8 @@ def test_two_launches_at_the_same_moment_make_one_instance(
     assert gone.process is not None
     assert gone.process.returncode == 0
     gone.wait_for_log(r"another instance is running; arguments handed over")
+    # Both write the same log file (same data folder): one start icon, the winner's.
+    assert sum("start icon shown" in line for line in gone.lines()) == 1
     running[0].wait_for_log(r"tray shown \(TrayController\)")
     running[0].wait_for_log(r"second launch handed over 0 argument\(s\)")
     assert len(x_display.find_windows(r"^Kobikom")) <= 1  # no second status window either

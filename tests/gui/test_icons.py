@@ -57,3 +57,25 @@ def test_app_icon_and_svg(qapp) -> None:
     assert svg is not None
     assert svg.name == "kobikom-desktop.svg"
     assert QSvgRenderer(str(svg)).isValid()
+
+
+def test_the_shipped_start_icons_are_the_painted_start_look(qapp) -> None:
+    """resources/icons/tray-start-*.png (shown before the app can paint) are exactly what
+    the painter draws for a tray that has not connected yet: run
+    tools/render_start_icons.py after changing the icon's design."""
+    from PySide6.QtGui import QImage
+
+    from desktop.ui.icons import DEVICE_PIXEL_RATIOS, ICON_SIZES
+    from desktop.ui.start_icon import start_icon_files
+
+    files = {path.name: path for path in start_icon_files()}
+    assert len(files) == len(ICON_SIZES) * len(DEVICE_PIXEL_RATIOS)
+    for size in ICON_SIZES:
+        for ratio in DEVICE_PIXEL_RATIOS:
+            name = f"tray-start-{size}{'' if ratio == 1.0 else f'@{ratio:g}x'}.png"
+            shipped = QImage(str(files[name]))
+            painted = tray_pixmap(TrayLook(), size, ratio).toImage()
+            assert shipped.devicePixelRatio() == ratio, name
+            fmt = QImage.Format.Format_ARGB32
+            assert shipped.convertToFormat(fmt) == painted.convertToFormat(fmt), (
+                f"{name} differs from the painted start look: run tools/render_start_icons.py")

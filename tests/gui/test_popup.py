@@ -429,3 +429,21 @@ def test_elided_label_tooltip_is_literal(make_popup, qtbot) -> None:
     assert "&lt;img src=x&gt;" in QToolTip.text()
     assert "<img" not in QToolTip.text()
     QToolTip.hideText()
+
+
+def test_a_popup_carries_one_small_window_icon(make_popup, qapp) -> None:
+    """The window manager reads a window's whole icon at each map: a popup's is the
+    app icon at 16 px only, not the SVG at 16-128 px (~87 KB per popup, issue 14)."""
+    from PySide6.QtCore import QSize
+    from PySide6.QtGui import QIcon
+
+    from desktop.resources import resource
+    from desktop.ui.popup_window import POPUP_ICON_PX
+
+    previous = qapp.windowIcon()
+    qapp.setWindowIcon(QIcon(str(resource("icons", "kobikom-desktop.svg"))))
+    try:
+        popup = make_popup(make_card())
+        assert popup.windowIcon().availableSizes() == [QSize(POPUP_ICON_PX, POPUP_ICON_PX)]
+    finally:
+        qapp.setWindowIcon(previous)

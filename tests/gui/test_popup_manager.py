@@ -41,8 +41,10 @@ def test_one_popup_per_call(make_manager, qtbot) -> None:
     manager.popupShown.connect(shown.append)
     first = manager.show_card(make_card("c1"))
     qtbot.waitExposed(first)
+    qtbot.waitUntil(lambda: shown == ["c1"])  # emitted from the event loop after the show
     again = manager.show_card(make_card("c1", pbx_name="offered again"))
     answered = manager.show_card(make_card("c1", CardState.ANSWERED, answered_at=NOW))
+    QApplication.processEvents()  # a queued second popupShown would arrive now
     assert first is again is answered
     assert manager.popups() == [first]
     assert first.state_label.text() == "In call"
@@ -55,6 +57,21 @@ def test_popup_shown_signal_comes_from_show(make_manager, qtbot) -> None:
         popup = manager.show_card(make_card("c7"))
     assert blocker.args == ["c7"]
     assert popup.isVisible()
+
+
+def test_popup_shown_listeners_run_after_the_show_not_inside_it(make_manager, qtbot) -> None:
+    """Qt sends the show event before it maps the window: a listener run from the
+    show event (a log line is a write) would delay every popup (issue 14)."""
+    manager = make_manager()
+    returned: list[bool] = []
+    seen: list[bool] = []
+    manager.popupShown.connect(lambda _call_id: seen.append(bool(returned)))
+    popup = manager.show_card(make_card("c9"))
+    returned.append(True)
+    assert popup is not None
+    assert popup.isVisible()
+    qtbot.waitUntil(lambda: bool(seen))
+    assert seen == [True]
 
 
 def test_several_calls_stack_without_overlap(make_manager, qtbot) -> None:

@@ -4,7 +4,7 @@ pytest-qt only spins Qt's event loop (``qtbot.waitSignal``, ``waitUntil``).
 The widgets under test start asyncio tasks (``TaskSet.spawn``,
 ``asyncio.to_thread``), as they do in the app, where qasync runs asyncio
 inside Qt's loop (``desktop/ui/loop.py``).  :func:`qt_asyncio_loop` installs
-a qasync loop marked *already running* (qasync's own mode for an
+the app's loop (``QtLoop``, qasync's) marked *already running* (qasync's own mode for an
 application whose Qt loop is driven by someone else): asyncio callbacks,
 tasks, sockets and ``to_thread`` results are then processed whenever Qt
 processes events, so the plain ``qtbot.waitSignal``/``waitUntil`` of a
@@ -27,13 +27,15 @@ from PySide6.QtCore import QEventLoop as QtEventLoop
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
+from desktop.ui.loop import QtLoop
+
 T = TypeVar("T")
 
 
 @contextmanager
 def qt_asyncio_loop(app: QApplication) -> Iterator[qasync.QEventLoop]:
     """A qasync loop that runs while Qt processes events (see the module docstring)."""
-    loop = qasync.QEventLoop(app, already_running=True)
+    loop = QtLoop(app, already_running=True)
     asyncio.events._set_running_loop(loop)
     try:
         yield loop

@@ -13,9 +13,11 @@ import pytest
 from bench.agentview.procstat import (
     IdleSample,
     Summary,
+    SwitchMeter,
     context_switches,
     cpu_seconds,
     idle_delta,
+    meter_delta,
     percentile,
     ratio,
     rss_bytes,
@@ -32,6 +34,12 @@ for line in sys.stdin:
             while True:
                 time.sleep(0.002)
         threading.Thread(target=naps, daemon=True).start()
+    elif verb == "burst":              # a thread that naps every 2 ms for N ms, then ends
+        def burst(ms=int(arg)):
+            end = time.monotonic() + ms / 1000
+            while time.monotonic() < end:
+                time.sleep(0.002)
+        threading.Thread(target=burst, daemon=True).start()
     elif verb == "spin":               # burn CPU for N ms
         end = time.process_time() + int(arg) / 1000
         while time.process_time() < end:
@@ -105,6 +113,25 @@ def test_wake_ups_of_every_thread_are_counted(child: Child) -> None:
     # ~250 naps of 2 ms in 0.5 s; a loaded machine makes them longer, not fewer than 50
     assert busy.wakeups >= 50
     assert busy.wakeups_per_s == busy.wakeups / busy.seconds
+
+
+def test_a_thread_that_ends_inside_the_interval_keeps_its_wake_ups(child: Child) -> None:
+    wait_blocked(child.pid)
+    meter, cpu = SwitchMeter(child.pid), cpu_seconds(child.pid)
+    started = time.monotonic()
+    child.do("burst 400")  # ~200 naps of 2 ms, then the thread ends
+    deadline = started + 5
+    while time.monotonic() < deadline:
+        time.sleep(0.1)
+        meter.sample()
+        if meter.exited:
+            break
+    idle = meter_delta(meter, cpu, cpu_seconds(child.pid), time.monotonic() - started)
+    assert (idle.born, idle.exited) == (1, 1)
+    assert idle.threads == (1, 1)
+    # Summing the threads alive at both ends loses the ended thread's naps (and
+    # can go negative); the meter keeps what it saw at its last sample.
+    assert idle.wakeups >= 40
 
 
 def test_cpu_time_counts_what_the_process_burns(child: Child) -> None:

@@ -361,3 +361,49 @@ def test_write_turns_go_in_arrival_order_and_time_out_cleanly() -> None:
         t.join(DEADLINE)
     assert order == ["a", "b"]
     assert turns.acquire(0.05), "free again after the last turn"
+
+
+#: A hold no test waits for: what ends it early is what is tested.
+LONG_HOLD = 60.0
+
+
+@pytest.fixture
+def held_journal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Journal]:
+    import functools
+
+    import desktop.core.journal as journal_module
+    from desktop.core.journal_writer import JournalWriter
+
+    monkeypatch.setattr(journal_module, "JournalWriter",
+                        functools.partial(JournalWriter, hold=LONG_HOLD))
+    j = Journal(tmp_path / "journal.sqlite3")
+    yield j
+    j.close()
+
+
+def test_live_rows_wait_while_the_gui_thread_shows_the_popup(held_journal: Journal) -> None:
+    """The writer does not start on a row at once (it would take the GIL from the
+    popup being shown); a barrier waits with it: the history refresh is no hurry."""
+    held_journal.enqueue(call("ringing-now", 9000.0))
+    mark = held_journal.writer.barrier()
+    time.sleep(0.3)
+    assert held_journal.get("ringing-now") is None
+    assert not mark.done()
+    assert held_journal.writer.pending == 2  # the row and the barrier, both still queued
+
+
+def test_a_synchronous_flush_or_close_ends_the_hold(held_journal: Journal,
+                                                    tmp_path: Path) -> None:
+    held_journal.enqueue(call("flushed", 9000.0))
+    assert held_journal.flush(0) is False  # only asks: no hurry, still held
+    started = time.monotonic()
+    assert held_journal.flush(DEADLINE)
+    assert time.monotonic() - started < LONG_HOLD
+    assert held_journal.get("flushed") is not None
+    held_journal.enqueue(call("closed", 9001.0))
+    held_journal.close(timeout=DEADLINE)
+    reopened = Journal(tmp_path / "journal.sqlite3")
+    try:
+        assert reopened.get("closed") is not None
+    finally:
+        reopened.close()

@@ -64,3 +64,29 @@ def test_log_file_holds_no_secret_and_masks_numbers_at_info(tmp_path: Path) -> N
     assert "login with <secret> from +**********67" in text
     assert "debug keeps +905321234567" in text
     assert "ValueError: boom <secret>" in text
+
+
+def test_the_log_file_rotates_at_its_size_counting_what_it_wrote(tmp_path: Path) -> None:
+    from desktop.core.logs import LogFile
+
+    path = tmp_path / "app.log"
+    path.write_text("x" * 900, encoding="utf-8")  # a log left by the last run counts too
+    handler = LogFile(path, max_bytes=1000, backups=2)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger = logging.getLogger("kobikom.test.rotation")
+    logger.propagate = False
+    logger.addHandler(handler)
+    try:
+        for n in range(60):
+            logger.warning("satır %02d: çağrı ğüşiöç", n)  # multi-byte: bytes, not characters
+    finally:
+        logger.removeHandler(handler)
+        handler.close()
+    files = sorted(tmp_path.glob("app.log*"))
+    assert [f.name for f in files] == ["app.log", "app.log.1", "app.log.2"]
+    line = len("satır 00: çağrı ğüşiöç\n".encode())
+    for f in files:
+        assert f.stat().st_size < 1000 + line, f.name
+    assert "satır 59" in path.read_text(encoding="utf-8")
+    assert (tmp_path / "app.log.1").stat().st_size >= 1000 - line  # rotated when full, not early
+

@@ -122,7 +122,10 @@ class Bench:
             waiter.set_result(None)
 
     async def run(self) -> int:
-        sim = Simulator(SimulatorConfig(flavor="bulut", seed_history=0, random_seed=1))
+        # One id per call and a login reply: this in-process bench times the popup
+        # manager, not the call model (bench_agent_view.py runs the demo profile).
+        sim = Simulator(SimulatorConfig(flavor="bulut", seed_history=0, random_seed=1,
+                                        profile="single"))
         await sim.start()
         sim.hub.on_sent = self._on_sent
         tracker = CallTracker(["1001"], sim.cfg.domain_uuid)

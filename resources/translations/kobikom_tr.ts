@@ -2778,7 +2778,7 @@ Son aramalar burada görünür.</translation>
     <name>PopupWindow</name>
     <message>
         <source>Dismiss</source>
-        <extracomment>Width of the card in logical pixels (the window adds the shadow around it). Soft shadow around the card when the window can be translucent. Frame interval and period of the ringing pulse (10 frames a second at most).</extracomment>
+        <extracomment>The popups&apos; window icon, in pixels: one small size (see :func:`popup_icon`). Width of the card in logical pixels (the window adds the shadow around it). Soft shadow around the card when the window can be translucent. Frame interval and period of the ringing pulse (10 frames a second at most).</extracomment>
         <translation>Kapat</translation>
     </message>
 </context>

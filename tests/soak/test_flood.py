@@ -135,13 +135,25 @@ def open_call_popups(lines: list[str]) -> int:
     shown = re.compile(r"popup shown for call (\S+)")
     closed = re.compile(r"popup closed for call (\S+)")
     open_now: set[str] = set()
+    # "shown" is logged by a queued slot after the show, so a popup shown and closed
+    # within one turn of the event loop (a flood) logs its close first: that close
+    # cancels the "shown" that follows.
+    closed_first: set[str] = set()
     most = 0
     for line in lines:
         if found := shown.search(line):
-            open_now.add(found.group(1))
+            call_id = found.group(1)
+            if call_id in closed_first:
+                closed_first.discard(call_id)
+                continue
+            open_now.add(call_id)
             most = max(most, len(open_now))
         elif found := closed.search(line):
-            open_now.discard(found.group(1))
+            call_id = found.group(1)
+            if call_id in open_now:
+                open_now.discard(call_id)
+            else:
+                closed_first.add(call_id)
     return most
 
 

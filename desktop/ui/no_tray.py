@@ -38,8 +38,8 @@ from desktop.ui.tray import (
     GatedRefresh,
     MenuSection,
     MessageKind,
-    PaintGate,
     StatusActions,
+    StatusCounters,
     overflow_text,
     waiting_text,
 )
@@ -52,7 +52,7 @@ def _plain_label(parent: QWidget, *, wrap: bool = True) -> QLabel:
     return plain_label(parent, wrap=wrap, selectable=True)
 
 
-class StatusWindow(QWidget):
+class StatusWindow(StatusCounters, QWidget):
     """The app's status and menu in a normal window (for desktops without a tray).
 
     Closing the window minimizes it; "Quit" ends the app.
@@ -213,44 +213,9 @@ class StatusWindow(QWidget):
             self._countdown_timer_id = 0
         self._refresh()
 
-    def set_extension(self, text: str) -> None:
-        self._extension = text.strip()
-        self._refresh()
-
     def set_ringing(self, ringing: bool) -> None:
         self._ringing = ringing
         self._refresh()
-
-    def set_missed(self, count: int) -> None:
-        self._missed = max(0, count)
-        self._refresh()
-
-    def set_dropped(self, count: int) -> None:
-        """Messages from the PBX the client could not use (the tracker logs each kind)."""
-        self._dropped = max(0, count)
-        self._refresh()
-
-    def set_overflow(self, count: int) -> None:
-        """Live calls that have no popup (there was no room)."""
-        self._overflow = max(0, count)
-        self._refresh()
-
-    def set_waiting(self, count: int) -> None:
-        """Callers waiting in the agent's queues (the team board), 0 for none."""
-        self._waiting = max(0, count)
-        self._refresh()
-
-    def set_problems(self, text: str) -> None:
-        """What does not work besides the line (a remote directory, the hotkey)."""
-        self._problems = text
-        self._refresh()
-
-    def set_paint_gate(self, gate: PaintGate | None) -> None:
-        """Update only after *gate*'s popups have painted (as the tray does)."""
-        self._gated.set_gate(gate)
-
-    def repaint_held(self) -> bool:
-        return self._gated.held()
 
     def set_demo(self, demo: bool) -> None:
         self._demo = demo

@@ -124,6 +124,61 @@ def overflow_text(count: int) -> str:
                                       None, count)
 
 
+class StatusCounters:
+    """What the tray icon and its stand-in, the status window, both sum up.
+
+    Each setter stores its value and refreshes the owner (``_refresh``, held
+    back by ``_gated`` until the popups have painted).
+    """
+
+    _gated: GatedRefresh
+    _extension: str
+    _missed: int
+    _dropped: int
+    _overflow: int
+    _waiting: int
+    _problems: str
+
+    def _refresh(self) -> None:
+        raise NotImplementedError
+
+    def set_extension(self, text: str) -> None:
+        self._extension = text.strip()
+        self._refresh()
+
+    def set_missed(self, count: int) -> None:
+        self._missed = max(0, count)
+        self._refresh()
+
+    def set_dropped(self, count: int) -> None:
+        """Messages from the PBX the client could not use (the tracker logs each kind)."""
+        self._dropped = max(0, count)
+        self._refresh()
+
+    def set_overflow(self, count: int) -> None:
+        """Live calls that have no popup (there was no room): summed up here."""
+        self._overflow = max(0, count)
+        self._refresh()
+
+    def set_waiting(self, count: int) -> None:
+        """Callers waiting in the agent's queues (the team board), 0 for none."""
+        self._waiting = max(0, count)
+        self._refresh()
+
+    def set_problems(self, text: str) -> None:
+        """What does not work besides the line, one line each ("" when all is well)."""
+        self._problems = text
+        self._refresh()
+
+    def set_paint_gate(self, gate: PaintGate | None) -> None:
+        """Repaint only after *gate*'s popups have painted (see the module docstring)."""
+        self._gated.set_gate(gate)
+
+    def repaint_held(self) -> bool:
+        """Whether a change waits for a popup's first paint."""
+        return self._gated.held()
+
+
 class MenuSection(enum.Enum):
     """Where :meth:`TrayController.add_action` puts an entry."""
 
@@ -189,7 +244,7 @@ class StatusActions(QObject):
             self.demo.blockSignals(blocked)
 
 
-class TrayController(QObject):
+class TrayController(StatusCounters, QObject):
     """The tray icon, its tooltip and its menu.
 
     Signals:
@@ -308,10 +363,6 @@ class TrayController(QObject):
             self._countdown.stop()
         self._refresh()
 
-    def set_extension(self, text: str) -> None:
-        self._extension = text.strip()
-        self._refresh()
-
     def set_ringing(self, ringing: bool) -> None:
         if ringing == self._ringing:
             return
@@ -324,38 +375,6 @@ class TrayController(QObject):
             self._ring_timer.stop()
             self._ring_limit.stop()
         self._refresh()
-
-    def set_missed(self, count: int) -> None:
-        self._missed = max(0, count)
-        self._refresh()
-
-    def set_dropped(self, count: int) -> None:
-        """Messages from the PBX the client could not use (shown in the tooltip)."""
-        self._dropped = max(0, count)
-        self._refresh()
-
-    def set_overflow(self, count: int) -> None:
-        """Live calls that have no popup (there was no room): summed up here."""
-        self._overflow = max(0, count)
-        self._refresh()
-
-    def set_waiting(self, count: int) -> None:
-        """Callers waiting in the agent's queues (the team board): a badge, 0 for none."""
-        self._waiting = max(0, count)
-        self._refresh()
-
-    def set_problems(self, text: str) -> None:
-        """What does not work besides the line, one line each ("" when all is well)."""
-        self._problems = text
-        self._refresh()
-
-    def set_paint_gate(self, gate: PaintGate | None) -> None:
-        """Repaint only after *gate*'s popups have painted (see the module docstring)."""
-        self._gated.set_gate(gate)
-
-    def repaint_held(self) -> bool:
-        """Whether a change waits for a popup's first paint."""
-        return self._gated.held()
 
     def set_demo(self, demo: bool) -> None:
         self._demo = demo

@@ -100,3 +100,31 @@ def _private_autostart_folders(tmp_path_factory: pytest.TempPathFactory,
 from tests.helpers.directory_servers import lookup_server, slapd  # noqa: E402
 
 __all__ = ["lookup_server", "slapd"]
+
+
+# -- shared by the dialog and window tests ---------------------------------------------
+
+
+@pytest.fixture
+def qloop(qapp):
+    """An asyncio loop running inside Qt's (as the app's qasync loop does)."""
+    from tests.helpers.qt_asyncio import qt_asyncio_loop
+
+    with qt_asyncio_loop(qapp) as loop:
+        yield loop
+
+
+@pytest.fixture
+def no_env_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No secret and no user from the environment (they would win over the keyring)."""
+    from desktop.core.secrets import SecretName
+
+    for name in SecretName:
+        monkeypatch.delenv(name.env_var, raising=False)
+    monkeypatch.delenv("KOBIKOM_USER", raising=False)
+
+
+@pytest.fixture
+def config_path(tmp_path: Path) -> Path:
+    """Where the agent's settings file of a test lives (not created)."""
+    return tmp_path / "config" / "settings.toml"

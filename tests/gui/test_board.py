@@ -35,7 +35,7 @@ from desktop.ui.board_service import BoardService
 from desktop.ui.board_window import ElidedLabel
 from desktop.ui.bridges import LineBridge
 from desktop.ui.tray import TrayController
-from tests.helpers.qt_asyncio import qt_asyncio_loop, run_coroutine, run_until
+from tests.helpers.qt_asyncio import run_coroutine, run_until
 
 USER, PASSWORD, API_KEY = "demo@kobikom.example", "demo-password", "demo-api-key"
 CUSTOMER = "05324118027"
@@ -71,12 +71,6 @@ class Harness:
     def presence(self, extension: str) -> Presence | None:
         view = self.service.board.colleague(extension)
         return view.presence if view is not None else None
-
-
-@pytest.fixture
-def qloop(qapp):
-    with qt_asyncio_loop(qapp) as loop:
-        yield loop
 
 
 async def settled(request: Any) -> None:

@@ -39,7 +39,7 @@ from desktop.ui.dialer import DialerWindow
 from desktop.ui.single_instance import SingleInstance, server_name
 from desktop.ui.tray import MessageKind
 from tests.gui.cards import make_card
-from tests.helpers.qt_asyncio import qt_asyncio_loop, run_coroutine, run_until
+from tests.helpers.qt_asyncio import run_coroutine, run_until
 
 USER = "demo@kobikom.example"
 PASSWORD = "demo-password"
@@ -79,12 +79,6 @@ def tekil_settings() -> Settings:
     s.account.flavor = Flavor.TEKIL
     s.account.extensions = ["1001"]
     return s
-
-
-@pytest.fixture
-def qloop(qapp):
-    with qt_asyncio_loop(qapp) as loop:
-        yield loop
 
 
 @pytest.fixture

@@ -29,17 +29,11 @@ from desktop.ui.contacts import (
     pbx_contact_fields,
     split_name,
 )
-from tests.helpers.qt_asyncio import qt_asyncio_loop, run_coroutine
+from tests.helpers.qt_asyncio import run_coroutine
 
 HOSTILE = "<b>x</b><img src=x>"
 PANEL_USER = "demo@kobikom.example"
 PANEL_PASSWORD = "demo-password"
-
-
-@pytest.fixture
-def qloop(qapp):
-    with qt_asyncio_loop(qapp) as loop:
-        yield loop
 
 
 @pytest.fixture

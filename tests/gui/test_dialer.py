@@ -22,7 +22,7 @@ from desktop.core.tasks import TaskSet
 from desktop.core.text import search_fold
 from desktop.ui.dialer import DialerWindow
 from tests.helpers.contacts_data import fake_contacts
-from tests.helpers.qt_asyncio import qt_asyncio_loop, run_until
+from tests.helpers.qt_asyncio import run_until
 
 CONTACTS = 100_000
 HOSTILE = "<b>x</b><img src=x>"
@@ -45,12 +45,6 @@ def big_directory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     ])
     directory.close()
     return path
-
-
-@pytest.fixture
-def qloop(qapp):
-    with qt_asyncio_loop(qapp) as loop:
-        yield loop
 
 
 @pytest.fixture

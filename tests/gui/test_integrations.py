@@ -22,7 +22,7 @@ from desktop.ui.integrations import Integrations
 from desktop.ui.tray import MessageKind
 from tests.gui.cards import make_card
 from tests.helpers.lookup_server import LookupServer
-from tests.helpers.qt_asyncio import qt_asyncio_loop, run_coroutine, run_until
+from tests.helpers.qt_asyncio import run_coroutine, run_until
 
 
 class FakeBackend:
@@ -43,12 +43,6 @@ class FakeBackend:
 
 
 BACKENDS: list[FakeBackend] = []
-
-
-@pytest.fixture
-def qloop(qapp):
-    with qt_asyncio_loop(qapp) as loop:
-        yield loop
 
 
 @pytest.fixture

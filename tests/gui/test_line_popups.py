@@ -21,15 +21,9 @@ from desktop.pbx.channels import ChannelTiming, Credentials
 from desktop.pbx.connection import Endpoint, Flavor, Phase, Transport
 from desktop.ui.bridges import LineBridge
 from tests.helpers.fakepbx import FakeTcpServer
-from tests.helpers.qt_asyncio import qt_asyncio_loop, run_coroutine, run_until
+from tests.helpers.qt_asyncio import run_coroutine, run_until
 
 TIMING = ChannelTiming(connect_timeout=5.0, idle_timeout=None, watchdog_tick=0.5)
-
-
-@pytest.fixture
-def qloop(qapp):
-    with qt_asyncio_loop(qapp) as loop:
-        yield loop
 
 
 async def settled(request: Any) -> None:

@@ -16,12 +16,14 @@ from PySide6.QtCore import Qt
 
 from desktop.core.autostart import DESKTOP_FILE, XdgAutostart
 from desktop.core.policy import load_effective_settings, load_policy
-from desktop.core.secrets import SecretName, SecretStore
+from desktop.core.secrets import SecretStore
 from desktop.core.settings import PopupCorner, load_settings
 from desktop.pbx.connection import Flavor
 from desktop.ui.settings_dialog import SettingsDialog
 from desktop.ui.setup_wizard import AccountChoice, SetupWizard
-from tests.helpers.qt_asyncio import qt_asyncio_loop, run_coroutine
+from tests.helpers.qt_asyncio import run_coroutine
+
+pytestmark = pytest.mark.usefixtures("no_env_secrets")
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 POLICY = """\
@@ -49,19 +51,6 @@ host = "kendi-sunucum.example"
 [popup]
 corner = "bottom-left"
 """
-
-
-@pytest.fixture(autouse=True)
-def _no_env_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in SecretName:
-        monkeypatch.delenv(name.env_var, raising=False)
-    monkeypatch.delenv("KOBIKOM_USER", raising=False)
-
-
-@pytest.fixture
-def qloop(qapp):
-    with qt_asyncio_loop(qapp) as loop:
-        yield loop
 
 
 @pytest.fixture

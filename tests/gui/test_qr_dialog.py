@@ -25,7 +25,7 @@ from desktop.simulator import Simulator, SimulatorConfig, assets
 from desktop.ui.account_setup import AccountSetup
 from desktop.ui.notice import NoticeKind
 from desktop.ui.qr_dialog import QR_DISPLAY_SIZE, QrDialog, decode_qr_image, integer_scale
-from tests.helpers.qt_asyncio import qt_asyncio_loop, run_coroutine
+from tests.helpers.qt_asyncio import run_coroutine
 
 WAIT_MS = 8000
 
@@ -35,12 +35,6 @@ def _returning(value):
     async def provide():
         return value
     return provide
-
-
-@pytest.fixture
-def qloop(qapp):
-    with qt_asyncio_loop(qapp) as loop:
-        yield loop
 
 
 @pytest.fixture

@@ -13,28 +13,11 @@ from desktop.core.secrets import SERVICE, SecretName, SecretStore
 from desktop.core.settings import CrmOpenOn, Settings, load_settings
 from desktop.ui.form_rows import COLOR_WARNING
 from desktop.ui.settings_dialog import Level, SettingsDialog
-from tests.helpers.qt_asyncio import qt_asyncio_loop
+
+pytestmark = pytest.mark.usefixtures("no_env_secrets")
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 BIND_DN = "cn=okuyucu,dc=örnek,dc=com,dc=tr"
-
-
-@pytest.fixture(autouse=True)
-def _no_env_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in SecretName:
-        monkeypatch.delenv(name.env_var, raising=False)
-    monkeypatch.delenv("KOBIKOM_USER", raising=False)
-
-
-@pytest.fixture
-def qloop(qapp):
-    with qt_asyncio_loop(qapp) as loop:
-        yield loop
-
-
-@pytest.fixture
-def config_path(tmp_path: Path) -> Path:
-    return tmp_path / "config" / "settings.toml"
 
 
 def open_dialog(qtbot, settings: Settings, store: SecretStore, config_path: Path,

@@ -28,32 +28,15 @@ from desktop.pbx.connection import Flavor, Transport
 from desktop.simulator import Simulator, SimulatorConfig
 from desktop.ui.notice import NoticeKind
 from desktop.ui.setup_wizard import AccountChoice, SetupWizard
-from tests.helpers.qt_asyncio import qt_asyncio_loop, run_coroutine
+from tests.helpers.qt_asyncio import run_coroutine
+
+pytestmark = pytest.mark.usefixtures("no_env_secrets")
 
 FAST = CheckTimeouts(rest_connect=3.0, rest_read=3.0, login=5.0, extension=5.0,
                      events_connect=3.0, events_settle=0.4, events_total=6.0, sms=5.0)
 USER = "demo@kobikom.example"
 WRONG_DOMAIN = "5b0c0e4e-1d2f-4a6b-9c3d-00000000dead"
 CHECK_WAIT_MS = 15000
-
-
-@pytest.fixture(autouse=True)
-def _no_env_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in SecretName:
-        monkeypatch.delenv(name.env_var, raising=False)
-    monkeypatch.delenv("KOBIKOM_USER", raising=False)
-
-
-
-
-
-
-
-
-@pytest.fixture
-def qloop(qapp):
-    with qt_asyncio_loop(qapp) as loop:
-        yield loop
 
 
 @pytest.fixture
@@ -75,11 +58,6 @@ def make_sim(qapp, qloop) -> Iterator[Callable[..., Simulator]]:
 @pytest.fixture(scope="module")
 def server_cert() -> trustme.LeafCert:
     return trustme.CA().issue_cert("127.0.0.1", "localhost")
-
-
-@pytest.fixture
-def config_path(tmp_path: Path) -> Path:
-    return tmp_path / "config" / "settings.toml"
 
 
 def closed_port() -> int:

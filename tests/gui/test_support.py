@@ -18,15 +18,8 @@ from desktop.core.tasks import TaskSet
 from desktop.ui.about import AboutDialog
 from desktop.ui.settings_dialog import SettingsDialog
 from desktop.ui.support import SupportBundle
-from tests.helpers.qt_asyncio import qt_asyncio_loop
 
 DOMAIN = "97df2222-c948-492c-8a1b-0123456789ab"
-
-
-@pytest.fixture
-def qloop(qapp):
-    with qt_asyncio_loop(qapp) as loop:
-        yield loop
 
 
 class FileManager(QObject):

@@ -127,31 +127,15 @@ async def shoot() -> None:
     journal.close()
 
 
+def _set_prefix(prefix: str) -> None:
+    global PREFIX
+    PREFIX = prefix
+
+
 def main() -> int:
-    import argparse
+    from qt_shots import run_shots
 
-    import qasync
-    from PySide6.QtWidgets import QApplication
-
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--language", choices=("en", "tr"), default="en")
-    args = parser.parse_args()
-    ARTIFACTS.mkdir(exist_ok=True)
-    app = QApplication(sys.argv[:1])
-    translators = []
-    if args.language == "tr":
-        from desktop.ui.i18n import install_translators
-
-        global PREFIX
-        PREFIX = "tr-"
-        translators = install_translators(app, "tr")  # noqa: F841 (kept alive)
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    with loop:
-        loop.run_until_complete(shoot())
-    print(f"screenshots in {ARTIFACTS}")
-    return 0
-
+    return run_shots(__doc__.splitlines()[0], ARTIFACTS, shoot, _set_prefix)
 
 if __name__ == "__main__":
     raise SystemExit(main())

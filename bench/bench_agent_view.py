@@ -110,6 +110,8 @@ class SideResult:
     start_ms: list[float] = field(default_factory=list)
     idle: dict[str, Any] = field(default_factory=dict)
     per_round: list[dict[str, float]] = field(default_factory=list)
+    #: Every measured call: (round, write, the window's map, on screen), CLOCK_MONOTONIC s.
+    stamps: list[tuple[int, float, float, float]] = field(default_factory=list)
 
 
 class Harness:
@@ -202,8 +204,9 @@ class Harness:
             await asyncio.sleep(0.05)
         await settle(side.pid)
 
-    async def one_call(self, side: Side, index: int) -> tuple[float, float]:
-        """Ring once; return (write -> the popup window's MapNotify, write -> on screen) in ms.
+    async def one_call(self, side: Side, index: int) -> tuple[float, float, float]:
+        """Ring once; return the ``CLOCK_MONOTONIC`` seconds of the ringing event's write,
+        of the popup window's MapNotify and of the popup on screen.
 
         Under a reparenting window manager the popup's own window is mapped
         inside a frame first, and the frame (a child of the root) a little
@@ -237,7 +240,7 @@ class Harness:
         await self.watch.wait(lambda e: e["ev"] == "unmap" and e["win"] == window,
                               since=mark, timeout=CALL_TIMEOUT_S)
         await asyncio.sleep(CALL_GAP_S)
-        return (mapped["t"] - written) * 1000, (on_screen["t"] - written) * 1000
+        return written, mapped["t"], on_screen["t"]
 
     # -- phases -------------------------------------------------------------------------
 
@@ -249,15 +252,16 @@ class Harness:
                 await self.one_call(side, i)
             await settle(side.pid)
             cpu_before = cpu_seconds(side.pid)
-            pairs = [await self.one_call(side, i) for i in range(self.args.calls)]
+            stamps = [await self.one_call(side, i) for i in range(self.args.calls)]
             await settle(side.pid)
             cpu_ms = (cpu_seconds(side.pid) - cpu_before) * 1000 / self.args.calls
             rss = rss_bytes(side.pid) / 2**20
         finally:
             await side.stop()
-        samples = [mapped for mapped, _ in pairs]
+        samples = [(mapped - written) * 1000 for written, mapped, _ in stamps]
         result.latencies_ms += samples
-        result.screen_ms += [screen for _, screen in pairs]
+        result.screen_ms += [(screen - written) * 1000 for written, _, screen in stamps]
+        result.stamps += [(round_no, *call) for call in stamps]
         result.cpu_per_call_ms.append(cpu_ms)
         result.rss_mb.append((WARM_UP_CALLS + self.args.calls, rss))
         summary = Summary.of(samples)
@@ -403,6 +407,8 @@ def report(results: dict[str, SideResult], args: argparse.Namespace,
         out["cpu_per_call_ms"] = {"app": cpu_a, "bare": cpu_b}
         out["rss_mb"] = {"app": rss_a, "bare": rss_b, "calls": calls}
         out["rounds"] = {"app": app.per_round, "bare": bare.per_round}
+        out["stamps"] = {"app": app.stamps, "bare": bare.stamps,
+                         "fields": ["round", "write", "map", "on_screen"]}
     if app.idle and bare.idle:
         print(f"idle: app {app.idle['wakeups_per_s']:.2f} wake-ups/s, "
               f"{app.idle['cpu_percent']:.3f} % CPU; bare {bare.idle['wakeups_per_s']:.2f} "

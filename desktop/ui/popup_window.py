@@ -18,8 +18,8 @@ buttons take mouse clicks without focus.  ``X11BypassWindowManagerHint`` is
 not used: window managers honour the hints above, and an unmanaged window
 would fall behind the next window raised over it.
 
-The windows are made once and reused (hidden, not deleted, when they
-close): a ring only fills in text and shows.
+The windows are made once and reused (hidden, never closed: a closed
+window loses its native window in Qt 6): a ring only fills in text and shows.
 """
 
 from __future__ import annotations
@@ -353,7 +353,14 @@ class PopupWindow(QWidget):
             self._closing = True
             self.state_dot.set_pulsing(False)
             self._closed_now(self._closed_by_user)
-        super().closeEvent(event)
+        # Hidden, never closed: Qt 6 destroys the native window of a widget whose
+        # close event is accepted (``close()``, the close button, the window
+        # manager's close), and the next ring would have to create it again: the
+        # window made ahead of time was lost at every dismissal (measured in
+        # bench_agent_view: one ring in three created a window, +8-10 ms before
+        # the window manager mapped it).
+        event.ignore()
+        self.hide()
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

@@ -6,8 +6,13 @@ Selects ``SubstructureNotifyMask`` on the root window, so the X server tells
 it about every top-level window (or window-manager frame) that is created,
 mapped, unmapped or reparented.  Each event is stamped with
 ``time.monotonic()`` (``CLOCK_MONOTONIC``, system-wide on Linux) the moment
-``next_event()`` returns, *before* any lookup, so the stamp compares with the
-simulator's write time in another process.
+python-xlib parses it off the socket (:func:`stamp_on_arrival`), so the stamp
+compares with the simulator's write time in another process and does not wait
+for the lookups this watcher makes for the events before it (until 2026-12-06
+it was taken when ``next_event()`` returned: a map that came while the watcher
+was describing an earlier window -- several round trips each -- was stamped up
+to ~15 ms late, more often for a reused window, whose map follows the window
+manager's frame and reparent events).
 
 Windows that leave the root (a tray icon embedded by the tray host, a client
 reparented into a frame) are also watched with ``StructureNotifyMask``
@@ -48,12 +53,32 @@ from Xlib.xobject.drawable import Window
 
 #: How deep below a frame the client window with ``_NET_WM_PID`` is looked for.
 CLIENT_DEPTH = 3
+#: The attribute :func:`stamp_on_arrival` gives every event.
+ARRIVED = "_arrived_at"
+
+
+def stamp_on_arrival(dpy: display.Display) -> None:
+    """Give every event the ``time.monotonic()`` of its arrival (its parsing off the
+    socket, in whatever call read it: ``next_event()`` or a lookup's round trip)."""
+    protocol = dpy.display
+    parse = protocol.parse_event_response
+
+    def parse_and_stamp(etype: int) -> None:
+        # One thread here: python-xlib's queue lock is a no-op without threads.
+        stamp = time.monotonic()
+        queued = len(protocol.event_queue)
+        parse(etype)
+        if len(protocol.event_queue) > queued:
+            protocol.event_queue[-1].__dict__[ARRIVED] = stamp
+
+    protocol.parse_event_response = parse_and_stamp  # type: ignore[method-assign]
 
 
 class Watcher:
     def __init__(self) -> None:
         self.dpy = display.Display()
         self.dpy.set_error_handler(lambda *_: None)  # windows vanish; lookups say so
+        stamp_on_arrival(self.dpy)
         self.root = self.dpy.screen().root
         self.atom_pid = self.dpy.intern_atom("_NET_WM_PID")
         self.atom_xembed = self.dpy.intern_atom("_XEMBED_INFO")
@@ -173,11 +198,11 @@ class Watcher:
         while True:
             while self.dpy.pending_events():
                 ev = self.dpy.next_event()
-                self.handle(ev, time.monotonic())
+                self.handle(ev, arrival(ev))
             ready, _, _ = select.select([xfd, stdin], [], [])
             if xfd in ready:
                 ev = self.dpy.next_event()
-                self.handle(ev, time.monotonic())
+                self.handle(ev, arrival(ev))
             if stdin in ready:
                 data = os.read(stdin, 4096)
                 if not data:
@@ -188,6 +213,12 @@ class Watcher:
                     if verb == "close" and arg.isdigit():
                         with contextlib.suppress(error.XError):
                             self.close(int(arg))
+
+
+def arrival(ev: Any) -> float:
+    """When *ev* came off the socket (now, if it carries no stamp)."""
+    stamp = ev.__dict__.get(ARRIVED)
+    return stamp if isinstance(stamp, float) else time.monotonic()
 
 
 def main() -> int:

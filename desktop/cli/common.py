@@ -27,7 +27,6 @@ Exit codes (documented in ``kobikom-desktop --help``):
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import logging
 import os
@@ -38,7 +37,10 @@ import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
+
+if TYPE_CHECKING:
+    import asyncio
 
 EXIT_OK = 0
 EXIT_NOT_FOUND = 1
@@ -344,6 +346,8 @@ async def follow_channel(setup: LineSetup, on_event: Callable[[Any], None], *,
                          ) -> FollowOutcome:
     """Run the account's channel, handing every event to *on_event*, until *done* is
     set, SIGINT/SIGTERM, a rejected login or *timeout* seconds."""
+    import asyncio  # not at the top: the tray app's start never needs it this early
+
     from desktop.pbx.channels import open_channel
     from desktop.pbx.connection import Phase
 

@@ -19,7 +19,9 @@ import pytest
 LATE = ("httpx", "websockets", "phonenumbers", "aiohttp", "PySide6.QtMultimedia",
         "keyring", "desktop.app", "desktop.ui.popup", "desktop.pbx.rest",
         "desktop.pbx.channels", "desktop.core.directory", "desktop.core.journal",
-        "desktop.simulator", "desktop.cli.contacts", "desktop.cli.sms")
+        "desktop.simulator", "desktop.cli.contacts", "desktop.cli.sms",
+        # asyncio alone is ~20 ms of a cold start (its event loop, ssl, concurrent.futures)
+        "asyncio", "qasync")
 
 
 def loaded_after(code: str) -> set[str]:

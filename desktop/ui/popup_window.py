@@ -356,9 +356,8 @@ class PopupWindow(QWidget):
         # Hidden, never closed: Qt 6 destroys the native window of a widget whose
         # close event is accepted (``close()``, the close button, the window
         # manager's close), and the next ring would have to create it again: the
-        # window made ahead of time was lost at every dismissal (measured in
-        # bench_agent_view: one ring in three created a window, +8-10 ms before
-        # the window manager mapped it).
+        # window made ahead of time was lost at every dismissal (seen with strace
+        # in bench_agent_view: one ring in three created its X window anew).
         event.ignore()
         self.hide()
 

@@ -6,7 +6,8 @@ directory, the journal ...) takes several hundred milliseconds, and even
 the tray's own controller needs the logging, the settings and the
 translations first, so :func:`main` goes in this order:
 
-1. the display check, the paths; the QApplication;
+1. the display check, the paths; the QApplication, and garbage collection
+   confined to its thread (:mod:`desktop.ui.gc_guard`);
 2. the single-instance lock (:func:`~desktop.ui.instance_lock.instance_lock`,
    race-free: a lock file decides).  The launch that holds it shows the
    tray's start icon at once (:mod:`desktop.ui.start_icon`: PNG files of the
@@ -213,6 +214,10 @@ def main(options: argparse.Namespace) -> int:
     qapp.setApplicationDisplayName("Kobikom Desktop")
     qapp.setApplicationVersion(__version__)
     qapp.setQuitOnLastWindowClosed(False)
+    from desktop.ui.gc_guard import GuiThreadCollector
+
+    # Before any worker thread runs Python: garbage is collected on this thread only.
+    collector = GuiThreadCollector(qapp)
     # The lock decides who the instance is (claim() below, which also hands a
     # second launch's link over): its holder shows the tray icon now.
     lock_path = paths.data_dir / INSTANCE_LOCK
@@ -272,5 +277,6 @@ def main(options: argparse.Namespace) -> int:
             instance=instance, started_at=started))
     finally:
         signals.close()
+        collector.stop()
         del translators
         log.info("stopped")

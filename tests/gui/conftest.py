@@ -86,6 +86,28 @@ def make_manager(qapp, clock: FakeClock, english: QLocale,
         manager.close_all()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _garbage_collected_on_the_gui_thread(qapp) -> Iterator[None]:
+    """As in the app (desktop/launch.py): a worker thread of one test (keyring,
+    to_thread) must never collect another test's Qt objects; their timers would
+    fire into freed memory later, in whatever test runs then (CI's segfault
+    after test_single_instance, 2026-12-06)."""
+    from desktop.ui.gc_guard import GuiThreadCollector
+
+    collector = GuiThreadCollector()
+    yield
+    collector.stop()
+
+
+@pytest.fixture(autouse=True)
+def _collect_between_tests() -> Iterator[None]:
+    """Tests that never let the event loop wait still get their garbage collected."""
+    from desktop.ui.gc_guard import collect_if_due
+
+    yield
+    collect_if_due()
+
+
 @pytest.fixture(autouse=True)
 def _private_autostart_folders(tmp_path_factory: pytest.TempPathFactory,
                                monkeypatch: pytest.MonkeyPatch) -> None:

@@ -57,6 +57,7 @@ from desktop.pbx.connection import ConnectionState, Endpoint, Flavor, Phase, Tra
 from desktop.simulator import Simulator, SimulatorConfig
 from desktop.ui import loop as qtloop
 from desktop.ui.bridges import LineBridge
+from desktop.ui.gc_guard import GuiThreadCollector
 from desktop.ui.popup import PopupManager
 from tests.helpers.contacts_data import fake_contacts, strangers
 
@@ -390,10 +391,12 @@ def soak_logging(tmp_path: Path) -> Iterator[ErrorRecords]:
 
 @pytest.mark.timeout(SOAK_SECONDS + 300)
 def test_soak(qapp: QApplication, tmp_path: Path, soak_logging: ErrorRecords) -> None:
+    collector = GuiThreadCollector()  # garbage collected on this thread, as in the app
     soak = Soak(qapp, tmp_path)
     try:
         qtloop.run(qapp, soak.run)
     finally:
+        collector.stop()
         soak.popups.close_all()
         soak.directory.close()
     samples = soak.samples

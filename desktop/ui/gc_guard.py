@@ -1,0 +1,85 @@
+"""Python's cyclic garbage collector runs on the GUI thread only.
+
+CPython collects in whichever thread happens to allocate when a threshold is
+passed: the journal writer, an ``asyncio.to_thread`` worker (keyring, an
+import, a save).  A Qt object that has become cyclic garbage (a widget or a
+timer owner whose slots refer back to it, a closed qasync loop's timer
+object) is then destroyed in that thread.  Qt cannot stop its timers from
+there ("QObject::~QObject: Timers cannot be stopped from another thread"),
+they stay registered on the GUI thread, and the next one to come due is
+delivered to freed memory: a segmentation fault, far from its cause (seen
+in the GUI test suite, in pytest-qt's ``processEvents`` after a test that
+had nothing to do with it).
+
+So :class:`GuiThreadCollector` switches automatic collection off and
+collects on the GUI thread instead, when the counts say a collection is due
+(:func:`collect_if_due`, CPython's own thresholds and generations):
+
+* when the event loop is about to wait (``QAbstractEventDispatcher.aboutToBlock``):
+  after the work of a turn, never in the middle of a ring, and with no timer
+  of its own (idle means asleep, issue 14);
+* when it wakes with far more allocations pending than the threshold
+  (``awake``, :data:`BACKLOG_FACTOR`): a flood that never lets the loop wait
+  still collects.
+"""
+
+from __future__ import annotations
+
+import gc
+from typing import Final
+
+from PySide6.QtCore import QAbstractEventDispatcher, QObject, QThread
+
+#: ``awake`` collects only once this many times the first threshold is pending.
+BACKLOG_FACTOR: Final = 20
+
+
+def collect_if_due(thresholds: tuple[int, int, int] | None = None) -> int | None:
+    """Collect what CPython would have collected by now; the generation, or None.
+
+    The youngest generation is due when its count passes its threshold; the
+    collection then takes the oldest generation whose count has passed its own
+    (CPython's rule, without its extra test before a full collection).
+    """
+    t0, t1, t2 = thresholds if thresholds is not None else gc.get_threshold()
+    c0, c1, c2 = gc.get_count()
+    if t0 <= 0 or c0 <= t0:
+        return None
+    generation = 2 if 0 < t2 < c2 else 1 if 0 < t1 < c1 else 0
+    gc.collect(generation)
+    return generation
+
+
+class GuiThreadCollector(QObject):
+    """Automatic collection off; the GUI thread's event loop collects (module docstring).
+
+    Made on the GUI thread.  :meth:`stop` gives the collection back to CPython.
+    """
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._thresholds = gc.get_threshold()
+        self._was_enabled = gc.isenabled()
+        dispatcher = QAbstractEventDispatcher.instance(QThread.currentThread())
+        if dispatcher is None:
+            raise RuntimeError("GuiThreadCollector needs the GUI thread's event dispatcher")
+        self._dispatcher: QAbstractEventDispatcher | None = dispatcher
+        gc.disable()
+        dispatcher.aboutToBlock.connect(self.collect_if_due)
+        dispatcher.awake.connect(self._collect_backlog)
+
+    def collect_if_due(self) -> int | None:
+        return collect_if_due(self._thresholds)
+
+    def _collect_backlog(self) -> None:
+        if gc.get_count()[0] > BACKLOG_FACTOR * self._thresholds[0]:
+            collect_if_due(self._thresholds)
+
+    def stop(self) -> None:
+        dispatcher, self._dispatcher = self._dispatcher, None
+        if dispatcher is None:
+            return
+        dispatcher.aboutToBlock.disconnect(self.collect_if_due)
+        dispatcher.awake.disconnect(self._collect_backlog)
+        if self._was_enabled:
+            gc.enable()

@@ -21,31 +21,42 @@ collects on the GUI thread instead, when the counts say a collection is due
 * when it wakes with far more allocations pending than the threshold
   (``awake``, :data:`BACKLOG_FACTOR`): a flood that never lets the loop wait
   still collects.
+
+A full collection comes at most every :data:`FULL_AT_MOST_EVERY_S`: CPython
+holds those back by a rule Python cannot read (see :func:`collect_if_due`).
 """
 
 from __future__ import annotations
 
 import gc
+import time
+from collections.abc import Callable
 from typing import Final
 
 from PySide6.QtCore import QAbstractEventDispatcher, QObject, QThread
 
 #: ``awake`` collects only once this many times the first threshold is pending.
 BACKLOG_FACTOR: Final = 20
+#: A full collection (every object not frozen at the start) at most this often (s):
+#: it walks everything the app keeps (journal rows, history, the board), ~10 ms.
+FULL_AT_MOST_EVERY_S: Final = 30.0
 
 
-def collect_if_due(thresholds: tuple[int, int, int] | None = None) -> int | None:
+def collect_if_due(thresholds: tuple[int, int, int] | None = None, *,
+                   full: bool = True) -> int | None:
     """Collect what CPython would have collected by now; the generation, or None.
 
     The youngest generation is due when its count passes its threshold; the
     collection then takes the oldest generation whose count has passed its own
-    (CPython's rule, without its extra test before a full collection).
+    (CPython's rule).  CPython also holds a full collection back until a
+    quarter more objects have grown old, which Python cannot see: with
+    *full* false the oldest generation waits (the collector's own limit).
     """
     t0, t1, t2 = thresholds if thresholds is not None else gc.get_threshold()
     c0, c1, c2 = gc.get_count()
     if t0 <= 0 or c0 <= t0:
         return None
-    generation = 2 if 0 < t2 < c2 else 1 if 0 < t1 < c1 else 0
+    generation = 2 if full and 0 < t2 < c2 else 1 if 0 < t1 < c1 else 0
     gc.collect(generation)
     return generation
 
@@ -56,8 +67,11 @@ class GuiThreadCollector(QObject):
     Made on the GUI thread.  :meth:`stop` gives the collection back to CPython.
     """
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, *,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__(parent)
+        self._clock = clock
+        self._full_at = clock()
         self._thresholds = gc.get_threshold()
         self._was_enabled = gc.isenabled()
         dispatcher = QAbstractEventDispatcher.instance(QThread.currentThread())
@@ -69,11 +83,16 @@ class GuiThreadCollector(QObject):
         dispatcher.awake.connect(self._collect_backlog)
 
     def collect_if_due(self) -> int | None:
-        return collect_if_due(self._thresholds)
+        now = self._clock()
+        generation = collect_if_due(self._thresholds,
+                                    full=now - self._full_at >= FULL_AT_MOST_EVERY_S)
+        if generation == 2:
+            self._full_at = now
+        return generation
 
     def _collect_backlog(self) -> None:
         if gc.get_count()[0] > BACKLOG_FACTOR * self._thresholds[0]:
-            collect_if_due(self._thresholds)
+            self.collect_if_due()
 
     def stop(self) -> None:
         dispatcher, self._dispatcher = self._dispatcher, None

@@ -16,9 +16,12 @@ import textwrap
 import threading
 from pathlib import Path
 
-import pytest
-
-from desktop.ui.gc_guard import BACKLOG_FACTOR, GuiThreadCollector, collect_if_due
+from desktop.ui.gc_guard import (
+    BACKLOG_FACTOR,
+    FULL_AT_MOST_EVERY_S,
+    GuiThreadCollector,
+    collect_if_due,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -110,6 +113,30 @@ def test_the_collector_takes_over_and_gives_back(qapp) -> None:
     assert gc.isenabled() == was_enabled
 
 
-@pytest.mark.parametrize("thresholds", [(0, 10, 10)])
-def test_collection_switched_off_by_thresholds_stays_off(thresholds) -> None:
-    assert collect_if_due(thresholds) is None
+def test_collection_switched_off_by_thresholds_stays_off() -> None:
+    assert collect_if_due((0, 10, 10)) is None
+
+
+def test_a_full_collection_comes_at_most_every_thirty_seconds(qapp) -> None:
+    now = [1000.0]
+    old_thresholds = gc.get_threshold()
+    gc.set_threshold(1, 1, 1)
+    collector = GuiThreadCollector(clock=lambda: now[0])
+    try:
+        hold: list[list[list[int]]] = []  # the counts are of objects alive, so keep them
+
+        def generations(rounds: int) -> set[int | None]:
+            seen = set()
+            for _ in range(rounds):
+                hold.append([[] for _ in range(10)])
+                seen.add(collector.collect_if_due())
+            return seen
+
+        assert 2 not in generations(50)  # young ones only, however often they are due
+        assert 1 in generations(50)
+        now[0] += FULL_AT_MOST_EVERY_S
+        assert 2 in generations(50)
+        assert 2 not in generations(50)  # and then not again for thirty seconds
+    finally:
+        collector.stop()
+        gc.set_threshold(*old_thresholds)

@@ -299,7 +299,8 @@ class Harness:
                 meter, cpu = meters[key]
                 sample = meter_delta(meter, cpu, cpu_seconds(side.pid), elapsed)
                 self.results[key].idle = asdict(sample) | {
-                    "wakeups_per_s": sample.wakeups_per_s, "cpu_percent": sample.cpu_percent}
+                    "wakeups_per_s": sample.wakeups_per_s, "cpu_percent": sample.cpu_percent,
+                    "by_thread": meter.by_thread(), "timeline": meter.timeline}
                 print(f"  {key:<4}  {sample.wakeups_per_s:6.2f} wake-ups/s  "
                       f"({sample.wakeups} voluntary, {sample.involuntary} involuntary switches; "
                       f"threads {sample.threads[0]}->{sample.threads[1]}, {sample.exited} "

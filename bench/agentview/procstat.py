@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import statistics
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -69,6 +70,14 @@ def context_switches(pid: int, proc: Path = PROC) -> Switches:
     return Switches(voluntary, involuntary, threads)
 
 
+def thread_name(pid: int, tid: int, proc: Path = PROC) -> str:
+    """The kernel's name of thread *tid* (``comm``), or ``?`` once it has ended."""
+    try:
+        return (proc / str(pid) / "task" / str(tid) / "comm").read_text().strip()
+    except (FileNotFoundError, ProcessLookupError):
+        return "?"
+
+
 def thread_switches(pid: int, proc: Path = PROC) -> dict[int, tuple[int, int]]:
     """(voluntary, involuntary) context switches of each thread of *pid*, by thread id."""
     out: dict[int, tuple[int, int]] = {}
@@ -95,16 +104,31 @@ class SwitchMeter:
         self.alive = set(self.first)
         self.exited = 0
         self.born = 0
+        self.started = time.monotonic()
+        self.names = {tid: thread_name(pid, tid, proc) for tid in self.first}
+        #: (seconds since the start, thread id, voluntary switches since the previous sample)
+        self.timeline: list[tuple[float, int, int]] = []
 
     def sample(self) -> None:
         now = thread_switches(self.pid, self.proc)
+        at = time.monotonic() - self.started
         self.exited += len(self.alive - now.keys())
         self.alive = set(now)
         for tid, counts in now.items():
             if tid not in self.first:
                 self.first[tid] = (0, 0)  # born inside the interval: everything it did
+                self.names[tid] = thread_name(self.pid, tid, self.proc)
                 self.born += 1
+            previous = self.last.get(tid, self.first[tid])
+            if counts[0] > previous[0]:
+                self.timeline.append((round(at, 1), tid, counts[0] - previous[0]))
             self.last[tid] = counts
+
+    def by_thread(self) -> dict[str, int]:
+        """Voluntary switches of each thread that woke at all, keyed ``name/tid``."""
+        out = {f"{self.names.get(tid, '?')}/{tid}": self.last[tid][0] - first[0]
+               for tid, first in self.first.items()}
+        return {k: v for k, v in sorted(out.items(), key=lambda kv: -kv[1]) if v}
 
     def totals(self) -> tuple[int, int]:
         """(voluntary, involuntary) switches since the start, over every thread seen."""

@@ -18,7 +18,6 @@ from PySide6.QtNetwork import QNetworkInformation
 from desktop.core.account import Account
 from desktop.core.caller_card import CallerCard
 from desktop.core.secrets import SecretName
-from desktop.pbx.connection import Phase
 from desktop.ui.tray import MenuSection, MessageKind
 
 if TYPE_CHECKING:
@@ -53,9 +52,10 @@ class SmsWiring:
         app.tray.add_action(history, MenuSection.WINDOWS)
         # After the demo switch (connected earlier): open the new mode's outbox.
         app.tray.demoToggled.connect(lambda _on: sms.start())
-        # Queued messages go out as soon as the network or the PBX link is back.
-        app.bridge.stateChanged.connect(
-            lambda state: sms.wake() if state.phase is Phase.CONNECTED else None)
+        # Queued messages go out as soon as the network or the PBX link is back
+        # (not on every quiet refresh of a silent line: that would read the outbox
+        # every 90 s for nothing).
+        app.bridge.lineUp.connect(sms.wake)
         if QNetworkInformation.loadDefaultBackend() and QNetworkInformation.instance():
             QNetworkInformation.instance().reachabilityChanged.connect(
                 lambda r: sms.wake() if r == QNetworkInformation.Reachability.Online else None)

@@ -176,8 +176,11 @@ class HistorySync:
         self._monotonic = monotonic
         self._sleep = sleep
         self._lock = asyncio.Lock()
-        #: When the last fill started (monotonic), for the pacing.
+        #: When the last fill started (monotonic), for the pacing; and whether it
+        #: fetched and merged (a quiet refresh does not retry one that could not
+        #: for ``quiet_after`` seconds).
         self._last_fill_at: float | None = None
+        self._last_fill_ok = False
         #: The last event the line delivered (wall clock), not yet persisted maybe.
         self._event_seen: float | None = None
         #: Requests for call records made (fills and lookups; diagnostics).
@@ -277,20 +280,32 @@ class HistorySync:
                 await self._sleep(wait)
         async with self._lock:
             self._last_fill_at = self._monotonic()
+            self._last_fill_ok = False
             source = await self.source()
             if source is None:
                 return None
             gap = await self.run_blocking(self.open_gap, self.clock())
             report = await self._fill(source, gap)
             await self.run_blocking(self.close_gap, gap)
+            self._last_fill_ok = True
             return report
 
     async def line_refreshed(self) -> SyncReport | None:
         """The connection was refreshed quietly (a silent line): usually nothing to do.
 
         Fetches (through :meth:`line_connected`, paced) only when the journal
-        has not been known complete for ``quiet_after`` seconds.
+        has not been known complete for ``quiet_after`` seconds, and not when
+        a fill was tried within that time and could not fetch (no account, the
+        API failing): a silent line costs one attempt per ``quiet_after`` at
+        most, whatever the account.  A real reconnection still fills at once.
         """
+        attempted = self._last_fill_at
+        if not self._last_fill_ok and attempted is not None \
+                and self._monotonic() - attempted < self.quiet_after:
+            return None  # tried lately and could not fetch (no account, an error): not yet
+        seen = self._event_seen
+        if seen is not None and self.clock() - seen < self.quiet_after:
+            return None  # the line delivered lately (known without reading the journal)
         until = await self.run_blocking(self.complete_until)
         if until is not None and self.clock() - until < self.quiet_after:
             return None

@@ -66,6 +66,8 @@ TICK_MS: Final = 1000
 BACKLOG_LIMIT: Final = 20_000
 #: The team list is read again when the board opens and it is older than this (s).
 LIST_MAX_AGE: Final = 15 * 60.0
+#: A quiet refresh of the line retries a team list that failed this long ago (s).
+PROBLEM_RETRY: Final = 10 * 60.0
 
 
 class BoardService(QObject):
@@ -101,6 +103,7 @@ class BoardService(QObject):
         self.board = TeamBoard(name_for=name_for, clock=clock)
         self._loaded_for: tuple[Any, ...] | None = None
         self._loaded_at = 0.0
+        self._line_phase: Phase | None = None
         self._loading = False
         #: Events not folded yet (at most one FLUSH_MS's worth, or those that came while
         #: the team list was read).
@@ -207,12 +210,20 @@ class BoardService(QObject):
     # -- the team list ---------------------------------------------------------------------
 
     def line_state(self, state: ConnectionState) -> None:
-        """Connected (again): read the team if the account changed or it is missing."""
+        """Connected (again): read the team if the account changed or it is missing.
+
+        A quiet refresh of a silent line (still connected, a new connection)
+        retries a team list that could not be read only once it is
+        :data:`PROBLEM_RETRY` old: a missing password does not come back every
+        90 s, and neither should the request and its warning.
+        """
         self._refresh_transfer()
+        previous, self._line_phase = self._line_phase, state.phase
         if state.phase is not Phase.CONNECTED:
             return
-        identity = self._identity()
-        if identity != self._loaded_for or self._problem:
+        retry = bool(self._problem) and (
+            previous is not Phase.CONNECTED or self._clock() - self._loaded_at >= PROBLEM_RETRY)
+        if retry or self._identity() != self._loaded_for:
             self.load()
 
     def load(self) -> None:

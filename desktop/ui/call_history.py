@@ -23,7 +23,8 @@ What it does:
   :class:`~desktop.core.history_sync.HistorySync` (at most one fetch every
   few minutes; a quiet refresh of the connection fetches nothing unless the
   journal has not been known complete for ten minutes).  Every call change
-  tells the sync that the line was working; a heartbeat persists that mark.
+  tells the sync that the line was working; a heartbeat persists that mark
+  a minute later (single shot: a quiet line wakes nothing up).
   A failure is logged and shown in the history window (with "Try again"),
   never as a modal box.
 * **Recordings.** :meth:`play_recording` opens a player window at once and
@@ -74,7 +75,8 @@ from desktop.ui.player import RecordingPlayer, safe_file_name
 
 log = logging.getLogger("kobikom.ui.call_history")
 
-#: While connected, the journal's "complete until" mark is refreshed this often (ms).
+#: While connected, the journal's "complete until" mark is persisted this long after
+#: a call change (ms; one write for all the changes in between, none while quiet).
 HEARTBEAT_MS: Final = 60_000
 #: Wait this long after an answered call ended before asking for its record (s).
 ENRICH_DELAY: Final = 3.0
@@ -152,7 +154,10 @@ class CallHistory(QObject):
         self._downloads: dict[str, asyncio.Task[Any]] = {}
         self._missed = -1
         self.last_sync_error: str | None = None
+        # Single shot, started by a call change while connected: a quiet line
+        # has nothing new to note, so an idle app does not wake up for it.
         self._heartbeat = QTimer(self)
+        self._heartbeat.setSingleShot(True)
         self._heartbeat.setInterval(HEARTBEAT_MS)
         self._heartbeat.timeout.connect(self._beat)
         self._refresh_timer = QTimer(self)
@@ -229,6 +234,8 @@ class CallHistory(QObject):
         sync = self.sync()
         if sync is not None:
             sync.note_event(self._clock())  # the line was working just now
+            if self._phase is Phase.CONNECTED and not self._heartbeat.isActive():
+                self._heartbeat.start()  # noted in the journal within HEARTBEAT_MS
         self.refresh_missed()
         self.historyChanged.emit()
         journal = self._journal()
@@ -283,7 +290,6 @@ class CallHistory(QObject):
         connection, self._connection = self._connection, state.connection
         if state.phase is Phase.CONNECTED:
             if previous is not Phase.CONNECTED:
-                self._heartbeat.start()
                 self.refresh_missed()  # the journal may have been reopened (demo mode)
                 self.sync_now(paced=True)
             elif state.connection != connection:

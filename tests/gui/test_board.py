@@ -372,3 +372,58 @@ def test_the_queues_line_ends_in_an_ellipsis_where_it_does_not_fit(qtbot) -> Non
     qtbot.waitUntil(lambda: label.text() == text)
     assert label.toolTip() == ""
     assert label.textFormat() is Qt.TextFormat.PlainText
+
+
+def test_a_quiet_refresh_retries_a_failed_team_list_only_when_it_is_old(qloop, qapp) -> None:
+    """A silent TCP line is refreshed every 90 s (a new connection, still
+    connected): a team list that failed for want of a panel password is not
+    asked for again, nor warned about, on each refresh; a real reconnection
+    and a ten-minute-old failure are retried."""
+    from desktop.core.account import AccountIncomplete
+    from desktop.pbx.connection import ConnectionState
+    from desktop.ui.board_service import PROBLEM_RETRY
+
+    asked: list[float] = []
+    now = [1_000_000.0]
+
+    async def no_password() -> Any:
+        asked.append(now[0])
+        raise AccountIncomplete("the panel e-mail and password are not set")
+
+    tasks = TaskSet("board-quiet-test")
+    service = BoardService(settings=Settings, session=no_password, identity=lambda: ("x",),
+                           line=lambda: None, tasks=tasks, clock=lambda: now[0])
+    try:
+        def connected(n: int) -> None:
+            service.line_state(ConnectionState(Phase.CONNECTED, connection=n))
+            assert run_until(qapp, lambda: not service._loading and len(tasks) == 0)
+
+        connected(1)
+        assert len(asked) == 1
+        assert service._problem
+        for n in range(2, 8):  # six quiet refreshes, 90 s apart
+            now[0] += 90.0
+            connected(n)
+        assert len(asked) == 1
+        now[0] += PROBLEM_RETRY  # long enough: once more
+        connected(8)
+        assert len(asked) == 2
+        service.line_state(ConnectionState(Phase.RECONNECTING))  # a real loss...
+        connected(9)  # ...and back: at once
+        assert len(asked) == 3
+    finally:
+        service.close()
+
+
+def test_the_line_bridge_says_line_up_only_when_the_line_comes_back(qapp) -> None:
+    from desktop.pbx.connection import ConnectionState
+
+    bridge = LineBridge()
+    ups: list[int] = []
+    bridge.lineUp.connect(lambda: ups.append(1))
+    for state in (ConnectionState(Phase.CONNECTING), ConnectionState(Phase.CONNECTED),
+                  ConnectionState(Phase.CONNECTED, connection=2),  # a quiet refresh
+                  ConnectionState(Phase.RECONNECTING), ConnectionState(Phase.CONNECTED,
+                                                                      connection=3)):
+        bridge.on_state(state)
+    assert len(ups) == 2

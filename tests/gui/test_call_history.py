@@ -157,8 +157,12 @@ def test_reconnect_fills_the_gap_and_reports_new_missed_calls(
     assert source.fetches[0][0] == pytest.approx(NOW - 3600 - 300)
     assert parts["counts"][-1] == 1
     assert parts["notes"][0][0] == "Missed calls"
-    # connected: the heartbeat runs; a drop records the moment
+    # connected and quiet: no heartbeat (an idle app sleeps); a call change starts
+    # one (single shot); a drop records the moment
+    assert not history._heartbeat.isActive()
+    history.on_card(CallerCard("h1", CardState.RINGING, parse_number("05321234567")))
     assert history._heartbeat.isActive()
+    assert history._heartbeat.isSingleShot()
     history.line_state(ConnectionState(Phase.RECONNECTING))
     assert not history._heartbeat.isActive()
     run_until(qapp, lambda: (journal.last_seen_connected() or 0) >= NOW)

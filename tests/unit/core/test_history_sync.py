@@ -221,3 +221,51 @@ async def test_names_come_from_the_directory_at_merge_time(journal: Journal) -> 
     assert report is not None
     assert report.merge.added == 1
     assert journal.get("u1").contact_name_at_time == "Ayşe Yılmaz"  # type: ignore[union-attr]
+
+
+async def test_a_silent_line_without_records_is_not_asked_every_refresh(
+        journal: Journal) -> None:
+    """A quiet refresh (every 90 s on a silent TCP line) asks for records once per
+    ``quiet_after`` at most, also when the account cannot fetch any (no panel
+    password): it used to try after every refresh, the journal never being
+    known complete."""
+    asked: list[float] = []
+    now = [1000.0]
+
+    def no_source() -> None:
+        asked.append(now[0])
+
+    async def no_wait(_seconds: float) -> None:
+        return None
+
+    sync = HistorySync(journal, no_source, quiet_after=600.0, fill_interval=180.0,
+                       monotonic=lambda: now[0], sleep=no_wait)
+    assert await sync.line_connected() is None
+    assert asked == [1000.0]
+    for _ in range(6):  # six refreshes, 90 s apart
+        now[0] += 90.0
+        assert await sync.line_refreshed() is None
+    assert asked == [1000.0]
+    now[0] += 90.0  # 630 s after the attempt: once more
+    assert await sync.line_refreshed() is None
+    assert asked == [1000.0, 1630.0]
+
+
+async def test_a_quiet_refresh_after_a_recent_call_reads_nothing(journal: Journal) -> None:
+    reads: list[str] = []
+
+    async def counting(fn: Any, *args: Any) -> Any:
+        reads.append(fn.__name__)
+        return fn(*args)
+
+    sync = HistorySync(journal, lambda: ListSource([]), quiet_after=600.0,
+                       run_blocking=counting, clock=lambda: 5000.0)
+    sync.note_event(4900.0)
+    assert await sync.line_refreshed() is None
+    assert reads == []  # known from memory: no worker thread, no journal read
+    sync.note_event(4000.0)  # older events change nothing; a call 1,000 s ago is old
+    old = HistorySync(journal, lambda: ListSource([]), quiet_after=600.0,
+                      run_blocking=counting, clock=lambda: 5000.0)
+    old.note_event(4000.0)
+    assert await old.line_refreshed() is not None  # not known complete: it fills
+    assert "complete_until" in reads

@@ -36,6 +36,11 @@ Phases and what they print (goals from issue 14):
 3. **idle**: both sides connected, nothing happening, ``--idle`` seconds
    (default 120): voluntary context switches of all threads
    (``/proc/PID/task/*/status``) per second and CPU % (goal < 0.5 wake-ups/s).
+   The window starts once both sides are settled (one second without CPU)
+   and holds the app's quiet refresh of the silent line (90 s after its
+   login); ``--json`` keeps the switches per thread (``by_thread``, keyed by
+   the kernel's thread name) and when they came (``timeline``, one entry per
+   thread and sample that woke), so a figure can be taken apart afterwards.
 4. **cold start**: spawn -> the tray icon's ``MapNotify`` (inside the tray
    host), the app against ``bench/bare/bare_tray.py`` (goal <= 1.5x).
 

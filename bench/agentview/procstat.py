@@ -11,7 +11,9 @@
   then, so a thread that exits inside the interval (a thread pool's idle
   worker expiring) keeps the switches seen at its last sample instead of
   taking them away from the total, and a thread born inside it counts from
-  zero (:class:`IdleSample` reports both).
+  zero (:class:`IdleSample` reports both); it also keeps each thread's name
+  and a timeline of who woke in which sample (:meth:`SwitchMeter.by_thread`,
+  :attr:`SwitchMeter.timeline`).
 """
 
 from __future__ import annotations

@@ -132,6 +132,14 @@ def test_a_thread_that_ends_inside_the_interval_keeps_its_wake_ups(child: Child)
     # Summing the threads alive at both ends loses the ended thread's naps (and
     # can go negative); the meter keeps what it saw at its last sample.
     assert idle.wakeups >= 40
+    # Who woke, and when: the ended thread is named and its naps are on the timeline.
+    by_thread = meter.by_thread()
+    assert sum(by_thread.values()) == idle.wakeups
+    assert sum(count for _at, _tid, count in meter.timeline) == idle.wakeups
+    ended = [key for key in by_thread if not key.endswith(f"/{child.pid}")]
+    assert len(ended) == 1
+    assert by_thread[ended[0]] >= 40
+    assert not ended[0].startswith("?/")  # named while it was alive
 
 
 def test_cpu_time_counts_what_the_process_burns(child: Child) -> None:

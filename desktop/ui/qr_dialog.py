@@ -7,8 +7,9 @@ pick the app and the extension, shows the code large and crisp, and offers
 "Save as PNG…" and "Copy", with short instructions for the phone app.
 
 * The PBX's answer is checked in the pbx layer (it must be a real PNG:
-  :func:`desktop.pbx.rest.qr_png_from_answer`); here it is decoded with
-  ``QImage`` in a worker thread and scaled by a whole factor with
+  :func:`desktop.pbx.rest.qr_png_from_answer`); here it is decoded on the
+  GUI thread (bounded in size: :func:`decode_qr_image` says why not in a
+  worker thread) and scaled by a whole factor with
   nearest-neighbour sampling, so every module stays a sharp square (also on
   HiDPI screens, where the factor counts device pixels).
 * KobiPBX (Bulut Santral) has no documented QR service: the dialog says so
@@ -31,8 +32,8 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Final
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QGuiApplication, QImage, QPixmap
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt, Signal
+from PySide6.QtGui import QGuiApplication, QImage, QImageReader, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -59,6 +60,8 @@ log = logging.getLogger("kobikom.ui.qr_dialog")
 
 #: How large the code is shown, in logical pixels (a phone scans it easily).
 QR_DISPLAY_SIZE: Final = 400
+#: The largest QR image decoded (px per side); the panel's are a few hundred.
+QR_MAX_SIDE: Final = 2048
 #: Longest error detail shown (an exception may carry a whole answer).
 ERROR_TEXT_LIMIT: Final = 300
 #: Width of the extension picker, in characters ("101000 – Ayşe Demir").
@@ -80,11 +83,27 @@ def integer_scale(image_side: int, target: int) -> int:
 
 
 def decode_qr_image(data: bytes, target_device_px: int) -> tuple[QImage, QImage]:
-    """Runs in a worker thread: (the decoded image, its crisp enlargement).
+    """(the decoded image, its crisp enlargement), on the GUI thread.
 
-    Raises ``ValueError`` when Qt cannot decode the PNG.
+    Not in a worker thread: PySide keeps the GIL while Qt decodes, and Qt's
+    image plugins connect signals inside (the SVG probe's ``QTextStream``),
+    which takes a lock from the same pool the GUI thread holds while it
+    waits for the GIL in a ``disconnect``: a deadlock, seen once in CI.  The
+    cost is bounded instead: only a PNG is read, and its size is read from
+    the header first (:data:`QR_MAX_SIDE`); a QR code of a few hundred
+    pixels decodes in about a millisecond.
+
+    Raises ``ValueError`` when the PNG is too large or cannot be decoded.
     """
-    image = QImage.fromData(data)
+    buffer = QBuffer()
+    buffer.setData(QByteArray(data))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    reader = QImageReader(buffer, b"png")
+    size = reader.size()
+    if size.isValid() and max(size.width(), size.height()) > QR_MAX_SIDE:
+        raise ValueError(f"the image is too large ({size.width()}x{size.height()} px)")
+    image = reader.read()
+    buffer.close()
     if image.isNull():
         raise ValueError("the image could not be decoded")
     factor = integer_scale(max(image.width(), image.height()), target_device_px)
@@ -350,8 +369,7 @@ class QrDialog(QDialog):
         dpr = self.devicePixelRatioF()
         try:
             png = await self._fetch_qr(extension, app)
-            image, scaled = await asyncio.to_thread(
-                decode_qr_image, png, round(QR_DISPLAY_SIZE * dpr))
+            image, scaled = decode_qr_image(png, round(QR_DISPLAY_SIZE * dpr))
         except asyncio.CancelledError:
             raise
         except Exception as exc:

@@ -805,7 +805,7 @@ Ayrıntılar günlük dosyasında:
     <name>BoardService</name>
     <message>
         <source>&amp;Team and queues…</source>
-        <extracomment>The widgets follow the events at most this often (ms) while they arrive: twice a second reads as live on a board, and halves the folding and painting of 4 Hz (bench_board: 17.2 -&gt; 4.5-6.5 ms of GUI work per second of events). Durations move on this often while the board or the strip is visible (ms). Events held while the team list is read. The team list is read again when the board opens and it is older than this (s). Events not folded yet (at most one FLUSH_MS&apos;s worth, or those that came while the team list was read).</extracomment>
+        <extracomment>The widgets follow the events at most this often (ms) while they arrive: twice a second reads as live on a board, and halves the folding and painting of 4 Hz (bench_board: 17.2 -&gt; 4.5-6.5 ms of GUI work per second of events). Durations move on this often while the board or the strip is visible (ms). Events held while the team list is read. The team list is read again when the board opens and it is older than this (s). A quiet refresh of the line retries a team list that failed this long ago (s). Events not folded yet (at most one FLUSH_MS&apos;s worth, or those that came while the team list was read).</extracomment>
         <translation>&amp;Ekip ve kuyruklar…</translation>
     </message>
     <message>
@@ -964,7 +964,7 @@ Ayrıntılar günlük dosyasında:
     <name>CallHistory</name>
     <message>
         <source>Calls from while the app was offline could not be fetched</source>
-        <extracomment>While connected, the journal&apos;s &quot;complete until&quot; mark is refreshed this often (ms). Wait this long after an answered call ended before asking for its record (s). Coalesce bursts of call changes before the open window re-queries (ms).</extracomment>
+        <extracomment>While connected, the journal&apos;s &quot;complete until&quot; mark is persisted this long after a call change (ms; one write for all the changes in between, none while quiet). Wait this long after an answered call ended before asking for its record (s). Coalesce bursts of call changes before the open window re-queries (ms).</extracomment>
         <translation>Uygulama kapalıyken gelen aramalar alınamadı</translation>
     </message>
     <message>

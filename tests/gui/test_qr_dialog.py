@@ -273,5 +273,12 @@ def test_a_png_qt_cannot_decode_is_an_error(qtbot) -> None:
               + chunk(b"IDAT", b"not zlib at all") + chunk(b"IEND", b""))
     with pytest.raises(ValueError, match="could not be decoded"):
         decode_qr_image(broken, 400)
+    # A huge image is refused from its header, before anything is decoded (the
+    # decoding runs on the GUI thread).
+    huge = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 40_000, 40_000, 8, 2,
+                                                              0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b""))
+    with pytest.raises(ValueError, match="too large"):
+        decode_qr_image(huge, 400)
     image, scaled = decode_qr_image(assets.qr_png("x"), 400)
     assert (image.width(), scaled.width()) == (200, 400)

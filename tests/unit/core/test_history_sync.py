@@ -263,7 +263,10 @@ async def test_a_quiet_refresh_after_a_recent_call_reads_nothing(journal: Journa
     sync.note_event(4900.0)
     assert await sync.line_refreshed() is None
     assert reads == []  # known from memory: no worker thread, no journal read
-    sync.note_event(4000.0)  # older events change nothing; a call 1,000 s ago is old
+    sync.note_event(4000.0)  # an older event does not move the mark back
+    assert await sync.line_refreshed() is None
+    assert reads == []
+    # A call 1,000 s ago is old: the journal is read, and the gap filled.
     old = HistorySync(journal, lambda: ListSource([]), quiet_after=600.0,
                       run_blocking=counting, clock=lambda: 5000.0)
     old.note_event(4000.0)
